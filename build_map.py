@@ -1,0 +1,96 @@
+"""hengyang-map: build the battle atlas from a data folder.
+
+    hengyang-map [build] [--geo DIR] [--out DIR] [--phase ID ...] [--lang zh|en|both]
+    hengyang-map check [--geo DIR]
+
+Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
+wrong; 3 the pages could not be written (the previous output is unchanged); 4 an internal
+error (rerun with --debug for the traceback).
+
+This module only parses arguments and maps outcomes to exit codes: it imports the
+``layers`` package lazily so that ``--help`` and usage errors stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hengyang-map",
+        description="Turn sourced GeoJSON of a battle into offline, bilingual, interactive HTML maps.",
+        epilog="Exit codes: 0 ok, 1 data error, 2 usage error, 3 output not written, 4 internal error.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check}")
+
+    build = commands.add_parser("build", help="validate the data and write the pages (default)")
+    _add_geo(build)
+    build.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    build.add_argument("--phase", nargs="+", metavar="ID", help="build only these phases")
+    build.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
+
+    check = commands.add_parser("check", help="validate the data and report; writes nothing")
+    _add_geo(check)
+    return parser
+
+
+def _add_geo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--geo", type=Path, default=PROJECT / "geo", help="data folder (default: geo/)")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list.insert(0, "build")
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    try:
+        return _run(args, parser)
+    except KeyboardInterrupt:
+        print("hengyang-map: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a message
+        from layers.errors import BattleMapError
+
+        if isinstance(err, BattleMapError):
+            print(f"hengyang-map: {err}", file=sys.stderr)
+            return err.exit_code
+        if args.debug:
+            raise
+        print(f"hengyang-map: internal error: {type(err).__name__}: {err} (rerun with --debug)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from layers.load import load_battle
+
+    battle = load_battle(args.geo)
+    if args.command == "check":
+        print(f"{args.geo}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
+              f"{len(battle.sources)} sources")
+        return EXIT_OK
+
+    known = [p.id for p in battle.phases]
+    unknown = [p for p in args.phase or () if p not in known]
+    if unknown:
+        parser.error(f"unknown phase {', '.join(unknown)}; the phases are: {', '.join(known)}")
+
+    from layers.compose import build
+
+    out = build(battle, args.out, args.phase, args.lang)
+    pages = len(args.phase or known)
+    print(f"wrote {pages} phase page{'s' if pages != 1 else ''} and the atlas to {out}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

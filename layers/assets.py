@@ -1,0 +1,56 @@
+"""Vendored scripts and styles, checked against their manifest, copied beside the pages.
+
+Only what the pages use is shipped: Leaflet's script, stylesheet and the control images it
+references, and our own ``battlemap.js`` / ``battlemap.css``. No CDN address appears
+anywhere, so the pages work from a USB stick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+
+LEAFLET = "leaflet-1.9.4"
+#: Paths the pages link to, relative to the output folder.
+CSS = [f"static/{LEAFLET}/leaflet.css", "static/battlemap.css"]
+JS = [f"static/{LEAFLET}/leaflet.js", "static/battlemap.js"]
+OWN_FILES = ("battlemap.js", "battlemap.css")
+
+
+def _static():
+    return resources.files("layers") / "static"
+
+
+@lru_cache(maxsize=1)
+def vendor_manifest() -> dict:
+    """The vendor manifest: per library its version, origin, licence and file hashes."""
+    return json.loads((_static() / "vendor" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def verify_vendor() -> list[str]:
+    """Problems with the vendored files: missing, or not matching their recorded sha256."""
+    problems = []
+    for lib, entry in vendor_manifest().items():
+        folder = _static() / "vendor" / f"{lib}-{entry['version']}"
+        for name, digest in entry["files"].items():
+            path = folder / name
+            if not path.is_file():
+                problems.append(f"{lib}: {name} is missing")
+            elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                problems.append(f"{lib}: {name} does not match its sha256 in the manifest")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def site_assets() -> dict[str, bytes]:
+    """Every static file the pages need, keyed by its path in the output folder."""
+    files: dict[str, bytes] = {}
+    for lib, entry in vendor_manifest().items():
+        folder = _static() / "vendor" / f"{lib}-{entry['version']}"
+        for name in entry["files"]:
+            files[f"static/{lib}-{entry['version']}/{name}"] = (folder / name).read_bytes()
+    for name in OWN_FILES:
+        files[f"static/{name}"] = (_static() / name).read_bytes()
+    return files

@@ -1,0 +1,96 @@
+"""What a builder hands to the page: geometry, style, texts, all already safe."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from . import html
+from .model import Battle, Feature, Phase
+from .style import HALO_THRESHOLD_M, Style, style_for
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page shows: the battle, and the phase and day it is drawn for (None: reference)."""
+
+    battle: Battle
+    phase: Phase | None = None
+
+    @property
+    def day(self) -> date | None:
+        """The day whose state the page shows: the last day of its phase."""
+        return self.phase.end if self.phase else None
+
+
+@dataclass(frozen=True)
+class Icon:
+    """An inline SVG marker: its markup, size and anchor in pixels."""
+
+    html: Markup
+    width: int
+    height: int
+    anchor_x: int
+    anchor_y: int
+
+
+@dataclass(frozen=True)
+class Drawable:
+    """One feature ready to draw: GeoJSON geometry, style, escaped tooltip and popup.
+
+    ``halo_m`` is the radius of the precision halo in metres (0 for none); ``icon`` is an
+    SVG symbol drawn instead of a circle (units).
+    """
+
+    feature_id: str
+    geometry: dict[str, Any]
+    style: Style
+    tooltip: Markup
+    popup: Markup
+    halo_m: float = 0.0
+    icon: Icon | None = None
+
+
+def decimals_for(precision_m: float) -> int:
+    """Decimal places that keep rounding well under a tenth of the feature's precision."""
+    step = max(precision_m / 10.0, 0.1) / 111_320.0
+    return max(4, min(7, math.ceil(-math.log10(step))))
+
+
+def rounded(geometry: dict[str, Any], precision_m: float) -> dict[str, Any]:
+    """``geometry`` with coordinates rounded to what its precision justifies (2D only)."""
+    places = decimals_for(precision_m)
+
+    def walk(value: Any) -> Any:
+        if value and isinstance(value[0], (int, float)):
+            return [round(float(value[0]), places), round(float(value[1]), places)]
+        return [walk(v) for v in value]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def halo_for(feature: Feature) -> float:
+    """Precision radius to draw around a point, if its location is worse than the threshold."""
+    if feature.geometry.geom_type == "Point" and feature.precision_m > HALO_THRESHOLD_M:
+        return feature.precision_m
+    return 0.0
+
+
+def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable:
+    """The drawable of a feature drawn as its own geometry in its registry style.
+
+    Serves events, lines and the reference layers as they are, and positions with the
+    ``status`` they have on the page's day.
+    """
+    return Drawable(
+        feature_id=feature.id,
+        geometry=rounded(feature.geojson, feature.precision_m),
+        style=style_for(ctx.battle, feature, status),
+        tooltip=html.tooltip(feature),
+        popup=html.popup(ctx.battle, feature),
+        halo_m=halo_for(feature),
+    )

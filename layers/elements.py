@@ -1,0 +1,127 @@
+"""Page elements: small MacroElements rendered so that data can never become template code.
+
+branca wraps every rendered macro in a new ``Element(template=<rendered text>)`` and renders
+that text through Jinja a second time, so a place called ``{{ 7*6 }}`` would print ``42``.
+:class:`SafeMacroElement` renders its macros once, with our own autoescaping environment,
+and hands branca a :class:`Literal` that returns the text as it is.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from branca.element import Element, MacroElement
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+#: Characters that must not appear raw inside a <script> element or a JS string.
+_JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def to_json(value: Any) -> Markup:
+    """Deterministic, compact JSON that is safe inside an inline ``<script>``."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for char, escaped in _JS_UNSAFE.items():
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+ENV = Environment(
+    loader=PackageLoader("layers", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+ENV.filters["tojson"] = to_json
+
+
+class Literal(Element):
+    """Text that branca inserts as it is, never compiled as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Literal"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text itself."""
+        return self.text
+
+
+class SafeMacroElement(MacroElement):
+    """A MacroElement whose ``header``, ``html`` and ``script`` macros render exactly once.
+
+    Subclasses name their template file in ``template_name`` (under ``layers/templates``)
+    and expose what it needs as attributes.
+    """
+
+    template_name = ""
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the rendered macros to the figure's header, body and script."""
+        figure = self.get_root()
+        module = ENV.get_template(self.template_name).make_module({"this": self})
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(Literal(str(macro(self))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class PageHead(SafeMacroElement):
+    """Title, content-security policy, default language and the page's stylesheets/scripts."""
+
+    template_name = "head.html.j2"
+
+    def __init__(self, title: str, lang: str, css: list[str], js: list[str]):
+        super().__init__()
+        self._name = "PageHead"
+        self.title = title
+        self.lang = lang
+        self.css = css
+        self.js = js
+
+
+class Panel(SafeMacroElement):
+    """The side panel: titles, narrative, navigation, legend, bibliography."""
+
+    template_name = "panel.html.j2"
+
+    def __init__(self, **context: Any):
+        super().__init__()
+        self._name = "Panel"
+        self.context = context
+
+
+class BattleLayers(SafeMacroElement):
+    """The page's data and the call that draws it with ``battlemap.js``."""
+
+    template_name = "layers.js.j2"
+
+    def __init__(self, data: dict[str, Any]):
+        super().__init__()
+        self._name = "BattleLayers"
+        self.data = data
+
+
+@contextmanager
+def stable_ids() -> Iterator[None]:
+    """Number branca element ids 1, 2, 3... instead of random hex while building a page.
+
+    branca >= 0.8.2 creates ids through the overridable ``Element._generate_id``; the
+    original is restored afterwards so other folium users in the process are unaffected.
+    """
+    counter = itertools.count(1)
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]

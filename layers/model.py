@@ -1,0 +1,235 @@
+"""The validated battle: plain frozen dataclasses, built only by :mod:`layers.load`.
+
+Nothing here reads files or knows about HTML. Time is modelled once: a feature has a
+validity interval (``start``..``end``, whole days, inclusive) and an ordered list of status
+changes; a phase is an interval too, so "what does phase P show" is an interval overlap and
+"what state is a position in on day D" is the last status change on or before D.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+
+#: Statuses a position can be in; the side that holds it is the feature's ``side``.
+STATUSES = ("held", "contested", "lost")
+#: Kinds of movement an arrow can show.
+MOVEMENTS = ("attack", "crossing", "withdrawal", "relief")
+#: How a location or line was obtained, from best to worst: measured coordinates; placed
+#: from a description; deduced by joining other features; drawn to show topology only.
+CERTAINTIES = ("surveyed", "estimated", "inferred", "schematic")
+#: Feature kinds drawn per phase, and the kinds of the reference (base) layers.
+BATTLE_KINDS = ("position", "unit", "movement", "line", "event")
+REFERENCE_KINDS = ("river", "railway", "wall", "gate", "hill", "place")
+#: Kinds that must name the side they belong to.
+SIDED_KINDS = ("position", "unit", "movement", "line")
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in Chinese and in English; both are always present."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One bibliography entry; ``url`` is always http(s) or None."""
+
+    id: str
+    title: str
+    url: str | None
+    tier: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Side:
+    """A belligerent: its name, its map colour and its standard identity for symbols."""
+
+    id: str
+    name: Bilingual
+    color: str
+    identity: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A value that another source gives for a field, shown beside ours, never hidden."""
+
+    field: str
+    value: str
+    sources: tuple[str, ...]
+    note: Bilingual | None
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """One source's value for a figure (a strength, a casualty count...)."""
+
+    value: str
+    sources: tuple[str, ...]
+    note: Bilingual | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity with one value per source, never collapsed to one number."""
+
+    label: Bilingual
+    values: tuple[FigureValue, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """From ``date`` on, the feature is in ``status`` (held / contested / lost)."""
+
+    date: date
+    status: str
+    sources: tuple[str, ...]
+    note: Bilingual | None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stage of the battle: an inclusive interval of days with its own page."""
+
+    id: str
+    title: Bilingual
+    start: date
+    end: date
+    narrative: Bilingual
+    sources: tuple[str, ...]
+    claims: tuple[Claim, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    def cited_sources(self) -> set[str]:
+        """Every source id the phase cites: its own, its claims' and its figures'."""
+        ids = set(self.sources)
+        for claim in self.claims:
+            ids.update(claim.sources)
+        for figure in self.figures:
+            for value in figure.values:
+                ids.update(value.sources)
+        return ids
+
+    def overlaps(self, start: date, end: date) -> bool:
+        """True when the interval ``start``..``end`` shares at least one day with the phase."""
+        return start <= self.end and end >= self.start
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A GeoJSON file of the data folder and its role: drawn per phase, or reference."""
+
+    id: str
+    file: str
+    role: str
+    title: Bilingual
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One sourced, located thing; stored once however many phases it lasts."""
+
+    id: str
+    layer: str
+    kind: str
+    name: Bilingual
+    description: Bilingual
+    side: str | None
+    sources: tuple[str, ...]
+    precision_m: float
+    certainty: str
+    geometry: BaseGeometry
+    geojson: dict[str, Any]
+    start: date | None = None
+    end: date | None = None
+    location_note: Bilingual | None = None
+    status: tuple[StatusChange, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_reference(self) -> bool:
+        """Reference features (rivers, walls...) belong to no phase."""
+        return self.start is None
+
+    def in_phase(self, phase: Phase) -> bool:
+        """True when the feature exists on at least one day of ``phase``."""
+        if self.start is None or self.end is None:
+            return False
+        return phase.overlaps(self.start, self.end)
+
+    def status_on(self, day: date) -> str | None:
+        """Status on ``day``: the last change on or before it; 'held' before the first."""
+        if not self.status:
+            return None
+        current = "held"
+        for change in self.status:
+            if change.date <= day:
+                current = change.status
+        return current
+
+    def cited_sources(self) -> set[str]:
+        """Every source id the feature cites, in any of its parts."""
+        ids = set(self.sources)
+        for part in (*self.status, *self.claims):
+            ids.update(part.sources)
+        for figure in self.figures:
+            for value in figure.values:
+                ids.update(value.sources)
+        return ids
+
+    def changes_between(self, start: date, end: date) -> tuple[StatusChange, ...]:
+        """Status changes dated inside ``start``..``end`` inclusive."""
+        return tuple(c for c in self.status if start <= c.date <= end)
+
+
+@dataclass(frozen=True)
+class Battle:
+    """Everything the builders need, validated; ``root`` is the data folder it came from."""
+
+    id: str
+    title: Bilingual
+    subtitle: Bilingual
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    sides: dict[str, Side]
+    phases: tuple[Phase, ...]
+    layers: tuple[LayerSpec, ...]
+    sources: dict[str, Source]
+    features: tuple[Feature, ...]
+    attribution: Bilingual
+    root: Path
+
+    @property
+    def start(self) -> date:
+        """First day of the first phase."""
+        return min(p.start for p in self.phases)
+
+    @property
+    def end(self) -> date:
+        """Last day of the last phase."""
+        return max(p.end for p in self.phases)
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with id ``phase_id`` (KeyError if none)."""
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        raise KeyError(phase_id)
+
+    def features_in(self, phase: Phase) -> tuple[Feature, ...]:
+        """Battle features that exist during ``phase``, in data order."""
+        return tuple(f for f in self.features if f.in_phase(phase))
+
+    @property
+    def reference_features(self) -> tuple[Feature, ...]:
+        """Features of the reference layers, in data order."""
+        return tuple(f for f in self.features if f.is_reference)

@@ -1,0 +1,170 @@
+"""The one style registry: the drawing code and the legend both read it.
+
+A :class:`Style` is what a feature looks like on the page (Leaflet path options, or a
+symbol) plus the bilingual legend label that explains it. Colours of the sides come from
+the battle's manifest; everything else here is generic battle-map convention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Battle, Bilingual, Feature
+
+#: A point worse located than this (metres) gets a faint halo of its precision radius.
+HALO_THRESHOLD_M = 250.0
+
+#: Colours of the reference layers, a muted period-map palette.
+REFERENCE_COLORS = {
+    "river": "#7ea6c9",
+    "railway": "#3d3d3d",
+    "wall": "#8a6a44",
+    "gate": "#8a6a44",
+    "hill": "#7a7a5a",
+    "place": "#4a4a4a",
+}
+NEUTRAL = "#555555"
+LOST_FILL = "#9a9a9a"
+
+KIND_LABELS = {
+    "position": Bilingual("阵地", "Position"),
+    "unit": Bilingual("部队", "Unit"),
+    "movement": Bilingual("行动", "Movement"),
+    "line": Bilingual("防线", "Defence line"),
+    "event": Bilingual("事件", "Event"),
+    "river": Bilingual("河流", "River"),
+    "railway": Bilingual("铁路", "Railway"),
+    "wall": Bilingual("城墙", "City wall"),
+    "gate": Bilingual("城门", "Gate"),
+    "hill": Bilingual("山岭", "Hill"),
+    "place": Bilingual("地点", "Place"),
+}
+STATUS_LABELS = {
+    "held": Bilingual("守住", "held"),
+    "contested": Bilingual("争夺中", "contested"),
+    "lost": Bilingual("失守", "lost"),
+}
+MOVEMENT_LABELS = {
+    "attack": Bilingual("进攻", "Attack"),
+    "crossing": Bilingual("渡河", "River crossing"),
+    "withdrawal": Bilingual("撤退", "Withdrawal"),
+    "relief": Bilingual("增援（解围）", "Relief"),
+}
+CERTAINTY_LABELS = {
+    "surveyed": Bilingual("实测坐标", "surveyed coordinates"),
+    "estimated": Bilingual("据描述估计", "estimated from descriptions"),
+    "inferred": Bilingual("推定连线", "inferred"),
+    "schematic": Bilingual("示意", "schematic"),
+}
+#: Dash patterns: surveyed solid; the less sure, the more broken.
+CERTAINTY_DASH = {"surveyed": None, "estimated": None, "inferred": "8 6", "schematic": "2 6"}
+MOVEMENT_DASH = {"attack": None, "crossing": None, "withdrawal": "10 6", "relief": "4 6"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one class of feature is drawn, and how the legend names it.
+
+    ``shape`` is one of ``point``, ``line``, ``area``, ``symbol`` or ``halo``; ``options``
+    are Leaflet path options as sorted (name, value) pairs so the style is hashable and
+    serialises deterministically.
+    """
+
+    key: str
+    shape: str
+    label: Bilingual
+    options: tuple[tuple[str, object], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """Leaflet options, ready to serialise."""
+        return dict(self.options)
+
+
+def _options(**values: object) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted((k, v) for k, v in values.items() if v is not None))
+
+
+def _side_label(battle: Battle, feature: Feature, base: Bilingual) -> Bilingual:
+    if feature.side is None:
+        return base
+    side = battle.sides[feature.side].name
+    return Bilingual(f"{base.zh}（{side.zh}）", f"{base.en} ({side.en})")
+
+
+def _color(battle: Battle, feature: Feature) -> str:
+    if feature.side is not None:
+        return battle.sides[feature.side].color
+    return REFERENCE_COLORS.get(feature.kind, NEUTRAL)
+
+
+def style_for(battle: Battle, feature: Feature, status: str | None = None) -> Style:
+    """The style of ``feature`` as drawn in a phase where it is in ``status``.
+
+    Parameters
+    ----------
+    battle : Battle
+        Supplies the side colours and names.
+    feature : Feature
+        The feature to draw.
+    status : str, optional
+        Its status at the moment shown (positions only); None for everything else.
+    """
+    kind = feature.kind
+    color = _color(battle, feature)
+    side = feature.side or "none"
+    if kind == "position":
+        state = status or "held"
+        base = Bilingual(f"阵地·{STATUS_LABELS[state].zh}", f"Position, {STATUS_LABELS[state].en}")
+        if state == "held":
+            opts = _options(radius=8, color="#222222", weight=1.5, fillColor=color, fillOpacity=0.9)
+        elif state == "contested":
+            opts = _options(radius=8, color=color, weight=3, dashArray="3 3", fillColor="#ffffff", fillOpacity=0.9)
+        else:
+            opts = _options(radius=7, color=color, weight=1.5, opacity=0.7, fillColor=LOST_FILL, fillOpacity=0.5)
+        return Style(f"position:{side}:{state}", "point", _side_label(battle, feature, base), opts)
+    if kind == "event":
+        opts = _options(radius=6, color=color, weight=2, fillColor="#fff6d5", fillOpacity=1.0)
+        return Style(f"event:{side}", "point", _side_label(battle, feature, KIND_LABELS["event"]), opts)
+    if kind == "unit":
+        return Style(f"unit:{side}", "symbol", _side_label(battle, feature, KIND_LABELS["unit"]), ())
+    if kind == "movement":
+        movement = str(feature.extra["movement"])
+        opts = _options(color=color, weight=4, opacity=0.85, dashArray=MOVEMENT_DASH[movement])
+        label = _side_label(battle, feature, MOVEMENT_LABELS[movement])
+        return Style(f"movement:{side}:{movement}", "line", label, opts)
+    if kind == "line":
+        dash = CERTAINTY_DASH[feature.certainty]
+        opts = _options(color=color, weight=3, opacity=0.9, dashArray=dash, fill=False)
+        cert = CERTAINTY_LABELS[feature.certainty]
+        base = Bilingual(f"防线（{cert.zh}）", f"Defence line ({cert.en})")
+        return Style(f"line:{side}:{feature.certainty}", "line", _side_label(battle, feature, base), opts)
+    return _reference_style(feature, color)
+
+
+def _reference_style(feature: Feature, color: str) -> Style:
+    kind = feature.kind
+    label = KIND_LABELS[kind]
+    dash = CERTAINTY_DASH[feature.certainty]
+    if feature.certainty == "schematic":
+        label = Bilingual(f"{label.zh}（示意）", f"{label.en} (schematic)")
+    key = f"{kind}:{feature.certainty == 'schematic' and 'schematic' or 'drawn'}"
+    if kind == "river":
+        opts = _options(color=color, weight=5, opacity=0.9, dashArray=dash, lineCap="round", fillColor=color,
+                        fillOpacity=0.5)
+        return Style(key, "line", label, opts)
+    if kind == "railway":
+        opts = _options(color=color, weight=2.5, opacity=0.9, dashArray=dash or "10 3")
+        return Style(key, "line", label, opts)
+    if kind == "wall":
+        opts = _options(color=color, weight=2.5, opacity=0.9, dashArray=dash, fillColor="#d9c9a3", fillOpacity=0.25)
+        return Style(key, "area", label, opts)
+    opts = _options(radius=4, color=color, weight=1, fillColor="#ffffff", fillOpacity=1.0)
+    return Style(key, "point", label, opts)
+
+
+def halo_style() -> Style:
+    """The faint circle drawn around a point at its precision radius."""
+    label = Bilingual("位置误差范围（半径=精度）", "Location uncertainty (radius = precision)")
+    opts = _options(color="#6b5b3e", weight=0.8, opacity=0.3, dashArray="2 4", fillColor="#6b5b3e", fillOpacity=0.035,
+                    interactive=False)
+    return Style("halo", "halo", label, opts)

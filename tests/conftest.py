@@ -1,0 +1,122 @@
+"""Shared fixtures: data folders, a built site, and headless Chromium with the network cut."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GEO = ROOT / "geo"
+FIXTURE_BATTLE = Path(__file__).resolve().parent / "data" / "mini-battle"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    """The system Chromium: $CHROMIUM_PATH if set, else chromium on PATH."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return path if path and os.path.exists(path) else None
+
+
+@pytest.fixture
+def geo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real data folder, for tests that break it on purpose."""
+    target = tmp_path / "geo"
+    shutil.copytree(GEO, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def battle():
+    """The real battle, loaded once."""
+    from layers.load import load_battle
+
+    return load_battle(GEO)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, battle) -> Path:
+    """The real site, built once into a temporary folder."""
+    from layers.compose import build
+
+    return build(battle, tmp_path_factory.mktemp("site") / "output")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless system Chromium; a missing browser fails under CI=true and skips elsewhere."""
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci:
+            pytest.fail("playwright is not installed (pip install -e '.[test]')")
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    executable = chromium_path()
+    if executable is None:
+        message = "no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH)"
+        if in_ci:
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+class OfflinePage:
+    """A page whose every non-file request is aborted, recording errors and blocked requests."""
+
+    def __init__(self, browser, viewport: dict[str, int] | None = None):
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda err: self.errors.append(f"pageerror: {err}"))
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(f"console {message.type}: {message.text}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path) -> object:
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("window.battleMap !== undefined")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def offline(browser) -> Iterator[OfflinePage]:
+    """A fresh offline page per test."""
+    page = OfflinePage(browser)
+    yield page
+    page.close()
