@@ -49,8 +49,8 @@ def _add_geo(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
-        args_list.insert(0, "build")
+    if not {"build", "check", "-h", "--help"} & set(args_list):
+        args_list.insert(0, "build")  # build is the default command
     parser = _parser()
     args = parser.parse_args(args_list)
     try:
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hengyang-map: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a message
+    except Exception as err:
         from layers.errors import BattleMapError
 
         if isinstance(err, BattleMapError):
@@ -75,8 +75,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     battle = load_battle(args.geo)
     if args.command == "check":
-        print(f"{args.geo}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
-              f"{len(battle.sources)} sources")
+        print(
+            f"{args.geo}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
+            f"{len(battle.sources)} sources"
+        )
         return EXIT_OK
 
     known = [p.id for p in battle.phases]

@@ -21,11 +21,12 @@ from typing import Any
 import folium
 from markupsafe import Markup
 
-from . import __version__, assets, html
+from . import __version__, assets, html, units
 from .draw import draw
 from .drawable import Context, Drawable
 from .elements import BattleLayers, PageHead, Panel, stable_ids
 from .errors import OutputError
+from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
 from .style import Style, halo_style
 
@@ -33,9 +34,6 @@ TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 }
-#: APP-6D frame fills by standard identity, as milsymbol draws them.
-SYMBOL_FILLS = {"friend": "rgb(128,224,255)", "hostile": "rgb(255,128,128)", "neutral": "rgb(170,255,170)",
-                "unknown": "rgb(255,255,128)"}
 LANGUAGES = (("zh", "中文"), ("en", "English"), ("both", "中/EN"))
 UI = {
     "panel": Bilingual("地图说明", "Map notes"),
@@ -253,8 +251,15 @@ def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> t
                     key = str(d.icon.html)
                     if key not in icon_index:
                         icon_index[key] = len(icons)
-                        icons.append({"html": key, "w": d.icon.width, "h": d.icon.height,
-                                      "ax": d.icon.anchor_x, "ay": d.icon.anchor_y})
+                        icons.append(
+                            {
+                                "html": key,
+                                "w": d.icon.width,
+                                "h": d.icon.height,
+                                "ax": d.icon.anchor_x,
+                                "ay": d.icon.anchor_y,
+                            }
+                        )
                     entry["i"] = icon_index[key]
                 feature_index[d.feature_id] = len(features)
                 features.append(entry)
@@ -286,28 +291,45 @@ def _swatch(battle: Battle, style: Style) -> Markup:
     dash_attr = Markup(' stroke-dasharray="{}"').format(dash) if dash else Markup("")
     if style.shape == "symbol":
         side = battle.sides.get(style.key.split(":")[1])
-        return Markup('<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true">'
-                      '<rect x="3" y="3" width="22" height="12" fill="{fill}" stroke="#000" stroke-width="1.2"/>'
-                      '<path d="M3 3 L25 15 M3 15 L25 3" stroke="#000" stroke-width="1"/></svg>').format(
-            fill=SYMBOL_FILLS.get(side.identity if side else "unknown", SYMBOL_FILLS["unknown"]))
+        identity = IDENTITIES[side.identity if side else "unknown"]
+        # A generic infantry unit of the side's identity, without echelon, drawn small.
+        sidc = "10" + "0" + identity + "10" + "0" + "0" + "00" + "121100" + "00" + "00"
+        svg = units.symbol_svg(sidc)[0]
+        return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
     if style.shape in ("point", "halo"):
-        return Markup('<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="14" cy="9" '
-                      'r="{r}" fill="{fill}" fill-opacity="{fo}" stroke="{stroke}" stroke-width="{w}"{dash}/></svg>'
-                      ).format(r=min(o.get("radius", 8), 8), fill=o.get("fillColor", "none"),
-                               fo=o.get("fillOpacity", 0.2), stroke=stroke, w=o.get("weight", 1), dash=dash_attr)
-    if style.shape == "area" or o.get("fillColor") and style.shape != "line":
-        return Markup('<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><rect x="3" y="3" '
-                      'width="22" height="12" fill="{fill}" fill-opacity="{fo}" stroke="{stroke}" '
-                      'stroke-width="{w}"{dash}/></svg>').format(
-            fill=o.get("fillColor", "none"), fo=o.get("fillOpacity", 0.2), stroke=stroke, w=o.get("weight", 1),
-            dash=dash_attr)
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="14" cy="9" '
+            'r="{r}" fill="{fill}" fill-opacity="{fo}" stroke="{stroke}" stroke-width="{w}"{dash}/></svg>'
+        ).format(
+            r=min(o.get("radius", 8), 8),
+            fill=o.get("fillColor", "none"),
+            fo=o.get("fillOpacity", 0.2),
+            stroke=stroke,
+            w=o.get("weight", 1),
+            dash=dash_attr,
+        )
+    if style.shape == "area" or (o.get("fillColor") and style.shape != "line"):
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><rect x="3" y="3" '
+            'width="22" height="12" fill="{fill}" fill-opacity="{fo}" stroke="{stroke}" '
+            'stroke-width="{w}"{dash}/></svg>'
+        ).format(
+            fill=o.get("fillColor", "none"),
+            fo=o.get("fillOpacity", 0.2),
+            stroke=stroke,
+            w=o.get("weight", 1),
+            dash=dash_attr,
+        )
     if style.key.startswith("movement:"):
-        return Markup('<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path '
-                      'd="M2 7 L18 6 L18 2 L27 9 L18 16 L18 12 L2 11 Z" fill="{stroke}" fill-opacity="0.85" '
-                      'stroke="{stroke}" stroke-width="1"{dash}/></svg>').format(stroke=stroke, dash=dash_attr)
-    return Markup('<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><line x1="2" y1="9" x2="26" '
-                  'y2="9" stroke="{stroke}" stroke-width="{w}"{dash}/></svg>').format(
-        stroke=stroke, w=min(o.get("weight", 2), 5), dash=dash_attr)
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path '
+            'd="M2 7 L18 6 L18 2 L27 9 L18 16 L18 12 L2 11 Z" fill="{stroke}" fill-opacity="0.85" '
+            'stroke="{stroke}" stroke-width="1"{dash}/></svg>'
+        ).format(stroke=stroke, dash=dash_attr)
+    return Markup(
+        '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><line x1="2" y1="9" x2="26" '
+        'y2="9" stroke="{stroke}" stroke-width="{w}"{dash}/></svg>'
+    ).format(stroke=stroke, w=min(o.get("weight", 2), 5), dash=dash_attr)
 
 
 def write_site(files: dict[str, bytes], out_dir: Path | str) -> Path:
@@ -343,8 +365,9 @@ def write_site(files: dict[str, bytes], out_dir: Path | str) -> Path:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
     except OSError as err:
-        raise OutputError(f"{out_dir}: could not write the pages ({err.strerror or err}); "
-                          "the previous output is unchanged") from err
+        raise OutputError(
+            f"{out_dir}: could not write the pages ({err.strerror or err}); the previous output is unchanged"
+        ) from err
     return out
 
 

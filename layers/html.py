@@ -140,13 +140,19 @@ def popup(battle: Battle, feature: Feature) -> Markup:
     parts.append(Markup('<p class="bm-meta">{}</p>').format(Markup(" · ").join(meta)))
     commander = feature.extra.get("commander")
     if commander:
-        parts.append(Markup('<p class="bm-meta">{label}: {name}</p>').format(
-            label=bi(Bilingual("指挥官", "Commander")), name=bi(commander)))
+        parts.append(
+            Markup('<p class="bm-meta">{label}: {name}</p>').format(
+                label=bi(Bilingual("指挥官", "Commander")), name=bi(commander)
+            )
+        )
     unit_id = feature.extra.get("unit")
     if unit_id:
         unit = next(f for f in battle.features if f.id == unit_id)
-        parts.append(Markup('<p class="bm-meta">{label}: {name}</p>').format(
-            label=bi(Bilingual("部队", "Unit")), name=bi(unit.name)))
+        parts.append(
+            Markup('<p class="bm-meta">{label}: {name}</p>').format(
+                label=bi(Bilingual("部队", "Unit")), name=bi(unit.name)
+            )
+        )
     if feature.status:
         parts.append(_status_line(battle, feature.status))
     parts.append(Markup('<p class="bm-desc">{}</p>').format(bi(feature.description)))
@@ -160,6 +166,9 @@ def popup(battle: Battle, feature: Feature) -> Markup:
     if feature.location_note:
         where += Markup(". {}").format(bi(feature.location_note))
     parts.append(Markup('<p class="bm-loc">{}</p>').format(where))
-    parts.append(Markup('<p class="bm-sources">{label}: {cites}</p></div>').format(
-        label=bi(Bilingual("来源", "Sources")), cites=citations(battle, feature.sources)))
+    parts.append(
+        Markup('<p class="bm-sources">{label}: {cites}</p></div>').format(
+            label=bi(Bilingual("来源", "Sources")), cites=citations(battle, feature.sources)
+        )
+    )
     return Markup("").join(parts)

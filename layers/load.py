@@ -7,6 +7,7 @@ feature id, field, what was found and what was expected. Nothing downstream re-c
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -244,8 +245,9 @@ def _read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> s
     """Read a UTF-8 data file that really lies inside ``root``; None (and a problem) if not."""
     try:
         if not path.resolve().is_relative_to(root.resolve()):
-            problems.append(Problem(label, "", "", "a path that leads outside the data folder",
-                                    "a file inside the data folder"))
+            problems.append(
+                Problem(label, "", "", "a path that leads outside the data folder", "a file inside the data folder")
+            )
             return None
         if not path.exists():
             problems.append(Problem(label, "", "", "no such file", "the file named in the manifest"))
@@ -265,8 +267,7 @@ def _read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> s
         # A UTF-8 byte-order mark is tolerated (editors on Windows add it) and dropped.
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        problems.append(Problem(label, "", "", f"bytes that are not UTF-8 at offset {err.start}",
-                                "a UTF-8 text file"))
+        problems.append(Problem(label, "", "", f"bytes that are not UTF-8 at offset {err.start}", "a UTF-8 text file"))
         return None
 
 
@@ -282,8 +283,15 @@ def _parse_json(text: str, label: str, problems: list[Problem]) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
-        problems.append(Problem(label, "", "", f"invalid JSON at line {err.lineno} column {err.colno} ({err.msg})",
-                                "a valid JSON (GeoJSON) file"))
+        problems.append(
+            Problem(
+                label,
+                "",
+                "",
+                f"invalid JSON at line {err.lineno} column {err.colno} ({err.msg})",
+                "a valid JSON (GeoJSON) file",
+            )
+        )
     except ValueError as err:
         problems.append(Problem(label, "", "", f"invalid JSON ({err})", "finite numbers only"))
     except RecursionError:
@@ -473,7 +481,7 @@ def _phases(check: Checker, manifest: dict[str, Any]) -> list[Phase]:
     check.feature = ""
     if items is not None and not phases and not any(p.file == check.file for p in check.problems):
         check.problem("phases", "no phases", "at least one phase")
-    for before, after in zip(phases, phases[1:], strict=False):
+    for before, after in itertools.pairwise(phases):
         if after.start < before.start:
             check.feature = f"phase {after.id}"
             check.problem("start", str(after.start), f"phases ordered by start date (after {before.id})")
@@ -584,8 +592,11 @@ def _geometry(
         check.problem("geometry", f"an empty {gtype}", "a geometry with coordinates")
         return None
     if not geom.is_valid:
-        check.problem("geometry", f"an invalid {gtype} ({shapely.is_valid_reason(geom)})",
-                      "a valid geometry (no self-intersection, closed rings)")
+        check.problem(
+            "geometry",
+            f"an invalid {gtype} ({shapely.is_valid_reason(geom)})",
+            "a valid geometry (no self-intersection, closed rings)",
+        )
         return None
     return geom
 
@@ -615,8 +626,11 @@ def _features(
     span: tuple[date, date] | None,
 ) -> list[Feature]:
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        check.problem("type", shorten(collection.get("type") if isinstance(collection, dict) else collection),
-                      "a GeoJSON FeatureCollection")
+        check.problem(
+            "type",
+            shorten(collection.get("type") if isinstance(collection, dict) else collection),
+            "a GeoJSON FeatureCollection",
+        )
         return []
     items = collection.get("features")
     if not isinstance(items, list):
@@ -642,8 +656,9 @@ def _features(
         geom = _geometry(check, item.get("geometry"), kind, bounds)
         feature = _feature(check, props, spec, kind, sides, span)
         if feature_id and kind and geom is not None and feature is not None:
-            features.append(Feature(id=feature_id, layer=spec.id, kind=kind, geometry=geom,
-                                    geojson=item["geometry"], **feature))
+            features.append(
+                Feature(id=feature_id, layer=spec.id, kind=kind, geometry=geom, geojson=item["geometry"], **feature)
+            )
     check.feature = ""
     return features
 
@@ -701,8 +716,11 @@ def _feature(
         if sidc is not None and not SIDC_PATTERN.match(sidc):
             check.problem("sidc", shorten(sidc), "a 20-digit APP-6D / MIL-STD-2525D symbol code")
         elif sidc is not None and side in sides and sidc[3] != IDENTITIES[sides[side].identity]:
-            check.problem("sidc", f"standard identity digit {sidc[3]!r}",
-                          f"{IDENTITIES[sides[side].identity]!r} for side '{side}' ({sides[side].identity})")
+            check.problem(
+                "sidc",
+                f"standard identity digit {sidc[3]!r}",
+                f"{IDENTITIES[sides[side].identity]!r} for side '{side}' ({sides[side].identity})",
+            )
         extra["sidc"] = sidc
         extra["designation"] = check.text(props, "designation", required=False)
     commander = check.bilingual(props, "commander", required=False)
@@ -758,8 +776,15 @@ def _cross_check(
     for feature in features:
         if feature.id in feature_ids:
             other = feature_ids[feature.id]
-            problems.append(Problem(file_of[feature.layer], f"feature '{feature.id}'", "id", "a duplicate id",
-                                    f"an id used once (also in {file_of[other.layer]})"))
+            problems.append(
+                Problem(
+                    file_of[feature.layer],
+                    f"feature '{feature.id}'",
+                    "id",
+                    "a duplicate id",
+                    f"an id used once (also in {file_of[other.layer]})",
+                )
+            )
         feature_ids.setdefault(feature.id, feature)
 
     for feature in features:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import shapely
 from shapely.geometry import LineString, Polygon, mapping
-from shapely.ops import substring, transform, unary_union
+from shapely.ops import substring, unary_union
 
 from .drawable import Context, Drawable, plain, rounded
 from .model import Feature
@@ -30,13 +32,8 @@ def arrow_polygon(centre: LineString) -> Polygon:
     kx = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
     ky = METRES_PER_DEGREE_LAT
 
-    def to_m(x: float, y: float) -> tuple[float, float]:
-        return (x - lon0) * kx, (y - lat0) * ky
-
-    def to_deg(x: float, y: float) -> tuple[float, float]:
-        return x / kx + lon0, y / ky + lat0
-
-    line = transform(lambda x, y, z=None: to_m(x, y), centre)
+    origin, scale = np.array([lon0, lat0]), np.array([kx, ky])
+    line = shapely.transform(shapely.force_2d(centre), lambda c: (c - origin) * scale)
     length = line.length
     width = min(max(length * 0.04, 60.0), 400.0)
     head_len = min(width * 3.0, length * 0.4)
@@ -57,15 +54,17 @@ def arrow_polygon(centre: LineString) -> Polygon:
     norm = math.hypot(dx, dy) or 1.0
     ux, uy = dx / norm, dy / norm
     tip = (end.x + ux * head_len * 0.1, end.y + uy * head_len * 0.1)
-    head = Polygon([
-        (base.x - uy * head_half, base.y + ux * head_half),
-        tip,
-        (base.x + uy * head_half, base.y - ux * head_half),
-    ])
+    head = Polygon(
+        [
+            (base.x - uy * head_half, base.y + ux * head_half),
+            tip,
+            (base.x + uy * head_half, base.y - ux * head_half),
+        ]
+    )
     arrow = unary_union([*pieces, head])
     if arrow.geom_type != "Polygon":
         arrow = arrow.convex_hull if arrow.geom_type == "MultiPolygon" else arrow
-    return transform(lambda x, y, z=None: to_deg(x, y), arrow)
+    return shapely.transform(arrow, lambda c: c / scale + origin)
 
 
 def build(feature: Feature, ctx: Context) -> Drawable:

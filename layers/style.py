@@ -147,10 +147,11 @@ def _reference_style(feature: Feature, color: str) -> Style:
     dash = CERTAINTY_DASH[feature.certainty]
     if feature.certainty == "schematic":
         label = Bilingual(f"{label.zh}（示意）", f"{label.en} (schematic)")
-    key = f"{kind}:{feature.certainty == 'schematic' and 'schematic' or 'drawn'}"
+    key = f"{kind}:{(feature.certainty == 'schematic' and 'schematic') or 'drawn'}"
     if kind == "river":
-        opts = _options(color=color, weight=5, opacity=0.9, dashArray=dash, lineCap="round", fillColor=color,
-                        fillOpacity=0.5)
+        opts = _options(
+            color=color, weight=5, opacity=0.9, dashArray=dash, lineCap="round", fillColor=color, fillOpacity=0.5
+        )
         return Style(key, "line", label, opts)
     if kind == "railway":
         opts = _options(color=color, weight=2.5, opacity=0.9, dashArray=dash or "10 3")
@@ -165,6 +166,13 @@ def _reference_style(feature: Feature, color: str) -> Style:
 def halo_style() -> Style:
     """The faint circle drawn around a point at its precision radius."""
     label = Bilingual("位置误差范围（半径=精度）", "Location uncertainty (radius = precision)")
-    opts = _options(color="#6b5b3e", weight=0.8, opacity=0.3, dashArray="2 4", fillColor="#6b5b3e", fillOpacity=0.035,
-                    interactive=False)
+    opts = _options(
+        color="#6b5b3e",
+        weight=0.8,
+        opacity=0.3,
+        dashArray="2 4",
+        fillColor="#6b5b3e",
+        fillOpacity=0.035,
+        interactive=False,
+    )
     return Style("halo", "halo", label, opts)

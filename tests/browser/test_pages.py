@@ -1,0 +1,96 @@
+"""Every page in headless Chromium with the network cut: loads, toggles, switches language."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import OfflinePage
+
+pytestmark = pytest.mark.browser
+
+COUNT_SHOWN = """(id) => {
+  const bm = window.battleMap;
+  const group = bm.groups[id];
+  if (!bm.map.hasLayer(group)) return 0;
+  return group.getLayers().filter(l => !l.isHalo && bm.map.hasLayer(l)).length;
+}"""
+
+
+def test_every_page_loads_offline_without_errors(browser, battle, site) -> None:
+    for name in ["index", *(p.id for p in battle.phases)]:
+        page = OfflinePage(browser)
+        try:
+            tab = page.open(site / f"{name}.html")
+            assert tab.evaluate("L.version") == "1.9.4"
+            drawn = tab.evaluate(
+                "Object.values(window.battleMap.groups).filter(g => window.battleMap.map.hasLayer(g))"
+                ".reduce((n, g) => n + g.getLayers().length, 0)"
+            )
+            assert drawn > 0, name
+            assert page.errors == [], (name, page.errors)
+            assert page.blocked == [], (name, page.blocked)
+        finally:
+            page.close()
+
+
+def test_atlas_lists_every_phase_and_toggles_it(offline, battle, site) -> None:
+    tab = offline.open(site / "index.html")
+    labels = tab.locator(".leaflet-control-layers-overlays label")
+    texts = labels.all_inner_texts()
+    for phase in battle.phases:
+        assert any(phase.title.zh in t for t in texts), (phase.id, texts)
+
+    first, second = battle.phases[0], battle.phases[1]
+    expected = len([f for f in battle.features if f.in_phase(first)])
+    assert tab.evaluate(COUNT_SHOWN, first.id) == expected
+    assert tab.evaluate(COUNT_SHOWN, second.id) == 0
+
+    first_box = labels.filter(has_text=first.title.zh).locator("input")
+    first_box.uncheck()
+    assert tab.evaluate(COUNT_SHOWN, first.id) == 0
+    first_box.check()
+    assert tab.evaluate(COUNT_SHOWN, first.id) == expected
+
+    second_box = labels.filter(has_text=second.title.zh).locator("input")
+    second_box.check()
+    assert tab.evaluate(COUNT_SHOWN, second.id) == len([f for f in battle.features if f.in_phase(second)])
+    assert offline.errors == []
+
+
+def test_reference_layer_is_apart_from_phases(offline, site) -> None:
+    tab = offline.open(site / "index.html")
+    assert tab.locator(".leaflet-control-layers-base input").count() == 2  # plain and tiles
+    assert tab.evaluate(COUNT_SHOWN, "reference") > 0
+    offline.page.locator(".leaflet-control-layers-overlays label", has_text="河流").locator("input").uncheck()
+    assert tab.evaluate(COUNT_SHOWN, "reference") == 0
+
+
+def test_popup_opens_with_sources(offline, battle, site) -> None:
+    phase = battle.phases[0]
+    tab = offline.open(site / f"{phase.id}.html")
+    html = tab.evaluate("""() => {
+      const bm = window.battleMap;
+      for (const g of Object.values(bm.groups)) {
+        for (const l of g.getLayers()) {
+          if (l.featureId === 'zhangjiashan') {
+            l.openPopup();
+            return document.querySelector('.leaflet-popup-content').innerHTML;
+          }
+        }
+      }
+      return null;
+    }""")
+    assert html and "张家山" in html and "bm-cite" in html
+
+
+def test_language_switch(offline, battle, site) -> None:
+    phase = battle.phases[0]
+    tab = offline.open(site / f"{phase.id}.html")
+    heading = tab.locator(".bm-panel h1")
+    assert heading.inner_text().strip() == phase.title.zh
+    tab.click(".bm-lang button[data-lang='en']")
+    assert heading.inner_text().strip() == phase.title.en
+    assert tab.locator(".bm-lang button[data-lang='en']").get_attribute("aria-pressed") == "true"
+    legend = tab.locator(".bm-legend").inner_text()
+    assert "Position" in legend and "阵地" not in legend
+    assert offline.errors == []

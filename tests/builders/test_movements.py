@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from shapely.geometry import LineString, Point, shape
+
+from layers import movements
+from layers.drawable import Context
+
+from .conftest import by_id
+
+
+def test_arrow_is_a_valid_polygon_with_the_end_in_its_head() -> None:
+    centre = LineString([(112.60, 26.85), (112.61, 26.87), (112.63, 26.88)])
+    arrow = movements.arrow_polygon(centre)
+    assert arrow.geom_type == "Polygon" and arrow.is_valid
+    end = Point(centre.coords[-1])
+    assert arrow.contains(end)
+    # the head is wider than the shaft near the tail
+    assert arrow.area > centre.buffer(0.0001).area
+
+
+def test_short_and_long_arrows() -> None:
+    for length in (0.002, 0.2):
+        centre = LineString([(112.5, 26.8), (112.5 + length, 26.8 + length / 3)])
+        arrow = movements.arrow_polygon(centre)
+        assert arrow.is_valid and arrow.contains(Point(centre.coords[-1]))
+
+
+def test_build_uses_side_and_kind(mini) -> None:
+    drawn = movements.build(by_id(mini, "south-attack"), Context(mini, mini.phases[0]))
+    assert drawn.style.key == "movement:south:attack"
+    polygon = shape(drawn.geometry)
+    assert polygon.is_valid and polygon.contains(Point(4.09, 50.075))

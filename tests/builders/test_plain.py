@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from layers.draw import draw
+from layers.drawable import Context, decimals_for, rounded
+
+from .conftest import by_id
+
+
+def test_reference_and_line_styles(mini) -> None:
+    ctx = Context(mini, mini.phases[0])
+    assert draw(by_id(mini, "brook"), Context(mini)).style.key == "river:drawn"
+    line = draw(by_id(mini, "north-line"), ctx)
+    assert line.style.key == "line:north:inferred"
+    assert line.style.as_dict()["dashArray"]  # inferred lines are dashed
+
+
+def test_event_popup_shows_the_claim(mini) -> None:
+    popup = str(draw(by_id(mini, "parley"), Context(mini, mini.phases[1])).popup)
+    assert "Sources disagree" in popup and "1805-05-02" in popup and "The chronicle says the 2nd" in popup
+
+
+def test_rounding_follows_precision() -> None:
+    assert decimals_for(1000) == 4
+    assert decimals_for(5) == 6
+    geom = rounded({"type": "Point", "coordinates": [112.123456789, 26.987654321]}, 1000)
+    assert geom["coordinates"] == [112.1235, 26.9877]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from layers import positions
+from layers.drawable import Context
+
+from .conftest import by_id
+
+
+def test_status_follows_the_phase(mini) -> None:
+    mill = by_id(mini, "mill")
+    morning, afternoon = mini.phases
+    assert positions.build(mill, Context(mini, morning)).style.key == "position:north:contested"
+    assert positions.build(mill, Context(mini, afternoon)).style.key == "position:north:lost"
+
+
+def test_position_without_status_is_held(mini) -> None:
+    ridge = by_id(mini, "ridge")
+    drawn = positions.build(ridge, Context(mini, mini.phases[1]))
+    assert drawn.style.key == "position:north:held"
+    assert drawn.geometry["type"] == "Polygon"
+    assert drawn.halo_m == 0  # areas carry their extent; only points get a halo
+
+
+def test_point_worse_than_threshold_gets_a_halo(mini) -> None:
+    drawn = positions.build(by_id(mini, "mill"), Context(mini, mini.phases[0]))
+    assert drawn.halo_m == 400
+
+
+def test_popup_lists_status_history_with_sources(mini) -> None:
+    popup = str(positions.build(by_id(mini, "mill"), Context(mini, mini.phases[0])).popup)
+    assert "contested" in popup and "lost" in popup
+    assert 'href="https://example.org/chronicle"' in popup
+    assert 'rel="noopener noreferrer"' in popup
+    assert "±400 m" in popup

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from layers.style import halo_style, style_for
+
+from .conftest import by_id
+
+
+def test_side_colour_comes_from_the_manifest(mini) -> None:
+    style = style_for(mini, by_id(mini, "ridge"), "held")
+    assert style.as_dict()["fillColor"] == mini.sides["north"].color
+
+
+def test_status_styles_differ(mini) -> None:
+    mill = by_id(mini, "mill")
+    keys = {style_for(mini, mill, s).as_dict().__repr__() for s in ("held", "contested", "lost")}
+    assert len(keys) == 3
+
+
+def test_labels_are_bilingual(mini) -> None:
+    label = style_for(mini, by_id(mini, "mill"), "lost").label
+    assert "失守" in label.zh and "lost" in label.en and "Northern army" in label.en
+    assert halo_style().label.en.startswith("Location uncertainty")

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from layers import units
+from layers.drawable import Context
+
+from .conftest import by_id
+
+
+def test_friend_and_hostile_frames(mini) -> None:
+    ctx = Context(mini, mini.phases[0])
+    friend = units.build(by_id(mini, "north-brigade"), ctx)
+    hostile = units.build(by_id(mini, "south-division"), ctx)
+    assert friend.icon is not None and hostile.icon is not None
+    assert "rgb(128,224,255)" in friend.icon.html  # APP-6D friend fill
+    assert "rgb(255,128,128)" in hostile.icon.html  # APP-6D hostile fill
+    assert friend.icon.width > 0 and friend.icon.height > 0
+
+
+def test_designation_is_escaped(mini) -> None:
+    from dataclasses import replace
+
+    unit = by_id(mini, "north-brigade")
+    hostile_text = replace(unit, extra={**unit.extra, "designation": "<img src=x onerror=alert(1)>"})
+    icon = units.build(hostile_text, Context(mini, mini.phases[0])).icon
+    assert "<img" not in icon.html and "&lt;img" in icon.html
+
+
+def test_figures_show_each_source(mini) -> None:
+    popup = str(units.build(by_id(mini, "north-brigade"), Context(mini, mini.phases[0])).popup)
+    assert "3,000" in popup and "4,500" in popup
+    assert "General A" in popup

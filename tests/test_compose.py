@@ -1,0 +1,133 @@
+"""Pages: what they contain, that they are deterministic, and that writing is atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from layers import compose
+from layers.compose import render_site, write_site
+from layers.errors import OutputError
+from layers.load import load_battle
+
+from .conftest import FIXTURE_BATTLE
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_battle(FIXTURE_BATTLE)
+
+
+def page_data(page: bytes) -> dict:
+    match = re.search(rb"BattleMap\.init\(map_\w+, (.*)\);\n", page)
+    assert match, "the page must call BattleMap.init with its data"
+    return json.loads(match.group(1))
+
+
+def test_one_page_per_phase_plus_atlas(mini) -> None:
+    files = render_site(mini)
+    assert {"index.html", "morning.html", "afternoon.html", "README.md"} <= set(files)
+    assert any(name.startswith("static/leaflet-1.9.4/leaflet.js") for name in files)
+
+
+def test_two_renders_are_byte_identical(mini) -> None:
+    assert render_site(mini) == render_site(mini)
+
+
+def test_phase_page_content(mini) -> None:
+    page = render_site(mini)["afternoon.html"]
+    text = page.decode()
+    assert "<title>下午 Afternoon — 泰斯特福德之战 The Battle of Testford</title>" in text
+    assert 'href="morning.html"' in text and "The northern army loses the mill." in text
+    data = page_data(page)
+    ids = [data["features"][i]["id"] for g in data["groups"] for i, _ in g["items"]]
+    assert "north-line" not in ids  # valid only in the morning
+    assert {"mill", "ridge", "parley", "brook"} <= set(ids)
+    assert [g["id"] for g in data["groups"]] == ["reference", "action"]
+
+
+def test_atlas_has_a_layer_per_phase(mini) -> None:
+    data = page_data(render_site(mini)["index.html"])
+    assert [g["id"] for g in data["groups"]] == ["reference", "morning", "afternoon"]
+    assert data["groups"][1]["show"] is True and data["groups"][2]["show"] is False
+    # a feature that lasts both phases is stored once and drawn in each phase's style
+    mill = next(i for i, f in enumerate(data["features"]) if f["id"] == "mill")
+    styles = {g["id"]: s for g in data["groups"] for i, s in g["items"] if i == mill}
+    assert styles["morning"] != styles["afternoon"]
+
+
+def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
+    text = render_site(mini)["morning.html"].decode()
+    legend = set(re.findall(r'data-legend="([^"]+)"', text))
+    data = page_data(text.encode())
+    assert len(legend) == len(data["styles"])
+    assert "position:north:contested" in legend and "position:north:lost" not in legend
+    assert "halo" in legend
+
+
+def test_phase_selection(mini) -> None:
+    files = render_site(mini, ["afternoon"])
+    assert "morning.html" not in files and "afternoon.html" in files
+    assert 'href="morning.html"' not in files["afternoon.html"].decode()
+
+
+def test_no_cdn_and_no_random_ids(mini) -> None:
+    for name, content in render_site(mini).items():
+        if name.endswith(".html"):
+            text = content.decode()
+            assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', text), name
+            assert not re.search(r"[0-9a-f]{32}", text), name
+
+
+def test_write_replaces_the_folder(tmp_path: Path, mini) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.html").write_text("old")
+    write_site(render_site(mini), out)
+    assert not (out / "stale.html").exists()
+    assert (out / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == [".out.lock"]
+
+
+def test_failed_write_leaves_previous_output(tmp_path: Path, mini, monkeypatch) -> None:
+    out = tmp_path / "out"
+    write_site(render_site(mini), out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(compose.os, "fsync", failing_fsync)
+    with pytest.raises(OutputError, match="previous output is unchanged"):
+        write_site({**render_site(mini), "index.html": b"new"}, out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".out.new-*"))
+
+
+def test_interrupted_swap_is_recovered(tmp_path: Path, mini) -> None:
+    out = tmp_path / "out"
+    write_site(render_site(mini), out)
+    # a build killed between its two renames leaves only the old folder aside
+    os.replace(out, tmp_path / ".out.old")
+    (tmp_path / ".out.new-killed").mkdir()
+    compose._recover(out)
+    assert (out / "index.html").is_file()
+    assert not (tmp_path / ".out.new-killed").exists()
+
+
+def test_output_path_that_is_a_file(tmp_path: Path, mini) -> None:
+    target = tmp_path / "file"
+    target.write_text("keep")
+    with pytest.raises(OutputError, match="not a folder"):
+        write_site(render_site(mini), target)
+    assert target.read_text() == "keep"

@@ -1,0 +1,334 @@
+"""Schema rules of the data contract: one failing example per rule, and the happy paths."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from layers.errors import GeoDataError
+from layers.load import load_battle
+
+from .conftest import FIXTURE_BATTLE
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the synthetic battle."""
+    target = tmp_path / "mini"
+    shutil.copytree(FIXTURE_BATTLE, target)
+    return target
+
+
+def edit_json(folder: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = folder / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def feature(data: dict[str, Any], feature_id: str) -> dict[str, Any]:
+    return next(f for f in data["features"] if f["id"] == feature_id)
+
+
+def props(feature_id: str, **changes: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        target = feature(data, feature_id)["properties"]
+        for key, value in changes.items():
+            if value is DELETE:
+                target.pop(key)
+            else:
+                target[key] = value
+
+    return change
+
+
+def geometry(feature_id: str, geom: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        feature(data, feature_id)["geometry"] = geom
+
+    return change
+
+
+DELETE = object()
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(GeoDataError) as caught:
+        load_battle(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_fixture_battle_loads(mini: Path) -> None:
+    battle = load_battle(mini)
+    assert [p.id for p in battle.phases] == ["morning", "afternoon"]
+    assert {f.kind for f in battle.features} == {"river", "place", "position", "unit", "movement", "line", "event"}
+    mill = next(f for f in battle.features if f.id == "mill")
+    assert mill.status_on(battle.phases[0].end) == "contested"
+    assert mill.status_on(battle.phases[1].end) == "lost"
+    parley = next(f for f in battle.features if f.id == "parley")
+    assert parley.end == parley.start  # an event lasts one day unless told otherwise
+    line = next(f for f in battle.features if f.id == "north-line")
+    assert [p.id for p in battle.phases if line.in_phase(p)] == ["morning"]
+
+
+JSON_RULES: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = [
+    # (rule, file, change, field in the message, words of the message)
+    ("missing name", "action.geojson", props("mill", name_en=DELETE), "name_en", "found nothing"),
+    ("empty text", "action.geojson", props("mill", description_zh="  "), "description_zh", "empty text"),
+    ("wrong type", "action.geojson", props("mill", precision_m="400"), "precision_m", "positive number"),
+    ("boolean is not a number", "action.geojson", props("mill", precision_m=True), "precision_m", "positive number"),
+    ("negative precision", "action.geojson", props("mill", precision_m=-5), "precision_m", "positive number"),
+    ("unknown side", "action.geojson", props("mill", side="east"), "side", "one of the manifest's sides"),
+    ("side required", "action.geojson", props("mill", side=DELETE), "side", "found nothing"),
+    ("unknown source", "action.geojson", props("mill", sources=["nope"]), "sources", "from the bibliography"),
+    ("no sources", "action.geojson", props("mill", sources=[]), "sources", "non-empty list"),
+    ("unknown kind", "action.geojson", props("mill", kind="castle"), "kind", "one of position"),
+    ("reference kind in battle layer", "action.geojson", props("mill", kind="river"), "kind", "one of position"),
+    ("unparseable date", "action.geojson", props("mill", start="1805-13-01"), "start", "real date"),
+    ("date not ISO", "action.geojson", props("mill", start="May 1st"), "start", "YYYY-MM-DD"),
+    ("date outside phases", "action.geojson", props("mill", end="1805-06-01"), "end", "within the phases"),
+    ("end before start", "action.geojson", props("mill", start="1805-05-03", end="1805-05-01"), "end", "on or after"),
+    (
+        "status out of order",
+        "action.geojson",
+        props("mill", status=[{"date": "1805-05-02", "status": "lost"}, {"date": "1805-05-01", "status": "held"}]),
+        "status[1].date",
+        "date order",
+    ),
+    (
+        "unknown status",
+        "action.geojson",
+        props("mill", status=[{"date": "1805-05-02", "status": "burnt"}]),
+        "status[0].status",
+        "one of held",
+    ),
+    ("unknown property", "action.geojson", props("mill", colour="red"), "colour", "unknown property"),
+    ("bad certainty", "action.geojson", props("mill", certainty="sure"), "certainty", "one of surveyed"),
+    ("bad sidc", "action.geojson", props("north-brigade", sidc="SFGPUCI----"), "sidc", "20-digit"),
+    ("sidc identity", "action.geojson", props("north-brigade", sidc="10061000181211000000"), "sidc", "'3' for side"),
+    ("unknown unit", "action.geojson", props("south-attack", unit="ghost"), "unit", "id of a unit"),
+    ("unknown movement", "action.geojson", props("south-attack", movement="dance"), "movement", "one of attack"),
+    (
+        "claim field",
+        "action.geojson",
+        props("parley", claims=[{"field": "colour", "value": "x", "sources": ["letters"]}]),
+        "claims",
+        "claim about",
+    ),
+    (
+        "figure without values",
+        "action.geojson",
+        props("north-brigade", figures=[{"label_zh": "兵力", "label_en": "Strength", "values": []}]),
+        "figures[0].values",
+        "at least one value",
+    ),
+    ("date on reference", "ground.geojson", props("village", start="1805-05-01"), "start", "no dates"),
+    (
+        "empty geometry",
+        "action.geojson",
+        geometry("north-line", {"type": "LineString", "coordinates": []}),
+        "geometry",
+        "empty",
+    ),
+    (
+        "self-intersection",
+        "action.geojson",
+        geometry(
+            "ridge",
+            {
+                "type": "Polygon",
+                "coordinates": [[[4.12, 50.09], [4.14, 50.10], [4.14, 50.09], [4.12, 50.10], [4.12, 50.09]]],
+            },
+        ),
+        "geometry",
+        "Self-intersection",
+    ),
+    (
+        "geometry for kind",
+        "action.geojson",
+        geometry("parley", {"type": "LineString", "coordinates": [[4.1, 50.1], [4.11, 50.1]]}),
+        "geometry.type",
+        "for a event",
+    ),
+    (
+        "unknown geometry",
+        "action.geojson",
+        geometry("parley", {"type": "Circle", "coordinates": [4.1, 50.1]}),
+        "geometry.type",
+        "one of Point",
+    ),
+    (
+        "outside bounds",
+        "action.geojson",
+        geometry("parley", {"type": "Point", "coordinates": [5.1, 50.1]}),
+        "geometry.coordinates",
+        "inside the map bounds",
+    ),
+    (
+        "swapped lon/lat",
+        "action.geojson",
+        geometry("parley", {"type": "Point", "coordinates": [50.1, 4.1]}),
+        "geometry.coordinates",
+        "swapped",
+    ),
+    (
+        "huge coordinate",
+        "action.geojson",
+        geometry("parley", {"type": "Point", "coordinates": [1e308, 50.1]}),
+        "geometry.coordinates",
+        "inside the map bounds",
+    ),
+    (
+        "string coordinate",
+        "action.geojson",
+        geometry("parley", {"type": "Point", "coordinates": ["4.1", 50.1]}),
+        "geometry.coordinates",
+        "finite numbers",
+    ),
+    ("no geometry", "action.geojson", geometry("parley", None), "geometry", "GeoJSON geometry"),
+]
+
+
+@pytest.mark.parametrize(("rule", "file", "change", "field", "words"), JSON_RULES, ids=[r[0] for r in JSON_RULES])
+def test_feature_rule(mini: Path, rule: str, file: str, change, field: str, words: str) -> None:
+    edit_json(mini, file, change)
+    problems = problems_of(mini)
+    assert any(file in p and f"field '{field}'" in p and words in p for p in problems), problems
+
+
+def test_duplicate_id_across_layers(mini: Path) -> None:
+    edit_json(mini, "ground.geojson", lambda d: feature(d, "village").update(id="mill"))
+    problems = problems_of(mini)
+    assert any("feature 'mill'" in p and "duplicate id" in p and "action.geojson" in p for p in problems), problems
+
+
+def test_bad_feature_id(mini: Path) -> None:
+    edit_json(mini, "ground.geojson", lambda d: feature(d, "village").update(id="Village One"))
+    assert any("field 'id'" in p and "'Village One'" in p for p in problems_of(mini))
+
+
+def test_nan_is_not_a_number(mini: Path) -> None:
+    edit_json(mini, "action.geojson", geometry("parley", {"type": "Point", "coordinates": [float("nan"), 50.1]}))
+    assert "NaN" in (mini / "action.geojson").read_text()
+    assert any("NaN is not a number" in p for p in problems_of(mini))
+
+
+def test_malformed_json_names_line(mini: Path) -> None:
+    path = mini / "action.geojson"
+    path.write_text(path.read_text()[:200])
+    problems = problems_of(mini)
+    assert any(p.startswith("action.geojson: found invalid JSON at line") for p in problems), problems
+
+
+def test_non_utf8(mini: Path) -> None:
+    path = mini / "ground.geojson"
+    path.write_bytes(path.read_bytes().replace("小溪".encode(), "小溪".encode("big5") + b"\xff"))
+    assert any("ground.geojson" in p and "not UTF-8" in p for p in problems_of(mini))
+
+
+def test_byte_order_mark_is_tolerated(mini: Path) -> None:
+    path = mini / "ground.geojson"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_battle(mini).features
+
+
+def test_not_a_feature_collection(mini: Path) -> None:
+    (mini / "ground.geojson").write_text('{"type": "Feature"}')
+    assert any("a GeoJSON FeatureCollection" in p for p in problems_of(mini))
+
+
+def test_missing_layer_file(mini: Path) -> None:
+    (mini / "ground.geojson").unlink()
+    assert any(p.startswith("ground.geojson: found no such file") for p in problems_of(mini))
+
+
+def test_layer_file_is_a_folder(mini: Path) -> None:
+    (mini / "ground.geojson").unlink()
+    (mini / "ground.geojson").mkdir()
+    assert any("a folder or special file" in p for p in problems_of(mini))
+
+
+def test_symlink_out_of_the_folder(mini: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.geojson"
+    outside.write_text((mini / "ground.geojson").read_text())
+    (mini / "ground.geojson").unlink()
+    (mini / "ground.geojson").symlink_to(outside)
+    assert any("leads outside the data folder" in p for p in problems_of(mini))
+
+
+def edit_manifest(folder: Path, old: str, new: str) -> None:
+    path = folder / "manifest.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+MANIFEST_RULES = [
+    ("bad colour", 'color = "#2166ac"', 'color = "blue"', "sides.north.color", "#rrggbb"),
+    ("unknown identity", 'identity = "friend"', 'identity = "friendly"', "sides.north.identity", "one of friend"),
+    (
+        "bounds order",
+        "bounds = [[4.00, 50.00], [4.20, 50.15]]",
+        "bounds = [[4.20, 50.00], [4.00, 50.15]]",
+        "bounds",
+        "west < east",
+    ),
+    ("phase end before start", "end = 1805-05-03", "end = 1805-04-03", "end", "on or after"),
+    ("phase order", "start = 1805-05-02", "start = 1805-04-02", "start", "ordered by start"),
+    ("reserved phase id", 'id = "morning"', 'id = "index"', "id", "other than index"),
+    ("phase source", 'sources = ["chronicle"]', 'sources = ["gossip"]', "sources", "from the bibliography"),
+    ("phase claim field", 'field = "end"', 'field = "weather"', "claims", "a claim about title"),
+    (
+        "layer outside folder",
+        'file = "ground.geojson"',
+        'file = "../ground.geojson"',
+        "layers[0].file",
+        "inside the data folder",
+    ),
+    ("layer role", 'role = "reference"', 'role = "background"', "layers[0].role", "one of battle"),
+    ("missing title", 'title = { zh = "泰斯特福德之战", en = "The Battle of Testford" }', "", "title", "found nothing"),
+]
+
+
+@pytest.mark.parametrize(("rule", "old", "new", "field", "words"), MANIFEST_RULES, ids=[r[0] for r in MANIFEST_RULES])
+def test_manifest_rule(mini: Path, rule: str, old: str, new: str, field: str, words: str) -> None:
+    edit_manifest(mini, old, new)
+    problems = problems_of(mini)
+    assert any(p.startswith("manifest.toml") and f"field '{field}'" in p and words in p for p in problems), problems
+
+
+def test_invalid_toml(mini: Path) -> None:
+    (mini / "manifest.toml").write_text("title = [unclosed\n")
+    assert any("invalid TOML" in p for p in problems_of(mini))
+
+
+def test_bad_source_url(mini: Path) -> None:
+    path = mini / "sources.toml"
+    path.write_text(path.read_text().replace("https://example.org/chronicle", "javascript:alert(1)"))
+    assert any("sources.toml: source chronicle: field 'url'" in p and "http(s)" in p for p in problems_of(mini))
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    assert any("no such folder" in p for p in problems_of(tmp_path / "absent"))
+
+
+def test_every_problem_is_collected(mini: Path) -> None:
+    edit_json(mini, "action.geojson", props("mill", side="east", precision_m=0))
+    edit_json(mini, "ground.geojson", props("village", sources=["nope"]))
+    edit_manifest(mini, 'color = "#2166ac"', 'color = "blue"')
+    problems = problems_of(mini)
+    assert len(problems) >= 4
+    assert {p.split(":")[0] for p in problems} == {"action.geojson", "ground.geojson", "manifest.toml"}
+
+
+def test_message_names_file_feature_field_found_expected(mini: Path) -> None:
+    edit_json(mini, "action.geojson", props("mill", precision_m=-5))
+    (message,) = [p for p in problems_of(mini) if "precision_m" in p]
+    assert (
+        message == "action.geojson: feature 'mill': field 'precision_m': found -5; expected a positive number of metres"
+    )

@@ -1,0 +1,43 @@
+"""The real geo/ folder validates and builds, and carries what the foundation promises."""
+
+from __future__ import annotations
+
+from layers.model import BATTLE_KINDS
+
+
+def test_geo_validates(battle) -> None:
+    assert battle.phases and battle.features and battle.sources
+
+
+def test_named_places_are_present(battle) -> None:
+    names = {f.name.en for f in battle.features}
+    for wanted in ("Zhangjiashan", "Wuguiling", "Xiang River", "Zheng River"):
+        assert any(wanted in n for n in names), wanted
+    assert any("airfield" in n.lower() for n in names)
+    assert any(f.kind == "movement" and f.extra["movement"] == "crossing" for f in battle.features)
+    assert any(f.kind == "wall" for f in battle.features)
+
+
+def test_third_assault_shows_both_dates(battle) -> None:
+    third = next(p for p in battle.phases if "third" in p.title.en.lower())
+    assert str(third.start) == "1944-08-04"
+    assert any(c.field == "start" and c.value == "1944-07-30" and "article" in c.sources for c in third.claims)
+
+
+def test_every_feature_is_sourced_and_located(battle) -> None:
+    for feature in battle.features:
+        assert feature.sources and feature.precision_m > 0, feature.id
+        if feature.kind in BATTLE_KINDS:
+            assert feature.start is not None, feature.id
+
+
+def test_site_has_a_page_per_phase(battle, site) -> None:
+    for phase in battle.phases:
+        assert (site / f"{phase.id}.html").is_file()
+    assert (site / "index.html").is_file()
+
+
+def test_tracked_output_readme_is_what_the_build_writes(site) -> None:
+    from .conftest import ROOT
+
+    assert (ROOT / "output" / "README.md").read_text() == (site / "README.md").read_text()
