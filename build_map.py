@@ -5,7 +5,8 @@
 
 Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
 wrong; 3 the pages could not be written (the previous output is unchanged); 4 an internal
-error (rerun with --debug for the traceback).
+error (rerun with --debug for the traceback); 130 interrupted (SIGINT or SIGTERM; the
+previous output is unchanged).
 
 This module only parses arguments and maps outcomes to exit codes: it imports the
 ``layers`` package lazily so that ``--help`` and usage errors stay instant.
@@ -14,6 +15,7 @@ This module only parses arguments and maps outcomes to exit codes: it imports th
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         args_list.insert(0, "build")  # build is the default command
     parser = _parser()
     args = parser.parse_args(args_list)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _run(args, parser)
     except KeyboardInterrupt:
@@ -68,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"hengyang-map: internal error: {type(err).__name__}: {err} (rerun with --debug)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn SIGTERM into the same clean stop as Ctrl-C: the staging folder is removed."""
+    raise KeyboardInterrupt
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -8,9 +8,12 @@ output as it was.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -214,12 +217,41 @@ def _page(
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(data))
         text = fmap.get_root().render()
-    return _tidy(text).encode("utf-8")
+    return _with_csp(_tidy(text)).encode("utf-8")
 
 
 def _tidy(text: str) -> str:
-    """Drop trailing spaces folium's templates leave, so files diff cleanly."""
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    """Drop trailing spaces folium's templates leave, so files diff cleanly.
+
+    Splits on "\n" only: ``str.splitlines`` would also break at U+0085, U+2028 and other
+    separators that may stand inside the page's JSON data.
+    """
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n")).rstrip("\n") + "\n"
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def content_security_policy(page: str, tiles: bool = True) -> str:
+    """The page's CSP: scripts only from the page's own folder or the exact inline scripts
+    the build wrote (by sha256), no plugins, no frames, no forms, no network but the
+    optional tile server's images."""
+    hashes = " ".join(
+        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
+        for body in _INLINE_SCRIPT.findall(page)
+    )
+    images = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
+    return (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src {images}; "
+        "font-src 'self' data:; connect-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+
+
+def _with_csp(page: str) -> str:
+    """Insert the policy as the first element of <head>, before any script can run."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">'
+    return page.replace("<head>\n", f"<head>\n{meta}\n", 1)
 
 
 def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> tuple[dict[str, Any], list[Style]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+import shapely.errors
 from shapely.geometry import shape
 
 from .errors import GeoDataError, Problem, shorten
@@ -108,10 +109,11 @@ PHASE_CLAIM_FIELDS = ("title", "start", "end", "narrative")
 class Checker:
     """Collects problems for one file; each ``take_*`` returns the value or None."""
 
-    def __init__(self, file: str, problems: list[Problem]):
+    def __init__(self, file: str, problems: list[Problem], known_sources: set[str] | None = None):
         self.file = file
         self.problems = problems
         self.feature = ""
+        self.known_sources = known_sources
 
     def problem(self, field: str, found: str, expected: str) -> None:
         """Record one problem at the current file and feature."""
@@ -218,6 +220,8 @@ class Checker:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not ID_PATTERN.match(item):
                 self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id")
+            elif self.known_sources is not None and item not in self.known_sources:
+                self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id from the bibliography")
             else:
                 ids.append(item)
         return tuple(ids)
@@ -327,6 +331,17 @@ def load_battle(folder: Path | str) -> Battle:
         raise GeoDataError(problems)
 
     check = Checker(MANIFEST, problems)
+    bib_name = check.text(manifest, "bibliography") or ""
+    sources: dict[str, Source] = {}
+    if bib_name:
+        bib_text = _read_text(root / bib_name, root, bib_name, problems)
+        bib = _parse_toml(bib_text, bib_name, problems) if bib_text is not None else None
+        if bib is not None:
+            sources = _sources(Checker(bib_name, problems), bib)
+    # Only check citations against a bibliography that was read; else every id would be noise.
+    known = set(sources) if bib_name and not any(p.file == bib_name for p in problems) else None
+    check.known_sources = known
+
     battle_id = check.ident(manifest, "id")
     title = check.table_text(manifest, "title")
     subtitle = check.table_text(manifest, "subtitle")
@@ -336,23 +351,15 @@ def load_battle(folder: Path | str) -> Battle:
     phases = _phases(check, manifest)
     layer_specs = _layer_specs(check, manifest)
 
-    bib_name = check.text(manifest, "bibliography") or ""
-    sources: dict[str, Source] = {}
-    if bib_name:
-        bib_text = _read_text(root / bib_name, root, bib_name, problems)
-        bib = _parse_toml(bib_text, bib_name, problems) if bib_text is not None else None
-        if bib is not None:
-            sources = _sources(Checker(bib_name, problems), bib)
-
     features: list[Feature] = []
     span = (min(p.start for p in phases), max(p.end for p in phases)) if phases else None
     for spec in layer_specs:
         text = _read_text(root / spec.file, root, spec.file, problems)
         collection = _parse_json(text, spec.file, problems) if text is not None else None
         if collection is not None:
-            features.extend(_features(Checker(spec.file, problems), collection, spec, bounds, sides, span))
+            features.extend(_features(Checker(spec.file, problems, known), collection, spec, bounds, sides, span))
 
-    _cross_check(problems, phases, features, sources, layer_specs)
+    _cross_check(problems, phases, features, layer_specs)
     if problems:
         raise GeoDataError(problems)
     assert battle_id and title and subtitle and attribution and bounds
@@ -585,7 +592,7 @@ def _geometry(
                 return None
     try:
         geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError, IndexError) as err:
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as err:
         check.problem("geometry", f"a malformed {gtype} ({err})", f"a valid GeoJSON {gtype}")
         return None
     if geom.is_empty:
@@ -749,27 +756,14 @@ def _cross_check(
     problems: list[Problem],
     phases: list[Phase],
     features: list[Feature],
-    sources: dict[str, Source],
     layer_specs: list[LayerSpec],
 ) -> None:
-    """References between files: unique ids, known sources, known units."""
-
-    def unknown_sources(file: str, owner: str, field: str, ids: tuple[str, ...]) -> None:
-        for source_id in ids:
-            if source_id not in sources:
-                problems.append(Problem(file, owner, field, shorten(source_id), "a source id from the bibliography"))
-
-    seen: dict[str, str] = {}
+    """References between records and files: unique ids, units that exist."""
+    seen: set[str] = set()
     for phase in phases:
         if phase.id in seen:
             problems.append(Problem(MANIFEST, f"phase {phase.id}", "id", "a duplicate id", "a unique phase id"))
-        seen[phase.id] = MANIFEST
-        unknown_sources(MANIFEST, f"phase {phase.id}", "sources", phase.sources)
-        for claim in phase.claims:
-            unknown_sources(MANIFEST, f"phase {phase.id}", "claims.sources", claim.sources)
-        for figure in phase.figures:
-            for value in figure.values:
-                unknown_sources(MANIFEST, f"phase {phase.id}", "figures.sources", value.sources)
+        seen.add(phase.id)
 
     file_of = {spec.id: spec.file for spec in layer_specs}
     feature_ids: dict[str, Feature] = {}
@@ -788,16 +782,10 @@ def _cross_check(
         feature_ids.setdefault(feature.id, feature)
 
     for feature in features:
-        owner = f"feature '{feature.id}'"
-        file = file_of[feature.layer]
-        unknown_sources(file, owner, "sources", feature.sources)
-        for change in feature.status:
-            unknown_sources(file, owner, "status.sources", change.sources)
-        for claim in feature.claims:
-            unknown_sources(file, owner, "claims.sources", claim.sources)
-        for figure in feature.figures:
-            for value in figure.values:
-                unknown_sources(file, owner, "figures.sources", value.sources)
         unit = feature.extra.get("unit")
         if unit and (unit not in feature_ids or feature_ids[unit].kind != "unit"):
-            problems.append(Problem(file, owner, "unit", shorten(unit), "the id of a unit feature"))
+            problems.append(
+                Problem(
+                    file_of[feature.layer], f"feature '{feature.id}'", "unit", shorten(unit), "the id of a unit feature"
+                )
+            )

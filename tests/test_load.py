@@ -85,7 +85,7 @@ JSON_RULES: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = 
     ("negative precision", "action.geojson", props("mill", precision_m=-5), "precision_m", "positive number"),
     ("unknown side", "action.geojson", props("mill", side="east"), "side", "one of the manifest's sides"),
     ("side required", "action.geojson", props("mill", side=DELETE), "side", "found nothing"),
-    ("unknown source", "action.geojson", props("mill", sources=["nope"]), "sources", "from the bibliography"),
+    ("unknown source", "action.geojson", props("mill", sources=["nope"]), "sources[0]", "from the bibliography"),
     ("no sources", "action.geojson", props("mill", sources=[]), "sources", "non-empty list"),
     ("unknown kind", "action.geojson", props("mill", kind="castle"), "kind", "one of position"),
     ("reference kind in battle layer", "action.geojson", props("mill", kind="river"), "kind", "one of position"),
@@ -281,7 +281,7 @@ MANIFEST_RULES = [
     ("phase end before start", "end = 1805-05-03", "end = 1805-04-03", "end", "on or after"),
     ("phase order", "start = 1805-05-02", "start = 1805-04-02", "start", "ordered by start"),
     ("reserved phase id", 'id = "morning"', 'id = "index"', "id", "other than index"),
-    ("phase source", 'sources = ["chronicle"]', 'sources = ["gossip"]', "sources", "from the bibliography"),
+    ("phase source", 'sources = ["chronicle"]', 'sources = ["gossip"]', "sources[0]", "from the bibliography"),
     ("phase claim field", 'field = "end"', 'field = "weather"', "claims", "a claim about title"),
     (
         "layer outside folder",

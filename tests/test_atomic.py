@@ -1,0 +1,104 @@
+"""Nothing lost: interrupted, killed and racing builds leave a complete, consistent output."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURE_BATTLE, ROOT
+
+#: Runs the real CLI with every fsync slowed down, so a test can act in the middle of a write.
+SLOW_BUILD = """
+import os, sys, time
+real = os.fsync
+def slow(fd):
+    time.sleep(float(os.environ["SLOW_FSYNC"]))
+    real(fd)
+os.fsync = slow
+sys.path.insert(0, {root!r})
+import build_map
+sys.exit(build_map.main(sys.argv[1:]))
+"""
+
+
+def run_build(out: Path, *extra: str, slow: float = 0.0) -> subprocess.Popen:
+    env = {**os.environ, "SLOW_FSYNC": str(slow)}
+    code = SLOW_BUILD.format(root=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "build", "--geo", str(FIXTURE_BATTLE), "--out", str(out), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_for_staging(parent: Path, name: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for staging in parent.glob(f".{name}.new-*"):
+            if any(staging.rglob("*.html")) or len(list(staging.rglob("*"))) > 3:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the build never started writing")
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "out"
+    assert run_build(out, "--phase", "morning").wait(timeout=120) == 0
+    return out, snapshot(out)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
+def test_interrupted_build_keeps_previous_output(previous, sig) -> None:
+    out, before = previous
+    process = run_build(out, slow=0.15)
+    wait_for_staging(out.parent, out.name)
+    process.send_signal(sig)
+    code = process.wait(timeout=60)
+    assert code != 0
+    assert snapshot(out) == before
+    if sig != signal.SIGKILL:
+        assert "interrupted" in process.stderr.read()
+        assert not list(out.parent.glob(f".{out.name}.new-*"))  # cleaned up on the way out
+    # the next build recovers whatever a killed one left and succeeds
+    assert run_build(out).wait(timeout=120) == 0
+    assert not list(out.parent.glob(f".{out.name}.new-*"))
+    assert "afternoon.html" in snapshot(out)
+
+
+def test_racing_builds_leave_one_complete_output(tmp_path: Path) -> None:
+    references = {}
+    for label, extra in (("all", ()), ("morning", ("--phase", "morning"))):
+        ref = tmp_path / f"ref-{label}"
+        assert run_build(ref, *extra).wait(timeout=120) == 0
+        references[label] = snapshot(ref)
+    out = tmp_path / "out"
+    for _ in range(3):
+        first = run_build(out, slow=0.01)
+        second = run_build(out, "--phase", "morning", slow=0.01)
+        assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+        result = snapshot(out)
+        assert result in (references["all"], references["morning"])
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_build(a).wait(timeout=120) == 0
+    assert run_build(b).wait(timeout=120) == 0
+    comparison = filecmp.dircmp(a, b)
+    assert snapshot(a) == snapshot(b), comparison.diff_files
+    shutil.rmtree(a)
