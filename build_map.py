@@ -87,6 +87,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"{args.geo}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
             f"{len(battle.sources)} sources"
         )
+        from layers.lint import report
+
+        print(report(battle).text())
         return EXIT_OK
 
     known = [p.id for p in battle.phases]

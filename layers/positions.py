@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .drawable import Context, Drawable, plain
 from .model import Feature
 
@@ -9,8 +11,10 @@ from .model import Feature
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw ``feature`` in the status it has on the last day of the page's phase.
 
-    A position lost before the phase began is still drawn, in the 'lost' style, so the
-    reader sees what has already fallen.
+    A position lost during the phase is drawn 'lost'; one lost before the phase began is
+    drawn as a ghost, faint, so the reader sees what had already fallen.
     """
     status = feature.status_on(ctx.day) if ctx.day else None
+    if status == "lost" and ctx.phase is not None and feature.status_on(ctx.phase.start - timedelta(days=1)) == "lost":
+        status = "ghost"  # fell before this phase began: drawn faint, as history
     return plain(feature, ctx, status or "held")

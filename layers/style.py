@@ -43,6 +43,7 @@ STATUS_LABELS = {
     "held": Bilingual("守住", "held"),
     "contested": Bilingual("争夺中", "contested"),
     "lost": Bilingual("失守", "lost"),
+    "ghost": Bilingual("此前已失守", "lost earlier"),
 }
 MOVEMENT_LABELS = {
     "attack": Bilingual("进攻", "Attack"),
@@ -119,8 +120,12 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
             opts = _options(radius=8, color="#222222", weight=1.5, fillColor=color, fillOpacity=0.9)
         elif state == "contested":
             opts = _options(radius=8, color=color, weight=3, dashArray="3 3", fillColor="#ffffff", fillOpacity=0.9)
+        elif state == "lost":
+            opts = _options(radius=7, color=color, weight=1.5, opacity=0.8, fillColor=LOST_FILL, fillOpacity=0.6)
         else:
-            opts = _options(radius=7, color=color, weight=1.5, opacity=0.7, fillColor=LOST_FILL, fillOpacity=0.5)
+            opts = _options(
+                radius=6, color=color, weight=1, opacity=0.45, dashArray="2 3", fillColor=LOST_FILL, fillOpacity=0.15
+            )
         return Style(f"position:{side}:{state}", "point", _side_label(battle, feature, base), opts)
     if kind == "event":
         opts = _options(radius=6, color=color, weight=2, fillColor="#fff6d5", fillOpacity=1.0)

@@ -41,3 +41,28 @@ def test_tracked_output_readme_is_what_the_build_writes(site) -> None:
     from .conftest import ROOT
 
     assert (ROOT / "output" / "README.md").read_text() == (site / "README.md").read_text()
+
+
+def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
+    from layers import units
+    from layers.load import IDENTITIES
+
+    fills = {"friend": "rgb(128,224,255)", "hostile": "rgb(255,128,128)"}
+    for feature in battle.features:
+        if feature.kind == "unit":
+            svg = units.symbol_svg(feature.extra["sidc"])[0]
+            identity = battle.sides[feature.side].identity
+            assert feature.extra["sidc"][3] == IDENTITIES[identity], feature.id
+            assert fills[identity] in svg, feature.id
+
+
+def test_every_arrow_is_valid_and_ends_in_its_head(battle) -> None:
+    from shapely.geometry import Point
+
+    from layers.movements import arrow_polygon
+
+    for feature in battle.features:
+        if feature.kind == "movement":
+            arrow = arrow_polygon(feature.geometry)
+            assert arrow.geom_type == "Polygon" and arrow.is_valid, feature.id
+            assert arrow.contains(Point(feature.geometry.coords[-1])), feature.id

@@ -32,3 +32,18 @@ def test_popup_lists_status_history_with_sources(mini) -> None:
     assert 'href="https://example.org/chronicle"' in popup
     assert 'rel="noopener noreferrer"' in popup
     assert "±400 m" in popup
+
+
+def test_lost_in_an_earlier_phase_is_ghosted() -> None:
+    from datetime import date
+
+    from layers.load import load_battle
+    from layers.model import Phase
+
+    from ..conftest import FIXTURE_BATTLE
+
+    battle = load_battle(FIXTURE_BATTLE)
+    mill = by_id(battle, "mill")  # lost on 2 May
+    later = Phase("later", battle.phases[1].title, date(1805, 5, 3), date(1805, 5, 3), battle.phases[1].narrative, ())
+    assert positions.build(mill, Context(battle, battle.phases[1])).style.key == "position:north:lost"
+    assert positions.build(mill, Context(battle, later)).style.key == "position:north:ghost"
