@@ -18,20 +18,21 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import folium
 from markupsafe import Markup
 
-from . import __version__, assets, html, units
+from . import __version__, assets, html, story, units
 from .draw import draw
 from .drawable import Context, Drawable
 from .elements import BattleLayers, PageHead, Panel, stable_ids
 from .errors import OutputError
 from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
-from .style import Style, halo_style
+from .style import Style, changed_style, halo_style, style_for
 
 TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -42,14 +43,31 @@ UI = {
     "panel": Bilingual("地图说明", "Map notes"),
     "atlas": Bilingual("战役总图：各阶段图层", "Atlas: every phase as a layer"),
     "atlas_hint": Bilingual(
-        "在右上角图层控制中勾选或取消各阶段；点击地图上的要素查看来源。",
-        "Tick or untick the phases in the layer control (top right); click a feature for its sources.",
+        "用 ◀ ▶ 或方向键逐阶段浏览，拖动日期滑块逐日查看，或在右上角图层控制中勾选各阶段；点击要素查看来源。",
+        "Step through the phases with ◀ ▶ or the arrow keys, drag the day slider, or tick phases in the layer "
+        "control (top right); click a feature for its sources.",
     ),
     "phases": Bilingual("阶段", "Phases"),
     "legend": Bilingual("图例", "Legend"),
     "bibliography": Bilingual("参考文献", "Bibliography"),
     "sources": Bilingual("来源", "Sources"),
     "plain": Bilingual("素底图（离线）", "Plain background (offline)"),
+    "changed": Bilingual("较上一阶段的变化", "Changed since the previous phase"),
+    "events": Bilingual("事件", "Events"),
+    "twin": Bilingual("文字版（表格）", "Text version (table)"),
+    "col_name": Bilingual("名称", "Name"),
+    "col_kind": Bilingual("类别", "Kind"),
+    "col_side": Bilingual("所属", "Side"),
+    "col_dates": Bilingual("日期", "Dates"),
+    "col_status": Bilingual("阶段末状态", "Status at the end"),
+    "drawer": Bilingual("收起/展开", "Hide/show"),
+    "story": Bilingual("阶段与日期", "Phases and days"),
+    "prev": Bilingual("上一阶段", "Previous phase"),
+    "next": Bilingual("下一阶段", "Next phase"),
+    "all": Bilingual("全部阶段", "All phases"),
+    "day": Bilingual("日期", "Day"),
+    "play": Bilingual("播放/暂停", "Play/pause"),
+    "page": Bilingual("单页", "page"),
     "tiles": Bilingual("OpenStreetMap 底图（需联网）", "OpenStreetMap tiles (online)"),
 }
 OUTPUT_README = (
@@ -69,6 +87,7 @@ class Group:
     label: Markup
     show: bool
     drawables: tuple[Drawable, ...]
+    changed: frozenset[str] = frozenset()
 
 
 def render_site(battle: Battle, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> dict[str, bytes]:
@@ -104,7 +123,7 @@ def _reference_group(battle: Battle) -> Group:
     return Group("reference", label, True, tuple(draw(f, ctx) for f in battle.reference_features))
 
 
-def _layer_groups(battle: Battle, phase: Phase) -> list[Group]:
+def _layer_groups(battle: Battle, phase: Phase, changed: set[str]) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of ``phase``."""
     ctx = Context(battle, phase)
     features = battle.features_in(phase)
@@ -114,8 +133,27 @@ def _layer_groups(battle: Battle, phase: Phase) -> list[Group]:
             continue
         members = tuple(draw(f, ctx) for f in features if f.layer == spec.id)
         if members:
-            groups.append(Group(spec.id, html.bi(spec.title), True, members))
+            groups.append(Group(spec.id, html.bi(spec.title), True, members, frozenset(changed)))
     return groups
+
+
+def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
+    """Everything the panel says about one phase, escaped."""
+    return {
+        "phase": phase,
+        "dates": html.bi(html.span_text(phase.start, phase.end)),
+        "prev": previous,
+        "next": next_phase,
+        "figures": html.figures_block(battle, phase.figures),
+        "claims": html.claims_block(battle, phase.claims),
+        "cites": html.citations(battle, phase.sources),
+        "events": [
+            {"id": f.id, "name": html.bi(f.name), "date": html.bi(html.day_text(f.start or phase.start))}
+            for f in story.events(battle, phase)
+        ],
+        "changes": story.changes(battle, phase, previous),
+        "rows": story.table(battle, phase),
+    }
 
 
 def _phase_page(
@@ -126,38 +164,61 @@ def _phase_page(
     reference: Group,
     lang: str,
 ) -> bytes:
-    groups = [reference, *_layer_groups(battle, phase)]
+    section = _section(battle, phase, prev_phase, next_phase)
+    changed = {c.feature_id for c in section["changes"]}
+    groups = [reference, *_layer_groups(battle, phase, changed)]
     fit = _extent(battle, battle.features_in(phase)) or _bounds_latlng(battle)
-    panel = {
-        "phase": phase,
-        "dates": html.bi(html.span_text(phase.start, phase.end)),
-        "prev": prev_phase,
-        "next": next_phase,
-        "figures": html.figures_block(battle, phase.figures),
-        "claims": html.claims_block(battle, phase.claims),
-        "phase_cites": html.citations(battle, phase.sources),
-    }
+    timeline = _timeline(battle, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
+    panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
-    return _page(battle, title, groups, fit, panel, lang)
+    return _page(battle, title, groups, timeline, panel, lang)
 
 
 def _atlas_page(battle: Battle, phases: list[Phase], reference: Group, lang: str) -> bytes:
     groups = [reference]
+    sections = []
     for i, phase in enumerate(phases):
+        previous = phases[i - 1] if i > 0 else None
+        section = _section(battle, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
+        sections.append(section)
         ctx = Context(battle, phase)
         members = tuple(draw(f, ctx) for f in battle.features_in(phase))
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
-        groups.append(Group(phase.id, label, i == 0, members))
+        changed = frozenset(c.feature_id for c in section["changes"])
+        groups.append(Group(phase.id, label, i == 0, members, changed))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = _extent(battle, battle_features) or _bounds_latlng(battle)
+    span = (min(p.start for p in phases), max(p.end for p in phases))
+    timeline = _timeline(battle, phases, fit_all=fit, current=phases[0].id, span=span)
     panel = {
-        "phase": None,
+        "mode": "atlas",
+        "sections": sections,
         "phase_links": [{"phase": p, "dates": html.bi(html.span_text(p.start, p.end))} for p in phases],
     }
     title = f"{battle.title.zh} {battle.title.en} — {UI['atlas'].zh} / {UI['atlas'].en}"
-    return _page(battle, title, groups, fit, panel, lang)
+    return _page(battle, title, groups, timeline, panel, lang)
+
+
+def _timeline(
+    battle: Battle, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
+) -> dict[str, Any]:
+    """Days and phases for the day slider and the phase stepper."""
+    return {
+        "start": battle.start.isoformat(),
+        "range": [story.day_index(battle, span[0]), story.day_index(battle, span[1])],
+        "current": current,
+        "fit": fit_all,
+        "phases": [
+            {
+                "id": p.id,
+                "d": [story.day_index(battle, p.start), story.day_index(battle, p.end)],
+                "fit": _extent(battle, battle.features_in(p)) or fit_all,
+            }
+            for p in phases
+        ],
+    }
 
 
 def _bounds_latlng(battle: Battle) -> list[list[float]]:
@@ -182,16 +243,16 @@ def _page(
     battle: Battle,
     title: str,
     groups: list[Group],
-    fit: list[list[float]],
+    timeline: dict[str, Any],
     panel: dict[str, Any],
     lang: str,
 ) -> bytes:
-    data, styles_used = _page_data(battle, groups, fit)
+    data, styles_used = _page_data(battle, groups, timeline)
     legend = [{"key": s.key, "label": s.label, "swatch": _swatch(battle, s)} for s in styles_used]
     on_page = {d.feature_id for g in groups for d in g.drawables}
     cited = {sid for f in battle.features if f.id in on_page for sid in f.cited_sources()}
-    if panel.get("phase"):
-        cited.update(panel["phase"].cited_sources())
+    for section in panel["sections"]:
+        cited.update(section["phase"].cited_sources())
     context = {
         "battle": battle,
         "ui": UI,
@@ -201,7 +262,7 @@ def _page(
         "sources": [battle.sources[s] for s in sorted(cited)],
         **panel,
     }
-    (south, west), (north, east) = fit
+    (south, west), (north, east) = timeline["fit"]
     with stable_ids():
         fmap = folium.Map(
             location=[round((south + north) / 2, 5), round((west + east) / 2, 5)],
@@ -254,7 +315,7 @@ def _with_csp(page: str) -> str:
     return page.replace("<head>\n", f"<head>\n{meta}\n", 1)
 
 
-def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> tuple[dict[str, Any], list[Style]]:
+def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) -> tuple[dict[str, Any], list[Style]]:
     """The JSON the page's script draws from, and the styles in the order first used."""
     styles: list[Style] = []
     style_index: dict[Style, int] = {}
@@ -262,7 +323,8 @@ def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> t
     icon_index: dict[str, int] = {}
     features: list[dict[str, Any]] = []
     feature_index: dict[str, int] = {}
-    has_halo = False
+    has_halo = has_changed = False
+    by_id = {f.id: f for f in battle.features}
 
     def style_id(style: Style) -> int:
         if style not in style_index:
@@ -293,16 +355,23 @@ def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> t
                             }
                         )
                     entry["i"] = icon_index[key]
+                feature = by_id[d.feature_id]
+                if not feature.is_reference:
+                    _add_time(battle, feature, entry, style_id, tuple(timeline["range"]))
                 feature_index[d.feature_id] = len(features)
                 features.append(entry)
-            items.append([feature_index[d.feature_id], style_id(d.style)])
+            item = [feature_index[d.feature_id], style_id(d.style)]
+            if d.feature_id in group.changed:
+                item.append(1)
+                has_changed = True
+            items.append(item)
         out_groups.append({"id": group.id, "label": str(group.label), "show": group.show, "items": items})
     legend_styles = list(styles)
     data: dict[str, Any] = {
         "features": features,
         "groups": out_groups,
         "icons": icons,
-        "fit": fit,
+        "timeline": timeline,
         "tiles": TILES,
         "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
         "attribution": str(html.bi(battle.attribution)) + f" · hengyang-map {__version__}",
@@ -311,8 +380,28 @@ def _page_data(battle: Battle, groups: list[Group], fit: list[list[float]]) -> t
         halo = halo_style()
         legend_styles.append(halo)
         data["halo"] = style_id(halo)
+    if has_changed:
+        ring = changed_style()
+        legend_styles.append(ring)
+        data["changed"] = style_id(ring)
     data["styles"] = [s.as_dict() for s in styles]
     return data, legend_styles
+
+
+def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Any, days: tuple[int, int]) -> None:
+    """Validity in day numbers and, for positions, the style from each status change on.
+
+    Only what the page's day slider can reach (``days``) is kept, so the legend lists no
+    style the page cannot draw.
+    """
+    assert feature.start and feature.end
+    entry["a"] = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
+    changes = [(story.day_index(battle, c.date), c.status) for c in feature.status]
+    changes = [(day, status) for day, status in changes if day <= days[1]]
+    if not changes or changes[0][0] > max(days[0], entry["a"][0]):
+        entry["b"] = style_id(style_for(battle, feature, "held" if feature.kind == "position" else None))
+    if changes:
+        entry["s"] = [[day, style_id(style_for(battle, feature, status))] for day, status in changes]
 
 
 def _swatch(battle: Battle, style: Style) -> Markup:
@@ -328,6 +417,11 @@ def _swatch(battle: Battle, style: Style) -> Markup:
         sidc = "10" + "0" + identity + "10" + "0" + "0" + "00" + "121100" + "00" + "00"
         svg = units.symbol_svg(sidc)[0]
         return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
+    if style.shape == "changed":
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="14" cy="9" r="6" '
+            'fill="none" stroke="{}" stroke-width="4" stroke-opacity="0.55"/></svg>'
+        ).format(o.get("color"))
     if style.shape in ("point", "halo"):
         return Markup(
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="14" cy="9" '

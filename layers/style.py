@@ -181,3 +181,10 @@ def halo_style() -> Style:
         interactive=False,
     )
     return Style("halo", "halo", label, opts)
+
+
+def changed_style() -> Style:
+    """The ring drawn under a feature that changed since the previous phase."""
+    label = Bilingual("较上一阶段有变化", "Changed since the previous phase")
+    opts = _options(color="#e08a00", weight=7, opacity=0.55, fill=False, radius=13, interactive=False)
+    return Style("changed", "changed", label, opts)

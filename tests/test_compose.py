@@ -44,7 +44,7 @@ def test_phase_page_content(mini) -> None:
     assert "<title>下午 Afternoon — 泰斯特福德之战 The Battle of Testford</title>" in text
     assert 'href="morning.html"' in text and "The northern army loses the mill." in text
     data = page_data(page)
-    ids = [data["features"][i]["id"] for g in data["groups"] for i, _ in g["items"]]
+    ids = [data["features"][item[0]]["id"] for g in data["groups"] for item in g["items"]]
     assert "north-line" not in ids  # valid only in the morning
     assert {"mill", "ridge", "parley", "brook"} <= set(ids)
     assert [g["id"] for g in data["groups"]] == ["reference", "action"]
@@ -56,7 +56,7 @@ def test_atlas_has_a_layer_per_phase(mini) -> None:
     assert data["groups"][1]["show"] is True and data["groups"][2]["show"] is False
     # a feature that lasts both phases is stored once and drawn in each phase's style
     mill = next(i for i, f in enumerate(data["features"]) if f["id"] == "mill")
-    styles = {g["id"]: s for g in data["groups"] for i, s in g["items"] if i == mill}
+    styles = {g["id"]: item[1] for g in data["groups"] for item in g["items"] if item[0] == mill}
     assert styles["morning"] != styles["afternoon"]
 
 

@@ -12,7 +12,7 @@ COUNT_SHOWN = """(id) => {
   const bm = window.battleMap;
   const group = bm.groups[id];
   if (!bm.map.hasLayer(group)) return 0;
-  return group.getLayers().filter(l => !l.isHalo && bm.map.hasLayer(l)).length;
+  return group.getLayers().filter(l => !l.isDecor && bm.map.hasLayer(l)).length;
 }"""
 
 

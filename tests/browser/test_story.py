@@ -1,0 +1,151 @@
+"""Story and time: phase stepping, links to phases, the day slider, changes, phones."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from layers import story
+
+from ..conftest import OfflinePage
+
+pytestmark = pytest.mark.browser
+
+VISIBLE_SECTION = "document.querySelector('.bm-section:not([hidden])').getAttribute('data-phase')"
+SHOWN_GROUPS = """() => Object.keys(window.battleMap.groups)
+  .filter(id => id !== 'reference' && window.battleMap.map.hasLayer(window.battleMap.groups[id]))"""
+DAY_FEATURES = """() => {
+  const layer = window.battleMap.state.dayLayer;
+  return layer ? layer.getLayers().filter(l => !l.isDecor).map(l => l.featureId).sort() : null;
+}"""
+
+
+def test_arrow_keys_step_phases_and_the_panel_follows(offline, battle, site: Path) -> None:
+    tab = offline.open(site / "index.html")
+    ids = [p.id for p in battle.phases]
+    assert tab.evaluate(VISIBLE_SECTION) == ids[0]
+    assert tab.evaluate(SHOWN_GROUPS) == [ids[0]]
+    for expected in ids[1:]:
+        tab.keyboard.press("ArrowRight")
+        assert tab.evaluate(VISIBLE_SECTION) == expected
+        assert tab.evaluate(SHOWN_GROUPS) == [expected]
+        assert tab.evaluate("location.hash") == f"#{expected}"
+    tab.keyboard.press("ArrowRight")  # past the last phase: stays
+    assert tab.evaluate(VISIBLE_SECTION) == ids[-1]
+    tab.keyboard.press("ArrowLeft")
+    assert tab.evaluate(VISIBLE_SECTION) == ids[-2]
+    tab.go_back()  # the browser's back button steps back too
+    tab.wait_for_function(f"location.hash === '#{ids[-1]}'")
+    assert tab.evaluate(VISIBLE_SECTION) == ids[-1]
+    tab.click(".bm-all")
+    assert sorted(tab.evaluate(SHOWN_GROUPS)) == sorted(ids)
+    assert offline.errors == []
+
+
+def test_link_opens_the_phase(offline, battle, site: Path) -> None:
+    phase = battle.phases[2]
+    offline.page.goto((site / "index.html").resolve().as_uri() + f"#{phase.id}")
+    tab = offline.page
+    tab.wait_for_function("window.battleMap !== undefined")
+    assert tab.evaluate(VISIBLE_SECTION) == phase.id
+    assert tab.evaluate(SHOWN_GROUPS) == [phase.id]
+    day = int(tab.input_value(".bm-day"))
+    assert day == story.day_index(battle, phase.end)  # the slider sits in the phase
+    assert offline.errors == []
+
+
+def test_slider_shows_the_state_of_the_day(offline, battle, site: Path) -> None:
+    tab = offline.open(site / "index.html")
+    for offset in (0, 6, 20, (battle.end - battle.start).days):
+        day = battle.start + timedelta(days=offset)
+        tab.fill(".bm-day", str(offset))
+        expected = sorted(f.id for f in battle.features if f.start and f.start <= day <= f.end)
+        assert tab.evaluate(DAY_FEATURES) == expected, day
+        assert tab.evaluate(SHOWN_GROUPS) == []  # the phase layers give way to the day's state
+        owner = next((p for p in battle.phases if p.start <= day <= p.end), None)
+        if owner:
+            assert tab.evaluate(VISIBLE_SECTION) == owner.id  # the slider selects the phase
+        statuses = tab.evaluate("""() => window.battleMap.state.dayLayer.getLayers()
+          .filter(l => !l.isDecor && l.options.fillColor !== undefined)
+          .map(l => [l.featureId, l.options.fillColor, l.options.dashArray || null])""")
+        for feature_id, fill, dash in statuses:
+            feature = next(f for f in battle.features if f.id == feature_id)
+            if feature.kind == "position":
+                from layers.style import style_for
+
+                want = style_for(battle, feature, feature.status_on(day) or "held").as_dict()
+                assert (fill, dash) == (want["fillColor"], want.get("dashArray")), (feature_id, day)
+    assert offline.errors == []
+
+
+def test_changes_since_the_previous_phase(offline, battle, site: Path) -> None:
+    tab = offline.open(site / "index.html")
+    for i, phase in enumerate(battle.phases):
+        previous = battle.phases[i - 1] if i else None
+        changes = story.changes(battle, phase, previous)
+        expected = sorted({c.feature_id for c in changes})
+        on_map = {f.id for f in battle.features_in(phase)}
+        tab.evaluate("(id) => window.battleMap.selectPhase(id)", phase.id)
+        rings = tab.evaluate(
+            """(id) => {
+          const group = window.battleMap.groups[id];
+          const layers = group.getLayers();
+          const out = [];
+          layers.forEach((l, i) => {
+            if (l.isDecor && l.options.color === '#e08a00') out.push(layers[i + 1].featureId);
+          });
+          return out.sort();
+        }""",
+            phase.id,
+        )
+        assert rings == sorted(set(expected) & on_map), phase.id  # a line given up is named, not drawn
+        named = tab.locator(f".bm-section[data-phase='{phase.id}'] .bm-changes .bm-goto").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-feature')).sort()"
+        )
+        assert named == expected, phase.id
+
+
+def test_event_list_zooms_to_the_event(offline, battle, site: Path) -> None:
+    phase = next(p for p in battle.phases if story.events(battle, p))
+    tab = offline.open(site / f"{phase.id}.html")
+    event = story.events(battle, phase)[0]
+    tab.click(f".bm-section .bm-events .bm-goto[data-feature='{event.id}']")
+    content = tab.locator(".leaflet-popup-content").inner_text()
+    assert event.name.zh in content
+    assert offline.errors == []
+
+
+def test_text_version_is_a_table_reachable_by_keyboard(offline, battle, site: Path) -> None:
+    phase = battle.phases[0]
+    tab = offline.open(site / f"{phase.id}.html")
+    rows = tab.locator(".bm-twin tbody tr").evaluate_all("rs => rs.map(r => r.getAttribute('data-feature'))")
+    assert sorted(rows) == sorted(f.id for f in battle.features_in(phase))
+    summary = tab.locator(".bm-twin summary")
+    summary.focus()
+    tab.keyboard.press("Enter")
+    assert tab.locator(".bm-twin").get_attribute("open") is not None
+    assert tab.locator(".bm-day").get_attribute("aria-label")
+
+
+def test_phone_layout_has_no_overlap(browser, battle, site: Path) -> None:
+    page = OfflinePage(browser, {"width": 390, "height": 844})
+    try:
+        for name in ("index", battle.phases[0].id):
+            tab = page.open(site / f"{name}.html")
+            boxes = tab.evaluate("""() => {
+              const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+              const panel = box(document.getElementById('bm-panel'));
+              const controls = Array.from(document.querySelectorAll('.leaflet-control')).map(box);
+              return {panel, controls};
+            }""")
+            px0, py0, px1, py1 = boxes["panel"]
+            assert px1 <= 390 and py1 <= 844
+            for cx0, cy0, cx1, cy1 in boxes["controls"]:
+                assert cx1 <= px0 or cx0 >= px1 or cy1 <= py0 or cy0 >= py1, (name, boxes)
+            tab.click(".bm-drawer")
+            assert tab.locator(".bm-drawer").get_attribute("aria-expanded") == "false"
+        assert page.errors == []
+    finally:
+        page.close()
