@@ -2,10 +2,12 @@
 
     hengyang-map [build] [--geo DIR] [--out DIR] [--phase ID ...] [--lang zh|en|both]
     hengyang-map check [--geo DIR]
+    hengyang-map export --format html|png|pdf|gpkg|geojson|kml [--phase ID ...] [--out DIR] [--lang zh|en|both]
 
 Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
 wrong; 3 the pages could not be written (the previous output is unchanged); 4 an internal
-error (rerun with --debug for the traceback); 130 interrupted (SIGINT or SIGTERM; the
+error (rerun with --debug for the traceback); 5 a program the export needs (Chromium) is
+missing; 130 interrupted (SIGINT or SIGTERM; the
 previous output is unchanged).
 
 This module only parses arguments and maps outcomes to exit codes: it imports the
@@ -27,10 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hengyang-map",
         description="Turn sourced GeoJSON of a battle into offline, bilingual, interactive HTML maps.",
-        epilog="Exit codes: 0 ok, 1 data error, 2 usage error, 3 output not written, 4 internal error.",
+        epilog="Exit codes: 0 ok, 1 data error, 2 usage error, 3 output not written, 4 internal error, "
+        "5 Chromium missing (PNG/PDF export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,export}")
 
     build = commands.add_parser("build", help="validate the data and write the pages (default)")
     _add_geo(build)
@@ -40,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the data and report; writes nothing")
     _add_geo(check)
+
+    export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
+    _add_geo(export)
+    export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml"))
+    export.add_argument("--out", type=Path, help="output folder (default: exports/<format>/)")
+    export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
+    export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
+    export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
     return parser
 
 
@@ -51,7 +62,7 @@ def _add_geo(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not {"build", "check", "-h", "--help"} & set(args_list):
+    if not {"build", "check", "export", "-h", "--help"} & set(args_list):
         args_list.insert(0, "build")  # build is the default command
     parser = _parser()
     args = parser.parse_args(args_list)
@@ -96,6 +107,14 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     unknown = [p for p in args.phase or () if p not in known]
     if unknown:
         parser.error(f"unknown phase {', '.join(unknown)}; the phases are: {', '.join(known)}")
+
+    if args.command == "export":
+        from layers.export import export
+
+        out = args.out or PROJECT / "exports" / args.format
+        names = export(battle, args.format, out, args.phase, args.lang, args.paper, progress=sys.stderr.isatty())
+        print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {out}")
+        return EXIT_OK
 
     from layers.compose import build
 

@@ -7,8 +7,10 @@ anywhere, so the pages work from a USB stick.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -54,3 +56,32 @@ def site_assets() -> dict[str, bytes]:
     for name in OWN_FILES:
         files[f"static/{name}"] = (_static() / name).read_bytes()
     return files
+
+
+def _data_uri(name: str, content: bytes) -> str:
+    kind = {"png": "image/png", "svg": "image/svg+xml"}[name.rsplit(".", 1)[-1]]
+    return f"data:{kind};base64,{base64.b64encode(content).decode()}"
+
+
+def inline_css() -> list[str]:
+    """The stylesheets as text, with every image they reference turned into a data URI."""
+    files = site_assets()
+    out = []
+    for path in CSS:
+        text = files[path].decode("utf-8")
+        folder = path.rsplit("/", 1)[0]
+        for match in sorted(set(re.findall(r"url\((images/[^)]+)\)", text))):
+            text = text.replace(f"url({match})", f"url({_data_uri(match, files[f'{folder}/{match}'])})")
+        out.append(text)
+    return out
+
+
+def inline_js() -> list[str]:
+    """The scripts as text, safe to place inside an inline <script> element."""
+    out = []
+    for path in JS:
+        text = files_text = site_assets()[path].decode("utf-8")
+        if "</script" in files_text.lower():
+            raise ValueError(f"{path} contains '</script' and cannot be inlined")
+        out.append(text)
+    return out

@@ -90,7 +90,24 @@ class Group:
     changed: frozenset[str] = frozenset()
 
 
-def render_site(battle: Battle, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> dict[str, bytes]:
+@dataclass(frozen=True)
+class PageOptions:
+    """How pages are made: opening language; one self-contained file (no tiles, no
+    neighbouring files); a print layout (title block, north arrow, sources line)."""
+
+    lang: str = "zh"
+    single_file: bool = False
+    printable: bool = False
+
+
+def render_site(
+    battle: Battle,
+    phase_ids: Iterable[str] | None = None,
+    lang: str = "zh",
+    *,
+    single_file: bool = False,
+    printable: bool = False,
+) -> dict[str, bytes]:
     """Every file of the site, keyed by its path relative to the output folder.
 
     Parameters
@@ -101,17 +118,24 @@ def render_site(battle: Battle, phase_ids: Iterable[str] | None = None, lang: st
         Restrict the site to these phases (pages, atlas layers, navigation); all by default.
     lang : {"zh", "en", "both"}
         The language the pages open in; the reader can switch.
+    single_file : bool
+        Inline every script, style and image so each page works alone, with no network at all.
+    printable : bool
+        Lay the pages out for print and image export.
     """
+    opts = PageOptions(lang, single_file, printable)
     wanted = list(phase_ids) if phase_ids else [p.id for p in battle.phases]
     phases = [p for p in battle.phases if p.id in wanted]
-    files: dict[str, bytes] = {"README.md": OUTPUT_README.encode()}
-    files.update(assets.site_assets())
+    files: dict[str, bytes] = {}
+    if not single_file:
+        files["README.md"] = OUTPUT_README.encode()
+        files.update(assets.site_assets())
     reference = _reference_group(battle)
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
-        files[f"{phase.id}.html"] = _phase_page(battle, phase, prev_phase, next_phase, reference, lang)
-    files["index.html"] = _atlas_page(battle, phases, reference, lang)
+        files[f"{phase.id}.html"] = _phase_page(battle, phase, prev_phase, next_phase, reference, opts)
+    files["index.html"] = _atlas_page(battle, phases, reference, opts)
     return files
 
 
@@ -162,7 +186,7 @@ def _phase_page(
     prev_phase: Phase | None,
     next_phase: Phase | None,
     reference: Group,
-    lang: str,
+    opts: PageOptions,
 ) -> bytes:
     section = _section(battle, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
@@ -171,10 +195,10 @@ def _phase_page(
     timeline = _timeline(battle, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
-    return _page(battle, title, groups, timeline, panel, lang)
+    return _page(battle, title, groups, timeline, panel, opts)
 
 
-def _atlas_page(battle: Battle, phases: list[Phase], reference: Group, lang: str) -> bytes:
+def _atlas_page(battle: Battle, phases: list[Phase], reference: Group, opts: PageOptions) -> bytes:
     groups = [reference]
     sections = []
     for i, phase in enumerate(phases):
@@ -198,7 +222,7 @@ def _atlas_page(battle: Battle, phases: list[Phase], reference: Group, lang: str
         "phase_links": [{"phase": p, "dates": html.bi(html.span_text(p.start, p.end))} for p in phases],
     }
     title = f"{battle.title.zh} {battle.title.en} — {UI['atlas'].zh} / {UI['atlas'].en}"
-    return _page(battle, title, groups, timeline, panel, lang)
+    return _page(battle, title, groups, timeline, panel, opts)
 
 
 def _timeline(
@@ -245,9 +269,11 @@ def _page(
     groups: list[Group],
     timeline: dict[str, Any],
     panel: dict[str, Any],
-    lang: str,
+    opts: PageOptions,
 ) -> bytes:
     data, styles_used = _page_data(battle, groups, timeline)
+    if opts.single_file:
+        data["tiles"] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": _swatch(battle, s)} for s in styles_used]
     on_page = {d.feature_id for g in groups for d in g.drawables}
     cited = {sid for f in battle.features if f.id in on_page for sid in f.cited_sources()}
@@ -256,7 +282,9 @@ def _page(
     context = {
         "battle": battle,
         "ui": UI,
-        "lang": lang,
+        "lang": opts.lang,
+        "printable": opts.printable,
+        "provenance": provenance(battle),
         "languages": LANGUAGES,
         "legend": legend,
         "sources": [battle.sources[s] for s in sorted(cited)],
@@ -274,11 +302,16 @@ def _page(
         # Instance attributes: folium's class-level CDN lists stay untouched.
         fmap.default_js = []
         fmap.default_css = []
-        fmap.add_child(PageHead(title, lang, assets.CSS, assets.JS))
+        if opts.single_file:
+            head = PageHead(title, opts.lang, [], [], assets.inline_css(), assets.inline_js(), opts.printable)
+        else:
+            head = PageHead(title, opts.lang, assets.CSS, assets.JS, printable=opts.printable)
+        head.digest = battle.digest
+        fmap.add_child(head)
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(data))
         text = fmap.get_root().render()
-    return _with_csp(_tidy(text)).encode("utf-8")
+    return _with_csp(_tidy(text), network=not opts.single_file).encode("utf-8")
 
 
 def _tidy(text: str) -> str:
@@ -293,26 +326,33 @@ def _tidy(text: str) -> str:
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def content_security_policy(page: str, tiles: bool = True) -> str:
+def content_security_policy(page: str, network: bool = True) -> str:
     """The page's CSP: scripts only from the page's own folder or the exact inline scripts
     the build wrote (by sha256), no plugins, no frames, no forms, no network but the
-    optional tile server's images."""
+    optional tile server's images; with ``network`` off (single-file exports) nothing at
+    all is loaded from anywhere, not even the page's own folder."""
     hashes = " ".join(
         "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
         for body in _INLINE_SCRIPT.findall(page)
     )
-    images = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
+    own = "'self' " if network else ""
+    images = "'self' data: https://tile.openstreetmap.org" if network else "data:"
     return (
-        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src {images}; "
-        "font-src 'self' data:; connect-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
+        f"default-src 'none'; script-src {own}{hashes}; style-src {own}'unsafe-inline'; img-src {images}; "
+        f"font-src {own}data:; connect-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
         "form-action 'none'"
     )
 
 
-def _with_csp(page: str) -> str:
+def _with_csp(page: str, network: bool = True) -> str:
     """Insert the policy as the first element of <head>, before any script can run."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page, network)}">'
     return page.replace("<head>\n", f"<head>\n{meta}\n", 1)
+
+
+def provenance(battle: Battle) -> str:
+    """What a page or export was made from and with: data hash and tool version, no time."""
+    return f"data sha256:{battle.digest} · hengyang-map {__version__}"
 
 
 def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) -> tuple[dict[str, Any], list[Style]]:
@@ -374,7 +414,7 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         "timeline": timeline,
         "tiles": TILES,
         "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
-        "attribution": str(html.bi(battle.attribution)) + f" · hengyang-map {__version__}",
+        "attribution": str(html.bi(battle.attribution)) + f" · hengyang-map {__version__} · data {battle.digest[:12]}",
     }
     if has_halo:
         halo = halo_style()

@@ -80,13 +80,27 @@ class PageHead(SafeMacroElement):
 
     template_name = "head.html.j2"
 
-    def __init__(self, title: str, lang: str, css: list[str], js: list[str]):
+    def __init__(
+        self,
+        title: str,
+        lang: str,
+        css: list[str],
+        js: list[str],
+        inline_css: list[str] | None = None,
+        inline_js: list[str] | None = None,
+        printable: bool = False,
+    ):
         super().__init__()
         self._name = "PageHead"
         self.title = title
         self.lang = lang
         self.css = css
         self.js = js
+        # Vendored and project files only: trusted text, inserted as it is.
+        self.inline_css = [Markup(text) for text in inline_css or ()]
+        self.inline_js = [Markup(text) for text in inline_js or ()]
+        self.printable = printable
+        self.digest = ""
 
 
 class Panel(SafeMacroElement):

@@ -7,6 +7,7 @@ feature id, field, what was found and what was expected. Nothing downstream re-c
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -323,9 +324,17 @@ def load_battle(folder: Path | str) -> Battle:
     """
     root = Path(folder)
     problems: list[Problem] = []
+    digest = hashlib.sha256()
+
+    def read(path: Path, label: str) -> str | None:
+        text = _read_text(path, root, label, problems)
+        if text is not None:
+            digest.update(f"{label}\0{len(text)}\0".encode() + text.encode("utf-8"))
+        return text
+
     if not root.is_dir():
         raise GeoDataError([Problem(str(root), "", "", "no such folder", f"a data folder with {MANIFEST}")])
-    manifest_text = _read_text(root / MANIFEST, root, MANIFEST, problems)
+    manifest_text = read(root / MANIFEST, MANIFEST)
     manifest = _parse_toml(manifest_text, MANIFEST, problems) if manifest_text is not None else None
     if manifest is None:
         raise GeoDataError(problems)
@@ -334,7 +343,7 @@ def load_battle(folder: Path | str) -> Battle:
     bib_name = check.text(manifest, "bibliography") or ""
     sources: dict[str, Source] = {}
     if bib_name:
-        bib_text = _read_text(root / bib_name, root, bib_name, problems)
+        bib_text = read(root / bib_name, bib_name)
         bib = _parse_toml(bib_text, bib_name, problems) if bib_text is not None else None
         if bib is not None:
             sources = _sources(Checker(bib_name, problems), bib)
@@ -354,7 +363,7 @@ def load_battle(folder: Path | str) -> Battle:
     features: list[Feature] = []
     span = (min(p.start for p in phases), max(p.end for p in phases)) if phases else None
     for spec in layer_specs:
-        text = _read_text(root / spec.file, root, spec.file, problems)
+        text = read(root / spec.file, spec.file)
         collection = _parse_json(text, spec.file, problems) if text is not None else None
         if collection is not None:
             features.extend(_features(Checker(spec.file, problems, known), collection, spec, bounds, sides, span))
@@ -375,6 +384,7 @@ def load_battle(folder: Path | str) -> Battle:
         features=tuple(features),
         attribution=attribution,
         root=root,
+        digest=digest.hexdigest(),
     )
 
 

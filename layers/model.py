@@ -207,6 +207,8 @@ class Battle:
     features: tuple[Feature, ...]
     attribution: Bilingual
     root: Path
+    #: sha256 of every data file read, in manifest order: the provenance of pages and exports.
+    digest: str = ""
 
     @property
     def start(self) -> date:

@@ -78,7 +78,7 @@ def test_phase_selection(mini) -> None:
 def test_no_cdn_and_no_random_ids(mini) -> None:
     for name, content in render_site(mini).items():
         if name.endswith(".html"):
-            text = content.decode()
+            text = content.decode().replace(mini.digest, "").replace(mini.digest[:12], "")
             assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', text), name
             assert not re.search(r"[0-9a-f]{32}", text), name
 

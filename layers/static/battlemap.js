@@ -112,11 +112,13 @@
     var plain = L.layerGroup().addTo(map);
     var bases = {};
     bases[data.base.plain] = plain;
-    bases[data.base.tiles] = L.tileLayer(data.tiles.url, {
-      attribution: data.tiles.attribution,
-      maxZoom: 19,
-      crossOrigin: true
-    });
+    if (data.tiles) {
+      bases[data.base.tiles] = L.tileLayer(data.tiles.url, {
+        attribution: data.tiles.attribution,
+        maxZoom: 19,
+        crossOrigin: true
+      });
+    }
 
     var groups = {};
     var overlays = {};

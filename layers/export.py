@@ -1,0 +1,267 @@
+"""Exports: single-file HTML, print-ready PNG and PDF, and the data for GIS (GPKG, GeoJSON, KML).
+
+Every export carries its provenance (the data's sha256 and the tool's version) and no
+timestamp, so exporting the same data twice gives the same bytes — except PNG and PDF, whose
+bytes depend on the Chromium build that renders them (the PDF also records Chromium's
+creation time); their content is the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .compose import provenance, render_site, write_site
+from .errors import BattleMapError, OutputError
+from .model import Battle, Feature
+
+FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml")
+#: Paper sizes in millimetres (landscape).
+PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: GDAL writes the current time into GeoPackages unless told a fixed one.
+FIXED_DATE = "2000-01-01T00:00:00.000Z"
+
+
+class BrowserMissingError(BattleMapError):
+    """PNG/PDF export needs the system Chromium and Playwright."""
+
+    exit_code = 5
+
+
+def chromium_executable() -> str:
+    """The system Chromium: $CHROMIUM_PATH, else chromium on PATH; a clear error if none."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path or not os.path.exists(path):
+        raise BrowserMissingError(
+            "PNG and PDF export need Chromium: install it with 'apt-get install -y chromium' "
+            "(or set CHROMIUM_PATH to a Chromium binary)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as err:
+        raise BrowserMissingError("PNG and PDF export need Playwright: pip install -e '.[export]'") from err
+    return path
+
+
+def export(
+    battle: Battle,
+    fmt: str,
+    out_dir: Path | str,
+    phase_ids: Iterable[str] | None = None,
+    lang: str = "zh",
+    paper: str = "a4",
+    progress: bool = True,
+    browser: Any = None,
+) -> list[str]:
+    """Export ``battle`` as ``fmt`` into ``out_dir`` (replaced atomically); returns the file names.
+
+    ``browser`` may be a running Playwright Chromium to render PNG/PDF with (tests share
+    one); by default the system Chromium is started for the export and closed after.
+    """
+    phases = [p.id for p in battle.phases if not phase_ids or p.id in set(phase_ids)]
+    if fmt == "html":
+        files = render_site(battle, phases, lang, single_file=True)
+        files = {name: content for name, content in files.items() if name.endswith(".html")}
+    elif fmt in ("png", "pdf"):
+        files = _render_images(battle, phases, lang, fmt, paper, progress, browser)
+    elif fmt in ("gpkg", "geojson", "kml"):
+        files = _gis(battle, fmt)
+    else:  # the CLI restricts the choice; this guards library callers
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    files["PROVENANCE.txt"] = _provenance_text(battle, fmt).encode("utf-8")
+    write_site(files, out_dir)
+    return sorted(files)
+
+
+def _provenance_text(battle: Battle, fmt: str) -> str:
+    lines = [
+        f"{battle.title.en} / {battle.title.zh} — export ({fmt})",
+        provenance(battle),
+        "",
+        "Sources:",
+        *(f"  {s.id} [{s.tier}] {s.title}" + (f" <{s.url}>" if s.url else "") for s in battle.sources.values()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _render_images(
+    battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool, browser: Any
+) -> dict[str, bytes]:
+    """Each phase page laid out for print, rendered in headless Chromium."""
+    if browser is not None:
+        return _render_with(browser, battle, phases, lang, fmt, paper, progress)
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            return _render_with(own, battle, phases, lang, fmt, paper, progress)
+        finally:
+            own.close()
+
+
+def _render_with(
+    browser: Any, battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool
+) -> dict[str, bytes]:
+    from tqdm import tqdm
+
+    width_mm, height_mm = PAPER[paper]
+    viewport = {"width": round(width_mm / 25.4 * 96), "height": round(height_mm / 25.4 * 96)}
+    pages = render_site(battle, phases, lang, single_file=True, printable=True)
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        context = browser.new_context(viewport=viewport, device_scale_factor=2 if fmt == "png" else 1)
+        context.route(
+            "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
+        )
+        page = context.new_page()
+        page.emulate_media(media="print")
+        pdfs = []
+        for phase_id in tqdm(phases, desc=f"{fmt} export", unit="page", disable=not progress, file=sys.stderr):
+            path = Path(tmp) / f"{phase_id}.html"
+            path.write_bytes(pages[f"{phase_id}.html"])
+            page.goto(path.as_uri())
+            page.wait_for_function("window.battleMap !== undefined")
+            page.wait_for_timeout(150)  # let the canvas renderer finish its frame
+            if fmt == "png":
+                files[f"{phase_id}.png"] = page.screenshot(full_page=False)
+            else:
+                pdfs.append(page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True))
+        context.close()
+    if fmt == "pdf":
+        files[f"{battle.id}.pdf"] = _merge_pdfs(pdfs, battle)
+    return files
+
+
+def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:
+    """One PDF, one page per phase, in phase order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        for page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(page)
+    writer.add_metadata(
+        {
+            "/Title": f"{battle.title.en} / {battle.title.zh}",
+            "/Subject": provenance(battle),
+            "/Creator": f"hengyang-map {__version__}",
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _row(battle: Battle, feature: Feature) -> dict[str, Any]:
+    """The attributes of one feature, flattened for GIS: lists and records as JSON text."""
+    phases = [p.id for p in battle.phases if feature.in_phase(p)]
+    return {
+        "id": feature.id,
+        "Name": f"{feature.name.zh} / {feature.name.en}",
+        "Description": f"{feature.description.zh}\n\n{feature.description.en}",
+        "layer": feature.layer,
+        "kind": feature.kind,
+        "name_zh": feature.name.zh,
+        "name_en": feature.name.en,
+        "description_zh": feature.description.zh,
+        "description_en": feature.description.en,
+        "side": feature.side or "",
+        "start": feature.start.isoformat() if feature.start else "",
+        "end": feature.end.isoformat() if feature.end else "",
+        "phases": ",".join(phases),
+        "precision_m": feature.precision_m,
+        "certainty": feature.certainty,
+        "location_note_zh": feature.location_note.zh if feature.location_note else "",
+        "location_note_en": feature.location_note.en if feature.location_note else "",
+        "sources": ",".join(feature.sources),
+        "status": json.dumps(
+            [{"date": c.date.isoformat(), "status": c.status, "sources": list(c.sources)} for c in feature.status],
+            ensure_ascii=False,
+        ),
+        "claims": json.dumps(
+            [{"field": c.field, "value": c.value, "sources": list(c.sources)} for c in feature.claims],
+            ensure_ascii=False,
+        ),
+        "figures": json.dumps(
+            [
+                {
+                    "label_en": f.label.en,
+                    "label_zh": f.label.zh,
+                    "values": [{"value": v.value, "sources": list(v.sources)} for v in f.values],
+                }
+                for f in feature.figures
+            ],
+            ensure_ascii=False,
+        ),
+        "movement": str(feature.extra.get("movement") or ""),
+        "unit": str(feature.extra.get("unit") or ""),
+        "sidc": str(feature.extra.get("sidc") or ""),
+    }
+
+
+def features_frame(battle: Battle):
+    """Every feature of the battle as a GeoDataFrame (EPSG:4326), in data order."""
+    import geopandas
+
+    rows = [_row(battle, f) for f in battle.features]
+    return geopandas.GeoDataFrame(rows, geometry=[f.geometry for f in battle.features], crs="EPSG:4326")
+
+
+def _gis(battle: Battle, fmt: str) -> dict[str, bytes]:
+    """The battle's data written by geopandas (pyogrio/GDAL) into one file."""
+    import pyogrio
+
+    frame = features_frame(battle)
+    name = f"{battle.id}.{fmt}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+        try:
+            if fmt == "gpkg":
+                frame.to_file(
+                    path,
+                    driver="GPKG",
+                    layer="features",
+                    engine="pyogrio",
+                    metadata={"DESCRIPTION": provenance(battle)},
+                )
+            elif fmt == "geojson":
+                frame.to_file(
+                    path,
+                    driver="GeoJSON",
+                    engine="pyogrio",
+                    layer_options={"RFC7946": "YES", "WRITE_NAME": "NO", "DESCRIPTION": provenance(battle)},
+                )
+            else:
+                frame.to_file(
+                    path,
+                    driver="KML",
+                    engine="pyogrio",
+                    layer=battle.id.replace("-", "_"),  # KML folder names must be XML names
+                    dataset_options={"NameField": "Name", "DescriptionField": "Description"},
+                )
+        except Exception as err:  # GDAL's errors are varied; report them as an output problem
+            raise OutputError(f"could not write {name}: {err}") from err
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+        return {name: path.read_bytes()}

@@ -1,0 +1,50 @@
+"""Single-file pages, PNGs and the PDF, checked in Chromium and by their pixels."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from layers.export import export
+
+from ..conftest import OfflinePage
+from ..images import png_pixels, variance
+
+pytestmark = pytest.mark.browser
+
+
+def test_single_file_page_works_alone(browser, battle, tmp_path: Path) -> None:
+    export(battle, "html", tmp_path / "html", progress=False)
+    for name in ("index.html", f"{battle.phases[0].id}.html"):
+        alone = tmp_path / "alone" / name
+        alone.parent.mkdir(exist_ok=True)
+        alone.write_bytes((tmp_path / "html" / name).read_bytes())  # no neighbouring files at all
+        page = OfflinePage(browser)
+        try:
+            tab = page.open(alone)
+            shown = tab.evaluate("""() => Object.values(window.battleMap.groups)
+              .filter(g => window.battleMap.map.hasLayer(g))
+              .reduce((n, g) => n + g.getLayers().filter(l => !l.isDecor).length, 0)""")
+            assert shown > 0
+            assert page.errors == [] and page.blocked == []
+            assert tab.locator(".leaflet-control-layers-base input").count() == 1  # no online tiles offered
+        finally:
+            page.close()
+
+
+def test_png_and_pdf(battle, tmp_path: Path, browser) -> None:
+    from pypdf import PdfReader
+
+    names = export(battle, "png", tmp_path / "png", progress=False, browser=browser)
+    assert sorted(n for n in names if n.endswith(".png")) == sorted(f"{p.id}.png" for p in battle.phases)
+    for phase in battle.phases:
+        width, height, grey = png_pixels((tmp_path / "png" / f"{phase.id}.png").read_bytes())
+        assert (width, height) == (2 * 1123, 2 * 794)  # A4 landscape at 96 dpi, twice for print
+        assert variance(grey) > 50
+    export(battle, "pdf", tmp_path / "pdf", progress=False, paper="a3", browser=browser)
+    reader = PdfReader(io.BytesIO((tmp_path / "pdf" / f"{battle.id}.pdf").read_bytes()))
+    assert len(reader.pages) == len(battle.phases)
+    box = reader.pages[0].mediabox
+    assert round(float(box.width) / 72 * 25.4) == 420 and round(float(box.height) / 72 * 25.4) == 297
