@@ -130,26 +130,28 @@ def render_site(
     if not single_file:
         files["README.md"] = OUTPUT_README.encode()
         files.update(assets.site_assets())
-    reference = _reference_group(battle)
+    base = Context(battle)  # one memo for the whole site: each popup is written once
+    reference = _reference_group(base)
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
-        files[f"{phase.id}.html"] = _phase_page(battle, phase, prev_phase, next_phase, reference, opts)
-    files["index.html"] = _atlas_page(battle, phases, reference, opts)
+        files[f"{phase.id}.html"] = _phase_page(base.at(phase), prev_phase, next_phase, reference, opts)
+    files["index.html"] = _atlas_page(base, phases, reference, opts)
     return files
 
 
-def _reference_group(battle: Battle) -> Group:
-    ctx = Context(battle)
+def _reference_group(ctx: Context) -> Group:
+    battle = ctx.battle
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
     return Group("reference", label, True, tuple(draw(f, ctx) for f in battle.reference_features))
 
 
-def _layer_groups(battle: Battle, phase: Phase, changed: set[str]) -> list[Group]:
-    """One overlay per battle layer (positions, units...) with the features of ``phase``."""
-    ctx = Context(battle, phase)
+def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
+    """One overlay per battle layer (positions, units...) with the features of the phase."""
+    battle, phase = ctx.battle, ctx.phase
+    assert phase is not None
     features = battle.features_in(phase)
     groups = []
     for spec in battle.layers:
@@ -181,16 +183,17 @@ def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: P
 
 
 def _phase_page(
-    battle: Battle,
-    phase: Phase,
+    ctx: Context,
     prev_phase: Phase | None,
     next_phase: Phase | None,
     reference: Group,
     opts: PageOptions,
 ) -> bytes:
+    battle, phase = ctx.battle, ctx.phase
+    assert phase is not None
     section = _section(battle, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
-    groups = [reference, *_layer_groups(battle, phase, changed)]
+    groups = [reference, *_layer_groups(ctx, changed)]
     fit = _extent(battle, battle.features_in(phase)) or _bounds_latlng(battle)
     timeline = _timeline(battle, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
@@ -198,14 +201,15 @@ def _phase_page(
     return _page(battle, title, groups, timeline, panel, opts)
 
 
-def _atlas_page(battle: Battle, phases: list[Phase], reference: Group, opts: PageOptions) -> bytes:
+def _atlas_page(base: Context, phases: list[Phase], reference: Group, opts: PageOptions) -> bytes:
+    battle = base.battle
     groups = [reference]
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
         section = _section(battle, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
         sections.append(section)
-        ctx = Context(battle, phase)
+        ctx = base.at(phase)
         members = tuple(draw(f, ctx) for f in battle.features_in(phase))
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))

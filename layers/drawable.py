@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,18 @@ class Context:
 
     battle: Battle
     phase: Phase | None = None
+    #: Shared by every page of one build: texts and shapes that do not depend on the page.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def once(self, key: Any, make: Any) -> Any:
+        """``make()``, computed once per build for ``key``."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def at(self, phase: Phase | None) -> Context:
+        """The same build, drawing ``phase``."""
+        return Context(self.battle, phase, self.memo)
 
     @property
     def day(self) -> date | None:
@@ -88,9 +100,9 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
     """
     return Drawable(
         feature_id=feature.id,
-        geometry=rounded(feature.geojson, feature.precision_m),
+        geometry=ctx.once(("geometry", feature.id), lambda: rounded(feature.geojson, feature.precision_m)),
         style=style_for(ctx.battle, feature, status),
-        tooltip=html.tooltip(feature),
-        popup=html.popup(ctx.battle, feature),
+        tooltip=ctx.once(("tooltip", feature.id), lambda: html.tooltip(feature)),
+        popup=ctx.once(("popup", feature.id), lambda: html.popup(ctx.battle, feature)),
         halo_m=halo_for(feature),
     )

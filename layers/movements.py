@@ -70,10 +70,13 @@ def arrow_polygon(centre: LineString) -> Polygon:
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a movement as its arrow polygon, in its side's colour and kind's dash."""
     base = plain(feature, ctx)
-    arrow = arrow_polygon(feature.geometry)
+    geometry = ctx.once(
+        ("arrow", feature.id),
+        lambda: rounded(mapping_lists(arrow_polygon(feature.geometry)), feature.precision_m / 4),
+    )
     return Drawable(
         feature_id=base.feature_id,
-        geometry=rounded(mapping_lists(arrow), feature.precision_m / 4),
+        geometry=geometry,
         style=base.style,
         tooltip=base.tooltip,
         popup=base.popup,

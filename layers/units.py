@@ -7,7 +7,12 @@ reaches the SVG renderer.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -17,16 +22,47 @@ from .model import Feature
 SYMBOL_SIZE = 26
 
 
+def _cache_file(sidc: str) -> Path | None:
+    """Where the rendered symbol is kept between runs (keyed by milsymbol's version)."""
+    root = os.environ.get("HENGYANG_MAP_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "hengyang-map"
+    )
+    try:
+        version = metadata.version("milsymbol")
+    except metadata.PackageNotFoundError:
+        return None
+    return Path(root) / "symbols" / f"milsymbol-{version}-{sidc}-{SYMBOL_SIZE}.json"
+
+
 @lru_cache(maxsize=512)
 def symbol_svg(sidc: str) -> tuple[str, float, float, float, float]:
-    """SVG markup, width, height and anchor (x, y) of the symbol for ``sidc``."""
+    """SVG markup, width, height and anchor (x, y) of the symbol for ``sidc``.
+
+    milsymbol loads about half a second of tables before its first symbol, which would double
+    a small build; rendered symbols are therefore kept in a user cache. The output is the same
+    with or without it.
+    """
+    cache = _cache_file(sidc)
+    if cache is not None and cache.is_file():
+        try:
+            entry = json.loads(cache.read_text(encoding="utf-8"))
+            return entry["svg"], entry["w"], entry["h"], entry["ax"], entry["ay"]
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache entry is simply rendered again
     import milsymbol  # imported here: its first symbol loads ~0.5 s of tables
 
     symbol = milsymbol.Symbol(sidc, size=SYMBOL_SIZE)
     if not symbol.is_valid():
         raise ValueError(f"milsymbol cannot draw SIDC {sidc}")
     size, anchor = symbol.get_size(), symbol.get_anchor()
-    return symbol.as_svg(), size["width"], size["height"], anchor["x"], anchor["y"]
+    result = (symbol.as_svg(), size["width"], size["height"], anchor["x"], anchor["y"])
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(dict(zip(("svg", "w", "h", "ax", "ay"), result, strict=True))), encoding="utf-8")
+            os.replace(tmp, cache)
+    return result
 
 
 def build(feature: Feature, ctx: Context) -> Drawable:

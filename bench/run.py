@@ -1,0 +1,280 @@
+"""Benchmark: build time, memory, page weight and browser timings, against baselines measured
+in the same run. Writes bench/results.md. Not a test: run it by hand.
+
+    python bench/run.py [--sizes 1000 10000 100000] [--repeat 5]
+
+Measured, each as the median of --repeat runs:
+- the full Hengyang build (all pages), wall time of a fresh process including interpreter start
+  and imports, against a plain-folium script rendering the same GeoJSON features with popups
+  (one map per phase plus an all-phases map, like ours);
+- synthetic battles of N features (points, lines and polygons, spread over phases): build time,
+  peak memory, atlas page size, and in headless Chromium the time until the map is drawn and
+  the time to switch phase;
+- page weight against its floor: the vendored Leaflet files plus the page's features as compact
+  GeoJSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = Path(__file__).resolve().parent / "baseline_folium.py"
+MEASURE = """
+import resource, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+import build_map
+code = build_map.main({args!r})
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("RESULT", time.perf_counter() - t0, rss, code)
+"""
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    chromium = shutil.which("chromium")
+    version = (
+        subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip() if chromium else "none"
+    )
+    import branca
+    import folium
+
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{mem}; "
+        f"Python {platform.python_version()}, folium {folium.__version__}, branca {branca.__version__}; {version}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def wall(cmd: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measured_build(geo: Path, out: Path, repeat: int) -> tuple[float, float, float]:
+    """(median process wall s, median in-process s, max peak RSS MiB) of `build`."""
+    walls, inner, rss = [], [], []
+    for _ in range(repeat):
+        code = MEASURE.format(root=str(ROOT), args=["build", "--geo", str(geo), "--out", str(out)])
+        start = time.perf_counter()
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        walls.append(time.perf_counter() - start)
+        line = next(text for text in run.stdout.splitlines() if text.startswith("RESULT"))
+        _, seconds, kb, status = line.split()
+        assert status == "0", run.stderr
+        inner.append(float(seconds))
+        rss.append(int(kb) / 1024)
+    return statistics.median(walls), statistics.median(inner), max(rss)
+
+
+def synthetic(folder: Path, count: int, seed: int = 1944) -> Path:
+    """A battle of `count` features spread over five phases, in the contract's shape."""
+    rng = random.Random(seed)
+    shutil.copytree(ROOT / "tests" / "data" / "mini-battle", folder)
+    manifest = (folder / "manifest.toml").read_text()
+    for i, (start, end) in enumerate([(4, 5), (6, 7), (8, 10)]):
+        manifest += (
+            f'\n[[phases]]\nid = "p{i}"\ntitle = {{ zh = "阶段{i}", en = "Phase {i}" }}\n'
+            f'start = 1805-05-{start:02d}\nend = 1805-05-{end:02d}\nsources = ["chronicle"]\n'
+            f'narrative = {{ zh = "叙述", en = "Narrative" }}\n'
+        )
+    (folder / "manifest.toml").write_text(manifest)
+    features = []
+    for n in range(count):
+        kind = rng.choice(["position", "position", "event", "line", "movement"])
+        lon, lat = 4.01 + rng.random() * 0.18, 50.01 + rng.random() * 0.13
+        if kind == "line":
+            geom = {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.004, lat + 0.002], [lon + 0.008, lat]]}
+        elif kind == "movement":
+            geom = {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.006, lat + 0.006]]}
+        elif n % 7 == 0:
+            kind = "position"
+            d = 0.002
+            geom = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat]]]}
+        else:
+            geom = {"type": "Point", "coordinates": [lon, lat]}
+        day = rng.randint(1, 10)
+        props = {
+            "kind": kind,
+            "name_zh": f"要素{n}",
+            "name_en": f"Feature {n}",
+            "description_zh": "合成的测试要素。",
+            "description_en": "A synthetic test feature.",
+            "sources": ["chronicle"],
+            "precision_m": rng.choice([50, 300, 800]),
+            "start": f"1805-05-{day:02d}",
+            "end": f"1805-05-{min(10, day + rng.randint(0, 4)):02d}",
+        }
+        if kind in ("position", "line", "movement"):
+            props["side"] = rng.choice(["north", "south"])
+        if kind == "movement":
+            props["movement"] = "attack"
+        features.append({"type": "Feature", "id": f"f{n}", "geometry": geom, "properties": props})
+    (folder / "action.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return folder
+
+
+def page_weight(site: Path, page: str) -> tuple[int, int]:
+    """(bytes the page loads, its floor: Leaflet files + the page's features as compact GeoJSON)."""
+    import re
+
+    html = (site / page).read_text(encoding="utf-8")
+    loaded = len(html.encode())
+    for ref in re.findall(r'(?:src|href)="(static/[^"]+)"', html):
+        loaded += (site / ref).stat().st_size
+    leaflet = sum((site / "static" / "leaflet-1.9.4" / n).stat().st_size for n in ("leaflet.js", "leaflet.css"))
+    data = json.loads(re.search(r"BattleMap\.init\(map_\w+, (.*)\);\n", html).group(1))
+    compact = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": f["id"], "geometry": f["g"]} for f in data["features"]],
+        },
+        separators=(",", ":"),
+    )
+    return loaded, leaflet + len(compact.encode())
+
+
+def browser_times(site: Path, repeat: int) -> tuple[float, float]:
+    """(median s until the atlas is drawn, median ms to switch to the next phase)."""
+    from playwright.sync_api import sync_playwright
+
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    drawn, toggles = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+        for _ in range(repeat):
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            start = time.perf_counter()
+            page.goto((site / "index.html").as_uri(), timeout=120_000)
+            page.wait_for_function("window.battleMap !== undefined", timeout=120_000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            drawn.append(time.perf_counter() - start)
+            ms = page.evaluate("""async () => {
+              const ids = Object.keys(window.battleMap.groups).filter(id => id !== 'reference');
+              const t0 = performance.now();
+              window.battleMap.selectPhase(ids[1]);
+              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              return performance.now() - t0;
+            }""")
+            toggles.append(ms)
+            page.close()
+        browser.close()
+    return statistics.median(drawn), statistics.median(toggles)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results.md")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        ours = wall([sys.executable, str(ROOT / "build_map.py"), "build", "--out", str(tmp / "ours")], args.repeat)
+        base = wall([sys.executable, str(BASELINE), str(ROOT / "geo"), str(tmp / "base")], args.repeat)
+        weight, floor = page_weight(tmp / "ours", "index.html")
+        drawn, toggle = browser_times(tmp / "ours", args.repeat)
+        lines = [
+            "# Benchmark results",
+            "",
+            f"Machine: {machine()}.",
+            f"Produced by `python bench/run.py` (median of {args.repeat} runs each; times include interpreter"
+            " start and imports where marked *process*).",
+            "",
+            "## Hengyang data, all pages",
+            "",
+            "| measure | ours | baseline | ratio | budget |",
+            "|---|---:|---:|---:|---|",
+            f"| build, process wall | {ours:.2f} s | {base:.2f} s (plain folium, same features) |"
+            f" {ours / base:.2f}× | ≤ 1.5× and < 3 s: {verdict(ours / base <= 1.5 and ours < 3)} |",
+            f"| atlas page weight | {weight / 1024:.0f} KiB | {floor / 1024:.0f} KiB (floor: Leaflet + compact"
+            f" GeoJSON) | {weight / floor:.2f}× | ≤ 1.5×: {verdict(weight / floor <= 1.5)} |",
+            f"| atlas drawn (Chromium) | {drawn:.2f} s | | | |",
+            f"| phase switch (Chromium) | {toggle:.0f} ms | | | |",
+            "",
+            "## Synthetic battles",
+            "",
+            "| features | build wall | build in-process | peak RSS | atlas page | page / floor | drawn | switch |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size in args.sizes:
+            geo = synthetic(tmp / f"geo-{size}", size)
+            out = tmp / f"out-{size}"
+            repeat = args.repeat if size <= 10000 else max(1, args.repeat // 3)
+            build_wall, inner, rss = measured_build(geo, out, repeat)
+            weight, floor = page_weight(out, "index.html")
+            drawn, toggle = browser_times(out, repeat)
+            rows.append((size, build_wall, inner, rss, weight, floor, drawn, toggle))
+            lines.append(
+                f"| {size:,} | {build_wall:.2f} s | {inner:.2f} s | {rss:.0f} MiB | {weight / 2**20:.1f} MiB |"
+                f" {weight / floor:.2f}× | {drawn:.2f} s | {toggle:.0f} ms |"
+            )
+            shutil.rmtree(out)
+            print(lines[-1], flush=True)
+        if len(rows) >= 2:
+            (n0, b0, *_), (n1, b1, *_) = rows[0], rows[-1]
+            lines += [
+                "",
+                f"Growth from {n0:,} to {n1:,} features ({n1 / n0:.0f}×): build time ×{b1 / b0:.1f}, "
+                f"page size ×{rows[-1][4] / rows[0][4]:.1f}.",
+            ]
+        big = [r for r in rows if r[0] >= 100000]
+        if big:
+            size, build_wall, inner, rss, weight, floor, drawn, toggle = big[0]
+            lines += [
+                "",
+                "Budgets at 100,000 features: "
+                f"build < 30 s: {'met' if build_wall < 30 else 'NOT met'} ({build_wall:.1f} s); "
+                f"drawn < 3 s: {'met' if drawn < 3 else 'NOT met'} ({drawn:.1f} s); "
+                f"phase switch < 200 ms: {'met' if toggle < 200 else 'NOT met'} ({toggle:.0f} ms); "
+                f"memory < 2 GiB: {'met' if rss < 2048 else 'NOT met'} ({rss:.0f} MiB).",
+            ]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
