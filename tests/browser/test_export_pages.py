@@ -48,3 +48,15 @@ def test_png_and_pdf(battle, tmp_path: Path, browser) -> None:
     assert len(reader.pages) == len(battle.phases)
     box = reader.pages[0].mediabox
     assert round(float(box.width) / 72 * 25.4) == 420 and round(float(box.height) / 72 * 25.4) == 297
+
+
+def test_browser_print_is_clean(offline, battle, site: Path) -> None:
+    tab = offline.open(site / f"{battle.phases[0].id}.html")
+    tab.emulate_media(media="print")
+    hidden = tab.evaluate("""() => ['.bm-story', '.bm-lang', '.leaflet-control-layers', '.leaflet-control-zoom',
+        '.bm-twin', '.bm-bibliography'].map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert set(hidden) == {"none"}
+    shown = tab.evaluate("""() => ['.bm-legend', '.bm-north', '.bm-sources', '.leaflet-control-scale']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert "none" not in shown
+    assert offline.errors == []
