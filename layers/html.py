@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .model import Battle, Bilingual, Claim, Feature, Figure, Source, StatusChange
 from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
@@ -54,13 +54,9 @@ def span_text(start: date, end: date) -> Bilingual:
 
 
 def source_link(source: Source) -> Markup:
-    """A citation: the source id, linked to its address when it has one (http(s) only)."""
-    label = escape(source.id)
-    if source.url:
-        return Markup(
-            '<a class="bm-cite" href="{url}" title="{title}" target="_blank" rel="noopener noreferrer">{label}</a>'
-        ).format(url=source.url, title=source.title, label=label)
-    return Markup('<span class="bm-cite" title="{title}">{label}</span>').format(title=source.title, label=label)
+    """A citation: the source id, linked to its entry in the page's bibliography (which holds
+    the title and the http(s) address) so that a page cites each source's details once."""
+    return Markup('<a class="bm-cite" href="#src-{id}">{id}</a>').format(id=source.id)
 
 
 def citations(battle: Battle, ids: tuple[str, ...]) -> Markup:

@@ -131,3 +131,10 @@ def test_output_path_that_is_a_file(tmp_path: Path, mini) -> None:
     with pytest.raises(OutputError, match="not a folder"):
         write_site(render_site(mini), target)
     assert target.read_text() == "keep"
+
+
+def test_bibliography_holds_every_cited_source_with_safe_links(mini) -> None:
+    text = render_site(mini)["afternoon.html"].decode()
+    for cited in set(re.findall(r'href="#src-([\w-]+)"', text)):
+        assert f'id="src-{cited}"' in text
+    assert '<a href="https://example.org/chronicle" target="_blank" rel="noopener noreferrer">' in text

@@ -324,6 +324,20 @@
       if (event.key === "ArrowRight") { step(1); event.preventDefault(); }
       if (event.key === "ArrowLeft") { step(-1); event.preventDefault(); }
     });
+    /* A citation (#src-<id>) opens the bibliography at its entry, even from inside a popup. */
+    function showSource() {
+      var hash = window.location.hash;
+      if (hash.indexOf("#src-") !== 0) { return false; }
+      var entry = document.getElementById(decodeURIComponent(hash.slice(1)));
+      if (!entry) { return false; }
+      var details = entry.closest("details");
+      if (details) { details.open = true; }
+      if (panel && panel.classList.contains("bm-collapsed")) { drawer.click(); }
+      entry.scrollIntoView({ block: "nearest" });
+      entry.classList.add("bm-cited");
+      return true;
+    }
+    window.addEventListener("hashchange", showSource);
     window.addEventListener("popstate", function () {
       var id = fromHash();
       if (id) { selectPhase(id, { push: false }); }

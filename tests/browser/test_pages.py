@@ -94,3 +94,19 @@ def test_language_switch(offline, battle, site) -> None:
     legend = tab.locator(".bm-legend").inner_text()
     assert "Position" in legend and "阵地" not in legend
     assert offline.errors == []
+
+
+def test_citation_opens_the_bibliography(offline, battle, site) -> None:
+    tab = offline.open(site / f"{battle.phases[0].id}.html")
+    tab.evaluate("""() => {
+      for (const g of Object.values(window.battleMap.groups)) {
+        for (const l of g.getLayers()) { if (l.featureId === 'zhangjiashan') { l.openPopup(); return; } }
+      }
+    }""")
+    cite = tab.locator(".leaflet-popup-content a.bm-cite").first
+    source_id = cite.inner_text()
+    cite.click()
+    entry = tab.locator(f"#src-{source_id}")
+    assert entry.is_visible()
+    assert tab.locator(".bm-bibliography").get_attribute("open") is not None
+    assert offline.errors == []

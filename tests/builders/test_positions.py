@@ -29,8 +29,7 @@ def test_point_worse_than_threshold_gets_a_halo(mini) -> None:
 def test_popup_lists_status_history_with_sources(mini) -> None:
     popup = str(positions.build(by_id(mini, "mill"), Context(mini, mini.phases[0])).popup)
     assert "contested" in popup and "lost" in popup
-    assert 'href="https://example.org/chronicle"' in popup
-    assert 'rel="noopener noreferrer"' in popup
+    assert 'href="#src-chronicle"' in popup and 'href="#src-letters"' in popup  # to the bibliography
     assert "±400 m" in popup
 
 
