@@ -502,20 +502,33 @@ def _swatch(battle: Battle, style: Style) -> Markup:
     ).format(stroke=stroke, w=min(o.get("weight", 2), 5), dash=dash_attr)
 
 
+#: Written into every output folder; only a folder with it (or an empty one) is ever replaced,
+#: so a mistyped --out can never wipe a folder of the user's.
+MARKER = ".hengyang-map-output"
+MARKER_TEXT = b"This folder is written by hengyang-map and replaced as a whole by each build.\n"
+
+
 def write_site(files: dict[str, bytes], out_dir: Path | str) -> Path:
     """Write ``files`` as the new content of ``out_dir``, atomically.
 
     The files go to a staging folder beside ``out_dir``; when all are written and synced,
     the old folder is renamed away, the staging folder renamed in, and the old one deleted.
     A lock serialises concurrent builds into the same folder. On any error the previous
-    ``out_dir`` is left untouched and :class:`OutputError` is raised.
+    ``out_dir`` is left untouched and :class:`OutputError` is raised. A non-empty folder
+    that this tool did not write is never replaced.
     """
     out = Path(out_dir).absolute()
     parent = out.parent
+    files = {**files, MARKER: MARKER_TEXT}
     try:
         parent.mkdir(parents=True, exist_ok=True)
         if out.exists() and not out.is_dir():
             raise OutputError(f"{out_dir}: exists and is not a folder; refusing to replace it")
+        if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+            raise OutputError(
+                f"{out_dir}: is a folder this tool did not write (no {MARKER} in it); refusing to replace it. "
+                "Choose an empty or new folder."
+            )
         lock_path = parent / f".{out.name}.lock"
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

@@ -85,7 +85,7 @@ def test_no_cdn_and_no_random_ids(mini) -> None:
 
 def test_write_replaces_the_folder(tmp_path: Path, mini) -> None:
     out = tmp_path / "out"
-    out.mkdir()
+    write_site(render_site(mini), out)
     (out / "stale.html").write_text("old")
     write_site(render_site(mini), out)
     assert not (out / "stale.html").exists()
@@ -138,3 +138,16 @@ def test_bibliography_holds_every_cited_source_with_safe_links(mini) -> None:
     for cited in set(re.findall(r'href="#src-([\w-]+)"', text)):
         assert f'id="src-{cited}"' in text
     assert '<a href="https://example.org/chronicle" target="_blank" rel="noopener noreferrer">' in text
+
+
+def test_never_replaces_a_folder_it_did_not_write(tmp_path: Path, mini) -> None:
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    with pytest.raises(OutputError, match="did not write"):
+        write_site(render_site(mini), precious)
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_site(render_site(mini), empty)  # an empty folder is fine
+    assert (empty / "index.html").is_file()

@@ -41,6 +41,8 @@ def test_tracked_output_readme_is_what_the_build_writes(site) -> None:
     from .conftest import ROOT
 
     assert (ROOT / "output" / "README.md").read_text() == (site / "README.md").read_text()
+    # the tracked marker lets a fresh clone's first build replace output/
+    assert (ROOT / "output" / ".hengyang-map-output").read_bytes() == (site / ".hengyang-map-output").read_bytes()
 
 
 def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
