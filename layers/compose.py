@@ -418,7 +418,7 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         "timeline": timeline,
         "tiles": TILES,
         "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
-        "attribution": str(html.bi(battle.attribution)) + f" · hengyang-map {__version__} · data {battle.digest[:12]}",
+        "attribution": f"hengyang-map {__version__} · data {battle.digest[:12]}",
     }
     if has_halo:
         halo = halo_style()

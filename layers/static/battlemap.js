@@ -36,7 +36,11 @@
       layer = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, options);
     }
     layer.bindTooltip(feature.t, { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
-    layer.bindPopup(feature.p, { maxWidth: 380, autoPanPadding: [24, 24] });
+    layer.bindPopup(feature.p, {
+      maxWidth: 380,
+      autoPanPaddingTopLeft: data.popupPad || [24, 24],
+      autoPanPaddingBottomRight: [24, 24]
+    });
     layer.featureId = feature.id;
     return layer;
   }
@@ -108,6 +112,8 @@
     var output = document.querySelector(".bm-date");
     var playButton = document.querySelector(".bm-play");
     var narrow = window.matchMedia("(max-width: 700px)").matches;
+    // Popups open clear of the side panel.
+    data.popupPad = panel && !narrow ? [panel.offsetWidth + 34, 24] : [24, 24];
 
     var plain = L.layerGroup().addTo(map);
     var bases = {};
