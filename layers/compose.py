@@ -25,7 +25,7 @@ from typing import Any
 import folium
 from markupsafe import Markup
 
-from . import __version__, assets, html, story, units
+from . import __version__, assets, html, payload, story, units
 from .draw import draw
 from .drawable import Context, Drawable
 from .elements import BattleLayers, PageHead, Panel, stable_ids
@@ -178,7 +178,7 @@ def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: P
             for f in story.events(battle, phase)
         ],
         "changes": story.changes(battle, phase, previous),
-        "rows": story.table(battle, phase),
+        "end_day": story.day_index(battle, phase.end),
     }
 
 
@@ -381,7 +381,7 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         items = []
         for d in group.drawables:
             if d.feature_id not in feature_index:
-                entry: dict[str, Any] = {"id": d.feature_id, "g": d.geometry, "t": str(d.tooltip), "p": str(d.popup)}
+                entry: dict[str, Any] = {"id": d.feature_id, "g": d.geometry, **d.record}
                 if d.halo_m:
                     entry["h"] = round(d.halo_m)
                     has_halo = True
@@ -419,6 +419,7 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         "tiles": TILES,
         "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
         "attribution": f"hengyang-map {__version__} · data {battle.digest[:12]}",
+        "labels": payload.labels(battle),
     }
     if has_halo:
         halo = halo_style()

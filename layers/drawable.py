@@ -1,4 +1,4 @@
-"""What a builder hands to the page: geometry, style, texts, all already safe."""
+"""What a builder hands to the page: geometry, style and the feature's data record."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import html
-from .model import Battle, Feature, Phase
+from . import payload
+from .model import Battle, Bilingual, Feature, Phase
 from .style import HALO_THRESHOLD_M, Style, style_for
 
 
@@ -34,6 +34,11 @@ class Context:
         return Context(self.battle, phase, self.memo)
 
     @property
+    def unit_names(self) -> dict[str, Bilingual]:
+        """Names of the unit features, by id (a movement's popup names its unit)."""
+        return self.once("unit-names", lambda: {f.id: f.name for f in self.battle.features if f.kind == "unit"})
+
+    @property
     def day(self) -> date | None:
         """The day whose state the page shows: the last day of its phase."""
         return self.phase.end if self.phase else None
@@ -52,7 +57,8 @@ class Icon:
 
 @dataclass(frozen=True)
 class Drawable:
-    """One feature ready to draw: GeoJSON geometry, style, escaped tooltip and popup.
+    """One feature ready to draw: GeoJSON geometry, style and its data record
+    (:func:`layers.payload.record`), from which the page builds tooltip and popup.
 
     ``halo_m`` is the radius of the precision halo in metres (0 for none); ``icon`` is an
     SVG symbol drawn instead of a circle (units).
@@ -61,8 +67,7 @@ class Drawable:
     feature_id: str
     geometry: dict[str, Any]
     style: Style
-    tooltip: Markup
-    popup: Markup
+    record: dict[str, Any]
     halo_m: float = 0.0
     icon: Icon | None = None
 
@@ -102,7 +107,6 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
         feature_id=feature.id,
         geometry=ctx.once(("geometry", feature.id), lambda: rounded(feature.geojson, feature.precision_m)),
         style=style_for(ctx.battle, feature, status),
-        tooltip=ctx.once(("tooltip", feature.id), lambda: html.tooltip(feature)),
-        popup=ctx.once(("popup", feature.id), lambda: html.popup(ctx.battle, feature)),
+        record=ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names)),
         halo_m=halo_for(feature),
     )

@@ -1,7 +1,9 @@
-"""Escaped HTML fragments: every text from the data passes through ``markupsafe.escape``.
+"""Escaped HTML fragments for the panel: every text from the data passes through
+``markupsafe.escape``.
 
-These functions return :class:`markupsafe.Markup`; only they build markup from data, so
-nothing else has to remember to escape. Both languages always go into the page, each in an
+These functions return :class:`markupsafe.Markup`; only they build markup from data on the
+server, so nothing else has to remember to escape (tooltips and popups are built in the
+browser from :mod:`layers.payload` records, with ``textContent``). Both languages always go into the page, each in an
 element with its ``lang`` attribute; the page's language switch shows one or both.
 """
 
@@ -11,24 +13,11 @@ from datetime import date
 
 from markupsafe import Markup
 
-from .model import Battle, Bilingual, Claim, Feature, Figure, Source, StatusChange
-from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
+from .model import Battle, Bilingual, Claim, Figure, Source
+from .payload import CLAIM_FIELD_LABELS
 
 ZH = "zh-Hans"
 EN = "en"
-CLAIM_FIELD_LABELS = {
-    "name": Bilingual("名称", "name"),
-    "description": Bilingual("经过", "account"),
-    "start": Bilingual("日期", "date"),
-    "end": Bilingual("结束日期", "end date"),
-    "status": Bilingual("得失", "status"),
-    "side": Bilingual("所属", "side"),
-    "unit": Bilingual("部队", "unit"),
-    "location": Bilingual("地点", "place"),
-    "commander": Bilingual("指挥官", "commander"),
-    "title": Bilingual("标题", "title"),
-    "narrative": Bilingual("叙述", "narrative"),
-}
 
 
 def bi(text: Bilingual, tag: str = "span") -> Markup:
@@ -67,24 +56,6 @@ def citations(battle: Battle, ids: tuple[str, ...]) -> Markup:
     return Markup('<span class="bm-cites">[{links}]</span>').format(links=links)
 
 
-def tooltip(feature: Feature) -> Markup:
-    """The hover label: the name in both languages."""
-    return bi(feature.name)
-
-
-def _status_line(battle: Battle, changes: tuple[StatusChange, ...]) -> Markup:
-    items = []
-    for change in changes:
-        when = day_text(change.date)
-        item = Markup("{when}: {status} {cites}").format(
-            when=bi(when), status=bi(STATUS_LABELS[change.status]), cites=citations(battle, change.sources)
-        )
-        if change.note:
-            item += Markup(' <span class="bm-note">({note})</span>').format(note=bi(change.note))
-        items.append(Markup("<li>{}</li>").format(item))
-    return Markup('<ul class="bm-status">{}</ul>').format(Markup("").join(items))
-
-
 def claims_block(battle: Battle, claims: tuple[Claim, ...]) -> Markup:
     """Disputed values, each source's value shown beside the one we map."""
     if not claims:
@@ -120,51 +91,3 @@ def figures_block(battle: Battle, figures: tuple[Figure, ...]) -> Markup:
                 )
             )
     return Markup('<table class="bm-figures">{}</table>').format(Markup("").join(rows))
-
-
-def popup(battle: Battle, feature: Feature) -> Markup:
-    """Everything a reader may ask of a feature: names, dates, status, account, sources."""
-    parts = [Markup('<div class="bm-popup"><h3>{}</h3>').format(bi(feature.name, "span"))]
-    kind = KIND_LABELS[feature.kind]
-    if feature.kind == "movement":
-        kind = MOVEMENT_LABELS[str(feature.extra["movement"])]
-    meta = [bi(kind)]
-    if feature.side:
-        meta.append(bi(battle.sides[feature.side].name))
-    if feature.start and feature.end:
-        meta.append(bi(span_text(feature.start, feature.end)))
-    parts.append(Markup('<p class="bm-meta">{}</p>').format(Markup(" · ").join(meta)))
-    commander = feature.extra.get("commander")
-    if commander:
-        parts.append(
-            Markup('<p class="bm-meta">{label}: {name}</p>').format(
-                label=bi(Bilingual("指挥官", "Commander")), name=bi(commander)
-            )
-        )
-    unit_id = feature.extra.get("unit")
-    if unit_id:
-        unit = next(f for f in battle.features if f.id == unit_id)
-        parts.append(
-            Markup('<p class="bm-meta">{label}: {name}</p>').format(
-                label=bi(Bilingual("部队", "Unit")), name=bi(unit.name)
-            )
-        )
-    if feature.status:
-        parts.append(_status_line(battle, feature.status))
-    parts.append(Markup('<p class="bm-desc">{}</p>').format(bi(feature.description)))
-    parts.append(figures_block(battle, feature.figures))
-    parts.append(claims_block(battle, feature.claims))
-    where = Markup("{label}: ±{metres} m, {how}").format(
-        label=bi(Bilingual("位置精度", "Location")),
-        metres=f"{feature.precision_m:,.0f}",
-        how=bi(CERTAINTY_LABELS[feature.certainty]),
-    )
-    if feature.location_note:
-        where += Markup(". {}").format(bi(feature.location_note))
-    parts.append(Markup('<p class="bm-loc">{}</p>').format(where))
-    parts.append(
-        Markup('<p class="bm-sources">{label}: {cites}</p></div>').format(
-            label=bi(Bilingual("来源", "Sources")), cites=citations(battle, feature.sources)
-        )
-    )
-    return Markup("").join(parts)

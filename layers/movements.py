@@ -78,8 +78,7 @@ def build(feature: Feature, ctx: Context) -> Drawable:
         feature_id=base.feature_id,
         geometry=geometry,
         style=base.style,
-        tooltip=base.tooltip,
-        popup=base.popup,
+        record=base.record,
     )
 
 

@@ -1,4 +1,4 @@
-"""What each phase tells: its events, what changed since the previous phase, a text twin.
+"""What each phase tells: its events and what changed since the previous phase.
 
 Pure functions of the battle; the panel template renders what they return, already escaped.
 """
@@ -8,11 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
-
-from . import html
 from .model import Battle, Bilingual, Feature, Phase
-from .style import KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
+from .style import STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -22,19 +19,6 @@ class Change:
     feature_id: str
     name: Bilingual
     what: Bilingual
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the accessible text version of a phase."""
-
-    feature_id: str
-    name: Markup
-    kind: Markup
-    side: Markup
-    dates: Markup
-    status: Markup
-    sources: Markup
 
 
 def day_index(battle: Battle, day: date) -> int:
@@ -68,26 +52,3 @@ def changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change
             if feature.kind == "line" and not feature.in_phase(phase):
                 found.append(Change(feature.id, feature.name, Bilingual("放弃的防线", "line given up")))
     return found
-
-
-def table(battle: Battle, phase: Phase) -> list[Row]:
-    """The accessible twin of the phase map: every feature, its state and sources."""
-    rows = []
-    for feature in battle.features_in(phase):
-        kind = KIND_LABELS[feature.kind]
-        if feature.kind == "movement":
-            kind = MOVEMENT_LABELS[str(feature.extra["movement"])]
-        status = feature.status_on(phase.end)
-        assert feature.start and feature.end
-        rows.append(
-            Row(
-                feature_id=feature.id,
-                name=html.bi(feature.name),
-                kind=html.bi(kind),
-                side=html.bi(battle.sides[feature.side].name) if feature.side else Markup("—"),
-                dates=html.bi(html.span_text(feature.start, feature.end)),
-                status=html.bi(STATUS_LABELS[status]) if status else Markup("—"),
-                sources=html.citations(battle, feature.sources),
-            )
-        )
-    return rows

@@ -76,8 +76,7 @@ def build(feature: Feature, ctx: Context) -> Drawable:
         feature_id=base.feature_id,
         geometry=base.geometry,
         style=base.style,
-        tooltip=base.tooltip,
-        popup=base.popup,
+        record=base.record,
         halo_m=base.halo_m,
         icon=icon,
     )

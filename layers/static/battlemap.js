@@ -1,10 +1,13 @@
 /* battlemap.js: draws a page's battle data on a Leaflet map and tells it phase by phase and
  * day by day. Part of hengyang-map (MIT).
  *
- * The page passes one data object built in Python: styles, icons, features (geometry, already
- * escaped tooltip and popup HTML, validity in day numbers, status styles) and groups (which
- * feature, in which style). Every group becomes a toggleable overlay. No network access: the
- * optional tile layer is the only thing that would load anything, and it is off by default. */
+ * The page passes one data object built in Python: styles, icons, labels, features (geometry,
+ * a compact record of names, dates, status, figures, claims and sources, validity in day
+ * numbers, status styles) and groups (which feature, in which style). Tooltips, popups and
+ * the text version are built here from the records with textContent only: no text from the
+ * data is ever parsed as HTML. Every group becomes a toggleable overlay. No network access:
+ * the optional tile layer is the only thing that would load anything, and it is off by
+ * default. */
 (function () {
   "use strict";
 
@@ -12,6 +15,133 @@
 
   function pointOf(geometry) {
     return L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
+  }
+
+  /* An element with a class and children (nodes, or strings added as text). */
+  function el(tag, className, children) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === "") { return; }
+      node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    });
+    return node;
+  }
+
+  /* Both languages of a [zh, en] pair, each in its own lang-tagged element. */
+  function bi(text, tag) {
+    var fragment = document.createDocumentFragment();
+    fragment.appendChild(el(tag || "span", null, [text[0]]));
+    fragment.lastChild.setAttribute("lang", "zh-Hans");
+    fragment.appendChild(el(tag || "span", null, [text[1]]));
+    fragment.lastChild.setAttribute("lang", "en");
+    return fragment;
+  }
+
+  function dateOf(start, d) {
+    var parts = start.split("-");
+    var date = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2] + d));
+    return { y: date.getUTCFullYear(), m: date.getUTCMonth(), d: date.getUTCDate() };
+  }
+
+  /* Day number d as readers write it in each language. */
+  function dayText(start, d) {
+    var t = dateOf(start, d);
+    return [t.y + "年" + (t.m + 1) + "月" + t.d + "日", t.d + " " + MONTHS[t.m] + " " + t.y];
+  }
+
+  /* An inclusive span of days, short when both ends share a year. */
+  function spanText(start, a, b) {
+    if (a === b) { return dayText(start, a); }
+    var s = dateOf(start, a), e = dateOf(start, b), first = dayText(start, a), last = dayText(start, b);
+    var zhEnd = s.y === e.y ? (e.m + 1) + "月" + e.d + "日" : last[0];
+    var enStart = s.y === e.y ? s.d + " " + MONTHS[s.m] : first[1];
+    return [first[0] + "–" + zhEnd, enStart + " – " + last[1]];
+  }
+
+  function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  /* Bracketed citations, each a link to the page's bibliography entry. */
+  function cites(ids) {
+    if (!ids || !ids.length) { return null; }
+    var span = el("span", "bm-cites", ["["]);
+    ids.forEach(function (id, i) {
+      if (i) { span.appendChild(document.createTextNode(", ")); }
+      var link = el("a", "bm-cite", [id]);
+      link.setAttribute("href", "#src-" + id);
+      span.appendChild(link);
+    });
+    span.appendChild(document.createTextNode("]"));
+    return span;
+  }
+
+  function note(text, brackets) {
+    if (!text) { return null; }
+    return el("span", "bm-note", brackets ? ["(", bi(text), ")"] : [bi(text)]);
+  }
+
+  function joined(parts, separator) {
+    var out = [];
+    parts.forEach(function (part, i) {
+      if (i) { out.push(separator); }
+      out.push(part);
+    });
+    return out;
+  }
+
+  function kindLabel(feature, labels) {
+    return labels.kind[feature.k] || labels.movement[feature.k];
+  }
+
+  function figuresTable(figures) {
+    var table = el("table", "bm-figures");
+    figures.forEach(function (figure) {
+      figure[1].forEach(function (value, i) {
+        table.appendChild(el("tr", null, [
+          el("th", null, i === 0 ? [bi(figure[0])] : []),
+          el("td", null, [value[0]]),
+          el("td", null, [cites(value[1]), " ", value[2] ? bi(value[2]) : null])
+        ]));
+      });
+    });
+    return table;
+  }
+
+  function claimsBlock(claims, labels) {
+    var list = el("ul");
+    claims.forEach(function (claim) {
+      var field = labels.field[claim[0]] || [claim[0], claim[0]];
+      list.appendChild(el("li", null, [el("b", null, [bi(field)]), ": ", claim[1], " ", cites(claim[2]),
+        claim[3] ? " " : null, note(claim[3])]));
+    });
+    return el("div", "bm-claims", [el("b", null, [bi(labels.ui.disagree)]), list]);
+  }
+
+  /* Everything a reader may ask of a feature: names, dates, status, account, sources. */
+  function popupContent(feature, data) {
+    var labels = data.labels, start = data.timeline.start;
+    var box = el("div", "bm-popup", [el("h3", null, [bi(feature.n)])]);
+    var meta = [bi(kindLabel(feature, labels))];
+    if (feature.sd) { meta.push(bi(labels.side[feature.sd])); }
+    if (feature.a) { meta.push(bi(spanText(start, feature.a[0], feature.a[1]))); }
+    box.appendChild(el("p", "bm-meta", joined(meta, " · ")));
+    if (feature.c) { box.appendChild(el("p", "bm-meta", [bi(labels.ui.commander), ": ", bi(feature.c)])); }
+    if (feature.u) { box.appendChild(el("p", "bm-meta", [bi(labels.ui.unit), ": ", bi(feature.u)])); }
+    if (feature.st) {
+      box.appendChild(el("ul", "bm-status", feature.st.map(function (change) {
+        return el("li", null, [bi(dayText(start, change[0])), ": ", bi(labels.status[change[1]]), " ",
+          cites(change[2]), change[3] ? " " : null, note(change[3], true)]);
+      })));
+    }
+    box.appendChild(el("p", "bm-desc", [bi(feature.ds)]));
+    if (feature.fg) { box.appendChild(figuresTable(feature.fg)); }
+    if (feature.cl) { box.appendChild(claimsBlock(feature.cl, labels)); }
+    box.appendChild(el("p", "bm-loc", [bi(labels.ui.location), ": ±" + thousands(feature.pr) + " m, ",
+      bi(labels.certainty[feature.ce]), feature.ln ? ". " : null, feature.ln ? bi(feature.ln) : null]));
+    box.appendChild(el("p", "bm-sources", [bi(labels.ui.sources), ": ", cites(feature.src)]));
+    return box;
   }
 
   function drawFeature(feature, styleIndex, data) {
@@ -35,14 +165,49 @@
     } else {
       layer = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, options);
     }
-    layer.bindTooltip(feature.t, { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
-    layer.bindPopup(feature.p, {
+    // Built when first shown, not for every feature up front.
+    layer.bindTooltip(function () { return el("span", null, [bi(feature.n)]); },
+      { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
+    layer.bindPopup(function () { return popupContent(feature, data); }, {
       maxWidth: 380,
       autoPanPaddingTopLeft: data.popupPad || [24, 24],
       autoPanPaddingBottomRight: [24, 24]
     });
     layer.featureId = feature.id;
     return layer;
+  }
+
+  /* The status of a feature on day d from its record, or null when it has none. */
+  function statusOn(feature, d) {
+    if (!feature.st) { return null; }
+    var current = "held";
+    feature.st.forEach(function (change) {
+      if (change[0] <= d) { current = change[1]; }
+    });
+    return current;
+  }
+
+  /* The accessible twin: a row per feature of the phase (filled when first opened). */
+  function fillTwin(tbody, ids, data) {
+    var labels = data.labels, start = data.timeline.start, day = +tbody.getAttribute("data-day");
+    var seen = {};
+    ids.forEach(function (index) {
+      var feature = data.features[index];
+      if (seen[feature.id] || !feature.a) { return; }
+      seen[feature.id] = true;
+      var status = statusOn(feature, day);
+      var row = el("tr", null, [
+        el("th", null, [bi(feature.n)]),
+        el("td", null, [bi(kindLabel(feature, labels))]),
+        el("td", null, [feature.sd ? bi(labels.side[feature.sd]) : "—"]),
+        el("td", null, [bi(spanText(start, feature.a[0], feature.a[1]))]),
+        el("td", null, [status ? bi(labels.status[status]) : "—"]),
+        el("td", null, [cites(feature.src)])
+      ]);
+      row.firstChild.setAttribute("scope", "row");
+      row.setAttribute("data-feature", feature.id);
+      tbody.appendChild(row);
+    });
   }
 
   function decorations(feature, changed, data) {
@@ -85,14 +250,6 @@
       }
     });
     return style === undefined ? feature.s[0][1] : style;
-  }
-
-  function dayLabel(start, d) {
-    var parts = start.split("-");
-    var date = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2] + d));
-    var y = date.getUTCFullYear(), m = date.getUTCMonth(), day = date.getUTCDate();
-    return '<span lang="zh-Hans">' + y + "年" + (m + 1) + "月" + day + "日</span>" +
-      '<span lang="en">' + day + " " + MONTHS[m] + " " + y + "</span>";
   }
 
   function setLanguage(code) {
@@ -171,7 +328,8 @@
     function setSlider(d) {
       if (!slider) { return; }
       slider.value = String(d);
-      output.innerHTML = dayLabel(timeline.start, d);
+      output.textContent = "";
+      output.appendChild(bi(dayText(timeline.start, d)));
     }
 
     function clearDay() {
@@ -308,6 +466,23 @@
     if (prev) { prev.addEventListener("click", function () { step(-1); }); }
     if (next) { next.addEventListener("click", function () { step(1); }); }
     if (all) { all.addEventListener("click", function () { selectPhase("all", { push: true }); }); }
+    Array.prototype.forEach.call(document.querySelectorAll(".bm-twin"), function (details) {
+      var tbody = details.querySelector("tbody[data-phase]");
+      if (!tbody) { return; }
+      var phaseId = tbody.getAttribute("data-phase");
+      function fill() {
+        if (!details.open || tbody.hasChildNodes()) { return; }
+        var ids = [];
+        data.groups.forEach(function (group) {
+          if (group.id !== "reference" && (!atlas || group.id === phaseId)) {
+            group.items.forEach(function (item) { ids.push(item[0]); });
+          }
+        });
+        fillTwin(tbody, ids, data);
+      }
+      details.addEventListener("toggle", fill);
+      fill();
+    });
     Array.prototype.forEach.call(document.querySelectorAll(".bm-goto"), function (button) {
       button.addEventListener("click", function () { goTo(button.getAttribute("data-feature")); });
     });

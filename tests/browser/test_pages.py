@@ -110,3 +110,58 @@ def test_citation_opens_the_bibliography(offline, battle, site) -> None:
     assert entry.is_visible()
     assert tab.locator(".bm-bibliography").get_attribute("open") is not None
     assert offline.errors == []
+
+
+POPUP_TEXT = """featureId => {
+  for (const g of Object.values(window.battleMap.groups)) {
+    window.battleMap.map.addLayer(g);
+    for (const l of g.getLayers()) {
+      if (l.featureId === featureId && !l.isDecor) {
+        l.openPopup();
+        const text = l.getPopup().getElement().querySelector('.leaflet-popup-content').innerText;
+        l.closePopup();
+        return text;
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
+    """Names, kind, side, dates, commander, status history, figures per source, claims,
+    precision and sources: the popup built in the page says all the data says."""
+    from layers.compose import build
+    from layers.load import load_battle
+    from layers.style import CERTAINTY_LABELS, STATUS_LABELS
+
+    from ..conftest import FIXTURE_BATTLE
+
+    mini = load_battle(FIXTURE_BATTLE)
+    site = build(mini, tmp_path / "out", lang="both")
+    tab = offline.open(site / "index.html")
+    checked = 0
+    for feature in mini.features:
+        if feature.is_reference:
+            continue
+        text = tab.evaluate(POPUP_TEXT, feature.id)
+        assert text is not None, feature.id
+        wanted = [feature.name.zh, feature.name.en, feature.description.en, CERTAINTY_LABELS[feature.certainty].en]
+        wanted += [f"±{feature.precision_m:,.0f} m", *feature.sources]
+        if feature.side:
+            wanted.append(mini.sides[feature.side].name.en)
+        if feature.extra.get("commander"):
+            wanted.append(feature.extra["commander"].en)
+        for change in feature.status:
+            wanted += [f"{change.date.day} {change.date:%b} {change.date.year}", STATUS_LABELS[change.status].en]
+        for figure in feature.figures:
+            wanted += [figure.label.en, *(v.value for v in figure.values)]
+        for claim in feature.claims:
+            wanted += [claim.value, *claim.sources]
+            if claim.note:
+                wanted.append(claim.note.en)
+        missing = [w for w in wanted if w not in text]
+        assert not missing, (feature.id, missing)
+        checked += 1
+    assert checked >= 5
+    assert offline.errors == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers import story
+from layers.style import STATUS_LABELS
 
 from ..conftest import OfflinePage
 
@@ -120,12 +121,26 @@ def test_event_list_zooms_to_the_event(offline, battle, site: Path) -> None:
 def test_text_version_is_a_table_reachable_by_keyboard(offline, battle, site: Path) -> None:
     phase = battle.phases[0]
     tab = offline.open(site / f"{phase.id}.html")
-    rows = tab.locator(".bm-twin tbody tr").evaluate_all("rs => rs.map(r => r.getAttribute('data-feature'))")
-    assert sorted(rows) == sorted(f.id for f in battle.features_in(phase))
+    tab.click(".bm-lang button[data-lang='en']")
     summary = tab.locator(".bm-twin summary")
     summary.focus()
     tab.keyboard.press("Enter")
     assert tab.locator(".bm-twin").get_attribute("open") is not None
+    tab.wait_for_selector(".bm-twin tbody tr")  # filled on the (asynchronous) toggle event
+    rows = tab.locator(".bm-twin tbody tr").evaluate_all(
+        "rs => rs.map(r => [r.getAttribute('data-feature'), r.cells[4].innerText.trim(), r.cells[5].innerText])"
+    )
+    assert sorted(r[0] for r in rows) == sorted(f.id for f in battle.features_in(phase))
+    by_id = {f.id: f for f in battle.features}
+    for feature_id, status, sources in rows:
+        feature = by_id[feature_id]
+        expected = feature.status_on(phase.end)
+        assert status == (STATUS_LABELS[expected].en if expected else "—"), feature_id
+        assert all(s in sources for s in feature.sources), feature_id
+    tab.keyboard.press("Enter")  # closing and opening again does not repeat rows
+    tab.keyboard.press("Enter")
+    tab.evaluate("() => new Promise(r => setTimeout(r, 50))")
+    assert tab.locator(".bm-twin tbody tr").count() == len(rows)
     assert tab.locator(".bm-day").get_attribute("aria-label")
 
 

@@ -26,9 +26,9 @@ OPEN_EVERYTHING = """() => {
       if (layer.isHalo) continue;
       layer.openTooltip();
       layer.openPopup();
-      const popup = document.querySelector('.leaflet-popup-content');
+      const popup = layer.getPopup() && layer.getPopup().getElement();
       if (popup) texts.push(popup.textContent);
-      const tip = document.querySelector('.leaflet-tooltip');
+      const tip = layer.getTooltip() && layer.getTooltip().getElement();
       if (tip) texts.push(tip.textContent);
       layer.closePopup();
     }

@@ -1,11 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
-from layers.html import bi, popup, span_text
+from layers.html import bi, span_text
 from layers.model import Bilingual
-
-from .conftest import by_id
 
 PAYLOAD = '"><img src=x onerror=alert(1)></script><script>alert(2)</script>{{ 7*6 }}'
 
@@ -14,19 +10,6 @@ def test_bilingual_spans_escape() -> None:
     out = str(bi(Bilingual(PAYLOAD, "ok")))
     assert "<img" not in out and "<script>" not in out and "&lt;img" in out
     assert out.startswith('<span lang="zh-Hans">')
-
-
-def test_popup_escapes_every_text(mini) -> None:
-    mill = by_id(mini, "mill")
-    evil = replace(
-        mill,
-        name=Bilingual(PAYLOAD, PAYLOAD),
-        description=Bilingual(PAYLOAD, PAYLOAD),
-        location_note=Bilingual(PAYLOAD, PAYLOAD),
-    )
-    out = str(popup(mini, evil))
-    assert "<img" not in out and "<script>" not in out
-    assert out.count("&lt;img") == 6
 
 
 def test_dates() -> None:

@@ -14,9 +14,11 @@ def test_reference_and_line_styles(mini) -> None:
     assert line.style.as_dict()["dashArray"]  # inferred lines are dashed
 
 
-def test_event_popup_shows_the_claim(mini) -> None:
-    popup = str(draw(by_id(mini, "parley"), Context(mini, mini.phases[1])).popup)
-    assert "Sources disagree" in popup and "1805-05-02" in popup and "The chronicle says the 2nd" in popup
+def test_event_record_carries_the_claim(mini) -> None:
+    record = draw(by_id(mini, "parley"), Context(mini, mini.phases[1])).record
+    [(field, value, sources, note)] = record["cl"]
+    assert field == "start" and value == "1805-05-02" and sources
+    assert "The chronicle says the 2nd" in note
 
 
 def test_rounding_follows_precision() -> None:

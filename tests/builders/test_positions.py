@@ -26,11 +26,15 @@ def test_point_worse_than_threshold_gets_a_halo(mini) -> None:
     assert drawn.halo_m == 400
 
 
-def test_popup_lists_status_history_with_sources(mini) -> None:
-    popup = str(positions.build(by_id(mini, "mill"), Context(mini, mini.phases[0])).popup)
-    assert "contested" in popup and "lost" in popup
-    assert 'href="#src-chronicle"' in popup and 'href="#src-letters"' in popup  # to the bibliography
-    assert "±400 m" in popup
+def test_record_carries_status_history_with_sources(mini) -> None:
+    mill = by_id(mini, "mill")
+    record = positions.build(mill, Context(mini, mini.phases[0])).record
+    start = mini.start
+    assert [(start.toordinal() + day, status) for day, status, _, _ in record["st"]] == [
+        (c.date.toordinal(), c.status) for c in mill.status
+    ]
+    assert {s for _, _, sources, _ in record["st"] for s in sources} == {"chronicle", "letters"}
+    assert record["pr"] == 400 and record["src"] == list(mill.sources)
 
 
 def test_lost_in_an_earlier_phase_is_ghosted() -> None:

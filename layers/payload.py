@@ -1,0 +1,128 @@
+"""The compact, plain-data description of a feature that a page ships to its script.
+
+A page carries each feature once, as data: names, account, dates, status history, figures,
+claims, precision, sources. ``battlemap.js`` builds the tooltip, the popup and the text
+version from it with ``textContent``, so no text from the data is ever parsed as markup in
+the browser, and a page weighs little more than its data.
+
+Keys are short because they repeat once per feature; :data:`KEYS` documents them. Dates
+are day numbers counted from the battle's first day. Bilingual texts are ``[zh, en]``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .model import Battle, Bilingual, Claim, Feature, Figure
+from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
+
+#: What each key of a feature record holds (for readers of the page's data).
+KEYS = {
+    "n": "name [zh, en]",
+    "k": "kind (a key of labels.kind), or the movement kind for movements (labels.movement)",
+    "sd": "side id (labels.side)",
+    "a": "validity [first day, last day]",
+    "c": "commander [zh, en]",
+    "u": "name of the unit involved [zh, en]",
+    "st": "status changes [[day, status, [source ids], note [zh, en] or 0], ...]",
+    "ds": "description [zh, en]",
+    "fg": "figures [[label [zh, en], [[value, [source ids], note or 0], ...]], ...]",
+    "cl": "claims [[field, value, [source ids], note or 0], ...]",
+    "pr": "precision radius in metres",
+    "ce": "certainty (labels.certainty)",
+    "ln": "how the location was derived [zh, en]",
+    "src": "source ids",
+}
+
+#: Interface texts the script needs to label what it builds.
+UI_LABELS = {
+    "commander": Bilingual("指挥官", "Commander"),
+    "unit": Bilingual("部队", "Unit"),
+    "location": Bilingual("位置精度", "Location"),
+    "sources": Bilingual("来源", "Sources"),
+    "disagree": Bilingual("来源说法不一", "Sources disagree"),
+}
+CLAIM_FIELD_LABELS = {
+    "name": Bilingual("名称", "name"),
+    "description": Bilingual("经过", "account"),
+    "start": Bilingual("日期", "date"),
+    "end": Bilingual("结束日期", "end date"),
+    "status": Bilingual("得失", "status"),
+    "side": Bilingual("所属", "side"),
+    "unit": Bilingual("部队", "unit"),
+    "location": Bilingual("地点", "place"),
+    "commander": Bilingual("指挥官", "commander"),
+    "title": Bilingual("标题", "title"),
+    "narrative": Bilingual("叙述", "narrative"),
+}
+
+
+def pair(text: Bilingual) -> list[str]:
+    """``[zh, en]``."""
+    return [text.zh, text.en]
+
+
+def _note(text: Bilingual | None) -> list[str] | int:
+    return pair(text) if text else 0
+
+
+def labels(battle: Battle) -> dict[str, Any]:
+    """Every label a record refers to by key, once per page."""
+
+    def table(items: dict[str, Bilingual]) -> dict[str, list[str]]:
+        return {key: pair(value) for key, value in items.items()}
+
+    return {
+        "kind": table(KIND_LABELS),
+        "movement": table(MOVEMENT_LABELS),
+        "status": table(STATUS_LABELS),
+        "certainty": table(CERTAINTY_LABELS),
+        "field": table(CLAIM_FIELD_LABELS),
+        "ui": table(UI_LABELS),
+        "side": {side.id: pair(side.name) for side in battle.sides.values()},
+    }
+
+
+def figures(battle: Battle, items: tuple[Figure, ...]) -> list[Any]:
+    """Figures as ``[[label, [[value, sources, note], ...]], ...]``."""
+    return [[pair(f.label), [[v.value, list(v.sources), _note(v.note)] for v in f.values]] for f in items]
+
+
+def claims(items: tuple[Claim, ...]) -> list[Any]:
+    """Claims as ``[[field, value, sources, note], ...]``."""
+    return [[c.field, c.value, list(c.sources), _note(c.note)] for c in items]
+
+
+def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -> dict[str, Any]:
+    """The feature's record (see :data:`KEYS`); empty fields are left out."""
+    start = battle.start
+
+    def day(value: date) -> int:
+        return (value - start).days
+
+    out: dict[str, Any] = {
+        "n": pair(feature.name),
+        "k": str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
+        "ds": pair(feature.description),
+        "pr": round(feature.precision_m),
+        "ce": feature.certainty,
+        "src": list(feature.sources),
+    }
+    if feature.side:
+        out["sd"] = feature.side
+    commander = feature.extra.get("commander")
+    if commander:
+        out["c"] = pair(commander)
+    unit_id = feature.extra.get("unit")
+    if unit_id and unit_id in unit_names:
+        out["u"] = pair(unit_names[unit_id])
+    if feature.status:
+        out["st"] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
+    if feature.figures:
+        out["fg"] = figures(battle, feature.figures)
+    if feature.claims:
+        out["cl"] = claims(feature.claims)
+    if feature.location_note:
+        out["ln"] = pair(feature.location_note)
+    return out
