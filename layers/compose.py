@@ -12,13 +12,14 @@ import base64
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from markupsafe import Markup
 from . import __version__, assets, html, payload, story, units
 from .draw import draw
 from .drawable import Context, Drawable
-from .elements import BattleLayers, PageHead, Panel, stable_ids
+from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
 from .errors import OutputError
 from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
@@ -194,8 +195,8 @@ def _phase_page(
     section = _section(battle, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
     groups = [reference, *_layer_groups(ctx, changed)]
-    fit = _extent(battle, battle.features_in(phase)) or _bounds_latlng(battle)
-    timeline = _timeline(battle, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
+    fit = _phase_extent(ctx, phase) or _bounds_latlng(battle)
+    timeline = _timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
     return _page(battle, title, groups, timeline, panel, opts)
@@ -219,7 +220,7 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, opts: Page
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = _extent(battle, battle_features) or _bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
-    timeline = _timeline(battle, phases, fit_all=fit, current=phases[0].id, span=span)
+    timeline = _timeline(base, phases, fit_all=fit, current=phases[0].id, span=span)
     panel = {
         "mode": "atlas",
         "sections": sections,
@@ -230,9 +231,10 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, opts: Page
 
 
 def _timeline(
-    battle: Battle, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
+    ctx: Context, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
 ) -> dict[str, Any]:
     """Days and phases for the day slider and the phase stepper."""
+    battle = ctx.battle
     return {
         "start": battle.start.isoformat(),
         "range": [story.day_index(battle, span[0]), story.day_index(battle, span[1])],
@@ -242,7 +244,7 @@ def _timeline(
             {
                 "id": p.id,
                 "d": [story.day_index(battle, p.start), story.day_index(battle, p.end)],
-                "fit": _extent(battle, battle.features_in(p)) or fit_all,
+                "fit": _phase_extent(ctx, p) or fit_all,
             }
             for p in phases
         ],
@@ -252,6 +254,21 @@ def _timeline(
 def _bounds_latlng(battle: Battle) -> list[list[float]]:
     (west, south), (east, north) = battle.bounds
     return [[south, west], [north, east]]
+
+
+def _phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
+    """The extent of what happens in ``phase`` (computed once per build).
+
+    Positions lost before the phase began are drawn, as ghosts, but do not widen the view:
+    the camera frames the phase's own action.
+    """
+
+    def make() -> list[list[float]] | None:
+        before = phase.start - timedelta(days=1)
+        live = [f for f in ctx.battle.features_in(phase) if not (f.status and f.status_on(before) == "lost")]
+        return _extent(ctx.battle, live or ctx.battle.features_in(phase))
+
+    return ctx.once(("extent", phase.id), make)
 
 
 def _extent(battle: Battle, features: Iterable[Feature]) -> list[list[float]] | None:
@@ -313,7 +330,7 @@ def _page(
         head.digest = battle.digest
         fmap.add_child(head)
         fmap.add_child(Panel(**context))
-        fmap.add_child(BattleLayers(data))
+        fmap.add_child(BattleLayers(_data_json(data)))
         text = fmap.get_root().render()
     return _with_csp(_tidy(text), network=not opts.single_file).encode("utf-8")
 
@@ -360,15 +377,20 @@ def provenance(battle: Battle) -> str:
 
 
 def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) -> tuple[dict[str, Any], list[Style]]:
-    """The JSON the page's script draws from, and the styles in the order first used."""
+    """The data the page's script draws from, and the styles in the order first used.
+
+    ``data["features"]`` holds each feature's entry as ready JSON text (see
+    :func:`_data_json`): most of it is the same on every page and is serialised once.
+    """
     styles: list[Style] = []
     style_index: dict[Style, int] = {}
     icons: list[dict[str, Any]] = []
     icon_index: dict[str, int] = {}
-    features: list[dict[str, Any]] = []
+    features: list[str] = []
     feature_index: dict[str, int] = {}
     has_halo = has_changed = False
     by_id = {f.id: f for f in battle.features}
+    days = (timeline["range"][0], timeline["range"][1])
 
     def style_id(style: Style) -> int:
         if style not in style_index:
@@ -381,10 +403,8 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         items = []
         for d in group.drawables:
             if d.feature_id not in feature_index:
-                entry: dict[str, Any] = {"id": d.feature_id, "g": d.geometry, **d.record}
-                if d.halo_m:
-                    entry["h"] = round(d.halo_m)
-                    has_halo = True
+                extra: dict[str, Any] = {}
+                has_halo = has_halo or bool(d.halo_m)
                 if d.icon is not None:
                     key = str(d.icon.html)
                     if key not in icon_index:
@@ -396,14 +416,17 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
                                 "h": d.icon.height,
                                 "ax": d.icon.anchor_x,
                                 "ay": d.icon.anchor_y,
+                                "z": d.icon.min_zoom,
                             }
                         )
-                    entry["i"] = icon_index[key]
+                    extra["i"] = icon_index[key]
                 feature = by_id[d.feature_id]
                 if not feature.is_reference:
-                    _add_time(battle, feature, entry, style_id, tuple(timeline["range"]))
+                    _add_time(battle, feature, extra, style_id, days)
                 feature_index[d.feature_id] = len(features)
-                features.append(entry)
+                text = d.json_text
+                # The page's own keys are numbers only: written directly, no escaping needed.
+                features.append(f"{text[:-1]},{json.dumps(extra, separators=(',', ':'))[1:]}" if extra else text)
             item = [feature_index[d.feature_id], style_id(d.style)]
             if d.feature_id in group.changed:
                 item.append(1)
@@ -580,3 +603,14 @@ def _recover(out: Path) -> None:
 def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:
     """Render the site for ``battle`` and write it atomically to ``out_dir``."""
     return write_site(render_site(battle, phase_ids, lang), out_dir)
+
+
+_FEATURES_SLOT = "\x00features\x00"
+
+
+def _data_json(data: dict[str, Any]) -> Markup:
+    """The page data as safe JSON text, its feature entries spliced in as they are."""
+    text = str(to_json({**data, "features": _FEATURES_SLOT}))
+    slot = str(to_json(_FEATURES_SLOT))
+    at = text.index(slot)  # "features" sorts before every key that holds text from the data
+    return Markup(text[:at] + "[" + ",".join(data["features"]) + "]" + text[at + len(slot) :])

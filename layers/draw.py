@@ -16,5 +16,12 @@ BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {
 
 
 def draw(feature: Feature, ctx: Context) -> Drawable:
-    """The drawable of ``feature`` on the page described by ``ctx``."""
-    return BUILDERS.get(feature.kind, plain)(feature, ctx)
+    """The drawable of ``feature`` on the page described by ``ctx``.
+
+    Only a position's drawing depends on the page (its status on the page's day); every
+    other drawable is made once per build and shared by all pages.
+    """
+    if feature.kind == "position":
+        status = positions.status_on_page(feature, ctx)
+        return ctx.once(("drawable", feature.id, status), lambda: positions.build(feature, ctx, status))
+    return ctx.once(("drawable", feature.id), lambda: BUILDERS.get(feature.kind, plain)(feature, ctx))

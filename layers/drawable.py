@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 
 from . import payload
+from .elements import to_json
 from .model import Battle, Bilingual, Feature, Phase
 from .style import HALO_THRESHOLD_M, Style, style_for
 
@@ -53,6 +56,8 @@ class Icon:
     height: int
     anchor_x: int
     anchor_y: int
+    #: Smallest zoom at which the symbol is drawn (0: always); small echelons wait for a closer view.
+    min_zoom: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,15 @@ class Drawable:
     halo_m: float = 0.0
     icon: Icon | None = None
 
+    @cached_property
+    def json_text(self) -> str:
+        """The page-independent part of the feature's entry in the page data, as safe JSON
+        text (made once per build, however many pages show the feature)."""
+        entry: dict[str, Any] = {"id": self.feature_id, "g": self.geometry, **self.record}
+        if self.halo_m:
+            entry["h"] = round(self.halo_m)
+        return str(to_json(entry))
+
 
 def decimals_for(precision_m: float) -> int:
     """Decimal places that keep rounding well under a tenth of the feature's precision."""
@@ -85,6 +99,8 @@ def rounded(geometry: dict[str, Any], precision_m: float) -> dict[str, Any]:
     def walk(value: Any) -> Any:
         if value and isinstance(value[0], (int, float)):
             return [round(float(value[0]), places), round(float(value[1]), places)]
+        if value and value[0] and isinstance(value[0][0], (int, float)):  # a run of positions: at once
+            return np.round(np.asarray(value, dtype=float)[:, :2], places).tolist()
         return [walk(v) for v in value]
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}

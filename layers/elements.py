@@ -115,11 +115,11 @@ class Panel(SafeMacroElement):
 
 
 class BattleLayers(SafeMacroElement):
-    """The page's data and the call that draws it with ``battlemap.js``."""
+    """The page's data (safe JSON text) and the call that draws it with ``battlemap.js``."""
 
     template_name = "layers.js.j2"
 
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, data: Markup):
         super().__init__()
         self._name = "BattleLayers"
         self.data = data

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .model import Battle, Bilingual, Claim, Figure, Source
 from .payload import CLAIM_FIELD_LABELS
@@ -21,10 +21,9 @@ EN = "en"
 
 
 def bi(text: Bilingual, tag: str = "span") -> Markup:
-    """Both languages of ``text``, each in its own ``lang``-tagged element."""
-    return Markup('<{t} lang="{zh_lang}">{zh}</{t}><{t} lang="{en_lang}">{en}</{t}>').format(
-        t=Markup(tag), zh_lang=ZH, en_lang=EN, zh=text.zh, en=text.en
-    )
+    """Both languages of ``text``, each in its own ``lang``-tagged element (``tag`` is ours)."""
+    zh, en = escape(text.zh), escape(text.en)
+    return Markup(f'<{tag} lang="{ZH}">{zh}</{tag}><{tag} lang="{EN}">{en}</{tag}>')
 
 
 def day_text(day: date) -> Bilingual:

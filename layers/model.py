@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -210,12 +211,12 @@ class Battle:
     #: sha256 of every data file read, in manifest order: the provenance of pages and exports.
     digest: str = ""
 
-    @property
+    @cached_property
     def start(self) -> date:
         """First day of the first phase."""
         return min(p.start for p in self.phases)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """Last day of the last phase."""
         return max(p.end for p in self.phases)
@@ -228,8 +229,16 @@ class Battle:
         raise KeyError(phase_id)
 
     def features_in(self, phase: Phase) -> tuple[Feature, ...]:
-        """Battle features that exist during ``phase``, in data order."""
-        return tuple(f for f in self.features if f.in_phase(phase))
+        """Battle features that exist during ``phase``, in data order (kept per date span)."""
+        key = (phase.start, phase.end)
+        found = self._members.get(key)
+        if found is None:
+            found = self._members[key] = tuple(f for f in self.features if f.in_phase(phase))
+        return found
+
+    @cached_property
+    def _members(self) -> dict[tuple[date, date], tuple[Feature, ...]]:
+        return {}
 
     @property
     def reference_features(self) -> tuple[Feature, ...]:

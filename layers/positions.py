@@ -8,8 +8,8 @@ from .drawable import Context, Drawable, plain
 from .model import Feature
 
 
-def build(feature: Feature, ctx: Context) -> Drawable:
-    """Draw ``feature`` in the status it has on the last day of the page's phase.
+def status_on_page(feature: Feature, ctx: Context) -> str:
+    """The status ``feature`` is drawn in on the last day of the page's phase.
 
     A position lost during the phase is drawn 'lost'; one lost before the phase began is
     drawn as a ghost, faint, so the reader sees what had already fallen.
@@ -17,4 +17,9 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     status = feature.status_on(ctx.day) if ctx.day else None
     if status == "lost" and ctx.phase is not None and feature.status_on(ctx.phase.start - timedelta(days=1)) == "lost":
         status = "ghost"  # fell before this phase began: drawn faint, as history
-    return plain(feature, ctx, status or "held")
+    return status or "held"
+
+
+def build(feature: Feature, ctx: Context, status: str | None = None) -> Drawable:
+    """Draw ``feature`` in ``status``, by default its status on the page (:func:`status_on_page`)."""
+    return plain(feature, ctx, status or status_on_page(feature, ctx))

@@ -99,6 +99,29 @@ def _color(battle: Battle, feature: Feature) -> str:
 
 
 def style_for(battle: Battle, feature: Feature, status: str | None = None) -> Style:
+    """The style of ``feature`` as drawn in a phase where it is in ``status``; see :func:`_style`.
+
+    A style depends only on a few traits of the feature, so it is made once per battle for
+    each combination of them.
+    """
+    key = (id(battle), feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status)
+    cache = _STYLES if _STYLES.get("battle") is battle else _reset_styles(battle)
+    style = cache.get(key)
+    if style is None:
+        style = cache[key] = _style(battle, feature, status)
+    return style
+
+
+_STYLES: dict = {}
+
+
+def _reset_styles(battle: Battle) -> dict:
+    _STYLES.clear()
+    _STYLES["battle"] = battle
+    return _STYLES
+
+
+def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style:
     """The style of ``feature`` as drawn in a phase where it is in ``status``.
 
     Parameters
@@ -170,14 +193,17 @@ def _reference_style(feature: Feature, color: str) -> Style:
 
 def halo_style() -> Style:
     """The faint circle drawn around a point at its precision radius."""
-    label = Bilingual("位置误差范围（半径=精度）", "Location uncertainty (radius = precision)")
+    label = Bilingual(
+        "位置误差范围（半径=精度；指向或点选要素时显示）",
+        "Location uncertainty (radius = precision; shown for the feature pointed at or selected)",
+    )
     opts = _options(
         color="#6b5b3e",
-        weight=0.8,
-        opacity=0.3,
-        dashArray="2 4",
+        weight=1.2,
+        opacity=0.6,
+        dashArray="3 4",
         fillColor="#6b5b3e",
-        fillOpacity=0.035,
+        fillOpacity=0.08,
         interactive=False,
     )
     return Style("halo", "halo", label, opts)

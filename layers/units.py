@@ -65,13 +65,32 @@ def symbol_svg(sidc: str) -> tuple[str, float, float, float, float]:
     return result
 
 
+#: APP-6D land-unit echelon (SIDC digits 9-10) → smallest zoom at which the symbol is drawn.
+#: Divisions and larger always show; brigades, regiments and smaller appear as the reader
+#: zooms in, so a city-wide view is not buried under overlapping frames.
+ECHELON_MIN_ZOOM = {"18": 14, "17": 15, "16": 15, "15": 16, "14": 16, "13": 16, "12": 16, "11": 16}
+
+
+def min_zoom_for(sidc: str) -> int:
+    """The smallest zoom at which a unit with ``sidc`` is drawn."""
+    return ECHELON_MIN_ZOOM.get(sidc[8:10], 0)
+
+
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a unit as its symbol with its short designation beneath."""
     base = plain(feature, ctx)
     svg, width, height, ax, ay = symbol_svg(str(feature.extra["sidc"]))
     label = feature.extra.get("designation") or ""
     markup = Markup('<div class="bm-symbol">{svg}<span class="bm-desig">{label}</span></div>')
-    icon = Icon(markup.format(svg=Markup(svg), label=label), round(width), round(height), round(ax), round(ay))
+    sidc = str(feature.extra["sidc"])
+    icon = Icon(
+        markup.format(svg=Markup(svg), label=label),
+        round(width),
+        round(height),
+        round(ax),
+        round(ay),
+        min_zoom_for(sidc),
+    )
     return Drawable(
         feature_id=base.feature_id,
         geometry=base.geometry,

@@ -153,7 +153,7 @@
       layer = L.marker(pointOf(geometry), {
         icon: L.divIcon({
           html: icon.html,
-          className: "bm-unit",
+          className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
           iconSize: [icon.w, icon.h],
           iconAnchor: [icon.ax, icon.ay]
         }),
@@ -174,7 +174,22 @@
       autoPanPaddingBottomRight: [24, 24]
     });
     layer.featureId = feature.id;
+    if (feature.h && data.halo !== undefined) { withHalo(layer, feature, data); }
     return layer;
+  }
+
+  /* The precision halo of a point: drawn while the reader points at the feature or has its
+   * popup open, so that many overlapping estimates never fog the map. */
+  function withHalo(layer, feature, data) {
+    var halo = L.circle(pointOf(feature.g), L.extend({ radius: feature.h }, data.styles[data.halo]));
+    halo.isDecor = true;
+    halo.isHalo = true;
+    layer.halo = halo;
+    function show() { if (layer._map && !layer._map.hasLayer(halo)) { halo.addTo(layer._map); halo.bringToBack(); } }
+    function hide() { if (halo._map && !layer.isPopupOpen()) { halo.remove(); } }
+    layer.on("mouseover focus popupopen", show);
+    layer.on("mouseout blur", hide);
+    layer.on("popupclose remove", function () { halo.remove(); });
   }
 
   /* The status of a feature on day d from its record, or null when it has none. */
@@ -212,11 +227,6 @@
 
   function decorations(feature, changed, data) {
     var extra = [];
-    if (feature.h && data.halo !== undefined) {
-      var halo = L.circle(pointOf(feature.g), L.extend({ radius: feature.h }, data.styles[data.halo]));
-      halo.isDecor = true;
-      extra.push(halo);
-    }
     if (changed && data.changed !== undefined) {
       var style = data.styles[data.changed];
       var ring = feature.g.type === "Point"
@@ -295,6 +305,15 @@
       }
     });
     var control = L.control.layers(bases, overlays, { collapsed: narrow, position: "topright" }).addTo(map);
+    /* Small echelons are drawn only from their zoom on (CSS hides .bm-minzoom-N below N). */
+    function markZoom() {
+      var container = map.getContainer(), zoom = Math.round(map.getZoom());
+      for (var z = 13; z <= 17; z++) {
+        container.classList.toggle("bm-below-" + z, zoom < z);
+      }
+    }
+    map.on("zoomend", markZoom);
+    markZoom();
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(data.attribution);
 
