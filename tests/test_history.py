@@ -1,0 +1,322 @@
+"""The full Hengyang dataset: every phase is populated, the disputes keep both values, the geography holds.
+
+These tests load the real ``geo/`` folder. They check the history (phases, disputed facts) against
+the research notes and the relative geography with shapely in a local metric plane, so that a
+swapped coordinate, a lost claim or an arrow on the wrong bank fails here.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.ops import unary_union
+
+from layers.lint import report
+from layers.model import Battle, Feature
+
+LAT0 = 26.9
+KX = 111_320.0 * math.cos(math.radians(LAT0))
+KY = 110_574.0
+
+PHASE_IDS = ["preparations", "approach", "assault-1", "lull", "assault-2", "relief", "assault-3", "fall"]
+GAZETTEER_ZH = ["张家山", "五桂岭", "虎形巢", "萧家山", "西禅寺", "天马山", "岳屏山", "回雁峰", "演武坪", "江西会馆"]
+PERIMETERS = ["prep-line", "main-line-1", "second-line", "core-line"]
+OUTER = ["zhangjiashan", "huxingchao", "huangchaling-oujiating", "fengshushan"]
+CORE = ["tianmashan", "suxianjing", "yuepingshan", "jielongshan", "qingshan-street", "yanwuping"]
+EAST_BANK_UNITS = {"cn190-east", "cn190-568-1", "cn190-570", "cn54-east", "jp68-east-bank", "jp13"}
+ECHELONS = {"16", "17", "18", "21", "22", "23"}
+
+
+def local(geom):
+    """``geom`` in metres east and north of (0, LAT0): good to a few metres over the map."""
+    return shapely.transform(geom, lambda c: c * [KX, KY])
+
+
+def metres(a, b) -> float:
+    return local(a).distance(local(b))
+
+
+@pytest.fixture(scope="module")
+def by_id(battle: Battle) -> dict[str, Feature]:
+    return {f.id: f for f in battle.features}
+
+
+@pytest.fixture(scope="module")
+def city(by_id) -> Point:
+    """Centroid of the old walled city."""
+    return by_id["old-city-wall"].geometry.centroid
+
+
+@pytest.fixture(scope="module")
+def xiang(by_id):
+    return by_id["xiang-river"].geometry
+
+
+def crosses(a: Point, b: Point, line) -> bool:
+    return LineString([a, b]).intersects(line)
+
+
+def valid_on(feature: Feature, day: date) -> bool:
+    return feature.start is not None and feature.start <= day <= feature.end
+
+
+# ---------------------------------------------------------------- phases and coverage
+
+
+def test_check_has_no_warnings(battle) -> None:
+    result = report(battle)
+    assert result.warnings == []
+    assert not any("has no" in w for w in result.warnings)
+
+
+def test_phases_are_the_issue_s_eight_and_tile_the_battle(battle) -> None:
+    assert [p.id for p in battle.phases] == PHASE_IDS
+    for before, after in zip(battle.phases, battle.phases[1:], strict=False):
+        assert (after.start - before.end).days == 1, (before.id, after.id)
+    assert battle.start == date(1944, 6, 1) and battle.end == date(1944, 8, 8)
+    third = battle.phase("assault-3")
+    assert third.title.en == "The third general assault" and third.end == date(1944, 8, 7)
+    second = battle.phase("assault-2")
+    assert any(c.field == "end" and c.value == "1944-07-19" for c in second.claims)
+    for phase in battle.phases:
+        assert phase.title.zh and phase.title.en and phase.narrative.zh and phase.narrative.en
+        assert set(phase.cited_sources()) <= set(battle.sources)
+
+
+def test_every_phase_has_a_unit_a_movement_and_a_chinese_line(battle) -> None:
+    for phase in battle.phases:
+        shown = battle.features_in(phase)
+        assert any(f.kind == "unit" for f in shown), phase.id
+        assert any(f.kind == "movement" for f in shown), phase.id
+        assert any(f.kind == "line" and f.side == "china" for f in shown), phase.id
+
+
+def test_the_gazetteer_positions_are_mapped(battle) -> None:
+    positions = [f for f in battle.features if f.kind == "position"]
+    for name in GAZETTEER_ZH:
+        assert any(name in f.name.zh for f in positions), name
+    assert not any("莲湖" in f.name.zh for f in battle.features)  # "莲湖台" is unattested: not mapped
+
+
+def test_positions_are_all_lost_at_the_fall_and_stay_on_the_map(battle) -> None:
+    fall = battle.phase("fall")
+    for f in battle.features:
+        if f.kind == "position":
+            assert f.end == battle.end, f.id
+            assert f.status and f.status_on(fall.end) == "lost", f.id
+
+
+def test_status_follows_the_timeline(by_id) -> None:
+    assert by_id["zhangjiashan"].status_on(date(1944, 7, 13)) == "contested"
+    assert by_id["zhangjiashan"].status_on(date(1944, 7, 14)) == "lost"
+    assert by_id["huxingchao"].status_on(date(1944, 7, 11)) == "contested"
+    assert by_id["huxingchao"].status_on(date(1944, 7, 12)) == "lost"
+    assert by_id["qingshan-street"].status_on(date(1944, 8, 6)) == "contested"
+    assert by_id["qingshan-street"].status_on(date(1944, 8, 7)) == "lost"
+    for east in ("xinmatou", "wumaguicao", "airfield"):  # the east bank was given up on 26 June
+        assert by_id[east].status_on(date(1944, 6, 27)) == "lost", east
+
+
+def test_guesses_are_never_presented_as_surveyed(battle) -> None:
+    for f in battle.features:
+        note = f.location_note.en if f.location_note else ""
+        if "GUESS" in note or "guess" in note or f.precision_m > 500:
+            assert f.certainty != "surveyed", f.id
+        if f.kind == "position" and f.precision_m > 500:
+            assert f.location_note is not None, f.id
+
+
+# ---------------------------------------------------------------- disputed facts (history.md §6)
+
+
+def _claim(owner, field: str, source: str = "article"):
+    return [c for c in owner.claims if c.field == field and source in c.sources]
+
+
+def _figure(battle, label_en: str):
+    found = [g for p in battle.phases for g in p.figures if g.label.en == label_en]
+    assert len(found) == 1, label_en
+    return found[0]
+
+
+def test_sakuma_was_wounded_the_article_says_killed(by_id) -> None:
+    event = by_id["sakuma-wounded"]
+    assert "wounded" in event.description.en and "killed" not in event.description.en.split("wounded")[0]
+    claims = _claim(event, "description") + _claim(event, "status")
+    assert claims and any("killed" in c.value for c in claims)
+
+
+def test_third_assault_started_4_august_the_article_says_30_july(battle) -> None:
+    third = battle.phase("assault-3")
+    assert third.start == date(1944, 8, 4)
+    assert [c.value for c in _claim(third, "start")] == ["1944-07-30"]
+
+
+def test_last_telegram_on_7_august_the_article_says_8(by_id) -> None:
+    telegram = by_id["last-telegram"]
+    assert telegram.start == date(1944, 8, 7)
+    assert [c.value for c in _claim(telegram, "start")] == ["1944-08-08"]
+
+
+def test_wuguiling_battalion_commanders_belong_to_the_8th_regiment(by_id) -> None:
+    event = by_id["wuguiling-battalion-commanders"]
+    assert event.extra["unit"] == "cn3-8" and by_id["cn3-8"].kind == "unit"
+    assert "8th Regiment" in by_id["cn3-8"].name.en
+    claims = _claim(event, "unit")
+    assert claims and "预备第十师" in claims[0].value and "Preparatory" in claims[0].value
+
+
+def test_chinese_dead_keep_every_source_s_value(battle) -> None:
+    figure = _figure(battle, "Chinese dead")
+    assert len(figure.values) >= 4
+    article = [v for v in figure.values if "article" in v.sources]
+    assert len(article) == 1 and "16,000" in article[0].value and article[0].sources == ("article",)
+    others = {s for v in figure.values if v is not article[0] for s in v.sources}
+    assert {"en-wiki", "zh-wiki", "ecns-2014"} <= others
+    assert any("7,600" in v.value for v in figure.values) and any("4,700" in v.value for v in figure.values)
+
+
+def test_japanese_casualties_keep_every_source_s_value(battle) -> None:
+    figure = _figure(battle, "Japanese casualties")
+    article = [v for v in figure.values if "article" in v.sources]
+    assert len(article) == 1 and "20,000" in article[0].value and "60,000" in article[0].value
+    assert len(figure.values) >= 4
+    army_wide = [v for v in figure.values if "19,286" in v.value]
+    assert army_wide and army_wide[0].note and "11th Army" in army_wide[0].note.en
+
+
+def test_the_kurose_regiment_and_the_article_s_garble(battle) -> None:
+    units = [f for f in battle.features if f.kind == "unit" and "黑濑" in f.name.zh]
+    assert len(units) == 1 and units[0].side == "japan" and "133" in units[0].name.en
+    assert [c.value for c in _claim(units[0], "name")] == ["黑徽联队"]
+
+
+def test_airfield_fell_at_night_the_article_says_dawn(by_id) -> None:
+    airfield = by_id["airfield"]
+    lost = [s for s in airfield.status if s.status == "lost"]
+    assert lost[0].date == date(1944, 6, 26) and lost[0].note and "night" in lost[0].note.en
+    claims = _claim(airfield, "status")
+    assert claims and "dawn" in claims[0].value
+
+
+def test_start_date_and_length_of_the_battle_keep_every_source(battle) -> None:
+    start = _figure(battle, "Start date of the battle")
+    dates = {v.value: set(v.sources) for v in start.values}
+    assert "article" in dates["1944-06-23"] and "zh-wiki" in dates["1944-06-22"] and "ecns-2014" in dates["1944-06-21"]
+    length = _figure(battle, "Duration of the battle")
+    by_source = {s: v.value for v in length.values for s in v.sources}
+    assert "47" in by_source["article"] and "48" in by_source["ecns-2014"]
+    approach = battle.phase("approach")
+    assert approach.start == date(1944, 6, 22) and [c.value for c in _claim(approach, "start")] == ["1944-06-23"]
+
+
+def test_civilian_support_numbers_are_marked_unverified(battle) -> None:
+    for label in ("Workers organised before the battle", "Timber requisitioned"):
+        figure = _figure(battle, label)
+        assert all(v.note and "unverified" in v.note.en for v in figure.values), label
+    assert "unverified" in battle.phase("preparations").narrative.en
+
+
+# ---------------------------------------------------------------- relative geography
+
+
+@pytest.mark.parametrize("fid", ["airfield", "quanxi", "hengyang-station", "dongyangdu"])
+def test_east_bank_places_are_across_the_xiang(by_id, city, xiang, fid) -> None:
+    assert crosses(city, by_id[fid].geometry, xiang), fid
+
+
+@pytest.mark.parametrize("fid", ["zhangjiashan", "huxingchao", "xichansi", "yuepingshan", "wuguiling", "yanwuping"])
+def test_city_positions_are_on_the_city_side(by_id, city, xiang, fid) -> None:
+    assert not crosses(city, by_id[fid].geometry, xiang), fid
+
+
+def test_yanwuping_is_south_of_the_zheng(by_id, city) -> None:
+    zheng = by_id["zheng-river"].geometry
+    assert not crosses(city, by_id["yanwuping"].geometry, zheng)
+    assert crosses(city, by_id["laiyan-pagoda"].geometry, zheng)  # the pagoda stands north of the mouth
+
+
+def test_the_final_core_is_nearer_the_city_than_the_outer_line(by_id, city) -> None:
+    core = [metres(city, by_id[i].geometry) for i in CORE]
+    outer = [metres(city, by_id[i].geometry) for i in OUTER]
+    assert max(core) < min(outer), (core, outer)
+
+
+def test_perimeters_hug_the_city_and_keep_to_the_west_bank(by_id, city, xiang) -> None:
+    for fid in PERIMETERS:
+        line = by_id[fid].geometry
+        assert line.geom_type == "LineString" and by_id[fid].side == "china"
+        assert all(metres(city, Point(c)) < 4000 for c in line.coords), fid
+        assert not line.intersects(xiang), fid
+    # each later perimeter is tighter than the one before
+    spans = [max(metres(city, Point(c)) for c in by_id[fid].geometry.coords) for fid in PERIMETERS[1:]]
+    assert spans == sorted(spans, reverse=True), spans
+
+
+def test_the_xiang_crossing_crosses_the_xiang(by_id, xiang) -> None:
+    crossing = by_id["xiang-crossing-68"]
+    assert crossing.extra["movement"] == "crossing" and crossing.geometry.intersects(xiang)
+    assert by_id["lei-crossing-68"].geometry.intersects(by_id["lei-river"].geometry)
+
+
+def test_attack_and_relief_arrows_stay_on_their_bank(battle, xiang) -> None:
+    for f in battle.features:
+        if f.kind == "movement" and f.extra["movement"] in ("attack", "relief"):
+            assert not f.geometry.intersects(xiang), f.id
+
+
+def test_68th_division_attacks_in_the_first_assault_end_south_of_the_city(battle, city) -> None:
+    phase = battle.phase("assault-1")
+    arrows = [
+        f
+        for f in battle.features_in(phase)
+        if f.kind == "movement" and f.extra["movement"] == "attack" and f.extra["unit"] in ("jp68", "jp58bde")
+    ]
+    assert len(arrows) >= 2
+    for arrow in arrows:
+        assert arrow.geometry.coords[-1][1] < city.y, arrow.id
+
+
+def test_relief_arrows_end_outside_the_perimeter(battle, by_id, city) -> None:
+    wall = by_id["old-city-wall"].geometry
+    reliefs = [f for f in battle.features if f.kind == "movement" and f.extra["movement"] == "relief"]
+    assert len(reliefs) >= 5
+    for arrow in reliefs:
+        end = Point(arrow.geometry.coords[-1])
+        lines = [by_id[i].geometry for i in PERIMETERS if valid_on(by_id[i], arrow.end)]
+        assert lines, arrow.id
+        held = unary_union([*lines, wall]).convex_hull
+        assert not held.contains(end), arrow.id
+        assert metres(city, end) > min(metres(city, line) for line in lines), arrow.id
+
+
+def test_units_carry_valid_sidcs_of_their_side(battle) -> None:
+    digit = {"china": "3", "japan": "6"}
+    units = [f for f in battle.features if f.kind == "unit"]
+    assert len(units) >= 25
+    for unit in units:
+        sidc = unit.extra["sidc"]
+        assert len(sidc) == 20 and sidc.isdigit(), unit.id
+        assert sidc[:3] == "100" and sidc[4:6] == "10", unit.id
+        assert sidc[3] == digit[unit.side], unit.id
+        assert sidc[8:10] in ECHELONS, unit.id
+    armour = [u for u in units if u.extra["sidc"][10:16] == "120500"]
+    assert [u.id for u in armour] == ["cn5-tank"]
+
+
+def test_units_sit_on_their_bank(battle, city, xiang) -> None:
+    for unit in battle.features:
+        if unit.kind == "unit":
+            across = crosses(city, unit.geometry, xiang)
+            assert across == (unit.id in EAST_BANK_UNITS), unit.id
+
+
+def test_the_lei_joins_the_xiang(by_id, xiang) -> None:
+    lei = by_id["lei-river"]
+    assert lei.certainty == "schematic"
+    assert metres(Point(lei.geometry.coords[-1]), xiang) < 500
+    assert metres(Point(lei.geometry.coords[0]), by_id["quanxi"].geometry) < 3000
