@@ -14,7 +14,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ import folium
 from markupsafe import Markup
 
 from . import __version__, assets, html, payload, story, units
+from .batch import collector_paused
 from .draw import draw
 from .drawable import Context, Drawable
 from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
@@ -124,11 +124,15 @@ def render_site(
     printable : bool
         Lay the pages out for print and image export.
     """
-    opts = PageOptions(lang, single_file, printable)
+    with collector_paused():
+        return _render_site(battle, phase_ids, PageOptions(lang, single_file, printable))
+
+
+def _render_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions) -> dict[str, bytes]:
     wanted = list(phase_ids) if phase_ids else [p.id for p in battle.phases]
     phases = [p for p in battle.phases if p.id in wanted]
     files: dict[str, bytes] = {}
-    if not single_file:
+    if not opts.single_file:
         files["README.md"] = OUTPUT_README.encode()
         files.update(assets.site_assets())
     base = Context(battle)  # one memo for the whole site: each popup is written once
@@ -331,8 +335,30 @@ def _page(
         fmap.add_child(head)
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(_data_json(data)))
-        text = fmap.get_root().render()
+        root = fmap.get_root()
+        text = root.render()
+        _dismantle(root)
     return _with_csp(_tidy(text), network=not opts.single_file).encode("utf-8")
+
+
+def _dismantle(element: Any) -> None:
+    """Let go of a rendered page's tree and its large texts.
+
+    branca's elements and Jinja's macro modules refer to each other in cycles, which only the
+    cyclic collector frees; it is paused during a build (:mod:`layers.batch`), so the page's
+    data and panel texts, the bulk of its memory, are dropped here by hand.
+    """
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "_children", None)
+        if children:
+            stack.extend(children.values())
+            children.clear()
+        state = vars(node)
+        for attr in ("_parent", "data", "context", "text"):
+            if attr in state:
+                state[attr] = None
 
 
 def _tidy(text: str) -> str:
@@ -344,7 +370,17 @@ def _tidy(text: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).rstrip("\n") + "\n"
 
 
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+def _inline_scripts(page: str) -> list[str]:
+    """The bodies of the page's inline ``<script>`` elements (found with str.find: a regular
+    expression crawls through tens of megabytes of page data far more slowly)."""
+    bodies, at = [], 0
+    while (start := page.find("<script>", at)) >= 0:
+        end = page.find("</script>", start)
+        if end < 0:
+            break
+        bodies.append(page[start + len("<script>") : end])
+        at = end + len("</script>")
+    return bodies
 
 
 def content_security_policy(page: str, network: bool = True) -> str:
@@ -354,7 +390,7 @@ def content_security_policy(page: str, network: bool = True) -> str:
     all is loaded from anywhere, not even the page's own folder."""
     hashes = " ".join(
         "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
-        for body in _INLINE_SCRIPT.findall(page)
+        for body in _inline_scripts(page)
     )
     own = "'self' " if network else ""
     images = "'self' data: https://tile.openstreetmap.org" if network else "data:"

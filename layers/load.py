@@ -22,6 +22,7 @@ import shapely
 import shapely.errors
 from shapely.geometry import shape
 
+from .batch import collector_paused
 from .errors import GeoDataError, Problem, shorten
 from .model import (
     BATTLE_KINDS,
@@ -322,7 +323,11 @@ def load_battle(folder: Path | str) -> Battle:
     GeoDataError
         With every problem found, when anything is wrong.
     """
-    root = Path(folder)
+    with collector_paused():
+        return _load_battle(Path(folder))
+
+
+def _load_battle(root: Path) -> Battle:
     problems: list[Problem] = []
     digest = hashlib.sha256()
 

@@ -60,19 +60,33 @@ def _head(line: LineString, shaft_len: float, head_len: float, head_half: float)
 def _offset_arrow(
     line: LineString, shaft_len: float, width: float, head_len: float, head_half: float
 ) -> Polygon | None:
-    stations = np.linspace(0.0, shaft_len, SEGMENTS * 2 + 1)
-    points = shapely.get_coordinates(shapely.line_interpolate_point(line, stations))
-    ahead = shapely.get_coordinates(shapely.line_interpolate_point(line, np.minimum(stations + 1.0, line.length)))
-    behind = shapely.get_coordinates(shapely.line_interpolate_point(line, np.maximum(stations - 1.0, 0.0)))
-    tangent = ahead - behind
-    tangent /= np.maximum(np.hypot(tangent[:, 0], tangent[:, 1]), 1e-12)[:, None]
-    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])
-    half = (width / 2) * (0.45 + 0.55 * stations / max(shaft_len, 1e-9))
+    """The shaft offset to both sides at the centre line's own vertices (mitred), so a straight
+    arrow has seven corners and a bent one two more per bend: light pages, exact shapes."""
+    coords = shapely.get_coordinates(line)
+    steps = np.hypot(*np.diff(coords, axis=0).T)
+    keep = np.concatenate([[True], steps > 0])  # repeated points carry no direction
+    coords, along = coords[keep], np.concatenate([[0.0], np.cumsum(steps[steps > 0])])
+    if len(coords) < 2 or shaft_len <= 0:
+        return None
+    inner = along[(along > 0) & (along < shaft_len)]
+    stations = np.concatenate([[0.0], inner, [shaft_len]])
+    points = np.column_stack([np.interp(stations, along, coords[:, 0]), np.interp(stations, along, coords[:, 1])])
+    # Unit direction of each centre-line segment, and of the one each station lies on.
+    seg = np.diff(coords, axis=0) / np.diff(along)[:, None]
+    index = np.clip(np.searchsorted(along, stations, side="right") - 1, 0, len(seg) - 1)
+    before = seg[np.clip(np.searchsorted(along, stations, side="left") - 1, 0, len(seg) - 1)]
+    after = seg[index]
+    bisector = before + after
+    norm = np.hypot(bisector[:, 0], bisector[:, 1])
+    bisector = np.where(norm[:, None] > 1e-9, bisector / np.maximum(norm, 1e-12)[:, None], after)
+    normal = np.column_stack([-bisector[:, 1], bisector[:, 0]])
+    # A mitre keeps the shaft's width through a bend (capped, as a sharp bend would spike).
+    miter = 1.0 / np.clip(np.abs(normal[:, 0] * -after[:, 1] + normal[:, 1] * after[:, 0]), 0.5, 1.0)
+    half = (width / 2) * (0.45 + 0.55 * stations / shaft_len) * miter
     left, right = points + normal * half[:, None], points - normal * half[:, None]
     head_left, tip, head_right = _head(line, shaft_len, head_len, head_half)
-    ring = np.vstack([left, head_left, tip, head_right, right[::-1]])
-    polygon = Polygon(ring)
-    if not polygon.is_valid or not polygon.contains(shapely.Point(line.coords[-1])):
+    polygon = Polygon(np.vstack([left, head_left, tip, head_right, right[::-1]]))
+    if not polygon.is_valid or not polygon.contains(shapely.Point(coords[-1])):
         return None  # a bend folds the outline over itself
     return polygon
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 
-#: Scripts the project writes into every page: two files and three inline blocks.
+#: Scripts the project writes into every page: two files and three inline blocks, plus one
+#: inert data block (``type="application/json"``, never executed).
 EXTERNAL_SCRIPTS = ["static/leaflet-1.9.4/leaflet.js", "static/battlemap.js"]
 INLINE_SCRIPTS = 3
 
@@ -17,6 +19,8 @@ class _Collector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.external: list[str] = []
         self.inline: list[str] = []
+        self.data: list[str] = []
+        self._kind = "inline"
         self.handlers: list[str] = []
         self.bad_links: list[str] = []
         self.csp = ""
@@ -38,11 +42,13 @@ class _Collector(HTMLParser):
                 self.external.append(values["src"] or "")
             else:
                 self._in_script = True
+                self._kind = "data" if "type" in values else "inline"
+                assert values.get("type") in (None, "application/json"), values
                 self._buffer = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._in_script:
-            self.inline.append("".join(self._buffer))
+            (self.data if self._kind == "data" else self.inline).append("".join(self._buffer))
             self._in_script = False
 
     def handle_data(self, data: str) -> None:
@@ -56,6 +62,8 @@ def assert_page_is_safe(text: str) -> None:
     page.feed(text)
     assert page.external == EXTERNAL_SCRIPTS
     assert len(page.inline) == INLINE_SCRIPTS, page.inline[:5]
+    assert len(page.data) == 1 and isinstance(json.loads(page.data[0]), dict)
+    assert "<" not in page.data[0] and "&" not in page.data[0]  # no markup can close or open the block
     assert page.handlers == []
     assert page.bad_links == []
     assert page.csp.startswith("default-src 'none'; script-src 'self' ")

@@ -23,8 +23,9 @@ def mini():
 
 
 def page_data(page: bytes) -> dict:
-    match = re.search(rb"BattleMap\.init\(map_\w+, (.*)\);\n", page)
-    assert match, "the page must call BattleMap.init with its data"
+    assert re.search(rb"BattleMap\.init\(map_\w+, JSON\.parse\(", page), "the page must call BattleMap.init"
+    match = re.search(rb'<script type="application/json" id="bm-data">(.*?)</script>', page)
+    assert match, "the page must carry its data"
     return json.loads(match.group(1))
 
 

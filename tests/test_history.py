@@ -320,3 +320,87 @@ def test_the_lei_joins_the_xiang(by_id, xiang) -> None:
     assert lei.certainty == "schematic"
     assert metres(Point(lei.geometry.coords[-1]), xiang) < 500
     assert metres(Point(lei.geometry.coords[0]), by_id["quanxi"].geometry) < 3000
+
+
+def test_railways_cross_the_xiang_only_at_the_rail_bridge(by_id, xiang) -> None:
+    # the Canton–Hankou line ran along the east bank; only the Hunan–Guangxi line bridged the Xiang
+    assert not by_id["canton-hankou-railway"].geometry.intersects(xiang)
+    crossing = by_id["hunan-guangxi-railway"].geometry.intersection(xiang)
+    assert crossing.geom_type == "Point", crossing.wkt
+    assert metres(crossing, by_id["xiang-rail-bridge"].geometry) < by_id["xiang-rail-bridge"].precision_m
+
+
+def _nearest_position_on_the_map(battle, unit: Feature, day: date) -> Feature:
+    placed = [f for f in battle.features if f.kind == "position" and valid_on(f, day)]
+    return min(placed, key=lambda f: metres(unit.geometry, f.geometry))
+
+
+def test_defending_units_are_not_left_on_ground_already_lost(battle) -> None:
+    """A garrison unit is moved (a new placement) when its sector falls, not left among lost positions."""
+    relief = {f.extra.get("unit") for f in battle.features if f.kind == "movement" and f.extra["movement"] == "relief"}
+    checked = 0
+    for phase in battle.phases:
+        if phase.id == "fall":  # every position is lost on 8 August
+            continue
+        for unit in battle.features_in(phase):
+            if unit.kind != "unit" or unit.side != "china" or unit.id in relief:
+                continue
+            nearest = _nearest_position_on_the_map(battle, unit, phase.start)
+            assert nearest.status_on(phase.start) != "lost", (phase.id, unit.id, nearest.id)
+            checked += 1
+    assert checked >= 50
+
+
+def test_overlapping_guesses_with_different_fates_say_so(battle) -> None:
+    """Two guessed positions whose error circles nearly coincide but which fell at different times
+    must each say so in their location notes (e.g. the bus west station and Tianmashan)."""
+    positions = [f for f in battle.features if f.kind == "position" and f.geometry.geom_type == "Point"]
+    days = [date.fromordinal(d) for d in range(battle.start.toordinal(), battle.end.toordinal() + 1)]
+    pairs = 0
+    for i, a in enumerate(positions):
+        for b in positions[i + 1 :]:
+            if metres(a.geometry, b.geometry) >= min(a.precision_m, b.precision_m) / 2:
+                continue
+            fates = {
+                (a.status_on(d) == "lost", b.status_on(d) == "lost") for d in days if valid_on(a, d) and valid_on(b, d)
+            }
+            if (True, False) in fates or (False, True) in fates:
+                pairs += 1
+                for one, other in ((a, b), (b, a)):
+                    note = one.location_note
+                    assert note and other.name.zh in note.zh, (one.id, other.id)
+                    assert other.name.en.lower() in note.en.lower(), (one.id, other.id)
+    assert pairs >= 1  # the bus west station and Tianmashan
+
+
+# Traditional characters and Japanese shinjitai forms that have a different simplified Chinese form
+# (e.g. 飯島 for 饭岛 in a Japanese name).
+NOT_SIMPLIFIED = set(
+    "飯島間為樹貞實戰師團軍衛陽鐵橋嶺關聯長東國區將營擊敵傷陣報電彈藥醫陸隊線衝邊澤濱廣兒"  # traditional
+    "黒沢広児駅歩団県図労営気徳桜辺"  # Japanese forms
+)
+
+
+def _chinese_texts(battle):
+    def notes(items):
+        for item in items:
+            if item.note:
+                yield item.note.zh
+
+    for f in battle.features:
+        yield f.id, [f.name.zh, f.description.zh, f.location_note.zh if f.location_note else ""]
+        yield f.id, [f.extra.get("commander_zh", ""), f.extra.get("designation", "")]
+        yield f.id, [*notes(f.status), *notes(f.claims), *(c.value for c in f.claims)]
+        for figure in f.figures:
+            yield f.id, [figure.label.zh, *(v.value for v in figure.values), *notes(figure.values)]
+    for p in battle.phases:
+        yield p.id, [p.title.zh, p.narrative.zh, *notes(p.claims), *(c.value for c in p.claims)]
+        for figure in p.figures:
+            yield p.id, [figure.label.zh, *(v.value for v in figure.values), *notes(figure.values)]
+
+
+def test_chinese_texts_are_simplified(battle) -> None:
+    for owner, texts in _chinese_texts(battle):
+        for text in texts:
+            wrong = sorted(set(text) & NOT_SIMPLIFIED)
+            assert not wrong, (owner, wrong, text)

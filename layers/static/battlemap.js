@@ -238,15 +238,32 @@
     return extra;
   }
 
-  function buildGroup(items, data) {
-    var layers = [];
-    items.forEach(function (item) {
-      var feature = data.features[item[0]];
-      layers = layers.concat(decorations(feature, item[2] === 1, data));
-      layers.push(drawFeature(feature, item[1], data));
-    });
-    return L.featureGroup(layers);
+  function addDrawn(layers, feature, styleIndex, changed, data) {
+    decorations(feature, changed, data).forEach(function (decor) { layers.push(decor); });
+    layers.push(drawFeature(feature, styleIndex, data));
   }
+
+  /* A feature group whose layers are made the first time it is shown or asked for, so a
+   * page draws its first view without building every phase of a large battle up front. */
+  var LazyGroup = L.FeatureGroup.extend({
+    initialize: function (items, data) {
+      L.FeatureGroup.prototype.initialize.call(this, []);
+      this._items = items;
+      this._data = data;
+    },
+    build: function () {
+      if (this._items) {
+        var items = this._items, data = this._data, layers = [];
+        this._items = null;
+        items.forEach(function (item) { addDrawn(layers, data.features[item[0]], item[1], item[2] === 1, data); });
+        for (var i = 0; i < layers.length; i++) { this.addLayer(layers[i]); }
+      }
+      return this;
+    },
+    onAdd: function (map) { this.build(); L.FeatureGroup.prototype.onAdd.call(this, map); },
+    getLayers: function () { this.build(); return L.FeatureGroup.prototype.getLayers.call(this); },
+    eachLayer: function (fn, context) { this.build(); return L.FeatureGroup.prototype.eachLayer.call(this, fn, context); }
+  });
 
   /* The style of a feature on day d, or -1 when it does not exist that day. */
   function styleOnDay(feature, d) {
@@ -296,7 +313,7 @@
     var groups = {};
     var overlays = {};
     data.groups.forEach(function (group) {
-      var layer = buildGroup(group.items, data);
+      var layer = new LazyGroup(group.items, data);
       layer.groupId = group.id;
       groups[group.id] = layer;
       overlays[group.label] = layer;
@@ -405,10 +422,7 @@
       var layers = [];
       data.features.forEach(function (feature) {
         var style = styleOnDay(feature, d);
-        if (style >= 0) {
-          layers = layers.concat(decorations(feature, false, data));
-          layers.push(drawFeature(feature, style, data));
-        }
+        if (style >= 0) { addDrawn(layers, feature, style, false, data); }
       });
       state.dayLayer = L.featureGroup(layers).addTo(map);
       state.day = d;
