@@ -33,7 +33,7 @@ from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
 from .errors import OutputError
 from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
-from .style import Style, changed_style, halo_style, style_for
+from .style import Style, changed_style, ended_style, halo_style, style_for
 
 TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -89,6 +89,8 @@ class Group:
     show: bool
     drawables: tuple[Drawable, ...]
     changed: frozenset[str] = frozenset()
+    #: Units and lines whose time ended before the phase's last day: drawn faded.
+    ended: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,16 @@ def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
             continue
         members = tuple(draw(f, ctx) for f in features if f.layer == spec.id)
         if members:
-            groups.append(Group(spec.id, html.bi(spec.title), True, members, frozenset(changed)))
+            groups.append(
+                Group(spec.id, html.bi(spec.title), True, members, frozenset(changed), _ended(features, phase))
+            )
     return groups
+
+
+def _ended(features: Iterable[Feature], phase: Phase) -> frozenset[str]:
+    """Units and lines that end before ``phase``'s last day: superseded within the phase (a
+    unit moved on, a line given up), drawn faded beside what replaced them."""
+    return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
 
 
 def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
@@ -220,7 +230,7 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, opts: Page
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
         changed = frozenset(c.feature_id for c in section["changes"])
-        groups.append(Group(phase.id, label, i == 0, members, changed))
+        groups.append(Group(phase.id, label, i == 0, members, changed, _ended(battle.features_in(phase), phase)))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = _extent(battle, battle_features) or _bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
@@ -261,13 +271,17 @@ def _bounds_latlng(battle: Battle) -> list[list[float]]:
 
 
 def _phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
-    """The extent of what happens in ``phase`` (computed once per build).
+    """The area a page opens on for ``phase`` (computed once per build): the phase's ``view``
+    if the data gives one, else the extent of what happens in it.
 
     Positions lost before the phase began are drawn, as ghosts, but do not widen the view:
     the camera frames the phase's own action.
     """
 
     def make() -> list[list[float]] | None:
+        if phase.view:
+            (west, south), (east, north) = phase.view
+            return [[south, west], [north, east]]
         before = phase.start - timedelta(days=1)
         live = [f for f in ctx.battle.features_in(phase) if not (f.status and f.status_on(before) == "lost")]
         return _extent(ctx.battle, live or ctx.battle.features_in(phase))
@@ -424,7 +438,7 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
     icon_index: dict[str, int] = {}
     features: list[str] = []
     feature_index: dict[str, int] = {}
-    has_halo = has_changed = False
+    has_halo = has_changed = has_ended = False
     by_id = {f.id: f for f in battle.features}
     days = (timeline["range"][0], timeline["range"][1])
 
@@ -464,9 +478,15 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
                 # The page's own keys are numbers only: written directly, no escaping needed.
                 features.append(f"{text[:-1]},{json.dumps(extra, separators=(',', ':'))[1:]}" if extra else text)
             item = [feature_index[d.feature_id], style_id(d.style)]
+            flags = 0
             if d.feature_id in group.changed:
-                item.append(1)
+                flags |= 1
                 has_changed = True
+            if d.feature_id in group.ended:
+                flags |= 2
+                has_ended = True
+            if flags:
+                item.append(flags)
             items.append(item)
         out_groups.append({"id": group.id, "label": str(group.label), "show": group.show, "items": items})
     legend_styles = list(styles)
@@ -484,6 +504,8 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         halo = halo_style()
         legend_styles.append(halo)
         data["halo"] = style_id(halo)
+    if has_ended:
+        legend_styles.append(ended_style())
     if has_changed:
         ring = changed_style()
         legend_styles.append(ring)
@@ -521,6 +543,11 @@ def _swatch(battle: Battle, style: Style) -> Markup:
         sidc = "10" + "0" + identity + "10" + "0" + "0" + "00" + "121100" + "00" + "00"
         svg = units.symbol_svg(sidc)[0]
         return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
+    if style.shape == "ended":
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><rect x="4" y="3" width="20" '
+            'height="12" fill="#8a8a8a" fill-opacity="0.3" stroke="#555555" stroke-opacity="0.35"/></svg>'
+        )
     if style.shape == "changed":
         return Markup(
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="14" cy="9" r="6" '

@@ -76,17 +76,18 @@ def claims_block(battle: Battle, claims: tuple[Claim, ...]) -> Markup:
 
 
 def figures_block(battle: Battle, figures: tuple[Figure, ...]) -> Markup:
-    """Figures as a table: one row per source's value, never one merged number."""
+    """Figures as a table: the label on its own row, then one row per source's value, never
+    one merged number."""
     if not figures:
         return Markup("")
     rows = []
     for figure in figures:
-        for i, value in enumerate(figure.values):
-            label = bi(figure.label) if i == 0 else Markup("")
-            note = bi(value.note) if value.note else Markup("")
+        rows.append(Markup('<tr><th colspan="2" scope="rowgroup">{}</th></tr>').format(bi(figure.label)))
+        for value in figure.values:
+            note = Markup(" {}").format(bi(value.note)) if value.note else Markup("")
             rows.append(
-                Markup("<tr><th>{label}</th><td>{value}</td><td>{cites} {note}</td></tr>").format(
-                    label=label, value=value.value, cites=citations(battle, value.sources), note=note
+                Markup("<tr><td>{value}</td><td>{cites}{note}</td></tr>").format(
+                    value=value.value, cites=citations(battle, value.sources), note=note
                 )
             )
     return Markup('<table class="bm-figures">{}</table>').format(Markup("").join(rows))

@@ -362,7 +362,7 @@ def _load_battle(root: Path) -> Battle:
     attribution = check.table_text(manifest, "attribution")
     bounds = _bounds(check, manifest)
     sides = _sides(check, manifest)
-    phases = _phases(check, manifest)
+    phases = _phases(check, manifest, bounds)
     layer_specs = _layer_specs(check, manifest)
 
     features: list[Feature] = []
@@ -393,9 +393,11 @@ def _load_battle(root: Path) -> Battle:
     )
 
 
-def _bounds(check: Checker, manifest: dict[str, Any]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+def _bounds(
+    check: Checker, manifest: dict[str, Any], key: str = "bounds"
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
     expected = "[[west, south], [east, north]] in WGS84 degrees"
-    value = check.take(manifest, "bounds", list, expected)
+    value = check.take(manifest, key, list, expected)
     if value is None:
         return None
     try:
@@ -404,11 +406,11 @@ def _bounds(check: Checker, manifest: dict[str, Any]) -> tuple[tuple[float, floa
     except (TypeError, ValueError):
         numbers = []
     if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        check.problem("bounds", shorten(value), expected)
+        check.problem(key, shorten(value), expected)
         return None
     west, south, east, north = numbers
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        check.problem("bounds", shorten(value), expected + " with west < east and south < north")
+        check.problem(key, shorten(value), expected + " with west < east and south < north")
         return None
     return (west, south), (east, north)
 
@@ -473,7 +475,21 @@ def _figures(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Fi
     return tuple(figures)
 
 
-def _phases(check: Checker, manifest: dict[str, Any]) -> list[Phase]:
+def _view(check: Checker, item: dict[str, Any], bounds: Any) -> Any:
+    """A phase's optional ``view``: [[west, south], [east, north]] inside the map bounds."""
+    if "view" not in item:
+        return None
+    view = _bounds(check, item, "view")
+    if view and bounds:
+        (w, s), (e, n) = view
+        (bw, bs), (be, bn) = bounds
+        if not (bw <= w and bs <= s and e <= be and n <= bn):
+            check.problem("view", shorten(item["view"]), f"an area inside the map bounds {shorten(bounds)}")
+            return None
+    return view
+
+
+def _phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) -> list[Phase]:
     phases: list[Phase] = []
     items = check.take(manifest, "phases", list, "a list of [[phases]] tables")
     for i, item in enumerate(items or ()):
@@ -492,6 +508,7 @@ def _phases(check: Checker, manifest: dict[str, Any]) -> list[Phase]:
         sources = check.id_list(item, "sources")
         claims = _claims(check, item)
         figures = _figures(check, item)
+        view = _view(check, item, bounds)
         for claim in claims:
             if claim.field not in PHASE_CLAIM_FIELDS:
                 check.problem("claims", shorten(claim.field), "a claim about " + ", ".join(PHASE_CLAIM_FIELDS))
@@ -499,7 +516,7 @@ def _phases(check: Checker, manifest: dict[str, Any]) -> list[Phase]:
             check.problem("end", str(end), f"a date on or after the start {start}")
             continue
         if phase_id and title and narrative and start and end:
-            phases.append(Phase(phase_id, title, start, end, narrative, sources, claims, figures))
+            phases.append(Phase(phase_id, title, start, end, narrative, sources, claims, figures, view))
     check.feature = ""
     if items is not None and not phases and not any(p.file == check.file for p in check.problems):
         check.problem("phases", "no phases", "at least one phase")

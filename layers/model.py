@@ -108,6 +108,8 @@ class Phase:
     sources: tuple[str, ...]
     claims: tuple[Claim, ...] = ()
     figures: tuple[Figure, ...] = ()
+    #: The area the phase's page opens on, ((west, south), (east, north)); None: fit its features.
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def cited_sources(self) -> set[str]:
         """Every source id the phase cites: its own, its claims' and its figures'."""

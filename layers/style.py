@@ -209,6 +209,14 @@ def halo_style() -> Style:
     return Style("halo", "halo", label, opts)
 
 
+def ended_style() -> Style:
+    """Units and lines superseded during the phase: drawn faded (a legend entry only)."""
+    label = Bilingual(
+        "浅色：本阶段内已移动的部队或已放弃的防线", "Faded: a unit that moved on or a line given up during the phase"
+    )
+    return Style("ended", "ended", label, ())
+
+
 def changed_style() -> Style:
     """The ring drawn under a feature that changed since the previous phase."""
     label = Bilingual("较上一阶段有变化", "Changed since the previous phase")

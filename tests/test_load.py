@@ -332,3 +332,37 @@ def test_message_names_file_feature_field_found_expected(mini: Path) -> None:
     assert (
         message == "action.geojson: feature 'mill': field 'precision_m': found -5; expected a positive number of metres"
     )
+
+
+def test_phase_view_must_lie_inside_the_bounds(geo_copy) -> None:
+    _set_first_view(geo_copy, [[0.0, 0.0], [1.0, 1.0]])
+    with pytest.raises(GeoDataError) as err:
+        load_battle(geo_copy)
+    assert any(p.field == "view" and "inside the map bounds" in p.expected for p in err.value.problems)
+
+
+def test_phase_view_frames_the_page(geo_copy) -> None:
+    from layers.compose import render_site
+
+    battle = load_battle(geo_copy)
+    (west, south), _ = battle.bounds
+    view = [[west + 0.001, south + 0.001], [west + 0.002, south + 0.002]]
+    _set_first_view(geo_copy, view)
+    battle = load_battle(geo_copy)
+    assert battle.phases[0].view == ((west + 0.001, south + 0.001), (west + 0.002, south + 0.002))
+    page = render_site(battle)[f"{battle.phases[0].id}.html"].decode()
+    assert f'"fit":[[{south + 0.001},{west + 0.001}],[{south + 0.002},{west + 0.002}]]' in page
+
+
+def _set_first_view(geo: Path, view: list[list[float]]) -> None:
+    """Give the first phase of ``geo``'s manifest the ``view`` (replacing one it has)."""
+    import re
+
+    manifest = geo / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    first = text.index("[[phases]]")
+    head, rest = text[:first], text[first:]
+    second = rest.find("[[phases]]", 1)
+    phase, tail = (rest, "") if second < 0 else (rest[:second], rest[second:])
+    phase = re.sub(r"\nview = [^\n]*", "", phase).replace("\nstart =", f"\nview = {view}\nstart =", 1)
+    manifest.write_text(head + phase + tail, encoding="utf-8")

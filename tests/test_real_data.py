@@ -68,3 +68,24 @@ def test_every_arrow_is_valid_and_ends_in_its_head(battle) -> None:
             arrow = arrow_polygon(feature.geometry)
             assert arrow.geom_type == "Polygon" and arrow.is_valid, feature.id
             assert arrow.contains(Point(feature.geometry.coords[-1])), feature.id
+
+
+def test_superseded_units_and_lines_are_faded(battle, site) -> None:
+    """A unit that moved on or a line given up before a phase's last day is flagged faded on
+    that phase's page; everything still standing at the end of the phase is not."""
+    import json
+    import re
+
+    faded_somewhere = 0
+    for phase in battle.phases:
+        page = (site / f"{phase.id}.html").read_text(encoding="utf-8")
+        data = json.loads(re.search(r'<script type="application/json" id="bm-data">(.*?)</script>', page).group(1))
+        by_id = {f.id: f for f in battle.features}
+        for group in data["groups"]:
+            for item in group["items"]:
+                feature = by_id[data["features"][item[0]]["id"]]
+                faded = len(item) > 2 and bool(item[2] & 2)
+                expected = feature.kind in ("unit", "line") and feature.end < phase.end
+                assert faded == expected, (phase.id, feature.id)
+                faded_somewhere += faded
+    assert faded_somewhere > 0

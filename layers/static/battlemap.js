@@ -98,11 +98,14 @@
   function figuresTable(figures) {
     var table = el("table", "bm-figures");
     figures.forEach(function (figure) {
-      figure[1].forEach(function (value, i) {
+      var head = el("th", null, [bi(figure[0])]);
+      head.setAttribute("colspan", "2");
+      head.setAttribute("scope", "rowgroup");
+      table.appendChild(el("tr", null, [head]));
+      figure[1].forEach(function (value) {
         table.appendChild(el("tr", null, [
-          el("th", null, i === 0 ? [bi(figure[0])] : []),
           el("td", null, [value[0]]),
-          el("td", null, [cites(value[1]), " ", value[2] ? bi(value[2]) : null])
+          el("td", null, [cites(value[1]), value[2] ? " " : null, value[2] ? bi(value[2]) : null])
         ]));
       });
     });
@@ -238,9 +241,22 @@
     return extra;
   }
 
-  function addDrawn(layers, feature, styleIndex, changed, data) {
+  function addDrawn(layers, feature, styleIndex, changed, data, faded) {
     decorations(feature, changed, data).forEach(function (decor) { layers.push(decor); });
-    layers.push(drawFeature(feature, styleIndex, data));
+    var layer = drawFeature(feature, styleIndex, data);
+    if (faded) { fade(layer); }
+    layers.push(layer);
+  }
+
+  /* Superseded within the phase (a unit that moved on, a line given up): drawn faint. */
+  function fade(layer) {
+    layer.faded = true;
+    if (layer.setOpacity) {
+      layer.setOpacity(0.35);
+    } else if (layer.setStyle) {
+      var o = layer.options;
+      layer.setStyle({ opacity: (o.opacity === undefined ? 1 : o.opacity) * 0.35, fillOpacity: (o.fillOpacity === undefined ? 0.2 : o.fillOpacity) * 0.35 });
+    }
   }
 
   /* A feature group whose layers are made the first time it is shown or asked for, so a
@@ -255,7 +271,10 @@
       if (this._items) {
         var items = this._items, data = this._data, layers = [];
         this._items = null;
-        items.forEach(function (item) { addDrawn(layers, data.features[item[0]], item[1], item[2] === 1, data); });
+        items.forEach(function (item) {
+          var flags = item[2] || 0;
+          addDrawn(layers, data.features[item[0]], item[1], (flags & 1) === 1, data, (flags & 2) === 2);
+        });
         for (var i = 0; i < layers.length; i++) { this.addLayer(layers[i]); }
       }
       return this;
