@@ -147,9 +147,9 @@
     return box;
   }
 
-  function drawFeature(feature, styleIndex, data) {
+  function drawFeature(feature, styleIndex, data, place) {
     var geometry = feature.g;
-    var options = L.extend({}, data.styles[styleIndex]);
+    var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
     var layer;
     if (feature.i !== undefined) {
       var icon = data.icons[feature.i];
@@ -161,7 +161,8 @@
           iconAnchor: [icon.ax, icon.ay]
         }),
         keyboard: true,
-        riseOnHover: true
+        riseOnHover: true,
+        pane: place ? place.markers : "markerPane"
       });
     } else if (geometry.type === "Point") {
       layer = L.circleMarker(pointOf(geometry), options);
@@ -228,10 +229,10 @@
     });
   }
 
-  function decorations(feature, changed, data) {
+  function decorations(feature, changed, data, place) {
     var extra = [];
     if (changed && data.changed !== undefined) {
-      var style = data.styles[data.changed];
+      var style = L.extend({}, data.styles[data.changed], place ? place.paths : null);
       var ring = feature.g.type === "Point"
         ? L.circleMarker(pointOf(feature.g), style)
         : L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: feature.g }, style);
@@ -241,9 +242,9 @@
     return extra;
   }
 
-  function addDrawn(layers, feature, styleIndex, changed, data, faded) {
-    decorations(feature, changed, data).forEach(function (decor) { layers.push(decor); });
-    var layer = drawFeature(feature, styleIndex, data);
+  function addDrawn(layers, feature, styleIndex, changed, data, faded, place) {
+    decorations(feature, changed, data, place).forEach(function (decor) { layers.push(decor); });
+    var layer = drawFeature(feature, styleIndex, data, place);
     if (faded) { fade(layer); }
     layers.push(layer);
   }
@@ -259,29 +260,116 @@
     }
   }
 
-  /* A feature group whose layers are made the first time it is shown or asked for, so a
-   * page draws its first view without building every phase of a large battle up front. */
+  /* A toggleable group drawn in panes of its own, with its own canvas. Its layers are made
+   * the first time it is shown (or while the page is idle, see prepare) and then stay on the
+   * map: hiding the group hides its panes and pauses its canvas, showing it again is a style
+   * change, redrawn only if the view moved meanwhile. So a large battle opens on its first
+   * phase without building the others, and switching phases does not rebuild anything. */
+  var paneCount = 0;
+
+  /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing. */
+  function whenIdle(fn) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(fn, { timeout: 1000 });
+    } else {
+      window.setTimeout(function () {
+        var until = Date.now() + 40;
+        fn({ timeRemaining: function () { return Math.max(0, until - Date.now()); } });
+      }, 16);
+    }
+  }
   var LazyGroup = L.FeatureGroup.extend({
-    initialize: function (items, data) {
+    initialize: function (items, data, map) {
       L.FeatureGroup.prototype.initialize.call(this, []);
+      this._home = map;
       this._items = items;
       this._data = data;
+      this._next = 0;
+      this._attached = false;
     },
-    build: function () {
-      if (this._items) {
-        var items = this._items, data = this._data, layers = [];
-        this._items = null;
-        items.forEach(function (item) {
-          var flags = item[2] || 0;
-          addDrawn(layers, data.features[item[0]], item[1], (flags & 1) === 1, data, (flags & 2) === 2);
-        });
-        for (var i = 0; i < layers.length; i++) { this.addLayer(layers[i]); }
+    _panes: function (map) {
+      if (!this._place) {
+        var n = ++paneCount;
+        var paths = map.createPane("bm-paths-" + n), markers = map.createPane("bm-markers-" + n);
+        paths.style.zIndex = String(400 + n);
+        markers.style.zIndex = String(600 + n);
+        this._paneNodes = [paths, markers];
+        this._renderer = L.canvas({ pane: "bm-paths-" + n });
+        this._place = { paths: { pane: "bm-paths-" + n, renderer: this._renderer }, markers: "bm-markers-" + n };
       }
+      return this._place;
+    },
+    /* Make (and, if attach, put on the map) up to `budget` more features; true when done. */
+    _grow: function (map, budget, attach) {
+      var items = this._items, data = this._data, place = this._panes(map), layers = [];
+      var end = Math.min(items.length, this._next + budget);
+      for (var i = this._next; i < end; i++) {
+        var flags = items[i][2] || 0;
+        addDrawn(layers, data.features[items[i][0]], items[i][1], (flags & 1) === 1, data, (flags & 2) === 2, place);
+      }
+      this._next = end;
+      for (var j = 0; j < layers.length; j++) {
+        L.LayerGroup.prototype.addLayer.call(this, layers[j]);
+        if (attach) { map.addLayer(layers[j]); }
+      }
+      return this._next >= items.length;
+    },
+    _setVisible: function (visible) {
+      (this._paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
+    },
+    _viewKey: function (map) { return map.getZoom() + "/" + map.getCenter().toString() + "/" + map.getSize().toString(); },
+    _pause: function (map) {
+      if (this._renderer && this._renderer._map && !this._paused) {
+        map.off(this._renderer.getEvents(), this._renderer);
+        this._paused = this._viewKey(map);
+      }
+    },
+    _resume: function (map) {
+      if (this._paused) {
+        var moved = this._paused !== this._viewKey(map);
+        this._paused = null;
+        map.on(this._renderer.getEvents(), this._renderer);
+        if (moved) { this._renderer._reset(); }
+      }
+    },
+    /* Build and attach the rest while hidden, in the browser's idle time; done() when complete. */
+    prepare: function (map, done) {
+      var group = this;
+      if (group._attached) { done(); return; }
+      group._panes(map);
+      if (!group._map) { group._setVisible(false); }
+      whenIdle(function (deadline) {
+        var finished = group._grow(map, 250, false);  // at least one slice, even on a busy page
+        while (!finished && deadline.timeRemaining() > 4) { finished = group._grow(map, 250, false); }
+        if (!finished) { group.prepare(map, done); return; }
+        if (!group._attached) {
+          group.eachLayer(function (layer) { map.addLayer(layer); });
+          group._attached = true;
+          if (!group._map) { group._pause(map); }
+        }
+        done();
+      });
+    },
+    /* Make every layer now (not yet on the map unless the group is). */
+    build: function () {
+      if (this._next < this._items.length) { this._grow(this._home, Infinity, !!this._map); }
       return this;
     },
-    onAdd: function (map) { this.build(); L.FeatureGroup.prototype.onAdd.call(this, map); },
-    getLayers: function () { this.build(); return L.FeatureGroup.prototype.getLayers.call(this); },
-    eachLayer: function (fn, context) { this.build(); return L.FeatureGroup.prototype.eachLayer.call(this, fn, context); }
+    onAdd: function (map) {
+      this._panes(map);
+      if (!this._attached) {
+        this._grow(map, Infinity, false);
+        this.eachLayer(function (layer) { map.addLayer(layer); });
+        this._attached = true;
+      }
+      this._resume(map);
+      this._setVisible(true);
+    },
+    onRemove: function (map) {
+      this._setVisible(false);
+      this._pause(map);
+    },
+    getLayers: function () { this.build(); return L.FeatureGroup.prototype.getLayers.call(this); }
   });
 
   /* The style of a feature on day d, or -1 when it does not exist that day. */
@@ -332,7 +420,7 @@
     var groups = {};
     var overlays = {};
     data.groups.forEach(function (group) {
-      var layer = new LazyGroup(group.items, data);
+      var layer = new LazyGroup(group.items, data, map);
       layer.groupId = group.id;
       groups[group.id] = layer;
       overlays[group.label] = layer;
@@ -578,6 +666,17 @@
 
     selectPhase(atlas ? (fromHash() || timeline.current) : timeline.current, { push: false });
 
+    /* Once the first view is drawn, prepare the other groups while the page is idle. */
+    var ready = new Promise(function (resolve) {
+      var waiting = Object.keys(groups).map(function (gid) { return groups[gid]; });
+      function next() {
+        var group = waiting.shift();
+        if (!group) { resolve(true); return; }
+        group.prepare(map, next);
+      }
+      whenIdle(next);
+    });
+
     return {
       map: map,
       groups: groups,
@@ -585,7 +684,8 @@
       setLanguage: setLanguage,
       selectPhase: selectPhase,
       showDay: showDay,
-      state: state
+      state: state,
+      ready: ready
     };
   }
 

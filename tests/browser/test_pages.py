@@ -165,3 +165,29 @@ def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
         checked += 1
     assert checked >= 5
     assert offline.errors == []
+
+
+def test_phase_toggle_shows_prepared_layers_without_rebuilding(offline, battle, site) -> None:
+    """Phases not shown are prepared in the background; ticking one in the layer control
+    shows the very same layers (a pane made visible), unticking hides them."""
+    tab = offline.open(site / "index.html")
+    result = tab.evaluate("""async () => {
+      const bm = window.battleMap;
+      await bm.ready;
+      const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+      const [first, second] = [bm.groups[ids[0]], bm.groups[ids[1]]];
+      const stamp = g => g.getLayers().map(l => L.stamp(l)).sort().join(',');
+      const pane = g => bm.map.getPane(g.getLayers().find(l => !l.isDecor).options.pane).style.display;
+      const before = {stamp: stamp(second), display: pane(second), shown: bm.map.hasLayer(second)};
+      bm.map.addLayer(second);
+      bm.map.removeLayer(first);
+      return {before, after: {stamp: stamp(second), display: pane(second), shown: bm.map.hasLayer(second)},
+              first: {display: pane(first), shown: bm.map.hasLayer(first)},
+              count: second.getLayers().filter(l => !l.isDecor).length};
+    }""")
+    assert result["before"]["display"] == "none" and not result["before"]["shown"]
+    assert result["after"]["stamp"] == result["before"]["stamp"]  # nothing rebuilt
+    assert result["after"]["display"] == "" and result["after"]["shown"]
+    assert result["first"]["display"] == "none" and not result["first"]["shown"]
+    assert result["count"] == len(battle.features_in(battle.phases[1]))
+    assert offline.errors == []
