@@ -207,7 +207,9 @@ def _row(battle: Battle, feature: Feature) -> dict[str, Any]:
                 {
                     "label_en": f.label.en,
                     "label_zh": f.label.zh,
-                    "values": [{"value": v.value, "sources": list(v.sources)} for v in f.values],
+                    "values": [
+                        {"value_zh": v.value.zh, "value_en": v.value.en, "sources": list(v.sources)} for v in f.values
+                    ],
                 }
                 for f in feature.figures
             ],

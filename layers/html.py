@@ -87,7 +87,7 @@ def figures_block(battle: Battle, figures: tuple[Figure, ...]) -> Markup:
             note = Markup(" {}").format(bi(value.note)) if value.note else Markup("")
             rows.append(
                 Markup("<tr><td>{value}</td><td>{cites}{note}</td></tr>").format(
-                    value=value.value, cites=citations(battle, value.sources), note=note
+                    value=bi(value.value), cites=citations(battle, value.sources), note=note
                 )
             )
     return Markup('<table class="bm-figures">{}</table>').format(Markup("").join(rows))

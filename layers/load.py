@@ -460,10 +460,15 @@ def _figures(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Fi
         label = check.bilingual(item, "label", prefix=here)
         values = []
         for vhere, entry in check.records(item, "values", prefix=here):
-            raw = entry.get("value")
-            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
-                raw = f"{raw:,}" if isinstance(raw, int) else str(raw)
-            value = check.text({"value": raw}, "value", prefix=vhere)
+            value: Bilingual | None
+            if "value_zh" in entry or "value_en" in entry:
+                value = check.bilingual(entry, "value", prefix=vhere)
+            else:
+                raw = entry.get("value")
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+                    raw = f"{raw:,}" if isinstance(raw, int) else str(raw)
+                text = check.text({"value": raw}, "value", prefix=vhere)
+                value = Bilingual(text, text) if text else None
             sources = check.id_list(entry, "sources", prefix=vhere)
             note = check.bilingual(entry, "note", required=False, prefix=vhere)
             if value:

@@ -71,9 +71,10 @@ class Claim:
 
 @dataclass(frozen=True)
 class FigureValue:
-    """One source's value for a figure (a strength, a casualty count...)."""
+    """One source's value for a figure (a strength, a casualty count...), in both languages
+    (the same text twice when it is a plain number)."""
 
-    value: str
+    value: Bilingual
     sources: tuple[str, ...]
     note: Bilingual | None
 

@@ -27,7 +27,7 @@ KEYS = {
     "u": "name of the unit involved [zh, en]",
     "st": "status changes [[day, status, [source ids], note [zh, en] or 0], ...]",
     "ds": "description [zh, en]",
-    "fg": "figures [[label [zh, en], [[value, [source ids], note or 0], ...]], ...]",
+    "fg": "figures [[label [zh, en], [[value [zh, en], [source ids], note or 0], ...]], ...]",
     "cl": "claims [[field, value, [source ids], note or 0], ...]",
     "pr": "precision radius in metres",
     "ce": "certainty (labels.certainty)",
@@ -86,7 +86,7 @@ def labels(battle: Battle) -> dict[str, Any]:
 
 def figures(battle: Battle, items: tuple[Figure, ...]) -> list[Any]:
     """Figures as ``[[label, [[value, sources, note], ...]], ...]``."""
-    return [[pair(f.label), [[v.value, list(v.sources), _note(v.note)] for v in f.values]] for f in items]
+    return [[pair(f.label), [[pair(v.value), list(v.sources), _note(v.note)] for v in f.values]] for f in items]
 
 
 def claims(items: tuple[Claim, ...]) -> list[Any]:

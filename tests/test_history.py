@@ -174,18 +174,18 @@ def test_chinese_dead_keep_every_source_s_value(battle) -> None:
     figure = _figure(battle, "Chinese dead")
     assert len(figure.values) >= 4
     article = [v for v in figure.values if "article" in v.sources]
-    assert len(article) == 1 and "16,000" in article[0].value and article[0].sources == ("article",)
+    assert len(article) == 1 and "16,000" in article[0].value.zh and article[0].sources == ("article",)
     others = {s for v in figure.values if v is not article[0] for s in v.sources}
     assert {"en-wiki", "zh-wiki", "ecns-2014"} <= others
-    assert any("7,600" in v.value for v in figure.values) and any("4,700" in v.value for v in figure.values)
+    assert any("7,600" in v.value.zh for v in figure.values) and any("4,700" in v.value.zh for v in figure.values)
 
 
 def test_japanese_casualties_keep_every_source_s_value(battle) -> None:
     figure = _figure(battle, "Japanese casualties")
     article = [v for v in figure.values if "article" in v.sources]
-    assert len(article) == 1 and "20,000" in article[0].value and "60,000" in article[0].value
+    assert len(article) == 1 and "20,000" in article[0].value.zh and "60,000" in article[0].value.zh
     assert len(figure.values) >= 4
-    army_wide = [v for v in figure.values if "19,286" in v.value]
+    army_wide = [v for v in figure.values if "19,286" in v.value.zh]
     assert army_wide and army_wide[0].note and "11th Army" in army_wide[0].note.en
 
 
@@ -205,10 +205,10 @@ def test_airfield_fell_at_night_the_article_says_dawn(by_id) -> None:
 
 def test_start_date_and_length_of_the_battle_keep_every_source(battle) -> None:
     start = _figure(battle, "Start date of the battle")
-    dates = {v.value: set(v.sources) for v in start.values}
+    dates = {v.value.zh: set(v.sources) for v in start.values}
     assert "article" in dates["1944-06-23"] and "zh-wiki" in dates["1944-06-22"] and "ecns-2014" in dates["1944-06-21"]
     length = _figure(battle, "Duration of the battle")
-    by_source = {s: v.value for v in length.values for s in v.sources}
+    by_source = {s: v.value.zh for v in length.values for s in v.sources}
     assert "47" in by_source["article"] and "48" in by_source["ecns-2014"]
     approach = battle.phase("approach")
     assert approach.start == date(1944, 6, 22) and [c.value for c in _claim(approach, "start")] == ["1944-06-23"]
@@ -392,11 +392,11 @@ def _chinese_texts(battle):
         yield f.id, [f.extra.get("commander_zh", ""), f.extra.get("designation", "")]
         yield f.id, [*notes(f.status), *notes(f.claims), *(c.value for c in f.claims)]
         for figure in f.figures:
-            yield f.id, [figure.label.zh, *(v.value for v in figure.values), *notes(figure.values)]
+            yield f.id, [figure.label.zh, *(v.value.zh for v in figure.values), *notes(figure.values)]
     for p in battle.phases:
         yield p.id, [p.title.zh, p.narrative.zh, *notes(p.claims), *(c.value for c in p.claims)]
         for figure in p.figures:
-            yield p.id, [figure.label.zh, *(v.value for v in figure.values), *notes(figure.values)]
+            yield p.id, [figure.label.zh, *(v.value.zh for v in figure.values), *notes(figure.values)]
 
 
 def test_chinese_texts_are_simplified(battle) -> None:

@@ -366,3 +366,30 @@ def _set_first_view(geo: Path, view: list[list[float]]) -> None:
     phase, tail = (rest, "") if second < 0 else (rest[:second], rest[second:])
     phase = re.sub(r"\nview = [^\n]*", "", phase).replace("\nstart =", f"\nview = {view}\nstart =", 1)
     manifest.write_text(head + phase + tail, encoding="utf-8")
+
+
+def test_figure_values_may_be_bilingual(geo_copy) -> None:
+    path = geo_copy / "units.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    props = data["features"][0]["properties"]
+    props["figures"] = [
+        {
+            "label_zh": "兵力",
+            "label_en": "Strength",
+            "values": [
+                {"value": 17000, "sources": ["article"]},
+                {"value_zh": "约一万四千人", "value_en": "about 14,000", "sources": ["article"]},
+                {"value_zh": "只有中文", "sources": ["article"]},
+            ],
+        }
+    ]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(GeoDataError) as err:
+        load_battle(geo_copy)
+    assert any(p.field == "figures[0].values[2].value_en" and p.file == "units.geojson" for p in err.value.problems)
+    props["figures"][0]["values"].pop()
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    battle = load_battle(geo_copy)
+    unit = next(f for f in battle.features if f.id == data["features"][0]["id"])
+    [figure] = unit.figures
+    assert [(v.value.zh, v.value.en) for v in figure.values] == [("17,000", "17,000"), ("约一万四千人", "about 14,000")]

@@ -104,7 +104,7 @@
       table.appendChild(el("tr", null, [head]));
       figure[1].forEach(function (value) {
         table.appendChild(el("tr", null, [
-          el("td", null, [value[0]]),
+          el("td", null, [bi(value[0])]),
           el("td", null, [cites(value[1]), value[2] ? " " : null, value[2] ? bi(value[2]) : null])
         ]));
       });

@@ -155,7 +155,7 @@ def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
         for change in feature.status:
             wanted += [f"{change.date.day} {change.date:%b} {change.date.year}", STATUS_LABELS[change.status].en]
         for figure in feature.figures:
-            wanted += [figure.label.en, *(v.value for v in figure.values)]
+            wanted += [figure.label.en, *(v.value.en for v in figure.values)]
         for claim in feature.claims:
             wanted += [claim.value, *claim.sources]
             if claim.note:

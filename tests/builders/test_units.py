@@ -27,6 +27,6 @@ def test_designation_is_escaped(mini) -> None:
 
 def test_figures_show_each_source(mini) -> None:
     record = units.build(by_id(mini, "north-brigade"), Context(mini, mini.phases[0])).record
-    values = [value[0] for _, values in record["fg"] for value in values]
+    values = [value[0][1] for _, values in record["fg"] for value in values]
     assert "3,000" in values and "4,500" in values  # one value per source, never merged
     assert "General A" in record["c"]
