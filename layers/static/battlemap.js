@@ -190,10 +190,30 @@
     halo.isHalo = true;
     layer.halo = halo;
     function show() { if (layer._map && !layer._map.hasLayer(halo)) { halo.addTo(layer._map); halo.bringToBack(); } }
-    function hide() { if (halo._map && !layer.isPopupOpen()) { halo.remove(); } }
+    function hide() { if (halo._map && !layer.isPopupOpen() && !halos.all) { halo.remove(); } }
     layer.on("mouseover focus popupopen", show);
     layer.on("mouseout blur", hide);
-    layer.on("popupclose remove", function () { halo.remove(); });
+    layer.on("popupclose", hide);
+    layer.on("remove", function () { halo.remove(); });
+  }
+
+  /* "Show all uncertainty circles" (a switch in the legend): every visible approximate point
+   * keeps its halo; off, a halo shows only for the feature pointed at or selected. */
+  var halos = { all: false, applied: false };
+
+  function applyHalos(map, groups, dayLayer) {
+    if (!halos.all && !halos.applied) { return; }  // nothing to add or take away: no pass over the layers
+    halos.applied = halos.all;
+    function sync(group, visible) {
+      L.LayerGroup.prototype.eachLayer.call(group, function (layer) {
+        if (!layer.halo) { return; }
+        var want = halos.all && visible;
+        if (want && !map.hasLayer(layer.halo)) { layer.halo.addTo(map); layer.halo.bringToBack(); }
+        if (!want && map.hasLayer(layer.halo) && !layer.isPopupOpen()) { layer.halo.remove(); }
+      });
+    }
+    Object.keys(groups).forEach(function (gid) { sync(groups[gid], !dayLayer && map.hasLayer(groups[gid])); });
+    if (dayLayer) { sync(dayLayer, true); }
   }
 
   /* The status of a feature on day d from its record, or null when it has none. */
@@ -500,6 +520,7 @@
         });
       }
       showSection(id);
+      applyHalos(map, groups, null);
       var phase = phaseById(id);
       setSlider(phase ? phase.d[1] : timeline.range[1]);
       if (options.fit !== false) { fit(phase ? phase.fit : timeline.fit); }
@@ -540,6 +561,7 @@
         history.replaceState({ phase: phase.id }, "", "#" + phase.id);
       }
       showSection(atlas ? state.phase : timeline.current);
+      applyHalos(map, groups, state.dayLayer);
     }
 
     function step(delta) {
@@ -606,6 +628,19 @@
     if (prev) { prev.addEventListener("click", function () { step(-1); }); }
     if (next) { next.addEventListener("click", function () { step(1); }); }
     if (all) { all.addEventListener("click", function () { selectPhase("all", { push: true }); }); }
+    map.on("overlayadd overlayremove", function () { applyHalos(map, groups, state.dayLayer); });
+    var haloEntry = document.querySelector(".bm-legend li[data-legend='halo']");
+    if (haloEntry) {
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "bm-halos";
+      var label = el("label", "bm-halos-label", [box, " ", bi(["全部显示", "show all"])]);
+      haloEntry.appendChild(label);
+      box.addEventListener("change", function () {
+        halos.all = box.checked;
+        applyHalos(map, groups, state.dayLayer);
+      });
+    }
     Array.prototype.forEach.call(document.querySelectorAll(".bm-twin"), function (details) {
       var tbody = details.querySelector("tbody[data-phase]");
       if (!tbody) { return; }

@@ -191,3 +191,29 @@ def test_phase_toggle_shows_prepared_layers_without_rebuilding(offline, battle, 
     assert result["first"]["display"] == "none" and not result["first"]["shown"]
     assert result["count"] == len(battle.features_in(battle.phases[1]))
     assert offline.errors == []
+
+
+def test_uncertainty_circles_on_hover_and_all_at_once(offline, battle, site) -> None:
+    """A halo shows for the feature pointed at; the legend's switch shows every visible one."""
+    from layers.style import HALO_THRESHOLD_M
+
+    phase = battle.phases[2]
+    tab = offline.open(site / f"{phase.id}.html")
+    count = """() => { let n = 0; window.battleMap.map.eachLayer(l => { if (l.isHalo) n++; }); return n; }"""
+    assert tab.evaluate(count) == 0
+    tab.evaluate("""() => {
+      for (const g of Object.values(window.battleMap.groups)) {
+        for (const l of g.getLayers()) { if (l.halo) { l.fire('mouseover'); return; } }
+      }
+    }""")
+    assert tab.evaluate(count) == 1
+    tab.check(".bm-legend .bm-halos")
+    points = {
+        f.id
+        for f in (*battle.reference_features, *battle.features_in(phase))
+        if f.geometry.geom_type == "Point" and f.precision_m > HALO_THRESHOLD_M
+    }
+    assert tab.evaluate(count) == len(points) > 0
+    tab.uncheck(".bm-legend .bm-halos")
+    assert tab.evaluate(count) <= 1  # the one still pointed at may stay
+    assert offline.errors == []
