@@ -8,6 +8,7 @@ swapped coordinate, a lost claim or an arrow on the wrong bank fails here.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pytest
@@ -219,6 +220,22 @@ def test_civilian_support_numbers_are_marked_unverified(battle) -> None:
         figure = _figure(battle, label)
         assert all(v.note and "unverified" in v.note.en for v in figure.values), label
     assert "unverified" in battle.phase("preparations").narrative.en
+
+
+# CJK ideographs, CJK punctuation (、。「」) and full-width forms (（），：；)
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_figure_values_read_in_both_languages(battle) -> None:
+    owners = [(p.id, p.figures) for p in battle.phases] + [(f.id, f.figures) for f in battle.features]
+    untranslated = [
+        (owner, figure.label.en, v.value.en)
+        for owner, figures in owners
+        for figure in figures
+        for v in figure.values
+        if CJK.search(v.value.en)
+    ]
+    assert not untranslated, untranslated
 
 
 # ---------------------------------------------------------------- relative geography
