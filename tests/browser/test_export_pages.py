@@ -60,3 +60,36 @@ def test_browser_print_is_clean(offline, battle, site: Path) -> None:
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert "none" not in shown
     assert offline.errors == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path: Path, lang: str) -> None:
+    """On an A4 print page of every phase, the title, narrative, sources line, the disputed
+    values and the legend are all inside the page, not clipped away by a long panel."""
+    from layers.compose import render_site
+
+    files = render_site(battle, lang=lang, single_file=True, printable=True)
+    for phase in battle.phases:
+        path = tmp_path / f"{phase.id}.html"
+        path.write_bytes(files[f"{phase.id}.html"])
+        page = OfflinePage(browser, {"width": 1123, "height": 794})
+        try:
+            tab = page.open(path)
+            boxes = tab.evaluate("""() => {
+              const box = s => { const e = document.querySelector(s); if (!e) return null;
+                const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; };
+              const section = '.bm-section:not([hidden]) ';
+              return {body: box('.bm-body'), narrative: box(section + '.bm-narrative'),
+                      sources: box(section + '.bm-sources'), claims: box(section + '.bm-claims'),
+                      legend: box('.bm-legend'), panel: box('#bm-panel')};
+            }""")
+            bottom = min(boxes["body"][1], 794)
+            for part in ("narrative", "sources", "claims", "legend"):
+                if boxes[part] is None:
+                    assert part == "claims", (phase.id, part)
+                    continue
+                assert boxes[part][2] > 0 and boxes[part][1] <= bottom + 1, (lang, phase.id, part, boxes)
+            assert boxes["panel"][1] <= 794
+            assert page.errors == []
+        finally:
+            page.close()
