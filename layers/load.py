@@ -27,6 +27,7 @@ from .errors import GeoDataError, Problem, shorten
 from .model import (
     BATTLE_KINDS,
     CERTAINTIES,
+    DEFAULT_CERTAINTY,
     MOVEMENTS,
     REFERENCE_KINDS,
     SIDED_KINDS,
@@ -726,7 +727,7 @@ def _feature(
     precision = check.take(props, "precision_m", (int, float), "a positive number of metres")
     if precision is not None and not (math.isfinite(precision) and precision > 0):
         check.problem("precision_m", shorten(precision), "a positive number of metres")
-    certainty = check.choice(props, "certainty", CERTAINTIES, required=False) or "estimated"
+    certainty = check.choice(props, "certainty", CERTAINTIES, required=False) or DEFAULT_CERTAINTY
     location_note = check.bilingual(props, "location_note", required=False)
 
     start = end = None

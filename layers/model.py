@@ -23,6 +23,8 @@ MOVEMENTS = ("attack", "crossing", "withdrawal", "relief")
 #: How a location or line was obtained, from best to worst: measured coordinates; placed
 #: from a description; deduced by joining other features; drawn to show topology only.
 CERTAINTIES = ("surveyed", "estimated", "inferred", "schematic")
+#: The certainty of a feature that states none: placed from descriptions.
+DEFAULT_CERTAINTY = "estimated"
 #: Feature kinds drawn per phase, and the kinds of the reference (base) layers.
 BATTLE_KINDS = ("position", "unit", "movement", "line", "event")
 REFERENCE_KINDS = ("river", "railway", "wall", "gate", "hill", "place")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .model import Battle, Bilingual, Claim, Feature, Figure
+from .model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
 from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
 #: What each key of a feature record holds (for readers of the page's data).
@@ -30,7 +30,7 @@ KEYS = {
     "fg": "figures [[label [zh, en], [[value [zh, en], [source ids], note or 0], ...]], ...]",
     "cl": "claims [[field, value, [source ids], note or 0], ...]",
     "pr": "precision radius in metres",
-    "ce": "certainty (labels.certainty)",
+    "ce": "certainty (labels.certainty); left out when it is the default, 'estimated'",
     "ln": "how the location was derived [zh, en]",
     "src": "source ids",
 }
@@ -106,9 +106,10 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         "k": str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
         "ds": pair(feature.description),
         "pr": round(feature.precision_m),
-        "ce": feature.certainty,
         "src": list(feature.sources),
     }
+    if feature.certainty != DEFAULT_CERTAINTY:
+        out["ce"] = feature.certainty
     if feature.side:
         out["sd"] = feature.side
     commander = feature.extra.get("commander")

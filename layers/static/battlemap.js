@@ -142,7 +142,7 @@
     if (feature.fg) { box.appendChild(figuresTable(feature.fg)); }
     if (feature.cl) { box.appendChild(claimsBlock(feature.cl, labels)); }
     box.appendChild(el("p", "bm-loc", [bi(labels.ui.location), ": ±" + thousands(feature.pr) + " m, ",
-      bi(labels.certainty[feature.ce]), feature.ln ? ". " : null, feature.ln ? bi(feature.ln) : null]));
+      bi(labels.certainty[feature.ce || "estimated"]), feature.ln ? ". " : null, feature.ln ? bi(feature.ln) : null]));
     box.appendChild(el("p", "bm-sources", [bi(labels.ui.sources), ": ", cites(feature.src)]));
     return box;
   }
