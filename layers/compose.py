@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +282,7 @@ def _phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
         if phase.view:
             (west, south), (east, north) = phase.view
             return [[south, west], [north, east]]
-        before = phase.start - timedelta(days=1)
-        live = [f for f in ctx.battle.features_in(phase) if not (f.status and f.status_on(before) == "lost")]
+        live = [f for f in ctx.battle.features_in(phase) if not f.lost_before(phase)]
         return _extent(ctx.battle, live or ctx.battle.features_in(phase))
 
     return ctx.once(("extent", phase.id), make)
@@ -514,6 +513,17 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
     return data, legend_styles
 
 
+_FEATURES_SLOT = "\x00features\x00"
+
+
+def _data_json(data: dict[str, Any]) -> Markup:
+    """The page data as safe JSON text, its feature entries spliced in as they are."""
+    text = str(to_json({**data, "features": _FEATURES_SLOT}))
+    slot = str(to_json(_FEATURES_SLOT))
+    at = text.index(slot)  # "features" sorts before every key that holds text from the data
+    return Markup(text[:at] + "[" + ",".join(data["features"]) + "]" + text[at + len(slot) :])
+
+
 def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Any, days: tuple[int, int]) -> None:
     """Validity in day numbers and, for positions, the style from each status change on.
 
@@ -666,14 +676,3 @@ def _recover(out: Path) -> None:
 def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:
     """Render the site for ``battle`` and write it atomically to ``out_dir``."""
     return write_site(render_site(battle, phase_ids, lang), out_dir)
-
-
-_FEATURES_SLOT = "\x00features\x00"
-
-
-def _data_json(data: dict[str, Any]) -> Markup:
-    """The page data as safe JSON text, its feature entries spliced in as they are."""
-    text = str(to_json({**data, "features": _FEATURES_SLOT}))
-    slot = str(to_json(_FEATURES_SLOT))
-    at = text.index(slot)  # "features" sorts before every key that holds text from the data
-    return Markup(text[:at] + "[" + ",".join(data["features"]) + "]" + text[at + len(slot) :])

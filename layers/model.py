@@ -9,7 +9,7 @@ changes; a phase is an interval too, so "what does phase P show" is an interval 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -182,6 +182,10 @@ class Feature:
             if change.date <= day:
                 current = change.status
         return current
+
+    def lost_before(self, phase: Phase) -> bool:
+        """True when the feature (a position) had already been lost when ``phase`` began."""
+        return bool(self.status) and self.status_on(phase.start - timedelta(days=1)) == "lost"
 
     def cited_sources(self) -> set[str]:
         """Every source id the feature cites, in any of its parts."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from .drawable import Context, Drawable, plain
 from .model import Feature
 
@@ -15,7 +13,7 @@ def status_on_page(feature: Feature, ctx: Context) -> str:
     drawn as a ghost, faint, so the reader sees what had already fallen.
     """
     status = feature.status_on(ctx.day) if ctx.day else None
-    if status == "lost" and ctx.phase is not None and feature.status_on(ctx.phase.start - timedelta(days=1)) == "lost":
+    if status == "lost" and ctx.phase is not None and feature.lost_before(ctx.phase):
         status = "ghost"  # fell before this phase began: drawn faint, as history
     return status or "held"
 

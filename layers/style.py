@@ -8,6 +8,7 @@ the battle's manifest; everything else here is generic battle-map convention.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Battle, Bilingual, Feature
 
@@ -104,21 +105,18 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     A style depends only on a few traits of the feature, so it is made once per battle for
     each combination of them.
     """
-    key = (id(battle), feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status)
-    cache = _STYLES if _STYLES.get("battle") is battle else _reset_styles(battle)
+    global _STYLES
+    if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
+        _STYLES = (battle, {})
+    key = (feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status)
+    cache = _STYLES[1]
     style = cache.get(key)
     if style is None:
         style = cache[key] = _style(battle, feature, status)
     return style
 
 
-_STYLES: dict = {}
-
-
-def _reset_styles(battle: Battle) -> dict:
-    _STYLES.clear()
-    _STYLES["battle"] = battle
-    return _STYLES
+_STYLES: tuple[Battle | None, dict[tuple[Any, ...], Style]] = (None, {})
 
 
 def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style:

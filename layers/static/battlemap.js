@@ -191,8 +191,8 @@
     layer.halo = halo;
     function show() { if (layer._map && !layer._map.hasLayer(halo)) { halo.addTo(layer._map); halo.bringToBack(); } }
     function hide() { if (halo._map && !layer.isPopupOpen() && !halos.all) { halo.remove(); } }
-    layer.on("mouseover focus popupopen", show);
-    layer.on("mouseout blur", hide);
+    layer.on("mouseover popupopen", show);
+    layer.on("mouseout", hide);
     layer.on("popupclose", hide);
     layer.on("remove", function () { halo.remove(); });
   }
@@ -205,7 +205,7 @@
     if (!halos.all && !halos.applied) { return; }  // nothing to add or take away: no pass over the layers
     halos.applied = halos.all;
     function sync(group, visible) {
-      L.LayerGroup.prototype.eachLayer.call(group, function (layer) {
+      group.eachLayer(function (layer) {  // only the layers made so far
         if (!layer.halo) { return; }
         var want = halos.all && visible;
         if (want && !map.hasLayer(layer.halo)) { layer.halo.addTo(map); layer.halo.bringToBack(); }
@@ -307,9 +307,9 @@
       this._next = 0;
       this._attached = false;
     },
-    _panes: function (map) {
+    _panes: function () {
       if (!this._place) {
-        var n = ++paneCount;
+        var n = ++paneCount, map = this._home;
         var paths = map.createPane("bm-paths-" + n), markers = map.createPane("bm-markers-" + n);
         paths.style.zIndex = String(400 + n);
         markers.style.zIndex = String(600 + n);
@@ -319,77 +319,73 @@
       }
       return this._place;
     },
-    /* Make (and, if attach, put on the map) up to `budget` more features; true when done. */
-    _grow: function (map, budget, attach) {
-      var items = this._items, data = this._data, place = this._panes(map), layers = [];
+    /* Make up to `budget` more of the group's layers (not yet on the map); true when all are made. */
+    _grow: function (budget) {
+      var items = this._items, data = this._data, place = this._panes(), layers = [];
       var end = Math.min(items.length, this._next + budget);
       for (var i = this._next; i < end; i++) {
         var flags = items[i][2] || 0;
         addDrawn(layers, data.features[items[i][0]], items[i][1], (flags & 1) === 1, data, (flags & 2) === 2, place);
       }
       this._next = end;
-      for (var j = 0; j < layers.length; j++) {
-        L.LayerGroup.prototype.addLayer.call(this, layers[j]);
-        if (attach) { map.addLayer(layers[j]); }
-      }
+      for (var j = 0; j < layers.length; j++) { L.LayerGroup.prototype.addLayer.call(this, layers[j]); }
       return this._next >= items.length;
+    },
+    /* Make whatever is left and put every layer on the map, once. */
+    _attach: function () {
+      if (this._attached) { return; }
+      var map = this._home;
+      this._grow(Infinity);
+      this.eachLayer(function (layer) { map.addLayer(layer); });
+      this._attached = true;
     },
     _setVisible: function (visible) {
       (this._paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
     },
-    _viewKey: function (map) { return map.getZoom() + "/" + map.getCenter().toString() + "/" + map.getSize().toString(); },
-    _pause: function (map) {
+    _viewKey: function () {
+      var map = this._home;
+      return map.getZoom() + "/" + map.getCenter().toString() + "/" + map.getSize().toString();
+    },
+    _pause: function () {
       if (this._renderer && this._renderer._map && !this._paused) {
-        map.off(this._renderer.getEvents(), this._renderer);
-        this._paused = this._viewKey(map);
+        this._home.off(this._renderer.getEvents(), this._renderer);
+        this._paused = this._viewKey();
       }
     },
-    _resume: function (map) {
+    _resume: function () {
       if (this._paused) {
-        var moved = this._paused !== this._viewKey(map);
+        var moved = this._paused !== this._viewKey();
         this._paused = null;
-        map.on(this._renderer.getEvents(), this._renderer);
+        this._home.on(this._renderer.getEvents(), this._renderer);
         if (moved) { this._renderer._reset(); }
       }
     },
-    /* Build and attach the rest while hidden, in the browser's idle time; done() when complete. */
-    prepare: function (map, done) {
+    /* Build and attach the group while hidden, in the browser's idle time; done() when complete. */
+    prepare: function (done) {
       var group = this;
       if (group._attached) { done(); return; }
-      group._panes(map);
+      group._panes();
       if (!group._map) { group._setVisible(false); }
       whenIdle(function (deadline) {
-        var finished = group._grow(map, 250, false);  // at least one slice, even on a busy page
-        while (!finished && deadline.timeRemaining() > 4) { finished = group._grow(map, 250, false); }
-        if (!finished) { group.prepare(map, done); return; }
-        if (!group._attached) {
-          group.eachLayer(function (layer) { map.addLayer(layer); });
-          group._attached = true;
-          if (!group._map) { group._pause(map); }
-        }
+        var finished = group._grow(250);  // at least one slice, even on a busy page
+        while (!finished && deadline.timeRemaining() > 4) { finished = group._grow(250); }
+        if (!finished) { group.prepare(done); return; }
+        group._attach();
+        if (!group._map) { group._pause(); }
         done();
       });
     },
-    /* Make every layer now (not yet on the map unless the group is). */
-    build: function () {
-      if (this._next < this._items.length) { this._grow(this._home, Infinity, !!this._map); }
-      return this;
-    },
-    onAdd: function (map) {
-      this._panes(map);
-      if (!this._attached) {
-        this._grow(map, Infinity, false);
-        this.eachLayer(function (layer) { map.addLayer(layer); });
-        this._attached = true;
-      }
-      this._resume(map);
+    onAdd: function () {
+      this._attach();
+      this._resume();
       this._setVisible(true);
     },
-    onRemove: function (map) {
+    onRemove: function () {
       this._setVisible(false);
-      this._pause(map);
+      this._pause();
     },
-    getLayers: function () { this.build(); return L.FeatureGroup.prototype.getLayers.call(this); }
+    /* Every layer of the group, made now if need be. */
+    getLayers: function () { this._grow(Infinity); return L.FeatureGroup.prototype.getLayers.call(this); }
   });
 
   /* The style of a feature on day d, or -1 when it does not exist that day. */
@@ -707,7 +703,7 @@
       function next() {
         var group = waiting.shift();
         if (!group) { resolve(true); return; }
-        group.prepare(map, next);
+        group.prepare(next);
       }
       whenIdle(next);
     });
