@@ -28,10 +28,13 @@ from .model import (
     BATTLE_KINDS,
     CERTAINTIES,
     DEFAULT_CERTAINTY,
+    DEFAULT_IMPORTANCE,
+    IMPORTANCES,
     MOVEMENTS,
     REFERENCE_KINDS,
     SIDED_KINDS,
     STATUSES,
+    TERRAINS,
     Battle,
     Bilingual,
     Claim,
@@ -39,6 +42,7 @@ from .model import (
     Figure,
     FigureValue,
     LayerSpec,
+    Measure,
     Phase,
     Side,
     Source,
@@ -99,8 +103,18 @@ KNOWN_PROPERTIES = {
     "unit",
     "sidc",
     "designation",
+    "designation_zh",
+    "designation_en",
     "commander_zh",
     "commander_en",
+    "label_zh",
+    "label_en",
+    "terrain",
+    "elevation_m",
+    "elevation_sources",
+    "width_m",
+    "width_sources",
+    "importance",
 }
 
 
@@ -767,7 +781,20 @@ def _feature(
                 f"{IDENTITIES[sides[side].identity]!r} for side '{side}' ({sides[side].identity})",
             )
         extra["sidc"] = sidc
-        extra["designation"] = check.text(props, "designation", required=False)
+    designation = _designation(check, props, kind)
+    label = check.bilingual(props, "label", required=False)
+    terrain = check.choice(props, "terrain", TERRAINS, required=False)
+    if terrain and kind != "position":
+        check.problem("terrain", shorten(terrain), "terrain only on positions (a reference hill is of kind 'hill')")
+    elevation = _measure(check, props, "elevation", max_m=9000)
+    if elevation and kind not in ("position", "hill", "place"):
+        check.problem("elevation_m", shorten(elevation.value_m), "a spot height only on positions, hills and places")
+    width = _measure(check, props, "width", max_m=20000)
+    if width and kind != "river":
+        check.problem("width_m", shorten(width.value_m), "a width only on rivers")
+    importance = check.take(props, "importance", int, "1 (key), 2 (usual) or 3 (minor)", required=False)
+    if importance is not None and importance not in IMPORTANCES:
+        check.problem("importance", shorten(importance), "1 (key), 2 (usual) or 3 (minor)")
     commander = check.bilingual(props, "commander", required=False)
     if commander:
         extra["commander"] = commander
@@ -787,7 +814,46 @@ def _feature(
         "claims": claims,
         "figures": figures,
         "extra": extra,
+        "label": label,
+        "designation": designation,
+        "terrain": terrain,
+        "elevation": elevation,
+        "width": width,
+        "importance": importance if importance in IMPORTANCES else DEFAULT_IMPORTANCE,
     }
+
+
+def _designation(check: Checker, props: dict[str, Any], kind: str | None) -> Bilingual | None:
+    """A unit's short designation: ``designation_zh``/``_en``, or one ``designation`` that
+    reads the same in both languages (a number)."""
+    keys = [k for k in ("designation", "designation_zh", "designation_en") if k in props]
+    if keys and kind != "unit":
+        check.problem(keys[0], "a designation on a " + str(kind), "designations only on units")
+        return None
+    if "designation" in props and ("designation_zh" in props or "designation_en" in props):
+        check.problem("designation", "both 'designation' and 'designation_zh'/'_en'", "one or the other")
+        return None
+    if "designation" in props:
+        same = check.text(props, "designation", required=False)
+        return Bilingual(same, same) if same else None
+    return check.bilingual(props, "designation", required=False)
+
+
+def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> Measure | None:
+    """``<stem>_m`` with the sources that give it, ``<stem>_sources`` (both or neither)."""
+    value = check.take(props, f"{stem}_m", (int, float), f"a number of metres, 0..{max_m:g}", required=False)
+    sources = check.id_list(props, f"{stem}_sources", required=False)
+    if value is None:
+        if f"{stem}_sources" in props and f"{stem}_m" not in props:
+            check.problem(f"{stem}_m", "nothing", f"a number of metres beside {stem}_sources")
+        return None
+    if not (math.isfinite(value) and 0 <= value <= max_m):
+        check.problem(f"{stem}_m", shorten(value), f"a number of metres, 0..{max_m:g}")
+        return None
+    if not sources:
+        check.problem(f"{stem}_sources", "nothing", f"the source ids that give {stem}_m")
+        return None
+    return Measure(float(value), sources)
 
 
 def _cross_check(

@@ -140,6 +140,21 @@ class LayerSpec:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A sourced quantity in metres (a spot height, a river's width)."""
+
+    value_m: float
+    sources: tuple[str, ...]
+
+
+#: How much a feature's name matters on a crowded map, from the data: 1 key, 2 usual, 3 minor.
+IMPORTANCES = (1, 2, 3)
+DEFAULT_IMPORTANCE = 2
+#: Terrain a position may stand on, drawn with its sign.
+TERRAINS = ("hill",)
+
+
+@dataclass(frozen=True)
 class Feature:
     """One sourced, located thing; stored once however many phases it lasts."""
 
@@ -161,6 +176,24 @@ class Feature:
     claims: tuple[Claim, ...] = ()
     figures: tuple[Figure, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Short name written on the map (the name, when the data gives none).
+    label: Bilingual | None = None
+    #: A unit's short designation, written beside its symbol.
+    designation: Bilingual | None = None
+    terrain: str | None = None
+    elevation: Measure | None = None
+    width: Measure | None = None
+    importance: int = DEFAULT_IMPORTANCE
+
+    @property
+    def map_label(self) -> Bilingual:
+        """What the map writes for the feature: its short label, else its name."""
+        return self.label or self.name
+
+    @property
+    def is_hill(self) -> bool:
+        """Hills of the reference layers and positions on a hill: drawn with a hill sign."""
+        return self.kind == "hill" or self.terrain == "hill"
 
     @property
     def is_reference(self) -> bool:
@@ -192,6 +225,9 @@ class Feature:
         ids = set(self.sources)
         for part in (*self.status, *self.claims):
             ids.update(part.sources)
+        for measure in (self.elevation, self.width):
+            if measure:
+                ids.update(measure.sources)
         for figure in self.figures:
             for value in figure.values:
                 ids.update(value.sources)

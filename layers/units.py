@@ -17,7 +17,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .drawable import Context, Drawable, Icon, plain
-from .model import Feature
+from .model import Bilingual, Feature
+
+
+def bilingual_spans(text: Bilingual) -> Markup:
+    """Both languages, each in its own lang-tagged span (the page shows the reader's)."""
+    return Markup('<span lang="zh-Hans">{}</span><span lang="en">{}</span>').format(text.zh, text.en)
+
 
 SYMBOL_SIZE = 26
 
@@ -80,8 +86,10 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a unit as its symbol with its short designation beneath."""
     base = plain(feature, ctx)
     svg, width, height, ax, ay = symbol_svg(str(feature.extra["sidc"]))
-    label = feature.extra.get("designation") or ""
-    markup = Markup('<div class="bm-symbol">{svg}<span class="bm-desig">{label}</span></div>')
+    markup = Markup('<div class="bm-symbol">{svg}{label}</div>')
+    label = Markup("")
+    if feature.designation:
+        label = Markup('<span class="bm-desig">{}</span>').format(bilingual_spans(feature.designation))
     sidc = str(feature.extra["sidc"])
     icon = Icon(
         markup.format(svg=Markup(svg), label=label),

@@ -72,6 +72,16 @@ def test_fixture_battle_loads(mini: Path) -> None:
     assert mill.status_on(battle.phases[1].end) == "lost"
     parley = next(f for f in battle.features if f.id == "parley")
     assert parley.end == parley.start  # an event lasts one day unless told otherwise
+    assert mill.map_label.en == "Mill" and mill.importance == 1
+    ridge = next(f for f in battle.features if f.id == "ridge")
+    assert ridge.is_hill and ridge.elevation and ridge.elevation.value_m == 121.5
+    assert "letters" in ridge.cited_sources()
+    brook = next(f for f in battle.features if f.id == "brook")
+    assert brook.width and brook.width.value_m == 40 and brook.width.sources == ("letters",)
+    brigade = next(f for f in battle.features if f.id == "north-brigade")
+    assert brigade.designation and (brigade.designation.zh, brigade.designation.en) == ("北1旅", "1st Bde")
+    south = next(f for f in battle.features if f.id == "south-division")
+    assert south.designation and south.designation.zh == south.designation.en == "S"
     line = next(f for f in battle.features if f.id == "north-line")
     assert [p.id for p in battle.phases if line.in_phase(p)] == ["morning"]
 
@@ -191,6 +201,45 @@ JSON_RULES: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = 
         "finite numbers",
     ),
     ("no geometry", "action.geojson", geometry("parley", None), "geometry", "GeoJSON geometry"),
+    ("label in one language", "action.geojson", props("mill", label_en=DELETE), "label_en", "both languages"),
+    ("designation off a unit", "action.geojson", props("mill", designation="1"), "designation", "only on units"),
+    (
+        "designation twice",
+        "action.geojson",
+        props("north-brigade", designation="1"),
+        "designation",
+        "one or the other",
+    ),
+    ("unknown terrain", "action.geojson", props("ridge", terrain="marsh"), "terrain", "one of hill"),
+    ("terrain off a position", "action.geojson", props("parley", terrain="hill"), "terrain", "only on positions"),
+    ("elevation unsourced", "action.geojson", props("ridge", elevation_sources=DELETE), "elevation_sources", "source"),
+    ("elevation absurd", "action.geojson", props("ridge", elevation_m=12000), "elevation_m", "0..9000"),
+    ("elevation as text", "action.geojson", props("ridge", elevation_m="120"), "elevation_m", "number of metres"),
+    ("sources without elevation", "action.geojson", props("ridge", elevation_m=DELETE), "elevation_m", "beside"),
+    (
+        "elevation off a hill",
+        "action.geojson",
+        props("parley", elevation_m=5, elevation_sources=["letters"]),
+        "elevation_m",
+        "only on positions",
+    ),
+    (
+        "width off a river",
+        "ground.geojson",
+        props("village", width_m=5, width_sources=["chronicle"]),
+        "width_m",
+        "only on rivers",
+    ),
+    ("width negative", "ground.geojson", props("brook", width_m=-1), "width_m", "0..20000"),
+    (
+        "width unknown source",
+        "ground.geojson",
+        props("brook", width_sources=["nope"]),
+        "width_sources[0]",
+        "bibliography",
+    ),
+    ("importance out of range", "action.geojson", props("mill", importance=7), "importance", "1 (key)"),
+    ("importance as text", "action.geojson", props("mill", importance="1"), "importance", "1 (key)"),
 ]
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from layers import units
 from layers.drawable import Context
+from layers.model import Bilingual
 
 from .conftest import by_id
 
@@ -20,9 +21,17 @@ def test_designation_is_escaped(mini) -> None:
     from dataclasses import replace
 
     unit = by_id(mini, "north-brigade")
-    hostile_text = replace(unit, extra={**unit.extra, "designation": "<img src=x onerror=alert(1)>"})
-    icon = units.build(hostile_text, Context(mini, mini.phases[0])).icon
+    hostile = Bilingual("<img src=x onerror=alert(1)>", "<b>{{ 7*6 }}</b>")
+    icon = units.build(replace(unit, designation=hostile), Context(mini, mini.phases[0])).icon
     assert "<img" not in icon.html and "&lt;img" in icon.html
+    assert "<b>" not in icon.html and "{{ 7*6 }}" in icon.html
+
+
+def test_designation_in_both_languages(mini) -> None:
+    unit = by_id(mini, "north-brigade")
+    html = units.build(unit, Context(mini, mini.phases[0])).icon.html
+    assert f'<span lang="zh-Hans">{unit.designation.zh}</span>' in html
+    assert f'<span lang="en">{unit.designation.en}</span>' in html
 
 
 def test_figures_show_each_source(mini) -> None:
