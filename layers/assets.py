@@ -17,8 +17,9 @@ from importlib import resources
 LEAFLET = "leaflet-1.9.4"
 #: Paths the pages link to, relative to the output folder.
 CSS = [f"static/{LEAFLET}/leaflet.css", "static/battlemap.css"]
-JS = [f"static/{LEAFLET}/leaflet.js", "static/battlemap.js"]
-OWN_FILES = ("battlemap.js", "battlemap.css")
+RBUSH = "rbush-3.0.1"
+JS = [f"static/{LEAFLET}/leaflet.js", f"static/{RBUSH}/rbush.min.js", "static/labels.js", "static/battlemap.js"]
+OWN_FILES = ("battlemap.js", "labels.js", "battlemap.css")
 
 
 def _static():

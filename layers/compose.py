@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from typing import Any
 import folium
 from markupsafe import Markup
 
-from . import __version__, assets, html, payload, story, units
+from . import __version__, assets, html, labels, payload, story, units
 from .batch import collector_paused
 from .draw import draw
 from .drawable import Context, Drawable
@@ -91,6 +92,8 @@ class Group:
     changed: frozenset[str] = frozenset()
     #: Units and lines whose time ended before the phase's last day: drawn faded.
     ended: frozenset[str] = frozenset()
+    #: The phase the group shows (None: the reference layers), which ranks its names.
+    phase: Phase | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
         members = tuple(draw(f, ctx) for f in features if f.layer == spec.id)
         if members:
             groups.append(
-                Group(spec.id, html.bi(spec.title), True, members, frozenset(changed), _ended(features, phase))
+                Group(spec.id, html.bi(spec.title), True, members, frozenset(changed), _ended(features, phase), phase)
             )
     return groups
 
@@ -230,7 +233,8 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, opts: Page
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
         changed = frozenset(c.feature_id for c in section["changes"])
-        groups.append(Group(phase.id, label, i == 0, members, changed, _ended(battle.features_in(phase), phase)))
+        ended = _ended(battle.features_in(phase), phase)
+        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = _extent(battle, battle_features) or _bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
@@ -351,7 +355,18 @@ def _page(
         root = fmap.get_root()
         text = root.render()
         _dismantle(root)
-    return _with_csp(_tidy(text), network=not opts.single_file).encode("utf-8")
+    return _with_csp(_tidy(_readable(text, opts.lang)), network=not opts.single_file).encode("utf-8")
+
+
+#: folium's viewport forbids pinch-zoom (maximum-scale=1.0, user-scalable=no); readers need it.
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport" content="[^"]*" />')
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def _readable(page: str, lang: str) -> str:
+    """Declare the page's opening language and let readers zoom with their fingers."""
+    page = page.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-Hans"}" data-lang="{lang}">', 1)
+    return _FOLIUM_VIEWPORT.sub(VIEWPORT, page, count=1)
 
 
 def _dismantle(element: Any) -> None:
@@ -484,7 +499,10 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
             if d.feature_id in group.ended:
                 flags |= 2
                 has_ended = True
-            if flags:
+            rank = labels.page_rank(by_id[d.feature_id], group.phase, flags & 1 == 1) if "lr" in d.record else None
+            if rank is not None and rank != d.record["lr"]:
+                item.extend((flags, rank))
+            elif flags:
                 item.append(flags)
             items.append(item)
         out_groups.append({"id": group.id, "label": str(group.label), "show": group.show, "items": items})

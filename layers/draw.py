@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import movements, positions, units
+from . import movements, positions, rivers, units
 from .drawable import Context, Drawable, plain
 from .model import Feature
 
@@ -12,6 +12,7 @@ BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {
     "position": positions.build,
     "unit": units.build,
     "movement": movements.build,
+    "river": rivers.build,
 }
 
 

@@ -117,6 +117,10 @@ def _render_images(
             own.close()
 
 
+#: True in a page once its names have been placed on the map at least once.
+LABELS_PLACED = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0"
+
+
 def _render_with(
     browser: Any, battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool
 ) -> dict[str, bytes]:
@@ -139,6 +143,7 @@ def _render_with(
             path.write_bytes(pages[f"{phase_id}.html"])
             page.goto(path.as_uri())
             page.wait_for_function("window.battleMap !== undefined")
+            page.wait_for_function(LABELS_PLACED)  # names on the map, placed for this paper size
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame
             if fmt == "png":
                 files[f"{phase_id}.png"] = page.screenshot(full_page=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .labels import label_record
 from .model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
 from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
@@ -33,6 +34,8 @@ KEYS = {
     "ce": "certainty (labels.certainty); left out when it is the default, 'estimated'",
     "ln": "how the location was derived [zh, en]",
     "src": "source ids",
+    "es": "source ids of the spot height (the height itself is 'el', see layers.labels.LABEL_KEYS)",
+    "w": "a river's width [metres, [source ids]]",
 }
 
 #: Interface texts the script needs to label what it builds.
@@ -42,6 +45,8 @@ UI_LABELS = {
     "location": Bilingual("位置精度", "Location"),
     "sources": Bilingual("来源", "Sources"),
     "disagree": Bilingual("来源说法不一", "Sources disagree"),
+    "elevation": Bilingual("高程", "Spot height"),
+    "width": Bilingual("河宽", "Width"),
 }
 CLAIM_FIELD_LABELS = {
     "name": Bilingual("名称", "name"),
@@ -126,4 +131,9 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         out["cl"] = claims(feature.claims)
     if feature.location_note:
         out["ln"] = pair(feature.location_note)
+    if feature.elevation:
+        out["es"] = list(feature.elevation.sources)
+    if feature.width:
+        out["w"] = [round(feature.width.value_m), list(feature.width.sources)]
+    out.update(label_record(feature))
     return out

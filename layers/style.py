@@ -16,6 +16,8 @@ from .model import Battle, Bilingual, Feature
 HALO_THRESHOLD_M = 250.0
 
 #: Colours of the reference layers, a muted period-map palette.
+#: Fill of rivers drawn at their width.
+WATER = "#b5d0e6"
 REFERENCE_COLORS = {
     "river": "#7ea6c9",
     "railway": "#3d3d3d",
@@ -108,7 +110,7 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     global _STYLES
     if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
         _STYLES = (battle, {})
-    key = (feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status)
+    key = (feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status, feature.width is None)
     cache = _STYLES[1]
     style = cache.get(key)
     if style is None:
@@ -174,6 +176,10 @@ def _reference_style(feature: Feature, color: str) -> Style:
     if feature.certainty == "schematic":
         label = Bilingual(f"{label.zh}（示意）", f"{label.en} (schematic)")
     key = f"{kind}:{(feature.certainty == 'schematic' and 'schematic') or 'drawn'}"
+    if kind == "river" and feature.width is not None:
+        water = Bilingual(f"{label.zh}（按史料河宽绘制）", f"{label.en} (drawn at its sourced width)")
+        opts = _options(color=color, weight=1, opacity=0.9, fillColor=WATER, fillOpacity=0.9, lineJoin="round")
+        return Style("river:water", "area", water, opts)
     if kind == "river":
         opts = _options(
             color=color, weight=5, opacity=0.9, dashArray=dash, lineCap="round", fillColor=color, fillOpacity=0.5

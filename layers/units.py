@@ -21,7 +21,10 @@ from .model import Bilingual, Feature
 
 
 def bilingual_spans(text: Bilingual) -> Markup:
-    """Both languages, each in its own lang-tagged span (the page shows the reader's)."""
+    """Both languages, each in its own lang-tagged span (the page shows the reader's); one
+    plain span when both read the same (a number)."""
+    if text.zh == text.en:
+        return Markup("<span>{}</span>").format(text.zh)
     return Markup('<span lang="zh-Hans">{}</span><span lang="en">{}</span>').format(text.zh, text.en)
 
 

@@ -30,9 +30,31 @@ def test_no_battle_specifics_in_code() -> None:
         *(ROOT / "layers").rglob("*.py"),
         *(ROOT / "layers" / "templates").glob("*"),
         ROOT / "layers" / "static" / "battlemap.js",
+        ROOT / "layers" / "static" / "labels.js",
         ROOT / "layers" / "static" / "battlemap.css",
     ]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_test_only_assets_match_their_manifest() -> None:
+    """axe-core runs in the browser tests only; it is pinned by hash like the shipped assets."""
+    import hashlib
+    import json
+
+    folder = ROOT / "tests" / "vendor"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for lib, entry in manifest.items():
+        for name, digest in entry["files"].items():
+            path = folder / f"{lib}-{entry['version']}" / name
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path
+    assert not any("axe" in path for path in assets.site_assets())  # never shipped in pages
+
+
+def test_pages_declare_their_language_and_allow_pinch_zoom(site) -> None:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans" data-lang="zh">' in page
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)"', page)
+    assert viewport and "user-scalable" not in viewport.group(1) and "maximum-scale" not in viewport.group(1)

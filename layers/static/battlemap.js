@@ -178,6 +178,7 @@
       autoPanPaddingBottomRight: [24, 24]
     });
     layer.featureId = feature.id;
+    layer.record = feature;
     if (feature.h && data.halo !== undefined) { withHalo(layer, feature, data); }
     return layer;
   }
@@ -267,6 +268,7 @@
     var layer = drawFeature(feature, styleIndex, data, place);
     if (faded) { fade(layer); }
     layers.push(layer);
+    return layer;
   }
 
   /* Superseded within the phase (a unit that moved on, a line given up): drawn faint. */
@@ -325,7 +327,8 @@
       var end = Math.min(items.length, this._next + budget);
       for (var i = this._next; i < end; i++) {
         var flags = items[i][2] || 0;
-        addDrawn(layers, data.features[items[i][0]], items[i][1], (flags & 1) === 1, data, (flags & 2) === 2, place);
+        var layer = addDrawn(layers, data.features[items[i][0]], items[i][1], (flags & 1) === 1, data, (flags & 2) === 2, place);
+        if (items[i][3] !== undefined) { layer.labelRank = items[i][3]; }
       }
       this._next = end;
       for (var j = 0; j < layers.length; j++) { L.LayerGroup.prototype.addLayer.call(this, layers[j]); }
@@ -409,6 +412,7 @@
     Array.prototype.forEach.call(buttons, function (button) {
       button.setAttribute("aria-pressed", button.getAttribute("data-lang") === code ? "true" : "false");
     });
+    document.dispatchEvent(new CustomEvent("bm:lang"));
   }
 
   function init(map, data) {
@@ -458,14 +462,38 @@
     map.attributionControl.addAttribution(data.attribution);
 
     var state = { phase: timeline.current, day: null, dayLayer: null, timer: null };
+
+    /* Every drawn layer the reader sees now (not decorations): what the map names. */
+    function visibleLayers() {
+      var shown = [];
+      var sources = Object.keys(groups).map(function (gid) { return groups[gid]; });
+      if (state.dayLayer) { sources.push(state.dayLayer); }
+      sources.forEach(function (group) {
+        if (!map.hasLayer(group)) { return; }
+        group.eachLayer(function (layer) { if (!layer.isDecor && map.hasLayer(layer)) { shown.push(layer); } });
+      });
+      return shown;
+    }
+    var labels = window.BattleLabels.attach(map, data, visibleLayers);
+    /* The map is a named region of the page (a landmark for screen readers). */
+    map.getContainer().setAttribute("role", "region");
+    map.getContainer().setAttribute("aria-label", document.title);
+    /* The browser's own print: place the names again for the paper's size. */
+    if (window.matchMedia) {
+      var printing = window.matchMedia("print");
+      var replace = function () { map.invalidateSize({ animate: false }); labels.place(); };
+      if (printing.addEventListener) { printing.addEventListener("change", replace); }
+      window.addEventListener("beforeprint", replace);
+    }
     var phaseIds = timeline.phases.map(function (p) { return p.id; });
 
-    function fit(bounds) {
+    function fit(bounds, animate) {
       var panelWidth = panel && !narrow ? panel.offsetWidth + 20 : 0;
       var panelHeight = panel && narrow ? panel.offsetHeight : 0;
       map.fitBounds(L.latLngBounds(bounds), {
         paddingTopLeft: [panelWidth + 16, 16],
-        paddingBottomRight: [16, panelHeight + 16]
+        paddingBottomRight: [16, panelHeight + 16],
+        animate: animate !== false
       });
     }
 
@@ -519,7 +547,8 @@
       applyHalos(map, groups, null);
       var phase = phaseById(id);
       setSlider(phase ? phase.d[1] : timeline.range[1]);
-      if (options.fit !== false) { fit(phase ? phase.fit : timeline.fit); }
+      if (options.fit !== false) { fit(phase ? phase.fit : timeline.fit, options.animate); }
+      labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
       }
@@ -558,6 +587,7 @@
       }
       showSection(atlas ? state.phase : timeline.current);
       applyHalos(map, groups, state.dayLayer);
+      labels.schedule();
     }
 
     function step(delta) {
@@ -695,7 +725,8 @@
       if (id) { selectPhase(id, { push: false }); }
     });
 
-    selectPhase(atlas ? (fromHash() || timeline.current) : timeline.current, { push: false });
+    // The opening view is set at once (no camera move), so the names are placed where they stay.
+    selectPhase(atlas ? (fromHash() || timeline.current) : timeline.current, { push: false, animate: false });
 
     /* Once the first view is drawn, prepare the other groups while the page is idle. */
     var ready = new Promise(function (resolve) {
@@ -716,6 +747,7 @@
       selectPhase: selectPhase,
       showDay: showDay,
       state: state,
+      labels: labels,
       ready: ready
     };
   }

@@ -1,0 +1,507 @@
+/* labels.js: writes names on the map without collisions. Part of hengyang-map (MIT).
+ *
+ * After every view change (and a language or phase change) it:
+ *   1. fans out unit symbols that would overlap, each with a leader line to its true place,
+ *      which stays marked with a dot;
+ *   2. places names in rank order (the build ranks them: what the phase is about first, then
+ *      key places, then the rest): beside a point (eight candidates, upper right first),
+ *      inside an area, along a river (italic, spaced, repeated along a long course) or a
+ *      line, or beside an arrow's middle with its dates. A name that fits nowhere is left
+ *      out until a zoom makes room.
+ * Collisions are tested on screen boxes in an R-tree (rbush, MIT), against the unit
+ * symbols, the point markers, the arrowheads, the map's controls and the side panel.
+ * Placement is deterministic: the same page, view and language give the same names in the
+ * same places. Text is set with textContent only. */
+(function () {
+  "use strict";
+
+  var GAP = 2;
+  /* Names ranked this high or higher may stand off their point, joined by a leader line. */
+  var CALLOUT_RANK = 2;
+  var CALLOUT_STEPS = [16, 30, 48, 70];
+  /* Candidate corners around a point, in order of preference (upper right first). */
+  var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
+
+  function currentLang() {
+    return document.documentElement.getAttribute("data-lang") || "zh";
+  }
+
+  /* The lines a label shows in the current language. */
+  function textLines(pair, lang) {
+    if (lang === "zh") { return [pair[0]]; }
+    if (lang === "en") { return [pair[1]]; }
+    return pair[0] === pair[1] ? [pair[0]] : [pair[0], pair[1]];
+  }
+
+  /* Boxes closer than a pixel count as touching: names need air around them. */
+  function overlaps(a, b) {
+    return a.minX < b.maxX + 1 && a.maxX + 1 > b.minX && a.minY < b.maxY + 1 && a.maxY + 1 > b.minY;
+  }
+
+  function box(minX, minY, maxX, maxY, owner) {
+    return { minX: minX, minY: minY, maxX: maxX, maxY: maxY, owner: owner };
+  }
+
+  function Labeler(map, data, visible) {
+    this.map = map;
+    this.data = data;
+    this.visible = visible;
+    this.pane = map.createPane("bm-labels");
+    this.pane.style.zIndex = "645";
+    this.pane.style.pointerEvents = "none";
+    this.pane.setAttribute("aria-hidden", "true");  // the text version names everything for screen readers
+    var svgNS = "http://www.w3.org/2000/svg";
+    this.leaders = document.createElementNS(svgNS, "svg");
+    this.leaders.setAttribute("class", "bm-leaders");
+    this.leaders.setAttribute("aria-hidden", "true");
+    map.createPane("bm-leaders").appendChild(this.leaders);
+    map.getPane("bm-leaders").style.zIndex = "590";
+    map.getPane("bm-leaders").style.pointerEvents = "none";
+    this.measures = {};
+    this.shown = [];
+    this.count = 0;
+    this.pending = false;
+    var self = this;
+    map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
+    map.on("moveend zoomend resize overlayadd overlayremove", function () { self.schedule(); });
+    document.addEventListener("bm:lang", function () { self.place(); });
+    /* Text measured before the fonts are ready is measured again once they are. */
+    if (document.fonts && document.fonts.ready) {
+      document.fonts.ready.then(function () { self.measures = {}; self.place(); });
+    }
+  }
+
+  function fontsReady() {
+    return !document.fonts || document.fonts.status === "loaded";
+  }
+
+  /* Place again once the browser is ready to draw (many triggers, one placement). */
+  Labeler.prototype.schedule = function () {
+    var self = this;
+    if (this.pending) { return; }
+    this.pending = true;
+    window.requestAnimationFrame(function () { self.pending = false; self.place(); });
+  };
+
+  /* Width and height of a label's element, measured once per class, text and language. */
+  Labeler.prototype.measure = function (node, key) {
+    var known = this.measures[key];
+    if (known) { return known; }
+    node.style.transform = "none";
+    node.style.visibility = "hidden";
+    this.pane.appendChild(node);
+    var r = node.getBoundingClientRect();
+    known = [Math.ceil(r.width), Math.ceil(r.height)];
+    if (fontsReady()) { this.measures[key] = known; }
+    node.style.visibility = "";
+    return known;
+  };
+
+  function labelNode(kind, lines, lang, feature) {
+    var node = document.createElement("div");
+    node.className = "bm-label bm-label-" + kind + (feature.lr <= 1 ? " bm-label-key" : "");
+    if (feature.hl) {
+      var sign = document.createElement("span");
+      sign.className = "bm-hill";
+      sign.textContent = "▲";
+      node.appendChild(sign);
+    }
+    lines.forEach(function (line, i) {
+      var span = document.createElement("span");
+      span.className = "bm-line";
+      span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
+      span.textContent = line;
+      if (i === 0 && feature.el !== undefined) {
+        var height = document.createElement("span");
+        height.className = "bm-height";
+        height.textContent = " " + feature.el;
+        span.appendChild(height);
+      }
+      node.appendChild(span);
+    });
+    return node;
+  }
+
+  /* The screen boxes the labels must keep clear of: the panel and the map's controls. */
+  Labeler.prototype.furniture = function (tree, size) {
+    var container = this.map.getContainer(), origin = container.getBoundingClientRect();
+    var nodes = Array.prototype.slice.call(container.querySelectorAll(".leaflet-control"));
+    var panel = document.getElementById("bm-panel");
+    if (panel) { nodes.push(panel); }
+    nodes.forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "ui");
+      if (b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y) { tree.insert(b); }
+    });
+  };
+
+  /* Unit symbols: the natural box of each (symbol and designation), relative to its point. */
+  Labeler.prototype.unitShape = function (layer, lang) {
+    var feature = layer.record, icon = this.data.icons[feature.i], key = "u" + feature.i + "/" + lang;
+    var known = this.measures[key];
+    if (known) { return known; }
+    var desig = layer._icon && layer._icon.querySelector(".bm-desig");
+    var d = desig ? desig.getBoundingClientRect() : null;
+    var dw = d ? Math.ceil(d.width) : 0, dh = d ? Math.ceil(d.height) : 0;
+    known = [-icon.ax, -icon.ay, -icon.ax + icon.w + (dw ? dw + 2 : 0), -icon.ay + Math.max(icon.h, dh + 2)];
+    if (layer._icon && layer._icon.offsetWidth && fontsReady()) { this.measures[key] = known; }
+    return known;
+  };
+
+  function unitShown(layer, zoom, data) {
+    var icon = data.icons[layer.record.i];
+    return layer._icon && !(icon.z && zoom < icon.z) && layer._icon.offsetParent !== null;
+  }
+
+  /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
+  function fanOffsets(w, h) {
+    var out = [];
+    for (var i = -6; i <= 6; i++) {
+      for (var j = -6; j <= 6; j++) {
+        if (i || j) { out.push([i * (w / 2 + 3), j * (h / 2 + 3), i, j]); }
+      }
+    }
+    out.sort(function (a, b) {
+      var da = a[0] * a[0] + a[1] * a[1], db = b[0] * b[0] + b[1] * b[1];
+      if (da !== db) { return da - db; }
+      return (b[2] - b[3]) - (a[2] - a[3]) || a[2] - b[2] || a[3] - b[3];
+    });
+    return out;
+  }
+
+  Labeler.prototype.placeUnits = function (units, tree, lines, lang, size) {
+    var placed = [], data = this.data, self = this;
+    units.forEach(function (entry) {
+      var layer = entry.layer, p = entry.point, shape = self.unitShape(layer, lang);
+      var w = shape[2] - shape[0], h = shape[3] - shape[1];
+      var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
+      // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
+      var onScreen = inside(natural, size), chosen = null, offsets = [[0, 0]].concat(fanOffsets(w, h));
+      for (var k = 0; k < offsets.length && !chosen; k++) {
+        var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
+        var clear = placed.every(function (other) { return !overlaps(b, other); });
+        if (clear && (k === 0 || !onScreen || inside(b, size))) { chosen = [o, b]; }
+      }
+      if (!chosen) { chosen = [[0, 0], natural]; }
+      var icon = data.icons[layer.record.i];
+      layer._icon.style.marginLeft = (chosen[0][0] - icon.ax) + "px";
+      layer._icon.style.marginTop = (chosen[0][1] - icon.ay) + "px";
+      placed.push(chosen[1]);
+      tree.insert(chosen[1]);
+      if (chosen[0][0] || chosen[0][1]) {
+        var b2 = chosen[1];
+        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon.w)), cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon.h));
+        lines.push([p.x, p.y, cx, cy, true]);
+        tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
+      }
+    });
+    return placed.length;
+  };
+
+  /* Points along a polyline: the point at distance s and the direction there. */
+  function Course(points) {
+    this.points = points;
+    this.at = [0];
+    for (var i = 1; i < points.length; i++) {
+      this.at.push(this.at[i - 1] + points[i].distanceTo(points[i - 1]));
+    }
+    this.length = this.at[this.at.length - 1];
+  }
+  Course.prototype.pointAt = function (s) {
+    var at = this.at, pts = this.points, i = 1;
+    while (i < at.length - 1 && at[i] < s) { i++; }
+    var span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
+    return L.point(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t);
+  };
+  /* Largest distance of the course between s0 and s1 from the chord joining its ends. */
+  Course.prototype.bend = function (s0, s1) {
+    var a = this.pointAt(s0), b = this.pointAt(s1), dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
+    var worst = 0;
+    for (var k = 1; k < 8; k++) {
+      var p = this.pointAt(s0 + (s1 - s0) * k / 8);
+      worst = Math.max(worst, Math.abs((p.x - a.x) * dy - (p.y - a.y) * dx) / len);
+    }
+    return worst;
+  };
+
+  function rotatedBox(cx, cy, w, h, angle, owner) {
+    var c = Math.abs(Math.cos(angle)), s = Math.abs(Math.sin(angle));
+    var hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
+    return box(cx - hw, cy - hh, cx + hw, cy + hh, owner);
+  }
+
+  Labeler.prototype.courseOf = function (feature) {
+    var coords = feature.lc;
+    if (!coords) {
+      var g = feature.g;
+      if (g.type === "LineString") { coords = g.coordinates; }
+      else if (g.type === "MultiLineString") {
+        coords = g.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; }, []);
+      } else { return null; }
+    }
+    var map = this.map;
+    return new Course(coords.map(function (c) { return map.latLngToContainerPoint([c[1], c[0]]); }));
+  };
+
+  function inside(b, size) {
+    return b.minX >= 0 && b.minY >= 0 && b.maxX <= size.x && b.maxY <= size.y;
+  }
+
+  function free(tree, b) {
+    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1);
+    return !tree.search(near).some(function (other) { return other.owner !== b.owner && overlaps(b, other); });
+  }
+
+  /* Names along a course: every `spacing` pixels for rivers, once for other lines. */
+  Labeler.prototype.placeAlong = function (entry, node, wh, tree, size, out) {
+    var feature = entry.record, course = this.courseOf(feature);
+    if (!course || course.length < wh[0] + 8) { return; }
+    var river = feature.lk === "r", spacing = Math.max(wh[0] * 3, 320), half = wh[0] / 2;
+    var tries = [course.length / 2];
+    for (var k = 1; k < 40; k++) { tries.push(course.length / 2 + k * spacing / 4, course.length / 2 - k * spacing / 4); }
+    var taken = [], self = this;
+    tries.forEach(function (s) {
+      if (s - half < 4 || s + half > course.length - 4) { return; }
+      if (!river && taken.length) { return; }
+      if (taken.some(function (t) { return Math.abs(t - s) < spacing; })) { return; }
+      if (course.bend(s - half, s + half) > wh[1] * 0.45) { return; }
+      var a = course.pointAt(s - half), b = course.pointAt(s + half), angle = Math.atan2(b.y - a.y, b.x - a.x);
+      if (angle > Math.PI / 2) { angle -= Math.PI; } else if (angle < -Math.PI / 2) { angle += Math.PI; }
+      var mid = course.pointAt(s), shift = river && entry.wide ? 0 : wh[1] / 2 + 4;
+      var cx = mid.x + Math.sin(angle) * shift, cy = mid.y - Math.cos(angle) * shift;
+      var b2 = rotatedBox(cx, cy, wh[0], wh[1], angle, entry.id);
+      if (!inside(b2, size) || !free(tree, b2)) { return; }
+      taken.push(s);
+      tree.insert(b2);
+      var copy = taken.length === 1 ? node : node.cloneNode(true);
+      out.push([copy, cx - wh[0] / 2, cy - wh[1] / 2, angle, b2]);
+    });
+  };
+
+  var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+  /* A glyph's width and height, measured once per style and character. */
+  Labeler.prototype.glyph = function (ch, className) {
+    var key = "g|" + className + "|" + ch, known = this.measures[key];
+    if (known) { return known; }
+    var span = document.createElement("span");
+    span.className = className + " bm-glyph";
+    span.textContent = ch === " " ? "\u00a0" : ch;
+    span.style.visibility = "hidden";
+    this.pane.appendChild(span);
+    var r = span.getBoundingClientRect();
+    known = [r.width, Math.ceil(r.height)];
+    this.pane.removeChild(span);
+    if (fontsReady()) { this.measures[key] = known; }
+    return known;
+  };
+
+  function turn(a, b) {
+    var d = Math.abs(a - b) % (2 * Math.PI);
+    return d > Math.PI ? 2 * Math.PI - d : d;
+  }
+
+  /* A river's name set letter by letter along its bends, spaced and italic, repeated every
+   * few hundred pixels along a long course; never upside down, never across a sharp bend. */
+  Labeler.prototype.placeCurved = function (entry, text, lang, tree, size, out) {
+    var feature = entry.record, course = this.courseOf(feature);
+    if (!course) { return; }
+    var className = "bm-label bm-label-r" + (feature.lr <= 1 ? " bm-label-key" : "");
+    var chars = Array.from(text), self = this;
+    var sizes = chars.map(function (ch) { return self.glyph(ch, className); });
+    var h = sizes.reduce(function (m, g) { return Math.max(m, g[1]); }, 0);
+    var advance = chars.map(function (ch, i) {
+      var gap = i === chars.length - 1 ? 0 : CJK.test(ch) ? h * 0.55 : h * 0.1;
+      return sizes[i][0] + gap;
+    });
+    var length = advance.reduce(function (a, b) { return a + b; }, 0);
+    if (course.length < length + 8) { return; }
+    var spacing = Math.max(length * 2.5, 300), taken = [], shift = entry.wide ? 0 : h / 2 + 3;
+    var tries = [course.length / 2];
+    for (var k = 1; k < 60; k++) { tries.push(course.length / 2 + k * spacing / 6, course.length / 2 - k * spacing / 6); }
+    tries.forEach(function (s) {
+      var s0 = s - length / 2;
+      if (s0 < 2 || s0 + length > course.length - 2) { return; }
+      if (taken.some(function (t) { return Math.abs(t - s) < spacing; })) { return; }
+      var a = course.pointAt(s0), b = course.pointAt(s0 + length), reversed = b.x < a.x;
+      var glyphs = [], at = 0, previous = null;
+      for (var i = 0; i < chars.length; i++) {
+        var w = sizes[i][0], along = reversed ? s0 + length - at - w / 2 : s0 + at + w / 2;
+        var p = course.pointAt(along), p0 = course.pointAt(along - 3), p1 = course.pointAt(along + 3);
+        var angle = Math.atan2(p1.y - p0.y, p1.x - p0.x) + (reversed ? Math.PI : 0);
+        if (previous !== null && turn(angle, previous) > 0.55) { return; }
+        previous = angle;
+        var cx = p.x + Math.sin(angle) * shift, cy = p.y - Math.cos(angle) * shift;
+        var g = rotatedBox(cx, cy, w, h, angle, entry.id);
+        if (!inside(g, size) || !free(tree, g)) { return; }
+        glyphs.push([chars[i], cx - w / 2, cy - h / 2, angle, g, w]);
+        at += advance[i];
+      }
+      taken.push(s);
+      var node = document.createElement("div");
+      node.className = className + " bm-curved";
+      node.setAttribute("lang", lang === "en" ? "en" : "zh-Hans");
+      glyphs.forEach(function (item) {
+        tree.insert(item[4]);
+        var span = document.createElement("span");
+        span.className = "bm-glyph";
+        span.textContent = item[0];
+        span.style.width = item[5].toFixed(1) + "px";
+        span.style.transform = "translate(" + item[1].toFixed(1) + "px," + item[2].toFixed(1) + "px) rotate(" +
+          (item[3] * 180 / Math.PI).toFixed(1) + "deg)";
+        node.appendChild(span);
+      });
+      out.push([node, 0, 0, 0, box(0, 0, 0, 0, entry.id)]);
+    });
+  };
+
+  Labeler.prototype.placeBeside = function (entry, node, wh, tree, size, out, leaders) {
+    var p = entry.point, r = entry.radius, w = wh[0], h = wh[1];
+    var spots = entry.record.lk === "a" ? [[0, 0]].concat(AROUND) : AROUND;
+    for (var k = 0; k < spots.length; k++) {
+      var sx = spots[k][0], sy = spots[k][1];
+      var reach = sx && sy ? r * 0.75 + GAP : r + GAP;
+      var x = sx > 0 ? p.x + reach : sx < 0 ? p.x - reach - w : p.x - w / 2;
+      var y = sy > 0 ? p.y + reach : sy < 0 ? p.y - reach - h : p.y - h / 2;
+      var b = box(x, y, x + w, y + h, entry.id);
+      if (inside(b, size) && free(tree, b)) {
+        tree.insert(b);
+        out.push([node, x, y, 0, b]);
+        return;
+      }
+    }
+    /* What the phase is about, or a key place, is named further out with a leader line
+     * rather than left unnamed in a crowd. */
+    if (entry.rank > CALLOUT_RANK) { return; }
+    for (var d = 0; d < CALLOUT_STEPS.length; d++) {
+      for (var c = 0; c < AROUND.length; c++) {
+        var ax = AROUND[c][0], ay = AROUND[c][1], far = r + CALLOUT_STEPS[d];
+        var fx = ax > 0 ? p.x + far : ax < 0 ? p.x - far - w : p.x - w / 2;
+        var fy = ay > 0 ? p.y + far : ay < 0 ? p.y - far - h : p.y - h / 2;
+        var fb = box(fx, fy, fx + w, fy + h, entry.id);
+        if (inside(fb, size) && free(tree, fb)) {
+          tree.insert(fb);
+          out.push([node, fx, fy, 0, fb]);
+          var ex = Math.max(fx, Math.min(p.x, fx + w)), ey = Math.max(fy, Math.min(p.y, fy + h));
+          leaders.push([p.x + (ex - p.x) * r / Math.max(far, 1), p.y + (ey - p.y) * r / Math.max(far, 1), ex, ey, false]);
+          return;
+        }
+      }
+    }
+  };
+
+  /* Everything the page shows now, as label candidates and obstacles. */
+  Labeler.prototype.collect = function (size) {
+    var map = this.map, zoom = map.getZoom(), data = this.data;
+    var units = [], names = [], obstacles = [], index = 0;
+    var view = box(-60, -60, size.x + 60, size.y + 60);
+    this.visible().forEach(function (layer) {
+      var feature = layer.record;
+      if (!feature) { return; }
+      var order = index++;
+      if (feature.i !== undefined) {
+        if (unitShown(layer, zoom, data)) {
+          units.push({ layer: layer, id: feature.id, point: map.latLngToContainerPoint(layer.getLatLng()), faded: !!layer.faded, order: order });
+        }
+        return;
+      }
+      var g = feature.g, point = null, radius = 0;
+      if (g.type === "Point") {
+        point = map.latLngToContainerPoint([g.coordinates[1], g.coordinates[0]]);
+        radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
+        if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
+          obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature.id));
+        }
+      }
+      if (feature.tp) {
+        var tip = map.latLngToContainerPoint([feature.tp[1], feature.tp[0]]);
+        obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature.id));
+      }
+      if (!feature.lb) { return; }
+      if (feature.la) { point = map.latLngToContainerPoint([feature.la[1], feature.la[0]]); radius = feature.lk === "m" ? 5 : 0; }
+      var along = feature.lk === "r" || feature.lk === "l";
+      if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
+      var rank = layer.labelRank === undefined ? feature.lr : layer.labelRank;
+      if (layer.faded) { rank += 2; }
+      var wide = false;
+      if (feature.w && feature.lk === "r") {
+        var metresPerPixel = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, zoom + 8);
+        wide = feature.w[0] / metresPerPixel >= 16;
+      }
+      names.push({ record: feature, id: feature.id, point: point, radius: radius, rank: rank, order: order, wide: wide });
+    });
+    units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
+    names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    return { units: units, names: names, obstacles: obstacles };
+  };
+
+  Labeler.prototype.place = function () {
+    var map = this.map;
+    if (!map._loaded) { return; }
+    var size = map.getSize(), lang = currentLang(), tree = new RBush();
+    var found = this.collect(size), lines = [], out = [], self = this;
+    this.furniture(tree, size);
+    this.placeUnits(found.units, tree, lines, lang, size);
+    tree.load(found.obstacles);
+    this.pane.textContent = "";
+    found.names.forEach(function (entry) {
+      var kind = entry.record.lk;
+      if (kind === "r") {  // in 中/EN each language runs along the river on its own
+        textLines(entry.record.lb, lang).forEach(function (text, i) {
+          self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out);
+        });
+        return;
+      }
+      var node = labelNode(kind, textLines(entry.record.lb, lang), lang, entry.record);
+      var wh = self.measure(node, kind + "|" + (entry.record.lr <= 1) + "|" + lang + "|" + entry.record.lb.join("|") + "|" + (entry.record.el || ""));
+      if (kind === "l") {
+        self.placeAlong(entry, node, wh, tree, size, out);
+      } else {
+        self.placeBeside(entry, node, wh, tree, size, out, lines);
+      }
+    });
+    this.pane.textContent = "";
+    var origin = map.containerPointToLayerPoint([0, 0]);
+    out.forEach(function (item) {
+      var node = item[0];
+      node.setAttribute("data-feature", item[4].owner);
+      node.style.visibility = "";
+      node.style.transform = "translate(" + Math.round(item[1] + origin.x) + "px," + Math.round(item[2] + origin.y) + "px)" +
+        (item[3] ? " rotate(" + (item[3] * 180 / Math.PI).toFixed(1) + "deg)" : "");
+      self.pane.appendChild(node);
+    });
+    this.drawLeaders(lines, origin, size);
+    this.pane.style.visibility = "";
+    this.leaders.style.visibility = "";
+    this.shown = out.map(function (item) { return item[4].owner; });
+    this.count += 1;
+    map.getContainer().setAttribute("data-labels", String(this.count));
+  };
+
+  Labeler.prototype.drawLeaders = function (lines, origin, size) {
+    var svg = this.leaders, ns = "http://www.w3.org/2000/svg";
+    svg.textContent = "";
+    svg.setAttribute("width", String(size.x));
+    svg.setAttribute("height", String(size.y));
+    svg.style.transform = "translate(" + Math.round(origin.x) + "px," + Math.round(origin.y) + "px)";
+    lines.forEach(function (l) {
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", l[0].toFixed(1));
+      line.setAttribute("y1", l[1].toFixed(1));
+      line.setAttribute("x2", l[2].toFixed(1));
+      line.setAttribute("y2", l[3].toFixed(1));
+      svg.appendChild(line);
+      if (!l[4]) { line.setAttribute("class", "bm-callout"); return; }
+      var dot = document.createElementNS(ns, "circle");
+      dot.setAttribute("cx", l[0].toFixed(1));
+      dot.setAttribute("cy", l[1].toFixed(1));
+      dot.setAttribute("r", "3");
+      svg.appendChild(dot);
+    });
+  };
+
+  window.BattleLabels = {
+    attach: function (map, data, visible) { return new Labeler(map, data, visible); }
+  };
+})();

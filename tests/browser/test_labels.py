@@ -1,0 +1,292 @@
+"""Names on the map, in headless Chromium: placed without collisions in every language, at
+the opening view and after zooming, on screen and in print; key places named; the placer
+deterministic and rank-led; and no serious accessibility violation on any page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers.compose import render_site, write_site
+from layers.load import load_battle
+
+from ..conftest import FIXTURE_BATTLE, ROOT, OfflinePage
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("zh", "en", "both")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.10.3" / "axe.min.js"
+
+#: Every name box and unit symbol on screen, and the pairs that overlap.
+BOXES = """() => {
+  const container = window.battleMap.map.getContainer();
+  const frame = container.getBoundingClientRect();
+  const rect = (r) => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+  const seen = (b) => b.x1 > frame.left && b.x0 < frame.right && b.y1 > frame.top && b.y0 < frame.bottom;
+  // A name set along a river is a run of rotated glyphs: each glyph is a box of its own.
+  const labels = Array.from(container.querySelectorAll('.bm-label:not(.bm-curved)')).map(e => (
+    {id: e.getAttribute('data-feature'), text: e.textContent, ...rect(e.getBoundingClientRect())}));
+  container.querySelectorAll('.bm-curved').forEach(e => e.querySelectorAll('.bm-glyph').forEach(g => labels.push(
+    {id: e.getAttribute('data-feature'), text: e.textContent, glyph: g.textContent, ...rect(g.getBoundingClientRect())})));
+  const units = [];
+  container.querySelectorAll('.bm-unit').forEach(icon => {
+    const r = icon.getBoundingClientRect();
+    if (!r.width || getComputedStyle(icon).display === 'none') return;
+    let b = rect(r);
+    const d = icon.querySelector('.bm-desig');
+    if (d && d.getBoundingClientRect().width) {
+      const q = d.getBoundingClientRect();
+      b = {x0: Math.min(b.x0, q.left), y0: Math.min(b.y0, q.top), x1: Math.max(b.x1, q.right), y1: Math.max(b.y1, q.bottom)};
+    }
+    b.text = icon.textContent;
+    b.desig = d ? d.innerText : '';
+    if (seen(b)) units.push(b);
+  });
+  const tips = [];
+  window.battleMap.labels.visible().forEach(layer => {
+    const t = layer.record && layer.record.tp;
+    if (!t) return;
+    const p = window.battleMap.map.latLngToContainerPoint([t[1], t[0]]);
+    tips.push({x0: frame.left + p.x - 4, y0: frame.top + p.y - 4, x1: frame.left + p.x + 4, y1: frame.top + p.y + 4});
+  });
+  const hit = (a, b) => a.x0 < b.x1 - 0.5 && a.x1 > b.x0 + 0.5 && a.y0 < b.y1 - 0.5 && a.y1 > b.y0 + 0.5;
+  const bad = [];
+  const shown = labels.filter(seen);
+  shown.forEach((a, i) => shown.slice(i + 1).forEach(b => {
+    if (hit(a, b) && !(a.glyph && b.glyph && a.id === b.id)) bad.push(['name/name', a.text, b.text]);
+  }));
+  units.forEach((a, i) => units.slice(i + 1).forEach(b => { if (hit(a, b)) bad.push(['unit/unit', a.text, b.text]); }));
+  shown.forEach(a => units.forEach(b => { if (hit(a, b)) bad.push(['name/unit', a.text, b.text]); }));
+  shown.forEach(a => tips.forEach(b => { if (hit(a, b)) bad.push(['name/arrowhead', a.text]); }));
+  return {labels: shown, units: units, bad: bad};
+}"""
+
+#: Zoom by ``dz`` around the middle of the map area the panel leaves free, then place the names.
+ZOOM = """(dz) => {
+  const bm = window.battleMap, map = bm.map, size = map.getSize();
+  const panel = document.getElementById('bm-panel');
+  const left = panel && size.x > 700 ? panel.offsetWidth + 20 : 0;
+  map.setZoomAround(L.point((left + size.x) / 2, size.y / 2), map.getZoom() + dz, {animate: false});
+  bm.labels.place();
+}"""
+
+
+def pages(battle) -> list[str]:
+    return ["index", *(p.id for p in battle.phases)]
+
+
+def open_at(browser, path: Path, lang: str, viewport: dict[str, int] | None = None) -> tuple[OfflinePage, object]:
+    page = OfflinePage(browser, viewport)
+    tab = page.open(path)
+    tab.evaluate("(lang) => { window.battleMap.setLanguage(lang); window.battleMap.labels.place(); }", lang)
+    return page, tab
+
+
+@pytest.mark.parametrize("name", ["index", "preparations", "approach", "assault-1", "lull", "assault-2", "relief",
+                                  "assault-3", "fall"])
+def test_names_never_collide(browser, battle, site: Path, name: str) -> None:
+    if name not in pages(battle):
+        pytest.skip(f"no phase {name}")
+    for lang in LANGS:
+        page, tab = open_at(browser, site / f"{name}.html", lang)
+        try:
+            for dz in (0, 1, 1, -3, 1):  # the opening view, closer, closer still, wider, back
+                if dz:
+                    tab.evaluate(ZOOM, dz)
+                found = tab.evaluate(BOXES)
+                assert found["bad"] == [], (name, lang, dz, found["bad"])
+                assert found["labels"], (name, lang, dz)
+            assert page.errors == []
+        finally:
+            page.close()
+
+
+def test_each_phase_names_at_least_fifteen_places_and_units(browser, battle, site: Path) -> None:
+    for phase in battle.phases:
+        for lang in LANGS:
+            page, tab = open_at(browser, site / f"{phase.id}.html", lang)
+            try:
+                found = tab.evaluate(BOXES)
+                named = len({label["id"] for label in found["labels"]}) + sum(1 for u in found["units"] if u["desig"].strip())
+                assert named >= 15, (phase.id, lang, named)
+            finally:
+                page.close()
+
+
+def _takes_part(feature, phase) -> bool:
+    """A place takes part in a phase when its status changes in it; a river on every page."""
+    if feature.is_reference:
+        return True
+    return any(phase.start <= change.date <= phase.end for change in feature.status)
+
+
+def test_key_places_are_named_where_they_take_part(browser, battle, site: Path) -> None:
+    by_id = {f.id: f for f in battle.features}
+    key = [by_id[i] for i in ("zhangjiashan", "wuguiling", "airfield", "xiang-river") if i in by_id]
+    assert len(key) == 4
+    checked = 0
+    for phase in battle.phases:
+        wanted = [f for f in key if f.in_phase(phase) or f.is_reference]
+        wanted = [f for f in wanted if _takes_part(f, phase)]
+        for lang in LANGS:
+            page, tab = open_at(browser, site / f"{phase.id}.html", lang)
+            try:
+                named = {label["id"] for label in tab.evaluate(BOXES)["labels"]}
+                for feature in wanted:
+                    assert feature.id in named, (phase.id, lang, feature.id, sorted(named))
+                    checked += 1
+            finally:
+                page.close()
+    assert checked >= 3 * 12  # the river on every page, and each position where it changes hands
+
+
+def test_english_map_labels_have_no_chinese(browser, battle, site: Path) -> None:
+    for name in pages(battle):
+        page, tab = open_at(browser, site / f"{name}.html", "en")
+        try:
+            for dz in (0, 2):
+                if dz:
+                    tab.evaluate(ZOOM, dz)
+                found = tab.evaluate(BOXES)
+                texts = [label["text"] for label in found["labels"]] + [u["desig"] for u in found["units"]]
+                assert texts and not [t for t in texts if CJK.search(t)], (name, [t for t in texts if CJK.search(t)])
+        finally:
+            page.close()
+
+
+def test_names_follow_the_language_switch(browser, battle, site: Path) -> None:
+    page, tab = open_at(browser, site / f"{battle.phases[2].id}.html", "zh")
+    try:
+        zh = {label["id"]: label["text"] for label in tab.evaluate(BOXES)["labels"]}
+        assert tab.evaluate("document.documentElement.lang") == "zh-Hans"
+        tab.evaluate("window.battleMap.setLanguage('en')")
+        en = {label["id"]: label["text"] for label in tab.evaluate(BOXES)["labels"]}
+        assert tab.evaluate("document.documentElement.lang") == "en"
+        assert any(CJK.search(t) for t in zh.values()) and not any(CJK.search(t) for t in en.values())
+        tab.evaluate("window.battleMap.setLanguage('both')")
+        both = tab.evaluate("Array.from(document.querySelectorAll('.bm-label')).map(e => e.querySelectorAll('.bm-line').length)")
+        assert max(both) == 2  # 中/EN: two lines
+    finally:
+        page.close()
+
+
+def test_placement_is_deterministic(browser, battle, site: Path) -> None:
+    shots = []
+    for _ in range(2):
+        page, tab = open_at(browser, site / "index.html", "both")
+        try:
+            tab.evaluate("window.battleMap.labels.place()")
+            shots.append(
+                tab.evaluate(
+                    "Array.from(document.querySelectorAll('.bm-label')).map(e => [e.getAttribute('data-feature'), "
+                    "e.style.transform, e.textContent])"
+                )
+            )
+        finally:
+            page.close()
+    assert shots[0] == shots[1] and shots[0]
+
+
+def _crowded_battle(tmp_path: Path) -> Path:
+    """The mini battle with fourteen positions on one spot: four key ones, ten minor ones."""
+    folder = tmp_path / "crowd"
+    shutil.copytree(FIXTURE_BATTLE, folder)
+    path = folder / "action.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    mill = next(f for f in data["features"] if f["id"] == "mill")
+    for i in range(14):
+        twin = json.loads(json.dumps(mill))
+        twin["id"] = f"crowd-{i:02d}"
+        key = i % 4 == 3  # the key ones come late in the file: rank, not order, must win
+        props = twin["properties"]
+        props.update(label_zh=f"据点{i:02d}", label_en=f"Post {i:02d}", importance=1 if key else 3)
+        props.pop("status", None)
+        data["features"].append(twin)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_rank_wins_when_names_compete(browser, tmp_path: Path) -> None:
+    battle = load_battle(_crowded_battle(tmp_path))
+    out = write_site(render_site(battle), tmp_path / "out")
+    key = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 1}
+    minor = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 3}
+    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
+    try:
+        found = tab.evaluate(BOXES)
+        assert found["bad"] == []
+        named = {label["id"] for label in found["labels"]}
+        assert key <= named, sorted(named)  # every key name found a place
+        assert not minor <= named  # the crowd did not all fit: minor names yielded
+        tab.evaluate(ZOOM, 0)
+        assert {label["id"] for label in tab.evaluate(BOXES)["labels"]} == named  # the same again
+    finally:
+        page.close()
+
+
+def test_units_sharing_a_place_fan_out_with_leaders(browser, tmp_path: Path) -> None:
+    folder = tmp_path / "stack"
+    shutil.copytree(FIXTURE_BATTLE, folder)
+    path = folder / "action.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    brigade = next(f for f in data["features"] if f["id"] == "north-brigade")
+    for i in range(3):
+        twin = json.loads(json.dumps(brigade))
+        twin["id"] = f"stacked-{i}"
+        data["features"].append(twin)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    battle = load_battle(folder)
+    out = write_site(render_site(battle), tmp_path / "out")
+    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "zh")
+    try:
+        found = tab.evaluate(BOXES)
+        assert found["bad"] == []
+        assert len([u for u in found["units"] if "北1旅" in u["text"]]) == 4
+        leaders = tab.evaluate("document.querySelectorAll('.bm-leaders line').length")
+        dots = tab.evaluate("document.querySelectorAll('.bm-leaders circle').length")
+        assert leaders >= 3 and dots == leaders  # each moved symbol points back to its true place
+    finally:
+        page.close()
+
+
+def test_printed_page_names_the_places(browser, battle, tmp_path: Path) -> None:
+    """The print layout (PNG/PDF export, A4 landscape at 96 dpi) names the places too."""
+    phase = next(p for p in battle.phases if p.id == "assault-1")
+    files = render_site(battle, [phase.id], "en", single_file=True, printable=True)
+    path = tmp_path / "print.html"
+    path.write_bytes(files[f"{phase.id}.html"])
+    for lang in LANGS:
+        page = OfflinePage(browser, {"width": 1123, "height": 794})
+        try:
+            page.page.emulate_media(media="print")
+            tab = page.open(path)
+            tab.evaluate("(lang) => { window.battleMap.setLanguage(lang); window.battleMap.labels.place(); }", lang)
+            found = tab.evaluate(BOXES)
+            assert found["bad"] == [], (lang, found["bad"])
+            named = {label["id"] for label in found["labels"]}
+            assert {"zhangjiashan", "xiang-river"} <= named, (lang, sorted(named))
+            assert len(named) >= 10
+        finally:
+            page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_axe_finds_no_serious_violation(browser, battle, site: Path, lang: str) -> None:
+    script = AXE.read_text(encoding="utf-8")
+    for name in pages(battle):
+        page, tab = open_at(browser, site / f"{name}.html", lang)
+        try:
+            tab.evaluate(script)  # evaluated by the test driver, outside the page's CSP
+            violations = tab.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+            )
+            serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+            assert serious == [], (name, lang, serious)
+        finally:
+            page.close()

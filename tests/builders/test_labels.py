@@ -1,0 +1,97 @@
+"""What the map writes (layers.labels): texts, anchors and ranks; and rivers drawn as water."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from shapely.geometry import LineString, shape
+
+from layers import labels, rivers
+from layers.drawable import Context
+from layers.model import Bilingual
+
+from .conftest import by_id
+
+
+def test_short_dates_in_each_language() -> None:
+    assert labels.short_span(date(1944, 6, 28), date(1944, 7, 2)) == ("6.28–7.2", "28.6–2.7")
+    assert labels.short_span(date(1944, 8, 8), date(1944, 8, 8)) == ("8.8", "8.8")
+
+
+def test_a_point_is_named_beside_itself(mini) -> None:
+    mill = by_id(mini, "mill")
+    record = labels.label_record(mill)
+    assert record["lb"] == ["磨坊", "Mill"]  # the short label, not the long name
+    assert record["lk"] == "p" and "la" not in record
+
+
+def test_an_area_is_named_inside_it(mini) -> None:
+    ridge = by_id(mini, "ridge")
+    record = labels.label_record(ridge)
+    assert record["lk"] == "a"
+    assert ridge.geometry.contains(shape({"type": "Point", "coordinates": record["la"]}))
+    assert record["hl"] == 1 and record["el"] == 121.5  # a hill, with its sourced height
+
+
+def test_an_arrow_carries_its_dates_and_tip(mini) -> None:
+    attack = by_id(mini, "south-attack")
+    record = labels.label_record(attack)
+    assert record["lk"] == "m"
+    assert record["lb"] == list(labels.short_span(attack.start, attack.end))
+    assert record["tp"] == [round(c, 5) for c in attack.geometry.coords[-1]]
+    named = labels.label_record(replace(attack, label=Bilingual("渡河", "Crossing")))
+    assert named["lb"][1].startswith("Crossing ") and named["lb"][0].startswith("渡河 ")
+
+
+def test_a_line_is_named_along_itself_with_its_dates(mini) -> None:
+    line = by_id(mini, "north-line")
+    record = labels.label_record(line)
+    assert record["lk"] == "l"
+    assert record["lb"][1].endswith(labels.short_span(line.start, line.end)[1])
+
+
+def test_units_and_events_carry_no_map_label(mini) -> None:
+    assert labels.label_record(by_id(mini, "north-brigade")) == {}
+    assert labels.label_record(by_id(mini, "parley")) == {}
+
+
+def test_rank_key_places_first_and_the_phase_s_action_before_its_importance(mini) -> None:
+    mill, village = by_id(mini, "mill"), by_id(mini, "village")
+    assert mill.importance == 1 and village.importance == 2
+    assert labels.base_rank(mill) < labels.base_rank(village)
+    quiet = replace(mill, importance=2, status=())
+    morning = mini.phases[0]
+    assert labels.page_rank(quiet, morning, changed=True) < labels.page_rank(quiet, morning, changed=False)
+    # a reference place ranks after a battle feature of the same importance
+    assert labels.base_rank(village) > labels.base_rank(replace(mill, importance=2))
+
+
+def test_rank_follows_importance_from_the_data(mini) -> None:
+    mill = by_id(mini, "mill")
+    ranks = [labels.base_rank(replace(mill, importance=i)) for i in (1, 2, 3)]
+    assert ranks == sorted(ranks) and len(set(ranks)) == 3
+
+
+def test_river_with_a_sourced_width_is_water_of_that_width(mini) -> None:
+    brook = by_id(mini, "brook")
+    drawable = rivers.build(brook, Context(mini))
+    area = shape(drawable.geometry)
+    assert area.geom_type == "Polygon" and area.contains(brook.geometry.interpolate(0.5, normalized=True))
+    # width in metres across the middle of the course: within a few metres of the sourced 40 m
+    middle = brook.geometry.interpolate(0.5, normalized=True)
+    assert area.area > 0
+    record = drawable.record
+    assert record["w"] == [40, ["letters"]] and record["lc"]  # the label follows the centre line
+    assert drawable.style.key == "river:water"
+    across = rivers.water_area(LineString([(0, 0), (0.01, 0)]), 100.0)
+    metres_per_degree = 110_574.0
+    assert across.bounds[3] - across.bounds[1] == pytest.approx(100.0 / metres_per_degree, rel=0.01)
+    assert middle.within(area)
+
+
+def test_river_without_a_width_stays_a_line(mini) -> None:
+    brook = replace(by_id(mini, "brook"), width=None)
+    drawable = rivers.build(brook, Context(mini))
+    assert drawable.geometry["type"] == "LineString"
