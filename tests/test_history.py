@@ -406,7 +406,9 @@ def _chinese_texts(battle):
 
     for f in battle.features:
         yield f.id, [f.name.zh, f.description.zh, f.location_note.zh if f.location_note else ""]
-        yield f.id, [f.extra.get("commander_zh", ""), f.extra.get("designation", "")]
+        commander = f.extra.get("commander")
+        yield f.id, [commander.zh if commander else "", f.designation.zh if f.designation else ""]
+        yield f.id, [f.label.zh if f.label else ""]
         yield f.id, [*notes(f.status), *notes(f.claims), *(c.value for c in f.claims)]
         for figure in f.figures:
             yield f.id, [figure.label.zh, *(v.value.zh for v in figure.values), *notes(figure.values)]
@@ -421,3 +423,67 @@ def test_chinese_texts_are_simplified(battle) -> None:
         for text in texts:
             wrong = sorted(set(text) & NOT_SIMPLIFIED)
             assert not wrong, (owner, wrong, text)
+
+
+def test_the_simplified_check_reads_commanders_and_designations(battle) -> None:
+    texts = [t for _, group in _chinese_texts(battle) for t in group]
+    commanders = [f.extra["commander"].zh for f in battle.features if "commander" in f.extra]
+    designations = [f.designation.zh for f in battle.features if f.designation]
+    assert len(commanders) >= 30 and set(commanders) <= set(texts)
+    assert len(designations) >= 35 and set(designations) <= set(texts)
+
+
+# ---------------------------------------------------------------- names on the map
+
+
+def test_every_unit_has_a_designation_in_both_languages(battle) -> None:
+    units = [f for f in battle.features if f.kind == "unit"]
+    assert len(units) >= 35
+    for unit in units:
+        assert unit.designation and unit.designation.zh and unit.designation.en, unit.id
+        assert not CJK.search(unit.designation.en), (unit.id, unit.designation.en)
+        assert len(unit.designation.en) <= 20, unit.id
+    by = {u.id: u.designation for u in units}
+    assert (by["pre10"].zh, by["pre10"].en) == ("预10", "Prep. 10th Div.")
+    assert (by["cn54"].zh, by["cn54"].en) == ("暂54", "Temp. 54th Div.")
+    assert (by["jp58bde"].zh, by["jp58bde"].en) == ("58旅", "58th Bde")
+    assert by["cn10"].en == "10th Army" and by["jp120"].en == "120th Regt"
+
+
+def test_map_labels_are_short_and_english_labels_have_no_cjk(battle) -> None:
+    for f in battle.features:
+        label = f.map_label
+        assert label.zh and label.en, f.id
+        assert not CJK.search(label.en), (f.id, label.en)
+        if f.label:
+            assert len(f.label.zh) <= 8, (f.id, f.label.zh)
+            assert all(len(word) <= 12 for word in re.split(r"[ ,–]+", f.label.en)), (f.id, f.label.en)
+            assert len(f.label.zh) <= len(f.name.zh) and len(f.label.en) <= len(f.name.en), f.id
+    labels = {f.id: f.label for f in battle.features if f.label}
+    for fid in ("waziping-group", "huangchaling-oujiating", "rail-west-station", "central-bank-hq", "airfield"):
+        assert fid in labels, fid
+    assert (labels["rail-west-station"].zh, labels["rail-west-station"].en) == ("火车西站", "Rail west station")
+    assert labels["gate-xiaoximen"].en == "Little West Gate" and labels["xiang-crossing-68"].en == "Xiang crossing"
+
+
+def test_key_places_have_importance_one(by_id) -> None:
+    for fid in ("zhangjiashan", "wuguiling", "airfield", "xiang-river", "old-city-wall", "yuepingshan", "xichansi"):
+        assert by_id[fid].importance == 1, fid
+    assert by_id["laiyan-pagoda"].importance == 3 and by_id["dongzhou-island"].importance == 3
+
+
+def test_hills_are_marked_and_heights_are_sourced(battle, by_id) -> None:
+    hills = {f.id for f in battle.features if f.kind == "position" and f.terrain == "hill"}
+    assert {"zhangjiashan", "wuguiling", "huxingchao", "yuepingshan", "huiyanfeng", "jielongshan"} <= hills
+    assert not hills & {"yanwuping", "xichansi", "central-bank-hq", "qingshan-street"}
+    heights = [f for f in battle.features if f.elevation]
+    assert heights
+    for f in heights:
+        assert f.elevation.sources and set(f.elevation.sources) <= set(battle.sources), f.id
+        assert f.is_hill, f.id
+    assert by_id["zhangjiashan"].elevation.value_m == 227.7  # the higher of 227.7 and 221
+    assert "221" in by_id["zhangjiashan"].description.en
+    assert by_id["huiyanfeng"].elevation.value_m == 98
+    for f in battle.features:  # no source gives a river's width: none is drawn as if measured
+        if f.width:
+            assert set(f.width.sources) <= set(battle.sources), f.id
