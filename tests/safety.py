@@ -10,7 +10,12 @@ from html.parser import HTMLParser
 
 #: Scripts the project writes into every page: two files and three inline blocks, plus one
 #: inert data block (``type="application/json"``, never executed).
-EXTERNAL_SCRIPTS = ["static/leaflet-1.9.4/leaflet.js", "static/battlemap.js"]
+EXTERNAL_SCRIPTS = [
+    "static/leaflet-1.9.4/leaflet.js",
+    "static/rbush-3.0.1/rbush.min.js",
+    "static/labels.js",
+    "static/battlemap.js",
+]
 INLINE_SCRIPTS = 3
 
 

@@ -214,17 +214,6 @@
     var span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
     return L.point(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t);
   };
-  /* Largest distance of the course between s0 and s1 from the chord joining its ends. */
-  Course.prototype.bend = function (s0, s1) {
-    var a = this.pointAt(s0), b = this.pointAt(s1), dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
-    var worst = 0;
-    for (var k = 1; k < 8; k++) {
-      var p = this.pointAt(s0 + (s1 - s0) * k / 8);
-      worst = Math.max(worst, Math.abs((p.x - a.x) * dy - (p.y - a.y) * dx) / len);
-    }
-    return worst;
-  };
-
   function rotatedBox(cx, cy, w, h, angle, owner) {
     var c = Math.abs(Math.cos(angle)), s = Math.abs(Math.sin(angle));
     var hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
@@ -253,32 +242,6 @@
     return !tree.search(near).some(function (other) { return other.owner !== b.owner && overlaps(b, other); });
   }
 
-  /* Names along a course: every `spacing` pixels for rivers, once for other lines. */
-  Labeler.prototype.placeAlong = function (entry, node, wh, tree, size, out) {
-    var feature = entry.record, course = this.courseOf(feature);
-    if (!course || course.length < wh[0] + 8) { return; }
-    var river = feature.lk === "r", spacing = Math.max(wh[0] * 3, 320), half = wh[0] / 2;
-    var tries = [course.length / 2];
-    for (var k = 1; k < 40; k++) { tries.push(course.length / 2 + k * spacing / 4, course.length / 2 - k * spacing / 4); }
-    var taken = [], self = this;
-    tries.forEach(function (s) {
-      if (s - half < 4 || s + half > course.length - 4) { return; }
-      if (!river && taken.length) { return; }
-      if (taken.some(function (t) { return Math.abs(t - s) < spacing; })) { return; }
-      if (course.bend(s - half, s + half) > wh[1] * 0.45) { return; }
-      var a = course.pointAt(s - half), b = course.pointAt(s + half), angle = Math.atan2(b.y - a.y, b.x - a.x);
-      if (angle > Math.PI / 2) { angle -= Math.PI; } else if (angle < -Math.PI / 2) { angle += Math.PI; }
-      var mid = course.pointAt(s), shift = river && entry.wide ? 0 : wh[1] / 2 + 4;
-      var cx = mid.x + Math.sin(angle) * shift, cy = mid.y - Math.cos(angle) * shift;
-      var b2 = rotatedBox(cx, cy, wh[0], wh[1], angle, entry.id);
-      if (!inside(b2, size) || !free(tree, b2)) { return; }
-      taken.push(s);
-      tree.insert(b2);
-      var copy = taken.length === 1 ? node : node.cloneNode(true);
-      out.push([copy, cx - wh[0] / 2, cy - wh[1] / 2, angle, b2]);
-    });
-  };
-
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
   /* A glyph's width and height, measured once per style and character. */
@@ -302,17 +265,20 @@
     return d > Math.PI ? 2 * Math.PI - d : d;
   }
 
-  /* A river's name set letter by letter along its bends, spaced and italic, repeated every
-   * few hundred pixels along a long course; never upside down, never across a sharp bend. */
-  Labeler.prototype.placeCurved = function (entry, text, lang, tree, size, out) {
-    var feature = entry.record, course = this.courseOf(feature);
+  /* A name set letter by letter along its line's bends: a river's spaced and italic, repeated
+   * every few hundred pixels along a long course; a railway's or a defence line's once. Never
+   * upside down, never across a sharp bend. */
+  Labeler.prototype.placeCurved = function (entry, text, lang, tree, size, out, run) {
+    var feature = entry.record, course = this.courseOf(feature), owner = entry.id + "#" + run;
     if (!course) { return; }
-    var className = "bm-label bm-label-r" + (feature.lr <= 1 ? " bm-label-key" : "");
+    var river = feature.lk === "r";
+    var className = "bm-label bm-label-" + feature.lk + (feature.lr <= 1 ? " bm-label-key" : "");
     var chars = Array.from(text), self = this;
     var sizes = chars.map(function (ch) { return self.glyph(ch, className); });
     var h = sizes.reduce(function (m, g) { return Math.max(m, g[1]); }, 0);
     var advance = chars.map(function (ch, i) {
-      var gap = i === chars.length - 1 ? 0 : CJK.test(ch) ? h * 0.55 : h * 0.1;
+      var spaced = river ? (CJK.test(ch) ? 0.55 : 0.1) : (CJK.test(ch) ? 0.08 : 0);  // rivers letter-spaced
+      var gap = i === chars.length - 1 ? 0 : h * spaced;
       return sizes[i][0] + gap;
     });
     var length = advance.reduce(function (a, b) { return a + b; }, 0);
@@ -323,6 +289,7 @@
     tries.forEach(function (s) {
       var s0 = s - length / 2;
       if (s0 < 2 || s0 + length > course.length - 2) { return; }
+      if (taken.length && !river) { return; }  // a line is named once, a river every `spacing` px
       if (taken.some(function (t) { return Math.abs(t - s) < spacing; })) { return; }
       var a = course.pointAt(s0), b = course.pointAt(s0 + length), reversed = b.x < a.x;
       var glyphs = [], at = 0, previous = null;
@@ -333,7 +300,7 @@
         if (previous !== null && turn(angle, previous) > 0.55) { return; }
         previous = angle;
         var cx = p.x + Math.sin(angle) * shift, cy = p.y - Math.cos(angle) * shift;
-        var g = rotatedBox(cx, cy, w, h, angle, entry.id);
+        var g = rotatedBox(cx, cy, w, h, angle, owner);  // each run keeps clear of the others
         if (!inside(g, size) || !free(tree, g)) { return; }
         glyphs.push([chars[i], cx - w / 2, cy - h / 2, angle, g, w]);
         at += advance[i];
@@ -447,19 +414,15 @@
     this.pane.textContent = "";
     found.names.forEach(function (entry) {
       var kind = entry.record.lk;
-      if (kind === "r") {  // in 中/EN each language runs along the river on its own
+      if (kind === "r" || kind === "l") {  // in 中/EN each language runs along the line on its own
         textLines(entry.record.lb, lang).forEach(function (text, i) {
-          self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out);
+          self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out, i);
         });
         return;
       }
       var node = labelNode(kind, textLines(entry.record.lb, lang), lang, entry.record);
       var wh = self.measure(node, kind + "|" + (entry.record.lr <= 1) + "|" + lang + "|" + entry.record.lb.join("|") + "|" + (entry.record.el || ""));
-      if (kind === "l") {
-        self.placeAlong(entry, node, wh, tree, size, out);
-      } else {
-        self.placeBeside(entry, node, wh, tree, size, out, lines);
-      }
+      self.placeBeside(entry, node, wh, tree, size, out, lines);
     });
     this.pane.textContent = "";
     var origin = map.containerPointToLayerPoint([0, 0]);

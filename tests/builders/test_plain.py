@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from layers.draw import draw
 from layers.drawable import Context, decimals_for, rounded
 
@@ -8,7 +10,9 @@ from .conftest import by_id
 
 def test_reference_and_line_styles(mini) -> None:
     ctx = Context(mini, mini.phases[0])
-    assert draw(by_id(mini, "brook"), Context(mini)).style.key == "river:drawn"
+    brook = by_id(mini, "brook")
+    assert draw(brook, Context(mini)).style.key == "river:water"  # its width is sourced
+    assert draw(replace(brook, width=None), Context(mini)).style.key == "river:drawn"
     line = draw(by_id(mini, "north-line"), ctx)
     assert line.style.key == "line:north:inferred"
     assert line.style.as_dict()["dashArray"]  # inferred lines are dashed
