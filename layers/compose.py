@@ -34,7 +34,7 @@ from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
 from .errors import OutputError
 from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
-from .style import Style, changed_style, ended_style, halo_style, style_for
+from .style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 
 TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -324,6 +324,7 @@ def _page(
     context = {
         "battle": battle,
         "ui": UI,
+        "tiers": payload.TIER_LABELS,
         "lang": opts.lang,
         "printable": opts.printable,
         "provenance": provenance(battle),
@@ -523,6 +524,10 @@ def _page_data(battle: Battle, groups: list[Group], timeline: dict[str, Any]) ->
         data["halo"] = style_id(halo)
     if has_ended:
         legend_styles.append(ended_style())
+    if any(by_id[fid].is_hill for fid in feature_index):
+        legend_styles.append(hill_style())
+    if len(icons) > 1 or sum(1 for fid in feature_index if by_id[fid].kind == "unit") > 1:
+        legend_styles.append(leader_style())
     if has_changed:
         ring = changed_style()
         legend_styles.append(ring)
@@ -571,6 +576,17 @@ def _swatch(battle: Battle, style: Style) -> Markup:
         sidc = "10" + "0" + identity + "10" + "0" + "0" + "00" + "121100" + "00" + "00"
         svg = units.symbol_svg(sidc)[0]
         return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
+    if style.shape == "hill":
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path d="M8 14 L14 4 L20 14 Z" '
+            'fill="#7a5a2a"/></svg>'
+        )
+    if style.shape == "leader":
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><line x1="5" y1="13" x2="20" y2="5" '
+            'stroke="#2b2620" stroke-width="1"/><circle cx="5" cy="13" r="2.5" fill="#2b2620"/><rect x="19" y="1" '
+            'width="8" height="7" fill="#80e0ff" stroke="#2b2620" stroke-width="0.8"/></svg>'
+        )
     if style.shape == "ended":
         return Markup(
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><rect x="4" y="3" width="20" '

@@ -14,7 +14,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from .model import Battle, Bilingual, Claim, Figure, Source
-from .payload import CLAIM_FIELD_LABELS
+from .payload import CLAIM_FIELD_LABELS, TIER_MARKS
 
 ZH = "zh-Hans"
 EN = "en"
@@ -43,8 +43,11 @@ def span_text(start: date, end: date) -> Bilingual:
 
 def source_link(source: Source) -> Markup:
     """A citation: the source id, linked to its entry in the page's bibliography (which holds
-    the title and the http(s) address) so that a page cites each source's details once."""
-    return Markup('<a class="bm-cite" href="#src-{id}">{id}</a>').format(id=source.id)
+    the title and the http(s) address) so that a page cites each source's details once; its
+    tier follows it, so a popular book never reads like a reference work."""
+    return Markup(
+        '<a class="bm-cite bm-tier-{tier}" href="#src-{id}">{id}</a><sup class="bm-tier">{mark}</sup>'
+    ).format(id=source.id, tier=source.tier, mark=TIER_MARKS[source.tier])
 
 
 def citations(battle: Battle, ids: tuple[str, ...]) -> Markup:

@@ -48,6 +48,15 @@ UI_LABELS = {
     "elevation": Bilingual("高程", "Spot height"),
     "width": Bilingual("河宽", "Width"),
 }
+#: What a source's tier means, shown with it in the bibliography.
+TIER_LABELS = {
+    "A": Bilingual("A 级：权威参考资料", "Tier A: reference-grade"),
+    "B": Bilingual("B 级：新闻、回忆录、官方战史引文", "Tier B: news, memoirs, official-history quotes"),
+    "C": Bilingual("C 级：通俗读物，未经核实", "Tier C: popular books, unverified"),
+    "article": Bilingual("本项目所据新闻稿（多处有误）", "The news article this project started from (often wrong)"),
+}
+#: The mark written after a citation: the tier letter, "*" for the article.
+TIER_MARKS = {"A": "A", "B": "B", "C": "C", "article": "*"}
 CLAIM_FIELD_LABELS = {
     "name": Bilingual("名称", "name"),
     "description": Bilingual("经过", "account"),
@@ -86,6 +95,7 @@ def labels(battle: Battle) -> dict[str, Any]:
         "field": table(CLAIM_FIELD_LABELS),
         "ui": table(UI_LABELS),
         "side": {side.id: pair(side.name) for side in battle.sides.values()},
+        "tier": {source.id: TIER_MARKS[source.tier] for source in battle.sources.values()},
     }
 
 

@@ -221,6 +221,22 @@ def ended_style() -> Style:
     return Style("ended", "ended", label, ())
 
 
+def hill_style() -> Style:
+    """The hill sign written before a hill's name, with its spot height where a source gives one
+    (a legend entry: the sign is part of the name on the map)."""
+    label = Bilingual("▲ 山岭（数字为史料所载高程，米）", "▲ Hill (the number is a sourced spot height, m)")
+    return Style("hill-sign", "hill", label, ())
+
+
+def leader_style() -> Style:
+    """A unit symbol moved aside so that none hides another: a line and a dot mark its true place."""
+    label = Bilingual(
+        "部队符号为避让而移开时，细线与圆点指向其实际位置",
+        "A symbol moved aside to stay legible: the line and dot mark its true place",
+    )
+    return Style("leader", "leader", label, ())
+
+
 def changed_style() -> Style:
     """The ring drawn under a feature that changed since the previous phase."""
     label = Bilingual("较上一阶段有变化", "Changed since the previous phase")

@@ -65,7 +65,9 @@ def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
     text = render_site(mini)["morning.html"].decode()
     legend = set(re.findall(r'data-legend="([^"]+)"', text))
     data = page_data(text.encode())
-    assert len(legend) == len(data["styles"])
+    signs = {"hill-sign", "leader"}  # marks drawn with names and symbols, not styles of their own
+    assert len(legend - signs) == len(data["styles"])
+    assert signs <= legend  # the ridge is a hill; two units may be moved apart
     assert "position:north:contested" in legend and "position:north:lost" not in legend
     assert "halo" in legend
 

@@ -63,15 +63,18 @@
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
-  /* Bracketed citations, each a link to the page's bibliography entry. */
+  /* Bracketed citations, each a link to the page's bibliography entry with its tier after it. */
+  var tiers = {};
   function cites(ids) {
     if (!ids || !ids.length) { return null; }
     var span = el("span", "bm-cites", ["["]);
     ids.forEach(function (id, i) {
       if (i) { span.appendChild(document.createTextNode(", ")); }
-      var link = el("a", "bm-cite", [id]);
+      var mark = Object.prototype.hasOwnProperty.call(tiers, id) ? tiers[id] : "";
+      var link = el("a", "bm-cite bm-tier-" + (mark === "*" ? "article" : mark), [id]);
       link.setAttribute("href", "#src-" + id);
       span.appendChild(link);
+      if (mark) { span.appendChild(el("sup", "bm-tier", [mark])); }
     });
     span.appendChild(document.createTextNode("]"));
     return span;
@@ -417,6 +420,7 @@
 
   function init(map, data) {
     var timeline = data.timeline;
+    tiers = data.labels.tier || {};
     var panel = document.getElementById("bm-panel");
     var atlas = panel && panel.getAttribute("data-mode") === "atlas";
     var slider = document.querySelector(".bm-day");
