@@ -276,6 +276,7 @@
     var chars = Array.from(text), self = this;
     var sizes = chars.map(function (ch) { return self.glyph(ch, className); });
     var h = sizes.reduce(function (m, g) { return Math.max(m, g[1]); }, 0);
+    sizes = sizes.map(function (g, i) { return chars[i] === " " ? [Math.max(g[0], h * 0.45), g[1]] : g; });  // a word space reads
     var advance = chars.map(function (ch, i) {
       var spaced = river ? (CJK.test(ch) ? 0.55 : 0.1) : (CJK.test(ch) ? 0.08 : 0);  // rivers letter-spaced
       var gap = i === chars.length - 1 ? 0 : h * spaced;
