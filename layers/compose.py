@@ -357,9 +357,17 @@ def _page(
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(_data_json(data)))
         root = fmap.get_root()
-        text = root.render()
+        text = _tidy(root.render())
+        # The inline scripts the build wrote, collected where each is written (never found by
+        # scanning the page, where markup from elsewhere could pose as one): folium's map
+        # header, our head and branca's closing script (its template indents it by four spaces).
+        scripts = [
+            *_scripts_in(root.header._children[fmap.get_name()].render()),  # folium's two flags
+            *head.scripts(),
+            _tidy_block("\n    " + root.script.render() + "\n"),
+        ]
         _dismantle(root)
-    return _with_csp(_tidy(text), network=not opts.single_file).encode("utf-8")
+    return _with_csp(text, scripts, network=not opts.single_file).encode("utf-8")
 
 
 def _dismantle(element: Any) -> None:
@@ -391,27 +399,31 @@ def _tidy(text: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).rstrip("\n") + "\n"
 
 
-def _inline_scripts(page: str) -> list[str]:
-    """The bodies of the page's inline ``<script>`` elements (found with str.find: a regular
-    expression crawls through tens of megabytes of page data far more slowly)."""
+def _tidy_block(text: str) -> str:
+    """A script's body as :func:`_tidy` leaves it inside a page: the blanks that end each of
+    its lines are dropped, not those before the closing tag on its last line."""
+    *lines, last = text.split("\n")
+    return "\n".join([*(line.rstrip(" \t") for line in lines), last])
+
+
+def _scripts_in(fragment: str) -> list[str]:
+    """The inline script bodies of a fragment folium writes (no data ever reaches it)."""
     bodies, at = [], 0
-    while (start := page.find("<script>", at)) >= 0:
-        end = page.find("</script>", start)
-        if end < 0:
-            break
-        bodies.append(page[start + len("<script>") : end])
-        at = end + len("</script>")
+    while (start := fragment.find("<script>", at)) >= 0:
+        end = fragment.index("</script>", start)
+        bodies.append(_tidy_block(fragment[start + len("<script>") : end]))
+        at = end
     return bodies
 
 
-def content_security_policy(page: str, network: bool = True) -> str:
+def content_security_policy(scripts: Iterable[str], network: bool = True) -> str:
     """The page's CSP: scripts only from the page's own folder or the exact inline scripts
-    the build wrote (by sha256), no plugins, no frames, no forms, no network but the
-    optional tile server's images; with ``network`` off (single-file exports) nothing at
-    all is loaded from anywhere, not even the page's own folder."""
+    the build wrote (``scripts``, by sha256), no plugins, no frames, no forms, no network
+    but the optional tile server's images; with ``network`` off (single-file exports)
+    nothing at all is loaded from anywhere, not even the page's own folder."""
     hashes = " ".join(
         "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
-        for body in _inline_scripts(page)
+        for body in scripts
     )
     own = "'self' " if network else ""
     images = "'self' data: https://tile.openstreetmap.org" if network else "data:"
@@ -422,9 +434,12 @@ def content_security_policy(page: str, network: bool = True) -> str:
     )
 
 
-def _with_csp(page: str, network: bool = True) -> str:
-    """Insert the policy as the first element of <head>, before any script can run."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page, network)}">'
+def _with_csp(page: str, scripts: list[str], network: bool = True) -> str:
+    """Insert the policy for ``scripts`` as the first element of <head>, before any script can run."""
+    for body in scripts:
+        if f"<script>{body}</script>" not in page:  # the build's own bookkeeping is wrong
+            raise AssertionError("an inline script the build wrote is not in the page as written")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(scripts, network)}">'
     return page.replace("<head>\n", f"<head>\n{meta}\n", 1)
 
 
