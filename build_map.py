@@ -17,6 +17,7 @@ This module only parses arguments and maps outcomes to exit codes: it imports th
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -68,7 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return _run(args, parser)
+        code = _run(args, parser)
+        sys.stdout.flush()  # inside the try: a reader that went away is seen here
+        return code
+    except BrokenPipeError:
+        # `check | head -1`: the reader has what it wanted; say nothing more, and make sure
+        # the interpreter's last flush of stdout has nowhere to fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("hengyang-map: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
@@ -80,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
             return err.exit_code
         if args.debug:
             raise
-        print(f"hengyang-map: internal error: {type(err).__name__}: {err} (rerun with --debug)", file=sys.stderr)
+        from layers.errors import inert
+
+        print(
+            f"hengyang-map: internal error: {type(err).__name__}: {inert(str(err))} (rerun with --debug)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -90,12 +103,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from layers.errors import inert
     from layers.load import load_battle
 
     battle = load_battle(args.geo)
     if args.command == "check":
         print(
-            f"{args.geo}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
+            f"{inert(str(args.geo))}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
             f"{len(battle.sources)} sources"
         )
         from layers.lint import report
@@ -106,21 +120,21 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     known = [p.id for p in battle.phases]
     unknown = [p for p in args.phase or () if p not in known]
     if unknown:
-        parser.error(f"unknown phase {', '.join(unknown)}; the phases are: {', '.join(known)}")
+        parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
         from layers.export import export
 
         out = args.out or PROJECT / "exports" / args.format
         names = export(battle, args.format, out, args.phase, args.lang, args.paper, progress=sys.stderr.isatty())
-        print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {out}")
+        print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
 
     from layers.compose import build
 
     out = build(battle, args.out, args.phase, args.lang)
     pages = len(args.phase or known)
-    print(f"wrote {pages} phase page{'s' if pages != 1 else ''} and the atlas to {out}")
+    print(f"wrote {pages} phase page{'s' if pages != 1 else ''} and the atlas to {inert(str(out))}")
     return EXIT_OK
 
 

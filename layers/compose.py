@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
-from collections.abc import Iterable
+import signal
+import stat
+import sys
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,7 @@ from .batch import collector_paused
 from .draw import draw
 from .drawable import Context, Drawable
 from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
-from .errors import OutputError
+from .errors import OutputError, OutputInterrupted, inert
 from .load import IDENTITIES
 from .model import Battle, Bilingual, Feature, Phase
 from .style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
@@ -354,9 +361,17 @@ def _page(
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(_data_json(data)))
         root = fmap.get_root()
-        text = root.render()
+        text = _tidy(root.render())
+        # The inline scripts the build wrote, collected where each is written (never found by
+        # scanning the page, where markup from elsewhere could pose as one): folium's map
+        # header, our head and branca's closing script (its template indents it by four spaces).
+        scripts = [
+            *_scripts_in(root.header._children[fmap.get_name()].render()),  # folium's two flags
+            *head.scripts(),
+            _tidy_block("\n    " + root.script.render() + "\n"),
+        ]
         _dismantle(root)
-    return _with_csp(_tidy(_readable(text, opts.lang)), network=not opts.single_file).encode("utf-8")
+    return _with_csp(_readable(text, opts.lang), scripts, network=not opts.single_file).encode("utf-8")
 
 
 #: folium's viewport forbids pinch-zoom (maximum-scale=1.0, user-scalable=no); readers need it.
@@ -399,27 +414,31 @@ def _tidy(text: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).rstrip("\n") + "\n"
 
 
-def _inline_scripts(page: str) -> list[str]:
-    """The bodies of the page's inline ``<script>`` elements (found with str.find: a regular
-    expression crawls through tens of megabytes of page data far more slowly)."""
+def _tidy_block(text: str) -> str:
+    """A script's body as :func:`_tidy` leaves it inside a page: the blanks that end each of
+    its lines are dropped, not those before the closing tag on its last line."""
+    *lines, last = text.split("\n")
+    return "\n".join([*(line.rstrip(" \t") for line in lines), last])
+
+
+def _scripts_in(fragment: str) -> list[str]:
+    """The inline script bodies of a fragment folium writes (no data ever reaches it)."""
     bodies, at = [], 0
-    while (start := page.find("<script>", at)) >= 0:
-        end = page.find("</script>", start)
-        if end < 0:
-            break
-        bodies.append(page[start + len("<script>") : end])
-        at = end + len("</script>")
+    while (start := fragment.find("<script>", at)) >= 0:
+        end = fragment.index("</script>", start)
+        bodies.append(_tidy_block(fragment[start + len("<script>") : end]))
+        at = end
     return bodies
 
 
-def content_security_policy(page: str, network: bool = True) -> str:
+def content_security_policy(scripts: Iterable[str], network: bool = True) -> str:
     """The page's CSP: scripts only from the page's own folder or the exact inline scripts
-    the build wrote (by sha256), no plugins, no frames, no forms, no network but the
-    optional tile server's images; with ``network`` off (single-file exports) nothing at
-    all is loaded from anywhere, not even the page's own folder."""
+    the build wrote (``scripts``, by sha256), no plugins, no frames, no forms, no network
+    but the optional tile server's images; with ``network`` off (single-file exports)
+    nothing at all is loaded from anywhere, not even the page's own folder."""
     hashes = " ".join(
         "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
-        for body in _inline_scripts(page)
+        for body in scripts
     )
     own = "'self' " if network else ""
     images = "'self' data: https://tile.openstreetmap.org" if network else "data:"
@@ -430,9 +449,12 @@ def content_security_policy(page: str, network: bool = True) -> str:
     )
 
 
-def _with_csp(page: str, network: bool = True) -> str:
-    """Insert the policy as the first element of <head>, before any script can run."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page, network)}">'
+def _with_csp(page: str, scripts: list[str], network: bool = True) -> str:
+    """Insert the policy for ``scripts`` as the first element of <head>, before any script can run."""
+    for body in scripts:
+        if f"<script>{body}</script>" not in page:  # the build's own bookkeeping is wrong
+            raise AssertionError("an inline script the build wrote is not in the page as written")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(scripts, network)}">'
     return page.replace("<head>\n", f"<head>\n{meta}\n", 1)
 
 
@@ -634,77 +656,250 @@ def _swatch(battle: Battle, style: Style) -> Markup:
 
 
 #: Written into every output folder; only a folder with it (or an empty one) is ever replaced,
-#: so a mistyped --out can never wipe a folder of the user's.
+#: so a mistyped --out can never wipe a folder of the user's. Staging folders carry it from
+#: the moment they exist, and only folders that carry it are ever deleted.
 MARKER = ".hengyang-map-output"
 MARKER_TEXT = b"This folder is written by hengyang-map and replaced as a whole by each build.\n"
+#: The steps of :func:`write_site`, in order; tests stop a build at each with SIGKILL.
+WRITE_STEPS = ("locked", "staging-made", "staging-marked", "written", "swapped", "old-emptied", "done")
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_AT_FDCWD = -100
+
+
+def _step(name: str) -> None:
+    """A named point of the write (a no-op; tests replace it to kill the build there)."""
 
 
 def write_site(files: dict[str, bytes], out_dir: Path | str) -> Path:
     """Write ``files`` as the new content of ``out_dir``, atomically.
 
-    The files go to a staging folder beside ``out_dir``; when all are written and synced,
-    the old folder is renamed away, the staging folder renamed in, and the old one deleted.
-    A lock serialises concurrent builds into the same folder. On any error the previous
-    ``out_dir`` is left untouched and :class:`OutputError` is raised. A non-empty folder
-    that this tool did not write is never replaced.
+    The files go to a fresh staging folder beside ``out_dir``; when all are written and
+    synced, the two folders are exchanged in one step (Linux ``renameat2``), so ``out_dir``
+    is at every moment the old output or the new one. Where the kernel cannot exchange,
+    two renames are used and the next build finishes or undoes a swap cut short between
+    them. A lock on the parent folder serialises concurrent builds; SIGINT and SIGTERM are
+    held during the swap. On any error the previous ``out_dir`` is left untouched and
+    :class:`OutputError` is raised. A non-empty folder that this tool did not write is
+    never replaced, and nothing but folders carrying :data:`MARKER` is ever deleted.
+
+    If ``out_dir`` is a symlink, the folder it points to is written.
     """
-    out = Path(out_dir).absolute()
+    out = Path(os.path.realpath(out_dir))
+    shown = inert(os.fspath(out_dir))
     parent = out.parent
     files = {**files, MARKER: MARKER_TEXT}
+    here: Path | None = None
+    if parent == out:
+        raise OutputError(f"{shown}: is the root folder; choose a folder inside it")
+    with contextlib.suppress(OSError):
+        here = Path.cwd().resolve()
+    if here is not None and here.is_relative_to(out):
+        raise OutputError(f"{shown}: is the current folder or contains it; choose another output folder")
+    caught: list[int] = []
     try:
         parent.mkdir(parents=True, exist_ok=True)
         if out.exists() and not out.is_dir():
-            raise OutputError(f"{out_dir}: exists and is not a folder; refusing to replace it")
-        if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+            raise OutputError(f"{shown}: exists and is not a folder; refusing to replace it")
+        if out.is_dir() and any(out.iterdir()) and not _is_marked(out):
             raise OutputError(
-                f"{out_dir}: is a folder this tool did not write (no {MARKER} in it); refusing to replace it. "
+                f"{shown}: is a folder this tool did not write (no {MARKER} in it); refusing to replace it. "
                 "Choose an empty or new folder."
             )
-        lock_path = parent / f".{out.name}.lock"
-        with open(lock_path, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with _locked(parent):
+            _step("locked")
             _recover(out)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+            staging = _make_staging(out)
             try:
                 for name, content in sorted(files.items()):
-                    target = staging / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with open(target, "wb") as handle:
-                        handle.write(content)
-                        handle.flush()
-                        os.fsync(handle.fileno())
+                    if name != MARKER:
+                        _write_new(staging / name, content)
                 os.chmod(staging, 0o755)
-                _swap(staging, out)
+                _step("written")
+                with _signals_held() as caught:
+                    _swap(staging, out)
+                    staging = None
+                    _step("done")
             except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
+                if staging is not None:
+                    _remove_marked(staging)
                 raise
     except OSError as err:
         raise OutputError(
-            f"{out_dir}: could not write the pages ({err.strerror or err}); the previous output is unchanged"
+            f"{shown}: could not write the pages ({inert(err.strerror or str(err))}); the previous output is unchanged"
         ) from err
+    if caught:
+        raise OutputInterrupted(f"interrupted after the new output was complete in {shown}")
     return out
 
 
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself: no lock file is made, so none is left
+    behind and no symlink planted under a lock file's name is ever followed."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Defer SIGINT and SIGTERM for the duration of the block; yields the signals that came."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in _HELD}
+    try:
+        yield caught
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    """Create ``path`` (never an existing file, never through a symlink) and sync it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    with open(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _make_staging(out: Path) -> Path:
+    """A new folder ``.<name>.new-<random>`` beside ``out``, marked as ours at once."""
+    while True:
+        staging = out.with_name(f".{out.name}.new-{secrets.token_hex(8)}")
+        try:
+            os.mkdir(staging, 0o700)  # fails on anything already there, symlinks included
+            break
+        except FileExistsError:
+            continue
+    _step("staging-made")
+    _write_new(staging / MARKER, MARKER_TEXT)
+    _step("staging-marked")
+    return staging
+
+
+def _is_marked(folder: Path) -> bool:
+    """Whether ``folder`` is a real folder (not a symlink) holding our marker as a regular file."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """``renameat2(source, target, flags)``; False where the system or file system lacks it."""
+    func = _libc_renameat2()
+    if func is None:
+        return False
+    if func(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags) == 0:
+        return True
+    errno_ = ctypes.get_errno()
+    if errno_ in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(errno_, os.strerror(errno_), str(target))
+
+
+@lru_cache(maxsize=1)
+def _libc_renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        func = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in place of ``out``; the window without ``out`` is two renames long."""
-    old = out.with_name(f".{out.name}.old")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Put ``staging`` in place of ``out`` and delete the old output.
+
+    With ``renameat2(RENAME_EXCHANGE)`` the two folders trade places in one step and the old
+    output, now under the staging name, is deleted after. Without it, the old output is
+    renamed aside to ``.<name>.old-<random>`` first; :func:`_recover` puts it back if the
+    build dies before the second rename.
+    """
+    if not os.path.lexists(out):
+        if not _renameat2(staging, out, _RENAME_NOREPLACE):
+            os.rename(staging, out)
+        _step("swapped")
+        return
+    if _renameat2(staging, out, _RENAME_EXCHANGE):
+        _step("swapped")
+        _remove_old(staging)
+        return
+    if not _is_marked(out):
+        os.rmdir(out)  # an empty folder of the user's (checked before): nothing to set aside
+        os.rename(staging, out)
+        _step("swapped")
+        return
+    old = out.with_name(f".{out.name}.old-{secrets.token_hex(8)}")
+    os.rename(out, old)
+    _step("swapped")
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    _remove_old(old)
 
 
-def _recover(out: Path) -> None:
-    """Finish or undo a swap that an earlier, killed build left half done."""
-    old = out.with_name(f".{out.name}.old")
-    if old.exists():
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(old, out)
-    for stale in out.parent.glob(f".{out.name}.new-*"):
+def _remove_old(folder: Path) -> None:
+    """Delete the previous output: ours (marked), or the empty folder it replaced."""
+    if _is_marked(folder):
+        _remove_marked(folder)
+    else:
         with contextlib.suppress(OSError):
-            shutil.rmtree(stale)
+            os.rmdir(folder)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Delete ``folder`` if it carries our marker: its content first, the marker last, so a
+    deletion cut short leaves a folder that is still marked (or empty)."""
+    if not _is_marked(folder):
+        return
+    for entry in os.scandir(folder):
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+    _step("old-emptied")
+    os.unlink(folder / MARKER)
+    os.rmdir(folder)
+
+
+def _recover(out: Path | str) -> None:
+    """Finish or undo what an earlier, killed build left beside ``out``.
+
+    Only our own leftovers are touched: folders named exactly ``.<name>.new-<16 hex>`` or
+    ``.<name>.old-<16 hex>`` that carry the marker (or are empty). An old output set aside
+    by a two-rename swap is put back if ``out`` is missing; every other leftover is deleted.
+    """
+    out = Path(out)
+    pattern = re.compile(re.escape(f".{out.name}.") + r"(new|old)-[0-9a-f]{16}", re.ASCII)
+    leftovers = sorted(
+        (match.group(1), out.parent / name) for name in os.listdir(out.parent) if (match := pattern.fullmatch(name))
+    )
+    for kind, path in leftovers:
+        if kind == "old" and not os.path.lexists(out) and _is_marked(path):
+            os.rename(path, out)
+        elif _is_marked(path):
+            _remove_marked(path)
+        else:
+            with contextlib.suppress(OSError):
+                os.rmdir(path)  # empty: made by a build killed before it marked it
 
 
 def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:

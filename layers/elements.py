@@ -101,6 +101,13 @@ class PageHead(SafeMacroElement):
         self.inline_js = [Markup(text) for text in inline_js or ()]
         self.printable = printable
         self.digest = ""
+        self.boot_script = Markup('document.documentElement.setAttribute("data-lang", {});{}').format(
+            to_json(lang), Markup('document.documentElement.classList.add("bm-print");' if printable else "")
+        )
+
+    def scripts(self) -> list[str]:
+        """The bodies of the inline scripts this element writes, for the page's CSP."""
+        return [str(self.boot_script), *map(str, self.inline_js)]
 
 
 class Panel(SafeMacroElement):

@@ -30,12 +30,12 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = inert(self.file)
         if self.feature:
-            where += f": {self.feature}"
+            where += f": {inert(self.feature)}"
         if self.field:
-            where += f": field '{self.field}'"
-        return f"{where}: found {self.found}; expected {self.expected}"
+            where += f": field '{inert(self.field)}'"
+        return f"{where}: found {inert(self.found)}; expected {inert(self.expected)}"
 
 
 class BattleMapError(Exception):
@@ -62,10 +62,36 @@ class OutputError(BattleMapError):
     exit_code = 3
 
 
+class OutputInterrupted(BattleMapError):
+    """SIGINT or SIGTERM came while the new output was being swapped in: it is complete."""
+
+    exit_code = 130
+
+
+def inert(text: str) -> str:
+    """``text`` made safe to print on a terminal: every character that is not printable
+    (control characters, ANSI and OSC escapes, line and paragraph separators, bidi
+    overrides, zero-width and other format characters) shown as a visible escape."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def shorten(value: object, limit: int = 60) -> str:
     """Render a found value for an error message: quoted, one line, bounded length."""
-    text = value if isinstance(value, str) else repr(value)
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    text = inert(value if isinstance(value, str) else repr(value))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"'{text}'" if isinstance(value, str) else text

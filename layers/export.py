@@ -8,6 +8,7 @@ creation time); their content is the same.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .compose import provenance, render_site, write_site
-from .errors import BattleMapError, OutputError
+from .errors import BattleMapError, OutputError, inert
 from .model import Battle, Feature
 
 FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml")
@@ -260,6 +261,11 @@ def _gis(battle: Battle, fmt: str) -> dict[str, bytes]:
                     layer_options={"RFC7946": "YES", "WRITE_NAME": "NO", "DESCRIPTION": provenance(battle)},
                 )
             else:
+                # Google Earth shows a KML description as HTML: escape it as HTML (GDAL then
+                # escapes it again as XML), and keep the two languages apart with a break.
+                frame["Description"] = [
+                    f"{html.escape(f.description.zh)}<br><br>{html.escape(f.description.en)}" for f in battle.features
+                ]
                 frame.to_file(
                     path,
                     driver="KML",
@@ -268,7 +274,7 @@ def _gis(battle: Battle, fmt: str) -> dict[str, bytes]:
                     dataset_options={"NameField": "Name", "DescriptionField": "Description"},
                 )
         except Exception as err:  # GDAL's errors are varied; report them as an output problem
-            raise OutputError(f"could not write {name}: {err}") from err
+            raise OutputError(f"could not write {name}: {inert(str(err))}") from err
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         return {name: path.read_bytes()}

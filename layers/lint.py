@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from .errors import inert
 from .model import Battle
 
 #: Locations less precise than this (metres) are listed as guesses.
@@ -36,7 +37,7 @@ class Report:
         lines += [f"  {owner}: {what}" for owner, what in self.disputes]
         lines.append(f"warnings: {len(self.warnings)}")
         lines += [f"  {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return "\n".join(inert(line) for line in lines)  # names and values from the data: shown, never obeyed
 
 
 def report(battle: Battle, threshold: float = GUESS_THRESHOLD_M) -> Report:

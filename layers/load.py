@@ -52,12 +52,21 @@ from .model import (
 MANIFEST = "manifest.toml"
 #: Largest data file read; larger ones are refused before parsing.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SIDC_PATTERN = re.compile(r"^\d{20}$")
-#: Phase ids that would collide with files the build writes.
-RESERVED_IDS = ("index", "static", "readme")
+#: Patterns are used with ``fullmatch`` over ASCII only: ``$`` would let a trailing newline
+#: through, and ``\d`` would take any script's digits.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
+COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}", re.ASCII)
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+SIDC_PATTERN = re.compile(r"[0-9]{20}", re.ASCII)
+URL_PATTERN = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
+#: Ids of phases, layers and the battle that would collide with what the build writes or
+#: the page uses itself: files and folders of the site, the page's own group ids, and the
+#: device names that Windows and FAT file systems refuse as file names (any extension).
+RESERVED_IDS = ("index", "static", "readme", "reference", "all")
+#: Group ids the page uses itself: reference layers are drawn as one group of this id, and
+#: "all" selects every phase.
+GROUP_IDS = ("reference", "all")
+DEVICE_NAMES = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)))
 IDENTITIES = {"friend": "3", "hostile": "6", "neutral": "4", "unknown": "1"}
 GEOMETRY_TYPES = (
     "Point",
@@ -195,7 +204,7 @@ class Checker:
     def ident(self, data: dict[str, Any], key: str, *, prefix: str = "", required: bool = True) -> str | None:
         """An id: lower-case letters, digits, '-' and '_', at most 64 characters."""
         value = self.take(data, key, str, "an id of a-z, 0-9, '-', '_'", required=required, prefix=prefix)
-        if value is not None and not ID_PATTERN.match(value):
+        if value is not None and not ID_PATTERN.fullmatch(value):
             self.problem(prefix + key, shorten(value), "an id of a-z, 0-9, '-', '_' (at most 64)")
             return None
         return value
@@ -207,7 +216,7 @@ class Checker:
         value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)
         if value is None:
             return None
-        if DATE_PATTERN.match(value):
+        if DATE_PATTERN.fullmatch(value):
             try:
                 return date.fromisoformat(value)
             except ValueError:
@@ -235,7 +244,7 @@ class Checker:
             self.problem(prefix + key, "an empty list", "a non-empty list of source ids")
         ids = []
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not ID_PATTERN.match(item):
+            if not isinstance(item, str) or not ID_PATTERN.fullmatch(item):
                 self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id")
             elif self.known_sources is not None and item not in self.known_sources:
                 self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id from the bibliography")
@@ -252,6 +261,18 @@ class Checker:
                 yield here, item
             else:
                 self.problem(here[:-1], shorten(item), "a table")
+
+
+def _unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:
+    """``value`` unless it is one of the ids the site uses itself (``reserved``) or a name
+    Windows refuses for a file."""
+    if value in reserved:
+        check.problem(field, shorten(value), "an id other than " + ", ".join(reserved) + " (the site uses these)")
+        return None
+    if value in DEVICE_NAMES:
+        check.problem(field, shorten(value), "an id that is not a Windows device name (con, prn, aux, nul, comN, lptN)")
+        return None
+    return value
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -371,7 +392,7 @@ def _load_battle(root: Path) -> Battle:
     known = set(sources) if bib_name and not any(p.file == bib_name for p in problems) else None
     check.known_sources = known
 
-    battle_id = check.ident(manifest, "id")
+    battle_id = _unreserved(check, "id", check.ident(manifest, "id"))
     title = check.table_text(manifest, "title")
     subtitle = check.table_text(manifest, "subtitle")
     attribution = check.table_text(manifest, "attribution")
@@ -435,7 +456,7 @@ def _sides(check: Checker, manifest: dict[str, Any]) -> dict[str, Side]:
     sides: dict[str, Side] = {}
     for side_id, entry in (table or {}).items():
         prefix = f"sides.{side_id}."
-        if not ID_PATTERN.match(side_id):
+        if not ID_PATTERN.fullmatch(side_id):
             check.problem(f"sides.{side_id}", shorten(side_id), "a side id of a-z, 0-9, '-', '_'")
             continue
         if not isinstance(entry, dict):
@@ -443,7 +464,7 @@ def _sides(check: Checker, manifest: dict[str, Any]) -> dict[str, Side]:
             continue
         name = check.table_text(entry, "name", prefix=prefix)
         color = check.take(entry, "color", str, "a colour written #rrggbb", prefix=prefix)
-        if color is not None and not COLOR_PATTERN.match(color):
+        if color is not None and not COLOR_PATTERN.fullmatch(color):
             check.problem(prefix + "color", shorten(color), "a colour written #rrggbb")
             color = None
         identity = check.choice(entry, "identity", tuple(IDENTITIES), prefix=prefix)
@@ -517,10 +538,7 @@ def _phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) -> lis
             check.problem(f"phases[{i}]", shorten(item), "a table")
             continue
         check.feature = f"phase {item.get('id', i)!s}"
-        phase_id = check.ident(item, "id")
-        if phase_id in RESERVED_IDS:
-            check.problem("id", shorten(phase_id), "an id other than " + ", ".join(RESERVED_IDS))
-            phase_id = None
+        phase_id = _unreserved(check, "id", check.ident(item, "id"), RESERVED_IDS)
         title = check.table_text(item, "title")
         narrative = check.table_text(item, "narrative")
         start = check.day(item, "start")
@@ -554,6 +572,8 @@ def _layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
         layer_id = check.ident(item, "id", prefix=here)
         file = check.text(item, "file", prefix=here)
         role = check.choice(item, "role", ("battle", "reference"), prefix=here)
+        if role == "battle":  # its id names a group of the page, beside the page's own
+            layer_id = _unreserved(check, here + "id", layer_id, GROUP_IDS)
         title = check.table_text(item, "title", prefix=here)
         if file is not None and (Path(file).is_absolute() or ".." in Path(file).parts):
             check.problem(here + "file", shorten(file), "a path inside the data folder")
@@ -572,7 +592,7 @@ def _sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
     sources = {}
     for source_id, entry in (table or {}).items():
         check.feature = f"source {source_id}"
-        if not ID_PATTERN.match(source_id):
+        if not ID_PATTERN.fullmatch(source_id):
             check.problem("id", shorten(source_id), "a source id of a-z, 0-9, '-', '_'")
             continue
         if not isinstance(entry, dict):
@@ -580,7 +600,7 @@ def _sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
             continue
         title = check.text(entry, "title")
         url = check.take(entry, "url", str, "an http(s) address", required=False)
-        if url is not None and not re.match(r"^https?://[^\s<>\"']+$", url):
+        if url is not None and not URL_PATTERN.fullmatch(url):
             check.problem("url", shorten(url), "an http(s) address")
             url = None
         tier = check.choice(entry, "tier", ("A", "B", "C", "article"))
@@ -772,7 +792,7 @@ def _feature(
         extra["unit"] = check.ident(props, "unit", required=False)
     if kind == "unit":
         sidc = check.take(props, "sidc", str, "a 20-digit APP-6D / MIL-STD-2525D symbol code")
-        if sidc is not None and not SIDC_PATTERN.match(sidc):
+        if sidc is not None and not SIDC_PATTERN.fullmatch(sidc):
             check.problem("sidc", shorten(sidc), "a 20-digit APP-6D / MIL-STD-2525D symbol code")
         elif sidc is not None and side in sides and sidc[3] != IDENTITIES[sides[side].identity]:
             check.problem(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -55,9 +57,13 @@ def symbol_svg(sidc: str) -> tuple[str, float, float, float, float]:
     if cache is not None and cache.is_file():
         try:
             entry = json.loads(cache.read_text(encoding="utf-8"))
-            return entry["svg"], entry["w"], entry["h"], entry["ax"], entry["ay"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache entry is simply rendered again
+            cached = (entry["svg"], entry["w"], entry["h"], entry["ax"], entry["ay"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            cached = None  # a damaged cache entry is simply rendered again
+        # Anyone who can write the cache (a shared CI cache, another user's ~/.cache) could
+        # put script into every page: an entry is used only if it is plain milsymbol SVG.
+        if cached is not None and is_plain_symbol(*cached):
+            return cached
     import milsymbol  # imported here: its first symbol loads ~0.5 s of tables
 
     symbol = milsymbol.Symbol(sidc, size=SYMBOL_SIZE)
@@ -72,6 +78,66 @@ def symbol_svg(sidc: str) -> tuple[str, float, float, float, float]:
             tmp.write_text(json.dumps(dict(zip(("svg", "w", "h", "ax", "ay"), result, strict=True))), encoding="utf-8")
             os.replace(tmp, cache)
     return result
+
+
+#: The SVG that milsymbol writes, and all that a cached symbol may hold: these elements and
+#: attributes, double-quoted values without markup or entities, and text without markup.
+SVG_ELEMENTS = frozenset(
+    ("svg", "g", "path", "circle", "ellipse", "rect", "line", "polyline", "polygon", "text", "tspan")
+)
+SVG_ATTRIBUTES = frozenset(
+    (
+        "xmlns", "version", "baseProfile", "width", "height", "viewBox", "transform", "d", "cx", "cy", "r",
+        "rx", "ry", "x", "y", "x1", "y1", "x2", "y2", "dx", "dy", "points", "fill", "fill-opacity",
+        "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "stroke-linecap",
+        "stroke-linejoin", "stroke-miterlimit", "opacity", "font-family", "font-size", "font-weight",
+        "text-anchor", "alignment-baseline", "dominant-baseline",
+    )
+)  # fmt: skip
+_SVG_TOKEN = re.compile(
+    r"<(?P<close>/)?(?P<tag>[a-zA-Z]+)(?P<attrs>(?:\s+[a-zA-Z-]+=\"[^\"<>&]*\")*)\s*(?P<empty>/)?>|(?P<text>[^<>&]+)",
+    re.ASCII,
+)
+_SVG_ATTR = re.compile(r"([a-zA-Z-]+)=\"([^\"]*)\"", re.ASCII)
+
+
+def is_plain_symbol(svg: object, *numbers: object) -> bool:
+    """Whether ``svg`` is SVG as milsymbol writes it (allowed elements and attributes only,
+    balanced, no script, handler, link, entity, comment or CDATA) and ``numbers`` (size and
+    anchor) are finite numbers of a sensible size."""
+    if not all(
+        isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) and abs(n) < 10_000
+        for n in numbers
+    ):
+        return False
+    if not isinstance(svg, str) or not svg.startswith("<svg") or len(svg) > 1_000_000:
+        return False
+    open_tags: list[str] = []
+    at = 0
+    while at < len(svg):
+        token = _SVG_TOKEN.match(svg, at)
+        if token is None:
+            return False
+        at = token.end()
+        if token["text"] is not None:
+            if not open_tags:
+                return False
+            continue
+        tag = token["tag"]
+        if tag not in SVG_ELEMENTS:
+            return False
+        if token["close"]:
+            if token["attrs"] or token["empty"] or not open_tags or open_tags.pop() != tag:
+                return False
+            if not open_tags and at != len(svg):
+                return False
+            continue
+        for name, value in _SVG_ATTR.findall(token["attrs"]):
+            if name not in SVG_ATTRIBUTES or "url(" in value.lower() or "script" in value.lower():
+                return False
+        if not token["empty"]:
+            open_tags.append(tag)
+    return not open_tags
 
 
 #: APP-6D land-unit echelon (SIDC digits 9-10) → smallest zoom at which the symbol is drawn.

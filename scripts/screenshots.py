@@ -46,6 +46,9 @@ def main() -> int:
             page.goto(html.resolve().as_uri())
             page.wait_for_function("window.battleMap !== undefined")
             page.evaluate("(lang) => window.battleMap.setLanguage(lang)", args.lang)
+            # names are placed once the fonts are ready; wait for that placement
+            page.wait_for_function("document.fonts.status === 'loaded'")
+            page.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0")
             page.wait_for_timeout(200)
             target = args.out / f"{html.stem}.png"
             page.screenshot(path=str(target))

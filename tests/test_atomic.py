@@ -102,3 +102,88 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     comparison = filecmp.dircmp(a, b)
     assert snapshot(a) == snapshot(b), comparison.diff_files
     shutil.rmtree(a)
+
+
+#: Writes a small site with write_site, killing itself with SIGKILL at one named step.
+KILLED_WRITE = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from layers import compose
+def step(name):
+    if name == {stop!r}:
+        os.kill(os.getpid(), {signal!r})
+compose._step = step
+if {fallback!r}:
+    compose._libc_renameat2 = lambda: None
+compose.write_site({files!r}, {out!r})
+"""
+OLD = {"index.html": b"old", "static/a.js": b"old a", "gone.html": b"only in the old"}
+NEW = {"index.html": b"new", "static/a.js": b"new a", "fresh/b.html": b"only in the new"}
+
+
+def write_killed(out: Path, stop: str, fallback: bool, sig: int = signal.SIGKILL) -> subprocess.CompletedProcess:
+    code = KILLED_WRITE.format(root=str(ROOT), stop=stop, signal=int(sig), fallback=fallback, files=NEW, out=str(out))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def without_marker(folder: Path) -> dict[str, bytes]:
+    from layers.compose import MARKER
+
+    return {name: content for name, content in snapshot(folder).items() if name != MARKER}
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["exchange", "two-renames"])
+@pytest.mark.parametrize("stop", ["locked", "staging-made", "staging-marked", "written", "swapped", "old-emptied"])
+def test_killed_at_every_step_leaves_old_or_new(tmp_path: Path, stop: str, fallback: bool) -> None:
+    from layers import compose
+
+    assert stop in compose.WRITE_STEPS
+    out = tmp_path / "out"
+    compose.write_site(OLD, out)
+    run = write_killed(out, stop, fallback)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    if fallback and stop == "swapped":
+        # two renames cannot be one step: the window is closed by the next build's recovery
+        compose._recover(out)
+    assert without_marker(out) in (OLD, NEW)
+    # the next build cleans up what the killed one left, and only that
+    compose.write_site(OLD, out)
+    assert without_marker(out) == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_every_step_is_reached(tmp_path: Path) -> None:
+    from layers import compose
+
+    seen: list[str] = []
+    out = tmp_path / "out"
+    compose.write_site(OLD, out)
+    original = compose._step
+    compose._step = seen.append
+    try:
+        compose.write_site(NEW, out)
+    finally:
+        compose._step = original
+    assert tuple(seen) == compose.WRITE_STEPS
+
+
+def test_signal_during_the_swap_is_held_until_the_new_output_is_complete(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_build(out, "--phase", "morning").wait(timeout=120) == 0
+    code = SLOW_BUILD.format(root=str(ROOT)).replace(
+        "import build_map",
+        "from layers import compose\n"
+        "compose._step = lambda name: name == 'swapped' and os.kill(os.getpid(), 15)\n"
+        "import build_map",
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "build", "--geo", str(FIXTURE_BATTLE), "--out", str(out)],
+        env={**os.environ, "SLOW_FSYNC": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 130, run.stderr
+    assert "interrupted after the new output was complete" in run.stderr
+    assert "afternoon.html" in snapshot(out)  # the new output, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -93,7 +93,7 @@ def test_write_replaces_the_folder(tmp_path: Path, mini) -> None:
     write_site(render_site(mini), out)
     assert not (out / "stale.html").exists()
     assert (out / "index.html").is_file()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == [".out.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no lock file, no leftovers
 
 
 def test_failed_write_leaves_previous_output(tmp_path: Path, mini, monkeypatch) -> None:
@@ -120,12 +120,13 @@ def test_failed_write_leaves_previous_output(tmp_path: Path, mini, monkeypatch) 
 def test_interrupted_swap_is_recovered(tmp_path: Path, mini) -> None:
     out = tmp_path / "out"
     write_site(render_site(mini), out)
-    # a build killed between its two renames leaves only the old folder aside
-    os.replace(out, tmp_path / ".out.old")
-    (tmp_path / ".out.new-killed").mkdir()
+    # a build killed between the two renames of the fallback swap leaves only the old folder aside
+    os.replace(out, tmp_path / ".out.old-0123456789abcdef")
+    (tmp_path / ".out.new-fedcba9876543210").mkdir()
+    (tmp_path / ".out.new-fedcba9876543210" / compose.MARKER).write_bytes(compose.MARKER_TEXT)
     compose._recover(out)
     assert (out / "index.html").is_file()
-    assert not (tmp_path / ".out.new-killed").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_output_path_that_is_a_file(tmp_path: Path, mini) -> None:

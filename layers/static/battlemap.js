@@ -40,7 +40,8 @@
 
   function dateOf(start, d) {
     var parts = start.split("-");
-    var date = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2] + d));
+    var date = new Date(0);
+    date.setUTCFullYear(+parts[0], +parts[1] - 1, +parts[2] + d); /* Date.UTC reads years 0-99 as 19xx */
     return { y: date.getUTCFullYear(), m: date.getUTCMonth(), d: date.getUTCDate() };
   }
 
@@ -641,8 +642,10 @@
       found.openPopup(where);
     }
 
+    /* The address is input like any other: a malformed escape (#%E0%A4%A) is no phase. */
     function fromHash() {
-      var id = decodeURIComponent(window.location.hash.replace(/^#/, ""));
+      var id;
+      try { id = decodeURIComponent(window.location.hash.replace(/^#/, "")); } catch (err) { return null; }
       return id === "all" || phaseById(id) ? id : null;
     }
 
@@ -714,7 +717,8 @@
     function showSource() {
       var hash = window.location.hash;
       if (hash.indexOf("#src-") !== 0) { return false; }
-      var entry = document.getElementById(decodeURIComponent(hash.slice(1)));
+      var entry;
+      try { entry = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (err) { return false; }
       if (!entry) { return false; }
       var details = entry.closest("details");
       if (details) { details.open = true; }
