@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
     _add_geo(export)
-    export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml"))
+    export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz"))
     export.add_argument("--out", type=Path, help="output folder (default: exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")

@@ -8,22 +8,21 @@ creation time); their content is the same.
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, gis
 from .compose import provenance, render_site, write_site
 from .errors import BattleMapError, OutputError, inert
-from .model import Battle, Feature
+from .model import Battle
 
-FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml")
+FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz")
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
 CHROMIUM_FLAGS = [
@@ -35,8 +34,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: GDAL writes the current time into GeoPackages unless told a fixed one.
-FIXED_DATE = "2000-01-01T00:00:00.000Z"
 
 
 class BrowserMissingError(BattleMapError):
@@ -50,13 +47,13 @@ def chromium_executable() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path or not os.path.exists(path):
         raise BrowserMissingError(
-            "PNG and PDF export need Chromium: install it with 'apt-get install -y chromium' "
+            "PNG, PDF and KMZ export need Chromium: install it with 'apt-get install -y chromium' "
             "(or set CHROMIUM_PATH to a Chromium binary)"
         )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
-        raise BrowserMissingError("PNG and PDF export need Playwright: pip install -e '.[export]'") from err
+        raise BrowserMissingError("PNG, PDF and KMZ export need Playwright: pip install -e '.[export]'") from err
     return path
 
 
@@ -81,8 +78,8 @@ def export(
         files = {name: content for name, content in files.items() if name.endswith(".html")}
     elif fmt in ("png", "pdf"):
         files = _render_images(battle, phases, lang, fmt, paper, progress, browser)
-    elif fmt in ("gpkg", "geojson", "kml"):
-        files = _gis(battle, fmt)
+    elif fmt in ("gpkg", "geojson", "kml", "kmz"):
+        files = _gis(battle, fmt, browser)
     else:  # the CLI restricts the choice; this guards library callers
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     files["PROVENANCE.txt"] = _provenance_text(battle, fmt).encode("utf-8")
@@ -105,17 +102,7 @@ def _render_images(
     battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool, browser: Any
 ) -> dict[str, bytes]:
     """Each phase page laid out for print, rendered in headless Chromium."""
-    if browser is not None:
-        return _render_with(browser, battle, phases, lang, fmt, paper, progress)
-    executable = chromium_executable()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        own = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        try:
-            return _render_with(own, battle, phases, lang, fmt, paper, progress)
-        finally:
-            own.close()
+    return _with_browser(browser, lambda b: _render_with(b, battle, phases, lang, fmt, paper, progress))
 
 
 #: True in a page once its names have been placed on the map at least once.
@@ -178,103 +165,33 @@ def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:
     return buffer.getvalue()
 
 
-def _row(battle: Battle, feature: Feature) -> dict[str, Any]:
-    """The attributes of one feature, flattened for GIS: lists and records as JSON text."""
-    phases = [p.id for p in battle.phases if feature.in_phase(p)]
-    return {
-        "id": feature.id,
-        "Name": f"{feature.name.zh} / {feature.name.en}",
-        "Description": f"{feature.description.zh}\n\n{feature.description.en}",
-        "layer": feature.layer,
-        "kind": feature.kind,
-        "name_zh": feature.name.zh,
-        "name_en": feature.name.en,
-        "description_zh": feature.description.zh,
-        "description_en": feature.description.en,
-        "side": feature.side or "",
-        "start": feature.start.isoformat() if feature.start else "",
-        "end": feature.end.isoformat() if feature.end else "",
-        "phases": ",".join(phases),
-        "precision_m": feature.precision_m,
-        "certainty": feature.certainty,
-        "location_note_zh": feature.location_note.zh if feature.location_note else "",
-        "location_note_en": feature.location_note.en if feature.location_note else "",
-        "sources": ",".join(feature.sources),
-        "status": json.dumps(
-            [{"date": c.date.isoformat(), "status": c.status, "sources": list(c.sources)} for c in feature.status],
-            ensure_ascii=False,
-        ),
-        "claims": json.dumps(
-            [{"field": c.field, "value": c.value, "sources": list(c.sources)} for c in feature.claims],
-            ensure_ascii=False,
-        ),
-        "figures": json.dumps(
-            [
-                {
-                    "label_en": f.label.en,
-                    "label_zh": f.label.zh,
-                    "values": [
-                        {"value_zh": v.value.zh, "value_en": v.value.en, "sources": list(v.sources)} for v in f.values
-                    ],
-                }
-                for f in feature.figures
-            ],
-            ensure_ascii=False,
-        ),
-        "movement": str(feature.extra.get("movement") or ""),
-        "unit": str(feature.extra.get("unit") or ""),
-        "sidc": str(feature.extra.get("sidc") or ""),
-    }
-
-
-def features_frame(battle: Battle):
-    """Every feature of the battle as a GeoDataFrame (EPSG:4326), in data order."""
-    import geopandas
-
-    rows = [_row(battle, f) for f in battle.features]
-    return geopandas.GeoDataFrame(rows, geometry=[f.geometry for f in battle.features], crs="EPSG:4326")
-
-
-def _gis(battle: Battle, fmt: str) -> dict[str, bytes]:
-    """The battle's data written by geopandas (pyogrio/GDAL) into one file."""
-    import pyogrio
-
-    frame = features_frame(battle)
+def _gis(battle: Battle, fmt: str, browser: Any = None) -> dict[str, bytes]:
+    """The battle's data for GIS tools (see :mod:`layers.gis`), in one file named after it."""
     name = f"{battle.id}.{fmt}"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    try:
+        if fmt == "gpkg":
+            content = gis.geopackage(battle, provenance(battle))
+        elif fmt == "geojson":
+            content = gis.geojson(battle, provenance(battle))
+        elif fmt == "kml":
+            content = gis.kml(battle, provenance(battle))
+        else:
+            content = gis.kmz(battle, provenance(battle), _with_browser(browser, lambda b: gis.unit_icons(battle, b)))
+    except (OSError, sqlite3.Error, ValueError) as err:  # GDAL's and SQLite's errors: an output problem
+        raise OutputError(f"could not write {name}: {inert(str(err))}") from err
+    return {name: content}
+
+
+def _with_browser(browser: Any, work: Any) -> Any:
+    """``work(browser)`` with the given Chromium, or with the system one started for it."""
+    if browser is not None:
+        return work(browser)
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
-            if fmt == "gpkg":
-                frame.to_file(
-                    path,
-                    driver="GPKG",
-                    layer="features",
-                    engine="pyogrio",
-                    metadata={"DESCRIPTION": provenance(battle)},
-                )
-            elif fmt == "geojson":
-                frame.to_file(
-                    path,
-                    driver="GeoJSON",
-                    engine="pyogrio",
-                    layer_options={"RFC7946": "YES", "WRITE_NAME": "NO", "DESCRIPTION": provenance(battle)},
-                )
-            else:
-                # Google Earth shows a KML description as HTML: escape it as HTML (GDAL then
-                # escapes it again as XML), and keep the two languages apart with a break.
-                frame["Description"] = [
-                    f"{html.escape(f.description.zh)}<br><br>{html.escape(f.description.en)}" for f in battle.features
-                ]
-                frame.to_file(
-                    path,
-                    driver="KML",
-                    engine="pyogrio",
-                    layer=battle.id.replace("-", "_"),  # KML folder names must be XML names
-                    dataset_options={"NameField": "Name", "DescriptionField": "Description"},
-                )
-        except Exception as err:  # GDAL's errors are varied; report them as an output problem
-            raise OutputError(f"could not write {name}: {inert(str(err))}") from err
+            return work(own)
         finally:
-            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
-        return {name: path.read_bytes()}
+            own.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from build_map import main
 from layers import export as export_module
-from layers.export import export, features_frame
+from layers.export import export
 from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
@@ -22,30 +23,137 @@ def mini():
     return load_battle(FIXTURE_BATTLE)
 
 
-def test_geopackage_and_geojson_round_trip(mini, tmp_path: Path) -> None:
-    expected = features_frame(mini)
-    for fmt in ("gpkg", "geojson"):
-        export(mini, fmt, tmp_path / fmt, progress=False)
-        back = geopandas.read_file(tmp_path / fmt / f"testford-1805.{fmt}")
-        assert list(back["id"]) == list(expected["id"])
-        for column in expected.columns:
-            if column == "geometry":
-                assert all(a.equals_exact(b, 1e-9) for a, b in zip(back.geometry, expected.geometry, strict=True))
-            else:
-                # GDAL's GeoJSON reader turns JSON text back into lists: compare the meaning
-                got = [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in back[column]]
-                assert got == list(expected[column]), (fmt, column)
+def raw_features(folder: Path = FIXTURE_BATTLE) -> dict[str, dict]:
+    """The data folder's features as written there: the independent expectation."""
+    out = {}
+    for path in sorted(folder.glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            out[feature["id"]] = feature
+    return out
 
 
-def test_kml_has_one_placemark_per_feature(mini, tmp_path: Path) -> None:
+def expected_properties(raw: dict) -> dict:
+    """A raw feature's properties as the exports name them (one 'designation' reads both ways)."""
+    props = dict(raw["properties"])
+    if "designation" in props:
+        props["designation_zh"] = props["designation_en"] = props.pop("designation")
+    return props
+
+
+def test_geojson_keeps_every_attribute_as_native_json(mini, tmp_path: Path) -> None:
+    export(mini, "geojson", tmp_path, progress=False)
+    data = json.loads((tmp_path / "testford-1805.geojson").read_text(encoding="utf-8"))
+    raw = raw_features()
+    assert sorted(f["id"] for f in data["features"]) == sorted(raw)
+    for feature in data["features"]:
+        expected = raw[feature["id"]]
+        assert feature["geometry"] == expected["geometry"]
+        props = feature["properties"]
+        for key, value in expected_properties(expected).items():
+            if key in ("status", "claims", "figures"):
+                continue  # compared below, field by field
+            assert props[key] == value, (feature["id"], key)
+        assert isinstance(props["sources"], list)
+        for got, want in zip(props.get("status", []), expected["properties"].get("status", []), strict=True):
+            assert {k: got[k] for k in want} == want
+        for got, want in zip(props.get("claims", []), expected["properties"].get("claims", []), strict=True):
+            assert got["field"] == want["field"] and got["value"] == want["value"] and got["sources"] == want["sources"]
+    mill = next(f for f in data["features"] if f["id"] == "mill")["properties"]
+    assert isinstance(mill["status"], list) and isinstance(mill["status"][0], dict)  # not JSON text
+
+
+def test_geopackage_for_qgis(mini, tmp_path: Path) -> None:
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    import pyogrio
+
+    export(mini, "gpkg", tmp_path, progress=False)
+    path = tmp_path / "testford-1805.gpkg"
+    raw = raw_features()
+    layers = {name: kind for name, kind in pyogrio.list_layers(path)}
+    spatial = [name for name, kind in layers.items() if kind is not None]
+    # one table per map layer (and geometry type), each of a single geometry type
+    seen = {}
+    for name in spatial:
+        frame = geopandas.read_file(path, layer=name)
+        assert len(set(frame.geometry.geom_type)) == 1, name
+        if name.startswith("position_state"):
+            continue
+        info = pyogrio.read_info(path, layer=name)
+        dtypes = dict(zip(info["fields"], info["dtypes"], strict=True))
+        assert dtypes["start"] == "datetime64[D]" and dtypes["end"] == "datetime64[D]"  # Date fields
+        assert dtypes["precision_m"] == "float64"
+        for _, row in frame.iterrows():
+            seen[row["id"]] = row
+    assert set(seen) == set(raw)
+    for feature_id, row in seen.items():
+        props = expected_properties(raw[feature_id])
+        assert row["name_zh"] == props["name_zh"] and row["name_en"] == props["name_en"]
+        assert row["precision_m"] == props["precision_m"]
+        if "start" in props:
+            assert str(row["start"])[:10] == props["start"]
+        for key in ("designation_zh", "designation_en", "commander_zh", "commander_en", "sidc", "movement"):
+            if key in props:
+                assert row[key] == props[key], (feature_id, key)
+    with sqlite3.connect(path) as db:
+        status = db.execute("SELECT feature_id, date, status FROM status ORDER BY fid").fetchall()
+        expected = [(fid, s["date"], s["status"]) for fid, f in raw.items() for s in f["properties"].get("status", [])]
+        assert status == expected
+        sources = {row[0] for row in db.execute("SELECT id FROM sources")}
+        assert sources == set(mini.sources)
+        styles = db.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles").fetchall()
+        assert {name for name, _, _ in styles} == set(spatial)
+        for name, qml, default in styles:
+            assert default == 1
+            root = ET.fromstring(qml.split("\n", 1)[1])
+            renderer = root.find("renderer-v2")
+            values = {c.get("value") for c in renderer.iter("category")}
+            field = renderer.get("attr")
+            column = [r[0] for r in db.execute(f'SELECT "{field}" FROM "{name}"')]
+            assert set(column) <= values, (name, set(column) - values)  # every feature has its style
+            if name in ("positions", "units", "movements", "lines", "events", "position_states"):
+                temporal = root.find("temporal")
+                assert temporal is not None and temporal.get("startField") == "start"
+
+
+def test_position_states_tile_each_position_s_life(mini, tmp_path: Path) -> None:
+    from layers.gis import status_periods
+
+    mill = next(f for f in mini.features if f.id == "mill")
+    periods = status_periods(mill)
+    assert periods[0][0] == mill.start and periods[-1][1] == mill.end
+    for (_, end, _), (start, _, _) in itertools.pairwise(periods):
+        assert (start - end).days == 1
+    held_first = ["held"] if mill.status[0].date > mill.start else []
+    assert [p[2] for p in periods] == [*held_first, *[c.status for c in mill.status]]
+
+
+def test_kml_for_google_earth(mini, tmp_path: Path) -> None:
     export(mini, "kml", tmp_path / "kml", progress=False)
     tree = ET.parse(tmp_path / "kml" / "testford-1805.kml")
     ns = {"k": "http://www.opengis.net/kml/2.2"}
-    placemarks = tree.getroot().findall(".//k:Placemark", ns)
-    assert len(placemarks) == len(mini.features)
-    names = [p.find("k:name", ns).text for p in placemarks]
-    assert "磨坊 / The mill" in names
-    assert all(p.find("k:description", ns) is not None for p in placemarks)
+    document = tree.getroot().find("k:Document", ns)
+    folders = document.findall("k:Folder", ns)
+    assert len(folders) == len(mini.layers)  # a Folder per layer
+    styles = {s.get("id") for s in document.findall("k:Style", ns)}
+    ids = set()
+    for placemark in document.iter(f"{{{ns['k']}}}Placemark"):
+        data = {d.get("name"): d.find("k:value", ns).text for d in placemark.iter(f"{{{ns['k']}}}Data")}
+        ids.add(data["id"])
+        assert placemark.find("k:styleUrl", ns).text[1:] in styles
+        feature = next(f for f in mini.features if f.id == data["id"])
+        span = placemark.find("k:TimeSpan", ns)
+        assert (span is not None) == (feature.start is not None)  # every dated feature plays on the slider
+        assert placemark.find("k:description", ns).text
+    assert ids == {f.id for f in mini.features}
+    mill_spans = [
+        p.find("k:TimeSpan/k:begin", ns).text
+        for p in document.iter(f"{{{ns['k']}}}Placemark")
+        if p.get("id", "").startswith("mill")
+    ]
+    mill = next(f for f in mini.features if f.id == "mill")
+    assert len(mill_spans) == len(mill.status) + (mill.status[0].date > mill.start)  # one per status period
 
 
 @pytest.mark.parametrize("fmt", ["html", "geojson", "gpkg", "kml"])

@@ -93,3 +93,22 @@ def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_kmz_packs_unit_symbols_as_icons(battle, tmp_path: Path, browser) -> None:
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    export(battle, "kmz", tmp_path, progress=False, browser=browser)
+    with zipfile.ZipFile(tmp_path / f"{battle.id}.kmz") as archive:
+        names = archive.namelist()
+        assert names[0] == "doc.kml"  # Google Earth reads the first KML in the archive
+        sidcs = {str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"}
+        assert {f"icons/{sidc}.png" for sidc in sidcs} <= set(names)
+        for name in names:
+            if name.endswith(".png"):
+                assert archive.read(name).startswith(b"\x89PNG\r\n\x1a\n"), name
+        root = ET.fromstring(archive.read("doc.kml"))
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    hrefs = {h.text for h in root.iter(f"{{{ns['k']}}}href")}
+    assert {f"icons/{sidc}.png" for sidc in sidcs} <= hrefs  # every unit style points at its symbol
