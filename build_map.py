@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         "5 Chromium missing (PNG/PDF export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,export}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,export,import,serve}")
 
     build = commands.add_parser("build", help="validate the data and write the pages (default)")
     _add_geo(build)
@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
+    edit = commands.add_parser("import", help="bring a layer edited in QGIS (GPKG/GeoJSON from export) back into geo/")
+    _add_geo(edit)
+    edit.add_argument("file", type=Path, help="the edited .gpkg or .geojson")
+    edit.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     return parser
 
 
@@ -63,7 +67,7 @@ def _add_geo(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not {"build", "check", "export", "-h", "--help"} & set(args_list):
+    if not {"build", "check", "export", "import", "serve", "-h", "--help"} & set(args_list):
         args_list.insert(0, "build")  # build is the default command
     parser = _parser()
     args = parser.parse_args(args_list)
@@ -97,6 +101,29 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _import(args: argparse.Namespace) -> int:
+    from layers import edits
+    from layers.errors import inert
+
+    if not args.file.is_file():
+        print(f"hengyang-map: {inert(str(args.file))}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    result = edits.plan(args.geo, args.file) if args.dry_run else edits.apply(args.geo, args.file)
+    for change in result.changes:
+        print(
+            f"{inert(change.file)}: feature '{inert(change.feature)}': {change.field}: "
+            f"{inert(str(change.old))} → {inert(str(change.new))}"
+        )
+    if not result.files:
+        print("nothing changed")
+    else:
+        verb = "would write" if args.dry_run else "wrote"
+        print(
+            f"{verb} {len(result.files)} file{'s' if len(result.files) != 1 else ''}: {', '.join(sorted(result.files))}"
+        )
+    return EXIT_OK
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """Turn SIGTERM into the same clean stop as Ctrl-C: the staging folder is removed."""
     raise KeyboardInterrupt
@@ -106,6 +133,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from layers.errors import inert
     from layers.load import load_battle
 
+    if args.command == "import":
+        return _import(args)
     battle = load_battle(args.geo)
     if args.command == "check":
         print(
