@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
+    live = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild on every save, reload the page")
+    _add_geo(live)
+    live.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    live.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
+    live.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
+
     edit = commands.add_parser("import", help="bring a layer edited in QGIS (GPKG/GeoJSON from export) back into geo/")
     _add_geo(edit)
     edit.add_argument("file", type=Path, help="the edited .gpkg or .geojson")
@@ -135,6 +141,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.command == "import":
         return _import(args)
+    if args.command == "serve":
+        from layers.serve import serve
+
+        if not 0 <= args.port <= 65535:
+            parser.error(f"--port {args.port}: expected 0..65535")
+        return serve(args.geo, args.out, args.port, args.lang)
     battle = load_battle(args.geo)
     if args.command == "check":
         print(
