@@ -13,8 +13,9 @@ import copy
 import json
 import re
 import shutil
+import tomllib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from layers.errors import GeoDataError
 from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE, GEO
-from .test_load import DELETE, JSON_RULES, feature, geometry, props
+from .test_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props
 
 SCHEMA_DIR = GEO / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "feature-collection.schema.json"
@@ -403,3 +404,87 @@ def test_sidc_pattern_is_the_loaders(value: str) -> None:
 def test_id_pattern_text_matches() -> None:
     # The schema's pattern is the loader's, anchored for a search (JSON Schema patterns are not anchored).
     assert SCHEMA["$defs"]["id"]["pattern"] == "^" + load.ID_PATTERN.pattern + r"(?![\s\S])"
+
+
+# The TOML files: manifest.schema.json and sources.schema.json, for TOML editors that read
+# JSON Schema. A TOML date is validated as its YYYY-MM-DD text, as such editors do.
+
+TOML_SCHEMAS = {
+    name: Draft202012Validator(
+        json.loads((SCHEMA_DIR / f"{name.removesuffix('.toml')}.schema.json").read_text(encoding="utf-8")),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    for name in ("manifest.toml", "sources.toml")
+}
+TOML_FILES = [folder / name for folder in (GEO, FIXTURE_BATTLE) for name in TOML_SCHEMAS]
+
+
+def as_json(value: Any) -> Any:
+    """TOML values as JSON sees them: dates become their ISO text."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def toml_errors(name: str, text: str) -> list[str]:
+    return [e.message for e in TOML_SCHEMAS[name].iter_errors(as_json(tomllib.loads(text)))]
+
+
+@pytest.mark.parametrize("path", TOML_FILES, ids=[f"{p.parent.name}/{p.name}" for p in TOML_FILES])
+def test_every_toml_file_validates(path: Path) -> None:
+    assert toml_errors(path.name, path.read_text(encoding="utf-8")) == []
+
+
+#: (rule, file, old text, new text): test_load's MANIFEST_RULES and a few more.
+TOML_RULES: list[tuple[str, str, str, str]] = [
+    (rule, "manifest.toml", old, new) for rule, old, new, _field, _words in MANIFEST_RULES
+] + [
+    ("battle layer called all", "manifest.toml", 'id = "action"', 'id = "all"'),
+    ("battle id a device name", "manifest.toml", 'id = "testford-1805"', 'id = "con"'),
+    ("phase id a device name", "manifest.toml", 'id = "morning"', 'id = "lpt1"'),
+    ("phase id with a trailing newline", "manifest.toml", 'id = "morning"', 'id = "morning\\n"'),
+    ("phase without sources", "manifest.toml", 'sources = ["chronicle"]\n', ""),
+    ("phase date not a date", "manifest.toml", "start = 1805-05-01", 'start = "May 1st"'),
+    ("absolute layer file", "manifest.toml", 'file = "ground.geojson"', 'file = "/etc/ground.geojson"'),
+    (
+        "side name in one language",
+        "manifest.toml",
+        'name = { zh = "北军", en = "Northern army" }',
+        'name = { zh = "北军" }',
+    ),
+    ("bounds of three numbers", "manifest.toml", "[[4.00, 50.00], [4.20, 50.15]]", "[[4.00, 50.00], [4.20]]"),
+    ("no bibliography", "manifest.toml", 'bibliography = "sources.toml"\n', ""),
+    ("source address not http", "sources.toml", "https://example.org/chronicle", "javascript:alert(1)"),
+    ("unknown tier", "sources.toml", 'tier = "C"', 'tier = "D"'),
+    ("source without title", "sources.toml", 'title = "Letters of a miller"\n', ""),
+    ("source id not an id", "sources.toml", "[sources.letters]", '[sources."Letters"]'),
+]
+
+#: Manifest rules that need more than one value or another file.
+TOML_LOADER_ONLY = {
+    "bounds order": "west < east: a schema cannot compare two values",
+    "phase end before start": "date order: a schema cannot compare two values",
+    "phase order": "date order: a schema cannot compare two values",
+    "phase source": "source ids are defined in sources.toml",
+}
+
+
+@pytest.mark.parametrize(("rule", "file", "old", "new"), TOML_RULES, ids=[r[0] for r in TOML_RULES])
+def test_toml_schemas_agree_with_the_loader(tmp_path: Path, rule: str, file: str, old: str, new: str) -> None:
+    folder = tmp_path / "mini"
+    shutil.copytree(FIXTURE_BATTLE, folder)
+    text = (folder / file).read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    (folder / file).write_text(text, encoding="utf-8")
+    with pytest.raises(GeoDataError):
+        load_battle(folder)
+    errors = toml_errors(file, text)
+    if rule in TOML_LOADER_ONLY:
+        assert errors == [], f"the schema now catches {rule!r}: remove it from TOML_LOADER_ONLY"
+    else:
+        assert errors, f"the loader rejects {rule!r} but the schema accepts it"
