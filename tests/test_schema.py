@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -365,12 +365,20 @@ def test_required_properties_per_kind_match() -> None:
 # Leaf patterns against the loader's own tests of a value.
 
 
+#: One validator per definition, built once: examples are many and the deadline is short.
+LEAF_VALIDATORS = {
+    name: Draft202012Validator(
+        {"$ref": f"#/$defs/{name}", "$defs": SCHEMA["$defs"]}, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    for name in ("id", "date", "text")
+}
+
+
 def _schema_accepts(definition: str, value: Any) -> bool:
-    sub = {"$ref": f"#/$defs/{definition}", "$defs": SCHEMA["$defs"]}
-    validator = Draft202012Validator(sub, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return validator.is_valid(value)
+    return LEAF_VALIDATORS[definition].is_valid(value)
 
 
+@settings(deadline=None)  # a shared machine; speed is not what is tested
 @given(st.one_of(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,70}\n?", fullmatch=True), st.text(max_size=70)))
 def test_id_pattern_is_the_loaders(value: str) -> None:
     assert _schema_accepts("id", value) == bool(load.ID_PATTERN.fullmatch(value))
@@ -386,20 +394,25 @@ def _loader_date(value: str) -> bool:
     return True
 
 
+@settings(deadline=None)
 @given(st.one_of(st.dates().map(date.isoformat), st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\n?", fullmatch=True)))
 def test_date_pattern_is_the_loaders(value: str) -> None:
     assert _schema_accepts("date", value) == _loader_date(value)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from(" \t\n\u3000\u00a0x字"), max_size=6))
 def test_text_rule_is_the_loaders(value: str) -> None:
     assert _schema_accepts("text", value) == bool(value.strip())
 
 
+SIDC_VALIDATOR = Draft202012Validator(SCHEMA["$defs"]["properties"]["properties"]["sidc"])
+
+
+@settings(deadline=None)
 @given(st.one_of(st.from_regex(r"[0-9]{18,22}\n?", fullmatch=True), st.text(max_size=22)))
 def test_sidc_pattern_is_the_loaders(value: str) -> None:
-    sidc = {"$defs": SCHEMA["$defs"], **SCHEMA["$defs"]["properties"]["properties"]["sidc"]}
-    assert Draft202012Validator(sidc).is_valid(value) == bool(load.SIDC_PATTERN.fullmatch(value))
+    assert SIDC_VALIDATOR.is_valid(value) == bool(load.SIDC_PATTERN.fullmatch(value))
 
 
 def test_id_pattern_text_matches() -> None:
