@@ -22,7 +22,21 @@ import signal
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent
+COMMANDS = ("build", "check", "export", "import", "serve")
+
+
+def default_geo() -> Path:
+    """The embedded battle: the data folder shipped inside the package (``geo/`` in the repo).
+
+    It is a data-only namespace package; its first real folder is the data folder.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("hengyang_geo")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "manifest.toml").is_file():
+            return Path(location)
+    return Path("geo")  # not installed: a data folder beside the caller, as in the repository
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
@@ -34,11 +48,14 @@ def _parser() -> argparse.ArgumentParser:
         "5 Chromium missing (PNG/PDF export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,export,import,serve}")
+    from layers import __version__
+
+    parser.add_argument("--version", action="version", version=f"hengyang-map {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
 
     build = commands.add_parser("build", help="validate the data and write the pages (default)")
     _add_geo(build)
-    build.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     build.add_argument("--phase", nargs="+", metavar="ID", help="build only these phases")
     build.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
 
@@ -48,13 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
     _add_geo(export)
     export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz"))
-    export.add_argument("--out", type=Path, help="output folder (default: exports/<format>/)")
+    export.add_argument("--out", type=Path, help="output folder (default: ./exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
     live = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild on every save, reload the page")
     _add_geo(live)
-    live.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    live.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     live.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     live.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
 
@@ -66,15 +83,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_geo(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--geo", type=Path, default=PROJECT / "geo", help="data folder (default: geo/)")
+    parser.add_argument("--geo", type=Path, help="data folder (default: the embedded Hengyang battle)")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not {"build", "check", "export", "import", "serve", "-h", "--help"} & set(args_list):
-        args_list.insert(0, "build")  # build is the default command
+    first = next((a for a in args_list if a != "--debug"), None)
+    if first not in (*COMMANDS, "-h", "--help", "--version"):
+        args_list.insert(args_list.index(first) if first else len(args_list), "build")  # the default command
     parser = _parser()
     args = parser.parse_args(args_list)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -139,6 +157,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from layers.errors import inert
     from layers.load import load_battle
 
+    args.geo = args.geo or default_geo()
     if args.command == "import":
         return _import(args)
     if args.command == "serve":
@@ -166,7 +185,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "export":
         from layers.export import export
 
-        out = args.out or PROJECT / "exports" / args.format
+        out = args.out or Path("exports") / args.format
         names = export(battle, args.format, out, args.phase, args.lang, args.paper, progress=sys.stderr.isatty())
         print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
