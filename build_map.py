@@ -37,6 +37,8 @@ def default_geo() -> Path:
         if (Path(location) / "manifest.toml").is_file():
             return Path(location)
     return Path("geo")  # not installed: a data folder beside the caller, as in the repository
+
+
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 

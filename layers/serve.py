@@ -32,7 +32,7 @@ CLIENT = """(function () {
       banner = document.createElement("pre");
       banner.setAttribute("role", "alert");
       banner.style.cssText = "position:fixed;z-index:5000;left:10px;right:10px;bottom:10px;max-height:45vh;" +
-        "overflow:auto;margin:0;padding:10px 12px;background:#fff4f0;color:#7a1010;border:2px solid #b2182b;" +
+        "overflow:auto;margin:0;padding:10px 12px;background:#fff4f0;color:#7a1010;border:2px solid #a01c1c;" +
         "font:12px/1.4 monospace;white-space:pre-wrap";
       document.body.appendChild(banner);
     }
