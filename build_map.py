@@ -47,12 +47,34 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
     _add_geo(export)
-    export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml"))
+    export.add_argument(
+        "--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "mp4", "webm", "gif")
+    )
     export.add_argument("--out", type=Path, help="output folder (default: exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
+    export.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="film frame size (1920x1080)")
+    export.add_argument("--seconds-per-day", type=_seconds, default=1.0, help="film: seconds each day is shown (1)")
+    export.add_argument("--fps", type=int, choices=range(1, 61), default=10, metavar="N", help="film: frames/s (10)")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 16 <= int(width) <= 7680 and 16 <= int(height) <= 4320):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, such as 1920x1080, not {text!r}")
+    return int(width), int(height)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.05 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0.05 and 60, not {text!r}")
+    return value
 
 
 def _add_geo(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +148,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from layers.export import export
 
         out = args.out or PROJECT / "exports" / args.format
-        names = export(battle, args.format, out, args.phase, args.lang, args.paper, progress=sys.stderr.isatty())
+        from layers.film import FilmOptions
+
+        film = FilmOptions(args.size, args.seconds_per_day, args.fps)
+        names = export(battle, args.format, out, args.phase, args.lang, args.paper, sys.stderr.isatty(), film=film)
         print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
 
