@@ -3,10 +3,11 @@
     hengyang-map [build] [--geo DIR] [--out DIR] [--phase ID ...] [--lang zh|en|both]
     hengyang-map check [--geo DIR]
     hengyang-map export --format html|png|pdf|gpkg|geojson|kml [--phase ID ...] [--out DIR] [--lang zh|en|both]
+    hengyang-map export --format mp4|webm|gif [--size WxH] [--seconds-per-day S] [--fps N] [--lang ...]
 
 Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
 wrong; 3 the pages could not be written (the previous output is unchanged); 4 an internal
-error (rerun with --debug for the traceback); 5 a program the export needs (Chromium) is
+error (rerun with --debug for the traceback); 5 a program the export needs (Chromium, ffmpeg) is
 missing; 130 interrupted (SIGINT or SIGTERM; the
 previous output is unchanged).
 
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="hengyang-map",
         description="Turn sourced GeoJSON of a battle into offline, bilingual, interactive HTML maps.",
         epilog="Exit codes: 0 ok, 1 data error, 2 usage error, 3 output not written, 4 internal error, "
-        "5 Chromium missing (PNG/PDF export), 130 interrupted.",
+        "5 Chromium or ffmpeg missing (PNG/PDF/film export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     commands = parser.add_subparsers(dest="command", metavar="{build,check,export}")
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the data and report; writes nothing")
     _add_geo(check)
 
-    export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
+    export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, GIS data, or a film")
     _add_geo(export)
     export.add_argument(
         "--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "mp4", "webm", "gif")

@@ -262,7 +262,7 @@ def render_film(
         raise ValueError(f"unknown film format {fmt!r}; expected one of {', '.join(FORMATS)}")
     options = options or FilmOptions()
     ffmpeg = ffmpeg_executable()
-    with tempfile.TemporaryDirectory(prefix="hengyang-film-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="battle-film-") as tmp:
         frames = Path(tmp) / "frames"
         frames.mkdir()
         if browser is not None:
@@ -325,6 +325,15 @@ def _shoot(
         context.close()
 
 
+def _any_of(frames: list[int]) -> str:
+    """An ffmpeg expression true for the frame numbers ``frames``: a balanced sum, since the
+    expression parser nests only so deep."""
+    if len(frames) == 1:
+        return f"eq(n,{frames[0]})"
+    half = len(frames) // 2
+    return f"({_any_of(frames[:half])}+{_any_of(frames[half:])})"
+
+
 def _encode(ffmpeg: str, frames: Path, starts: list[int], count: int, fps: int, fmt: str, out: Path) -> None:
     """Encode the numbered PNGs in ``frames`` into ``out``.
 
@@ -333,7 +342,7 @@ def _encode(ffmpeg: str, frames: Path, starts: list[int], count: int, fps: int, 
     cannot refine it from frame to frame and every frame of it decodes the same.
     """
     kept = sorted({*starts, count - 1})
-    select = "select='" + "+".join(f"eq(n,{n})" for n in kept) + "'"
+    select = f"select='{_any_of(kept)}'"
     chain, codec = ENCODE[fmt]
     command = [
         ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
