@@ -300,6 +300,8 @@ def _shoot(
     )
     try:
         page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(page_file.as_uri())
         page.wait_for_function("window.battleMap !== undefined")
         page.wait_for_function(LABELS_PLACED)
@@ -312,6 +314,8 @@ def _shoot(
         bar = tqdm(total=sum(s.frames for s in shots), desc="film", unit="frame", disable=not progress, file=sys.stderr)
         for shot in shots:
             page.evaluate(SHOW, [shot.__dict__, views, text, band])
+            if errors:  # a film of a broken page is no film
+                raise OutputError(f"the page failed on day {shot.day} of the film: {inert(errors[0])}")
             starts.append(count)
             first = frames / f"{count:06d}.png"
             page.screenshot(path=str(first), full_page=False)
