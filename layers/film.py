@@ -320,13 +320,21 @@ def _shoot(
             first = frames / f"{count:06d}.png"
             page.screenshot(path=str(first), full_page=False)
             for k in range(1, shot.frames):  # a held day: the same picture, byte for byte
-                os.link(first, frames / f"{count + k:06d}.png")
+                _same_file(first, frames / f"{count + k:06d}.png")
             count += shot.frames
             bar.update(shot.frames)
         bar.close()
         return starts, count
     finally:
         context.close()
+
+
+def _same_file(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source``, or a copy where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _any_of(frames: list[int]) -> str:
