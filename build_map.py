@@ -3,10 +3,11 @@
     hengyang-map [build] [--geo DIR] [--out DIR] [--phase ID ...] [--lang zh|en|both]
     hengyang-map check [--geo DIR]
     hengyang-map export --format html|png|pdf|gpkg|geojson|kml [--phase ID ...] [--out DIR] [--lang zh|en|both]
+    hengyang-map export --format mp4|webm|gif [--size WxH] [--seconds-per-day S] [--fps N] [--lang ...]
 
 Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
 wrong; 3 the pages could not be written (the previous output is unchanged); 4 an internal
-error (rerun with --debug for the traceback); 5 a program the export needs (Chromium) is
+error (rerun with --debug for the traceback); 5 a program the export needs (Chromium, ffmpeg) is
 missing; 130 interrupted (SIGINT or SIGTERM; the
 previous output is unchanged).
 
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="hengyang-map",
         description="Turn sourced GeoJSON of a battle into offline, bilingual, interactive HTML maps.",
         epilog="Exit codes: 0 ok, 1 data error, 2 usage error, 3 output not written, 4 internal error, "
-        "5 Chromium missing (PNG/PDF export), 130 interrupted.",
+        "5 Chromium or ffmpeg missing (PNG/PDF/film export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     from layers import __version__
@@ -64,13 +65,20 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the data and report; writes nothing")
     _add_geo(check)
 
-    export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, or GIS data")
+    export = commands.add_parser("export", help="single-file HTML, PNG/PDF for print, GIS data, or a film")
     _add_geo(export)
-    export.add_argument("--format", required=True, choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz"))
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif"),
+    )
     export.add_argument("--out", type=Path, help="output folder (default: ./exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
+    export.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="film frame size (1920x1080)")
+    export.add_argument("--seconds-per-day", type=_seconds, default=1.0, help="film: seconds each day is shown (1)")
+    export.add_argument("--fps", type=int, choices=range(1, 61), default=10, metavar="N", help="film: frames/s (10)")
     live = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild on every save, reload the page")
     _add_geo(live)
     live.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
@@ -82,6 +90,23 @@ def _parser() -> argparse.ArgumentParser:
     edit.add_argument("file", type=Path, help="the edited .gpkg or .geojson")
     edit.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 16 <= int(width) <= 7680 and 16 <= int(height) <= 4320):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, such as 1920x1080, not {text!r}")
+    return int(width), int(height)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.05 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0.05 and 60, not {text!r}")
+    return value
 
 
 def _add_geo(parser: argparse.ArgumentParser) -> None:
@@ -188,7 +213,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from layers.export import export
 
         out = args.out or Path("exports") / args.format
-        names = export(battle, args.format, out, args.phase, args.lang, args.paper, progress=sys.stderr.isatty())
+        from layers.film import FilmOptions
+
+        film = FilmOptions(args.size, args.seconds_per_day, args.fps)
+        names = export(battle, args.format, out, args.phase, args.lang, args.paper, sys.stderr.isatty(), film=film)
         print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
 

@@ -22,7 +22,7 @@ from .compose import provenance, render_site, write_site
 from .errors import BattleMapError, OutputError, inert
 from .model import Battle
 
-FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz")
+FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
 CHROMIUM_FLAGS = [
@@ -66,11 +66,13 @@ def export(
     paper: str = "a4",
     progress: bool = True,
     browser: Any = None,
+    film: Any = None,
 ) -> list[str]:
     """Export ``battle`` as ``fmt`` into ``out_dir`` (replaced atomically); returns the file names.
 
     ``browser`` may be a running Playwright Chromium to render PNG/PDF with (tests share
     one); by default the system Chromium is started for the export and closed after.
+    ``film`` is a :class:`layers.film.FilmOptions` for mp4/webm/gif (size, pace, frame rate).
     """
     phases = [p.id for p in battle.phases if not phase_ids or p.id in set(phase_ids)]
     if fmt == "html":
@@ -78,6 +80,10 @@ def export(
         files = {name: content for name, content in files.items() if name.endswith(".html")}
     elif fmt in ("png", "pdf"):
         files = _render_images(battle, phases, lang, fmt, paper, progress, browser)
+    elif fmt in ("mp4", "webm", "gif"):
+        from .film import render_film
+
+        files = render_film(battle, phases, lang, fmt, film, progress, browser)
     elif fmt in ("gpkg", "geojson", "kml", "kmz"):
         files = _gis(battle, fmt, browser)
     else:  # the CLI restricts the choice; this guards library callers
