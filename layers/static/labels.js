@@ -149,9 +149,10 @@
     return known;
   };
 
-  function unitShown(layer, zoom, data) {
-    var icon = data.icons[layer.record.i];
-    return layer._icon && !(icon.z && zoom < icon.z) && layer._icon.offsetParent !== null;
+  /* Drawn now: the page hides small echelons by zoom with CSS, and hidden groups by their
+   * panes; what the reader sees is what the browser lays out (at any fractional zoom too). */
+  function unitShown(layer) {
+    return !!layer._icon && layer._icon.offsetParent !== null;
   }
 
   /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
@@ -361,7 +362,7 @@
 
   /* Everything the page shows now, as label candidates and obstacles. */
   Labeler.prototype.collect = function (size) {
-    var map = this.map, zoom = map.getZoom(), data = this.data;
+    var map = this.map, zoom = map.getZoom();
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     this.visible().forEach(function (layer) {
@@ -369,7 +370,7 @@
       if (!feature) { return; }
       var order = index++;
       if (feature.i !== undefined) {
-        if (unitShown(layer, zoom, data)) {
+        if (unitShown(layer)) {
           units.push({ layer: layer, id: feature.id, point: map.latLngToContainerPoint(layer.getLatLng()), faded: !!layer.faded, order: order });
         }
         return;

@@ -296,3 +296,20 @@ def test_axe_finds_no_serious_violation(browser, battle, site: Path, lang: str) 
             assert serious == [], (name, lang, serious)
         finally:
             page.close()
+
+
+def test_names_never_collide_at_fractional_zoom(browser, battle, site: Path) -> None:
+    """A film or a pinch zoom stops between zoom levels: symbols shown by the page's rounding
+    are avoided all the same."""
+    page, tab = open_at(browser, site / "index.html", "both")
+    try:
+        for zoom in (12.6, 13.4, 13.6, 14.5):
+            tab.evaluate(
+                "(z) => { const m = window.battleMap.map; m.options.zoomSnap = 0; "
+                "m.setView(m.getCenter(), z, {animate: false}); window.battleMap.labels.place(); }",
+                zoom,
+            )
+            found = tab.evaluate(BOXES)
+            assert found["bad"] == [], (zoom, found["bad"])
+    finally:
+        page.close()
