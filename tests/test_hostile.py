@@ -89,6 +89,19 @@ def test_corpus_covers_the_issue_list() -> None:
         "symlink-out-of-geo",
         "xss-features",
         "xss-manifest",
+        # issue 13
+        "huge-integer",
+        "lone-surrogate",
+        "deep-coordinates",
+        "point-nested-as-polygon",
+        "id-trailing-newline",
+        "sidc-undrawable",
+        "sidc-foreign-digits",
+        "control-characters",
+        "phase-id-device-name",
+        "phase-id-all",
+        "nul-in-file-name",
+        "toml-deep-nesting",
     }
     assert wanted <= set(CASES)
     joined = "".join(PAYLOADS)
