@@ -26,7 +26,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,7 @@ class SiteData:
     index: dict[str, int]
     entries: tuple[str, ...]
 
-    @property
+    @cached_property
     def path(self) -> str:
         """Where the shared file lies in the output folder, named by its content."""
         digest = hashlib.sha256("\n".join(self.entries).encode("utf-8")).hexdigest()[:16]
