@@ -160,8 +160,12 @@ def page_weight(site: Path, page: str, geo: Path) -> tuple[int, int]:
 
     html = (site / page).read_text(encoding="utf-8")
     loaded = len(html.encode())
-    for ref in re.findall(r'(?:src|href)="(static/[^"]+)"', html):
+    shared: list = []
+    for ref in re.findall(r'(?:src|href)="((?:static|data)/[^"]+)"', html):
         loaded += (site / ref).stat().st_size
+        if ref.startswith("data/site-"):  # the site's features, shared by every page
+            text = (site / ref).read_text(encoding="utf-8")
+            shared = json.loads(text[text.index("=") + 1 : text.rindex(";")])["features"]
     leaflet = sum((site / "static" / "leaflet-1.9.4" / n).stat().st_size for n in ("leaflet.js", "leaflet.css"))
     data = json.loads(re.search(r'<script type="application/json" id="bm-data">(.*?)</script>', html).group(1))
     manifest = tomllib.loads((geo / "manifest.toml").read_text(encoding="utf-8"))
@@ -174,7 +178,7 @@ def page_weight(site: Path, page: str, geo: Path) -> tuple[int, int]:
     compact = json.dumps(
         {
             "type": "FeatureCollection",
-            "features": [source[f["id"]] for f in data["features"]],
+            "features": [source[shared[entry[0]]["id"]] for entry in data["features"]],
             "phases": [p for p in manifest["phases"] if p["id"] in shown],
             "sources": bibliography.get("sources", {}),
         },
@@ -183,6 +187,43 @@ def page_weight(site: Path, page: str, geo: Path) -> tuple[int, int]:
         default=str,
     )
     return loaded, leaflet + len(compact.encode())
+
+
+def many_phases(folder: Path, phases: int, vertices: int) -> Path:
+    """The mini battle with ``phases`` phases and one polygon of ``vertices`` vertices that
+    lasts them all: the case where output grew with phases × features before the site's
+    data was written once."""
+    import math
+
+    shutil.copytree(ROOT / "tests" / "data" / "mini-battle", folder)
+    manifest = (folder / "manifest.toml").read_text(encoding="utf-8")
+    parts = [manifest[: manifest.index("[[phases]]")]]
+    for i in range(phases):
+        parts.append(
+            f'[[phases]]\nid = "p{i:03d}"\ntitle = {{ zh = "阶段{i}", en = "Phase {i}" }}\nstart = 1805-05-01\n'
+            f'end = 1805-05-03\nsources = ["chronicle"]\nnarrative = {{ zh = "第{i}阶段。", en = "Phase {i}." }}\n\n'
+        )
+    (folder / "manifest.toml").write_text("".join(parts), encoding="utf-8")
+    ring = [
+        [
+            round(4.1 + 0.05 * math.cos(2 * math.pi * k / vertices), 6),
+            round(50.07 + 0.03 * math.sin(2 * math.pi * k / vertices), 6),
+        ]
+        for k in range(vertices)
+    ]
+    data = json.loads((folder / "action.geojson").read_text(encoding="utf-8"))
+    names = {"name_zh": "大", "name_en": "Big", "description_zh": "大。", "description_en": "Big."}
+    data["features"].append(
+        {
+            "type": "Feature",
+            "id": "big",
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            "properties": {"kind": "position", "side": "north", **names, "sources": ["chronicle"],
+                           "precision_m": 1, "start": "1805-05-01", "end": "1805-05-03"},
+        }
+    )  # fmt: skip
+    (folder / "action.geojson").write_text(json.dumps(data), encoding="utf-8")
+    return folder
 
 
 def browser_times(site: Path, repeat: int) -> tuple[float, float, float, float]:
@@ -250,6 +291,9 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results.md")
+    parser.add_argument(
+        "--phases", type=int, nargs="*", default=[100, 300], help="phase counts of the many-phases case"
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -257,6 +301,7 @@ def main() -> int:
         ours = wall([sys.executable, str(ROOT / "build_map.py"), "build", "--out", str(tmp / "ours")], args.repeat)
         base = wall([sys.executable, str(BASELINE), str(ROOT / "geo"), str(tmp / "base")], args.repeat)
         weight, floor = page_weight(tmp / "ours", "index.html", ROOT / "geo")
+        whole = sum(p.stat().st_size for p in (tmp / "ours").rglob("*") if p.is_file())
         drawn, ready, toggle, step = browser_times(tmp / "ours", args.repeat)
         lines = [
             "# Benchmark results",
@@ -273,6 +318,7 @@ def main() -> int:
             f" {ours / base:.2f}× | ≤ 1.5× and < 3 s: {verdict(ours / base <= 1.5 and ours < 3)} |",
             f"| atlas page weight | {weight / 1024:.0f} KiB | {floor / 1024:.0f} KiB (floor: Leaflet + compact"
             f" JSON of its data) | {weight / floor:.2f}× | ≤ 1.5×: {verdict(weight / floor <= 1.5)} |",
+            f"| whole output/ (every page, shared data, assets) | {whole / 1024:.0f} KiB | | | |",
             f"| atlas drawn (Chromium) | {drawn:.2f} s | | | |",
             f"| all phases prepared (Chromium) | {ready:.2f} s | | | |",
             f"| phase toggle in the layer control (Chromium) | {toggle:.0f} ms | | | |",
@@ -316,6 +362,24 @@ def main() -> int:
                 f"phase toggle < 200 ms: {'met' if toggle < 200 else 'NOT met'} ({toggle:.0f} ms); "
                 f"memory < 2 GiB: {'met' if rss < 2048 else 'NOT met'} ({rss:.0f} MiB).",
             ]
+        lines += [
+            "",
+            "## Many phases, one large polygon (50,000 vertices lasting every phase)",
+            "",
+            "The site's feature data is written once (`data/site-<hash>.js`), and pages are written one",
+            "at a time: output and memory grow with the phases' own text, not with phases × features.",
+            "",
+            "| phases | build in-process | peak RSS | whole output |",
+            "|---:|---:|---:|---:|",
+        ]
+        for count in args.phases:
+            geo = many_phases(tmp / f"phases-{count}", count, 50_000)
+            out = tmp / f"phases-out-{count}"
+            _, inner, rss = measured_build(geo, out, 1)
+            whole = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+            lines.append(f"| {count} | {inner:.2f} s | {rss:.0f} MiB | {whole / 2**20:.1f} MiB |")
+            print(lines[-1], flush=True)
+            shutil.rmtree(out)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(args.out)
     return 0

@@ -91,7 +91,10 @@ def _escape(char: str) -> str:
 
 def shorten(value: object, limit: int = 60) -> str:
     """Render a found value for an error message: quoted, one line, bounded length."""
-    text = inert(value if isinstance(value, str) else repr(value))
+    try:
+        text = inert(value if isinstance(value, str) else repr(value))
+    except (ValueError, RecursionError):  # an integer too long to write out, nesting too deep
+        text = f"<an integer of {value.bit_length()} bits>" if isinstance(value, int) else "<a value>"
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"'{text}'" if isinstance(value, str) else text

@@ -201,6 +201,16 @@ class Checker:
         en = self.text(table, "en", prefix=f"{prefix}{key}.")
         return Bilingual(zh, en) if zh is not None and en is not None else None
 
+    def file_name(self, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
+        """A path to a file inside the data folder, relative, of printable characters."""
+        value = self.text(data, key, prefix=prefix)
+        if value is None:
+            return None
+        if not value.isprintable() or Path(value).is_absolute() or ".." in Path(value).parts:
+            self.problem(prefix + key, shorten(value), "a path inside the data folder")
+            return None
+        return value
+
     def ident(self, data: dict[str, Any], key: str, *, prefix: str = "", required: bool = True) -> str | None:
         """An id: lower-case letters, digits, '-' and '_', at most 64 characters."""
         value = self.take(data, key, str, "an id of a-z, 0-9, '-', '_'", required=required, prefix=prefix)
@@ -275,6 +285,29 @@ def _unreserved(check: Checker, field: str, value: str | None, reserved: tuple[s
     return value
 
 
+def _drawable(sidc: str) -> bool:
+    """Whether the unit symbol for ``sidc`` can be drawn: asked of the renderer itself (its
+    answer is cached for the build), so that ``check`` never accepts what ``build`` cannot draw."""
+    from .units import symbol_svg  # imported here: the renderer loads its tables lazily
+
+    try:
+        symbol_svg(sidc)
+    except ValueError:
+        return False
+    return True
+
+
+def _finite(value: Any) -> bool:
+    """A number (never a bool) that is a finite float: NaN, infinities and integers too
+    large for a float are not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
@@ -319,11 +352,37 @@ def _parse_toml(text: str, label: str, problems: list[Problem]) -> dict[str, Any
     except tomllib.TOMLDecodeError as err:
         problems.append(Problem(label, "", "", f"invalid TOML ({err})", "a valid TOML file"))
         return None
+    except RecursionError:
+        problems.append(Problem(label, "", "", "TOML nested too deeply", "a valid TOML file"))
+        return None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", re.ASCII)
+
+
+def _lone_surrogate(document: Any) -> str | None:
+    """The first text (value or key) of ``document`` holding a lone UTF-16 surrogate: JSON
+    can write one as an escape, but it is no character and cannot be written as UTF-8."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and any("\ud800" <= char <= "\udfff" for char in value):
+            return value
+    return None
 
 
 def _parse_json(text: str, label: str, problems: list[Problem]) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=_reject_constant)
+        if _SURROGATE_ESCAPE.search(text) and (bad := _lone_surrogate(document)) is not None:
+            problems.append(Problem(label, "", "", f"a lone surrogate in {shorten(bad)}", "text of Unicode characters"))
+            return None
+        return document
     except json.JSONDecodeError as err:
         problems.append(
             Problem(
@@ -381,7 +440,7 @@ def _load_battle(root: Path) -> Battle:
         raise GeoDataError(problems)
 
     check = Checker(MANIFEST, problems)
-    bib_name = check.text(manifest, "bibliography") or ""
+    bib_name = check.file_name(manifest, "bibliography") or ""
     sources: dict[str, Source] = {}
     if bib_name:
         bib_text = read(root / bib_name, bib_name)
@@ -438,10 +497,10 @@ def _bounds(
         return None
     try:
         (west, south), (east, north) = value
-        numbers = [float(v) for v in (west, south, east, north) if not isinstance(v, bool)]
+        numbers = [float(v) for v in (west, south, east, north) if _finite(v)]
     except (TypeError, ValueError):
         numbers = []
-    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+    if len(numbers) != 4:
         check.problem(key, shorten(value), expected)
         return None
     west, south, east, north = numbers
@@ -480,7 +539,7 @@ def _claims(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Cla
     for here, item in check.records(data, "claims", prefix=prefix):
         field_name = check.text(item, "field", prefix=here)
         raw = item.get("value")
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+        if _finite(raw):
             raw = str(raw)
         value = check.text({"value": raw}, "value", prefix=here)
         sources = check.id_list(item, "sources", prefix=here)
@@ -501,7 +560,7 @@ def _figures(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Fi
                 value = check.bilingual(entry, "value", prefix=vhere)
             else:
                 raw = entry.get("value")
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+                if _finite(raw):
                     raw = f"{raw:,}" if isinstance(raw, int) else str(raw)
                 text = check.text({"value": raw}, "value", prefix=vhere)
                 value = Bilingual(text, text) if text else None
@@ -570,14 +629,11 @@ def _layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
     specs = []
     for here, item in check.records(manifest, "layers"):
         layer_id = check.ident(item, "id", prefix=here)
-        file = check.text(item, "file", prefix=here)
+        file = check.file_name(item, "file", prefix=here)
         role = check.choice(item, "role", ("battle", "reference"), prefix=here)
         if role == "battle":  # its id names a group of the page, beside the page's own
             layer_id = _unreserved(check, here + "id", layer_id, GROUP_IDS)
         title = check.table_text(item, "title", prefix=here)
-        if file is not None and (Path(file).is_absolute() or ".." in Path(file).parts):
-            check.problem(here + "file", shorten(file), "a path inside the data folder")
-            file = None
         if layer_id in {s.id for s in specs}:
             check.problem(here + "id", shorten(layer_id), "a layer id used once")
         elif layer_id and file and role and title:
@@ -611,15 +667,22 @@ def _sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
     return sources
 
 
-def _coordinates(value: Any) -> Iterator[Any]:
-    """Every innermost position of a GeoJSON coordinates array."""
-    if isinstance(value, list) and value and not isinstance(value[0], list):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _coordinates(item)
-    else:
-        yield value
+#: How deep each geometry type nests its positions in ``coordinates``.
+POSITION_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+
+def _coordinates(value: Any, depth: int) -> Iterator[Any]:
+    """Every position of a GeoJSON coordinates array whose positions lie ``depth`` arrays
+    deep, in order; whatever stands where a position should is yielded as it is (and then
+    refused as a position). Iterative: data nested a thousand deep must not exhaust the
+    interpreter's stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level < depth and isinstance(item, list):
+            stack.extend((child, level + 1) for child in reversed(item))
+        else:
+            yield item
 
 
 def _geometry(
@@ -642,13 +705,9 @@ def _geometry(
     if not isinstance(coords, list):
         check.problem("geometry.coordinates", shorten(coords), "an array of [longitude, latitude] positions")
         return None
-    for position in _coordinates(coords):
-        ok = (
-            isinstance(position, list)
-            and len(position) in (2, 3)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
-        )
-        if not ok or not all(math.isfinite(v) for v in position):
+    for position in _coordinates(coords, POSITION_DEPTH[gtype]):
+        ok = isinstance(position, list) and len(position) in (2, 3) and all(_finite(v) for v in position)
+        if not ok:
             check.problem("geometry.coordinates", shorten(position), "[longitude, latitude] as finite numbers")
             return None
         lon, lat = position[0], position[1]
@@ -759,7 +818,7 @@ def _feature(
         check.problem("side", shorten(side), "one of the manifest's sides: " + ", ".join(sorted(sides)))
     sources = check.id_list(props, "sources")
     precision = check.take(props, "precision_m", (int, float), "a positive number of metres")
-    if precision is not None and not (math.isfinite(precision) and precision > 0):
+    if precision is not None and not (_finite(precision) and precision > 0):
         check.problem("precision_m", shorten(precision), "a positive number of metres")
     certainty = check.choice(props, "certainty", CERTAINTIES, required=False) or DEFAULT_CERTAINTY
     location_note = check.bilingual(props, "location_note", required=False)
@@ -800,6 +859,8 @@ def _feature(
                 f"standard identity digit {sidc[3]!r}",
                 f"{IDENTITIES[sides[side].identity]!r} for side '{side}' ({sides[side].identity})",
             )
+        elif sidc is not None and not _drawable(sidc):
+            check.problem("sidc", shorten(sidc), "a symbol code milsymbol can draw (a known symbol set and entity)")
         extra["sidc"] = sidc
     designation = _designation(check, props, kind)
     label = check.bilingual(props, "label", required=False)

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import secrets
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -74,8 +75,11 @@ def symbol_svg(sidc: str) -> tuple[str, float, float, float, float]:
     if cache is not None:
         with contextlib.suppress(OSError):
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(dict(zip(("svg", "w", "h", "ax", "ay"), result, strict=True))), encoding="utf-8")
+            tmp = cache.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            # a new file, never through a symlink someone else planted in a shared cache
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with open(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(dict(zip(("svg", "w", "h", "ax", "ay"), result, strict=True))))
             os.replace(tmp, cache)
     return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from layers.errors import OutputError
 from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
+from .sitedata import page_data as joined_page_data
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +22,9 @@ def mini():
     return load_battle(FIXTURE_BATTLE)
 
 
-def page_data(page: bytes) -> dict:
-    assert re.search(rb"BattleMap\.init\(map_\w+, JSON\.parse\(", page), "the page must call BattleMap.init"
-    match = re.search(rb'<script type="application/json" id="bm-data">(.*?)</script>', page)
-    assert match, "the page must carry its data"
-    return json.loads(match.group(1))
+def page_data(page: bytes, files: dict[str, bytes]) -> dict:
+    assert re.search(rb"BattleMap\.init\(map_\w+, data\)", page), "the page must call BattleMap.init"
+    return joined_page_data(page, files)
 
 
 def test_one_page_per_phase_plus_atlas(mini) -> None:
@@ -40,11 +38,12 @@ def test_two_renders_are_byte_identical(mini) -> None:
 
 
 def test_phase_page_content(mini) -> None:
-    page = render_site(mini)["afternoon.html"]
+    files = render_site(mini)
+    page = files["afternoon.html"]
     text = page.decode()
     assert "<title>下午 Afternoon — 泰斯特福德之战 The Battle of Testford</title>" in text
     assert 'href="morning.html"' in text and "The northern army loses the mill." in text
-    data = page_data(page)
+    data = page_data(page, files)
     ids = [data["features"][item[0]]["id"] for g in data["groups"] for item in g["items"]]
     assert "north-line" not in ids  # valid only in the morning
     assert {"mill", "ridge", "parley", "brook"} <= set(ids)
@@ -52,7 +51,8 @@ def test_phase_page_content(mini) -> None:
 
 
 def test_atlas_has_a_layer_per_phase(mini) -> None:
-    data = page_data(render_site(mini)["index.html"])
+    files = render_site(mini)
+    data = page_data(files["index.html"], files)
     assert [g["id"] for g in data["groups"]] == ["reference", "morning", "afternoon"]
     assert data["groups"][1]["show"] is True and data["groups"][2]["show"] is False
     # a feature that lasts both phases is stored once and drawn in each phase's style
@@ -62,9 +62,10 @@ def test_atlas_has_a_layer_per_phase(mini) -> None:
 
 
 def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
-    text = render_site(mini)["morning.html"].decode()
+    files = render_site(mini)
+    text = files["morning.html"].decode()
     legend = set(re.findall(r'data-legend="([^"]+)"', text))
-    data = page_data(text.encode())
+    data = page_data(text.encode(), files)
     signs = {"hill-sign", "leader"}  # marks drawn with names and symbols, not styles of their own
     assert len(legend - signs) == len(data["styles"])
     assert signs <= legend  # the ridge is a hill; two units may be moved apart

@@ -15,6 +15,7 @@ from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe
+from .sitedata import SITE_DATA, shared_data
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
 CASES = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
@@ -59,12 +60,15 @@ def test_corpus_case(case: str, tmp_path: Path) -> None:
         assert all(m.startswith((spec["target"], "manifest.toml", "sources.toml")) for m in messages), messages
         return
     files = render_site(load_battle(geo))
+    (shared_name,) = [name for name in files if SITE_DATA.fullmatch(name)]
+    shared = files[shared_name].decode("utf-8")
+    shared_data(shared)  # one JSON object, nothing that can close a script
     for name, content in files.items():
         if name.endswith(".html"):
             text = content.decode("utf-8")
             assert_page_is_safe(text)
             if case.startswith("xss"):
-                assert "{{ 7*6 }}" in text  # template syntax stays text
+                assert "{{ 7*6 }}" in text + shared  # template syntax stays text
                 assert "<script>window.__xss" not in text and "<img src=x" not in text
     write_site(files, tmp_path / "out")
 
@@ -89,6 +93,19 @@ def test_corpus_covers_the_issue_list() -> None:
         "symlink-out-of-geo",
         "xss-features",
         "xss-manifest",
+        # issue 13
+        "huge-integer",
+        "lone-surrogate",
+        "deep-coordinates",
+        "point-nested-as-polygon",
+        "id-trailing-newline",
+        "sidc-undrawable",
+        "sidc-foreign-digits",
+        "control-characters",
+        "phase-id-device-name",
+        "phase-id-all",
+        "nul-in-file-name",
+        "toml-deep-nesting",
     }
     assert wanted <= set(CASES)
     joined = "".join(PAYLOADS)

@@ -80,13 +80,12 @@ def test_every_arrow_is_valid_and_ends_in_its_head(battle) -> None:
 def test_superseded_units_and_lines_are_faded(battle, site) -> None:
     """A unit that moved on or a line given up before a phase's last day is flagged faded on
     that phase's page; everything still standing at the end of the phase is not."""
-    import json
-    import re
+    from .sitedata import page_data
 
     faded_somewhere = 0
     for phase in battle.phases:
         page = (site / f"{phase.id}.html").read_text(encoding="utf-8")
-        data = json.loads(re.search(r'<script type="application/json" id="bm-data">(.*?)</script>', page).group(1))
+        data = page_data(page, site)
         by_id = {f.id: f for f in battle.features}
         for group in data["groups"]:
             for item in group["items"]:

@@ -94,7 +94,7 @@ def test_every_inline_script_the_build_writes_is_in_the_policy() -> None:
         page = files["index.html"].decode()
         policy = page.split('content="', 1)[1].split('"', 1)[0]
         bodies = [part.split("</script>", 1)[0] for part in page.split("<script>")[1:]]
-        assert len(bodies) == (3 + len(assets.JS) if single_file else 3)  # + every script inlined
+        assert len(bodies) == (3 + len(assets.JS) + 1 if single_file else 3)  # + scripts and shared data inlined
         for body in bodies:
             assert sha256(body) in policy
 

@@ -1,0 +1,78 @@
+"""The site's feature data is written once and shared; pages are made and written one at a time."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from layers import compose
+from layers.compose import iter_site, render_site, write_site
+from layers.load import load_battle
+
+from .conftest import FIXTURE_BATTLE, ROOT
+from .sitedata import SITE_DATA, page_data, shared_data
+
+_spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_bench)
+many_phases = _bench.many_phases
+
+
+def test_each_feature_is_written_once(tmp_path: Path) -> None:
+    battle = load_battle(many_phases(tmp_path / "geo", 12, 2000))
+    files = render_site(battle)
+    (shared_name,) = [name for name in files if SITE_DATA.fullmatch(name)]
+    shared = files[shared_name].decode()
+    big = next(f for f in shared_data(shared)["features"] if f["id"] == "big")
+    vertex = json.dumps(big["g"]["coordinates"][0][7], separators=(",", ":"))
+    assert shared.count(vertex) == 1
+    pages = {name: content.decode() for name, content in files.items() if name.endswith(".html")}
+    assert len(pages) == 13
+    for name, text in pages.items():
+        assert vertex not in text, name  # no page carries the polygon itself...
+        assert f'<script src="{shared_name}"></script>' in text
+        data = page_data(text, files)  # ...but each draws it
+        assert any(f["id"] == "big" for f in data["features"]), name
+    # twelve phases of a 2,000-vertex polygon: the output holds the polygon once
+    total = sum(len(c) for c in pages.values()) + len(shared)
+    assert total < len(shared) + 13 * 40_000
+
+
+def test_pages_are_made_one_at_a_time(monkeypatch) -> None:
+    events: list[str] = []
+    for name in ("_phase_page", "_atlas_page"):
+        real = getattr(compose, name)
+
+        def making(*args, _real=real, **kwargs):
+            events.append("make")
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(compose, name, making)
+    for name, _ in iter_site(load_battle(FIXTURE_BATTLE)):
+        if name.endswith(".html"):
+            events.append(name)
+    # each page is handed on before the next is made
+    assert events == ["make", "morning.html", "make", "afternoon.html", "make", "index.html"]
+
+
+def test_the_writer_takes_pages_as_they_come(tmp_path: Path) -> None:
+    battle = load_battle(FIXTURE_BATTLE)
+    out = write_site(iter_site(battle), tmp_path / "out")
+    assert {p.name for p in out.glob("*.html")} == {"index.html", "morning.html", "afternoon.html"}
+    assert len(list((out / "data").glob("site-*.js"))) == 1
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} - {compose.MARKER} == set(
+        render_site(battle)
+    )
+
+
+def test_single_file_pages_carry_what_they_draw() -> None:
+    files = render_site(load_battle(FIXTURE_BATTLE), single_file=True)
+    assert not any(SITE_DATA.fullmatch(name) for name in files)
+    for name, content in files.items():
+        text = content.decode()
+        assert "data/site-" not in text
+        start = text.index("<script>window.BM_SITE = ") + len("<script>")
+        shared = shared_data(text[start : text.index("</script>", start)])["features"]
+        page = json.loads(text.split('id="bm-data">', 1)[1].split("</script>", 1)[0])
+        assert sorted(int(k) for k in shared) == sorted(entry[0] for entry in page["features"]), name
