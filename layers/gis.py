@@ -437,7 +437,9 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
         try:
             for table, family, members in _table_names(battle):
                 frame = _frame([_row(battle, f) for f in members], [f.geometry for f in members])
-                pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists())
+                # GeoPackage 1.2, which every QGIS 3 reads without a warning
+                creation = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
+                pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists(), **creation)
                 dates.append(table)
                 held = [style_for(battle, f, "held" if f.kind == "position" else None) for f in members]
                 styled.append((table, family, held, [str(f.extra["sidc"]) for f in members if f.kind == "unit"]))
