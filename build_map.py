@@ -40,7 +40,7 @@ def default_geo() -> Path:
     return Path("geo")  # not installed: a data folder beside the caller, as in the repository
 
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 4  # the data (1) and output (3) codes come with their errors
 
 
 def _parser() -> argparse.ArgumentParser:

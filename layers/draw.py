@@ -8,8 +8,8 @@ from . import movements, positions, rivers, units
 from .drawable import Context, Drawable, plain
 from .model import Feature
 
+#: Builders of the kinds whose drawing is the same on every page (positions: see draw()).
 BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {
-    "position": positions.build,
     "unit": units.build,
     "movement": movements.build,
     "river": rivers.build,

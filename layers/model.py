@@ -233,10 +233,6 @@ class Feature:
                 ids.update(value.sources)
         return ids
 
-    def changes_between(self, start: date, end: date) -> tuple[StatusChange, ...]:
-        """Status changes dated inside ``start``..``end`` inclusive."""
-        return tuple(c for c in self.status if start <= c.date <= end)
-
 
 @dataclass(frozen=True)
 class Battle:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+#: The tests keep rendered symbols in a folder of their own, never in the user's ~/.cache
+#: (subprocesses inherit it).
+os.environ.setdefault("HENGYANG_MAP_CACHE", tempfile.mkdtemp(prefix="hengyang-map-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
