@@ -7,13 +7,14 @@ feature id, field, what was found and what was expected. Nothing downstream re-c
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import json
 import math
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,23 @@ KNOWN_PROPERTIES = {
     "importance",
 }
 
+
+#: The data contract this tool reads (``schema_version`` in manifest.toml; 1 when left out).
+SCHEMA_VERSION = 1
+#: Keys of manifest.toml and of its [[phases]].
+MANIFEST_KEYS = (
+    "schema_version",
+    "id",
+    "bibliography",
+    "bounds",
+    "title",
+    "subtitle",
+    "attribution",
+    "sides",
+    "layers",
+    "phases",
+)
+PHASE_KEYS = ("id", "title", "start", "end", "sources", "narrative", "view", "claims", "figures")
 
 #: What a claim (another source's differing value) may be about.
 CLAIM_FIELDS = ("name", "description", "start", "end", "status", "side", "unit", "location", "commander")
@@ -261,6 +279,16 @@ class Checker:
             else:
                 ids.append(item)
         return tuple(ids)
+
+    def only(self, data: dict[str, Any], known: Iterable[str], *, prefix: str = "", what: str = "key") -> None:
+        """Report every key of ``data`` that is not in ``known``, with the nearest known key
+        as a suggestion (a misspelt key would otherwise be silently ignored)."""
+        names = sorted(known)
+        for key in sorted((k for k in data if k not in names), key=str):
+            guess = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            expected = f"{hint}one of the {what}s documented in geo/README.md"
+            self.problem(prefix + str(key), f"an unknown {what}", expected)
 
     def records(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Each table of an optional list of tables, with its field prefix."""
@@ -440,6 +468,10 @@ def _load_battle(root: Path) -> Battle:
         raise GeoDataError(problems)
 
     check = Checker(MANIFEST, problems)
+    check.only(manifest, MANIFEST_KEYS)
+    version = manifest.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        check.problem("schema_version", shorten(version), f"{SCHEMA_VERSION}, the data contract this tool reads")
     bib_name = check.file_name(manifest, "bibliography") or ""
     sources: dict[str, Source] = {}
     if bib_name:
@@ -521,6 +553,7 @@ def _sides(check: Checker, manifest: dict[str, Any]) -> dict[str, Side]:
         if not isinstance(entry, dict):
             check.problem(prefix[:-1], shorten(entry), "a table")
             continue
+        check.only(entry, ("name", "color", "identity"), prefix=prefix)
         name = check.table_text(entry, "name", prefix=prefix)
         color = check.take(entry, "color", str, "a colour written #rrggbb", prefix=prefix)
         if color is not None and not COLOR_PATTERN.fullmatch(color):
@@ -537,6 +570,7 @@ def _sides(check: Checker, manifest: dict[str, Any]) -> dict[str, Side]:
 def _claims(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Claim, ...]:
     claims = []
     for here, item in check.records(data, "claims", prefix=prefix):
+        check.only(item, ("field", "value", "sources", "note_zh", "note_en"), prefix=here)
         field_name = check.text(item, "field", prefix=here)
         raw = item.get("value")
         if _finite(raw):
@@ -552,9 +586,11 @@ def _claims(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Cla
 def _figures(check: Checker, data: dict[str, Any], prefix: str = "") -> tuple[Figure, ...]:
     figures = []
     for here, item in check.records(data, "figures", prefix=prefix):
+        check.only(item, ("label_zh", "label_en", "values"), prefix=here)
         label = check.bilingual(item, "label", prefix=here)
         values = []
         for vhere, entry in check.records(item, "values", prefix=here):
+            check.only(entry, ("value", "value_zh", "value_en", "sources", "note_zh", "note_en"), prefix=vhere)
             value: Bilingual | None
             if "value_zh" in entry or "value_en" in entry:
                 value = check.bilingual(entry, "value", prefix=vhere)
@@ -597,6 +633,7 @@ def _phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) -> lis
             check.problem(f"phases[{i}]", shorten(item), "a table")
             continue
         check.feature = f"phase {item.get('id', i)!s}"
+        check.only(item, PHASE_KEYS)
         phase_id = _unreserved(check, "id", check.ident(item, "id"), RESERVED_IDS)
         title = check.table_text(item, "title")
         narrative = check.table_text(item, "narrative")
@@ -628,6 +665,7 @@ def _phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) -> lis
 def _layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
     specs = []
     for here, item in check.records(manifest, "layers"):
+        check.only(item, ("id", "file", "role", "title"), prefix=here)
         layer_id = check.ident(item, "id", prefix=here)
         file = check.file_name(item, "file", prefix=here)
         role = check.choice(item, "role", ("battle", "reference"), prefix=here)
@@ -644,6 +682,7 @@ def _layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
 
 
 def _sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
+    check.only(bib, ("sources",))
     table = check.take(bib, "sources", dict, "a [sources.<id>] table per source")
     sources = {}
     for source_id, entry in (table or {}).items():
@@ -654,6 +693,7 @@ def _sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
         if not isinstance(entry, dict):
             check.problem("", shorten(entry), "a table")
             continue
+        check.only(entry, ("title", "url", "tier", "note"))
         title = check.text(entry, "title")
         url = check.take(entry, "url", str, "an http(s) address", required=False)
         if url is not None and not URL_PATTERN.fullmatch(url):
@@ -742,6 +782,7 @@ def _geometry(
 def _status(check: Checker, props: dict[str, Any], start: date | None, end: date | None) -> tuple[StatusChange, ...]:
     changes = []
     for here, item in check.records(props, "status"):
+        check.only(item, ("date", "status", "sources", "note_zh", "note_en"), prefix=here)
         day = check.day(item, "date", prefix=here)
         status = check.choice(item, "status", STATUSES, prefix=here)
         sources = check.id_list(item, "sources", required=False, prefix=here)
@@ -788,8 +829,7 @@ def _features(
         if not isinstance(props, dict):
             check.problem("properties", shorten(props), "an object of properties")
             continue
-        for key in sorted(set(props) - KNOWN_PROPERTIES):
-            check.problem(key, "an unknown property", "one of the properties documented in geo/README.md")
+        check.only(props, KNOWN_PROPERTIES, what="property")
         kind = check.choice(props, "kind", kinds)
         geom = _geometry(check, item.get("geometry"), kind, bounds)
         feature = _feature(check, props, spec, kind, sides, span)

@@ -442,3 +442,44 @@ def test_figure_values_may_be_bilingual(geo_copy) -> None:
     unit = next(f for f in battle.features if f.id == data["features"][0]["id"])
     [figure] = unit.figures
     assert [(v.value.zh, v.value.en) for v in figure.values] == [("17,000", "17,000"), ("约一万四千人", "about 14,000")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "hint"),
+    [
+        ("view = ", "veiw = ", "veiw", "did you mean 'view'?"),
+        ("narrative = ", "narative = ", "narative", "did you mean 'narrative'?"),
+        ("bibliography = ", "bibliografy = ", "bibliografy", "did you mean 'bibliography'?"),
+    ],
+)
+def test_misspelt_manifest_keys_are_named_with_a_suggestion(
+    mini: Path, old: str, new: str, field: str, hint: str
+) -> None:
+    manifest = mini / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    if old not in text:  # the fixture has no view: add one to misspell
+        text = text.replace("narrative = ", "view = [[4.08, 50.03], [4.14, 50.11]]\nnarrative = ", 1)
+    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = problems_of(mini)
+    assert any(f"field '{field}'" in p and hint in p for p in problems), problems
+
+
+def test_misspelt_property_and_item_keys_get_a_suggestion(mini: Path) -> None:
+    edit_json(mini, "action.geojson", props("mill", sorces=["letters"]))
+    edit_json(
+        mini,
+        "action.geojson",
+        props("mill", status=[{"date": "1805-05-01", "status": "contested", "soruces": ["letters"]}]),
+    )
+    problems = problems_of(mini)
+    assert any("'sorces'" in p and "did you mean 'sources'?" in p for p in problems), problems
+    assert any("status[0].soruces" in p and "did you mean 'sources'?" in p for p in problems), problems
+
+
+def test_schema_version_is_checked(mini: Path) -> None:
+    manifest = mini / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    if "schema_version" not in text:
+        text = "schema_version = 1\n" + text
+    manifest.write_text(text.replace("schema_version = 1", "schema_version = 99", 1), encoding="utf-8")
+    assert any("schema_version" in p and "found 99" in p for p in problems_of(mini))
