@@ -325,37 +325,36 @@
     });
   };
 
+  /* The box of a w×h name on side (sx, sy) of point p, `reach` pixels away (0: centred). */
+  function beside(p, sx, sy, reach, w, h, owner) {
+    var x = sx > 0 ? p.x + reach : sx < 0 ? p.x - reach - w : p.x - w / 2;
+    var y = sy > 0 ? p.y + reach : sy < 0 ? p.y - reach - h : p.y - h / 2;
+    return box(x, y, x + w, y + h, owner);
+  }
+
   Labeler.prototype.placeBeside = function (entry, node, wh, tree, size, out, leaders) {
     var p = entry.point, r = entry.radius, w = wh[0], h = wh[1];
-    var spots = entry.record.lk === "a" ? [[0, 0]].concat(AROUND) : AROUND;
-    for (var k = 0; k < spots.length; k++) {
-      var sx = spots[k][0], sy = spots[k][1];
-      var reach = sx && sy ? r * 0.75 + GAP : r + GAP;
-      var x = sx > 0 ? p.x + reach : sx < 0 ? p.x - reach - w : p.x - w / 2;
-      var y = sy > 0 ? p.y + reach : sy < 0 ? p.y - reach - h : p.y - h / 2;
-      var b = box(x, y, x + w, y + h, entry.id);
+    /* The eight places around the point (an area's name first inside it); then, for what the
+     * phase is about or a key place, further out with a leader line rather than unnamed. */
+    var tries = (entry.record.lk === "a" ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
+      return [s[0], s[1], s[0] && s[1] ? r * 0.75 + GAP : r + GAP];
+    }));
+    if (entry.rank <= CALLOUT_RANK) {
+      CALLOUT_STEPS.forEach(function (step) {
+        AROUND.forEach(function (s) { tries.push([s[0], s[1], r + step, true]); });
+      });
+    }
+    for (var k = 0; k < tries.length; k++) {
+      var b = beside(p, tries[k][0], tries[k][1], tries[k][2], w, h, entry.id);
       if (inside(b, size) && free(tree, b)) {
         tree.insert(b);
-        out.push([node, x, y, 0, b]);
-        return;
-      }
-    }
-    /* What the phase is about, or a key place, is named further out with a leader line
-     * rather than left unnamed in a crowd. */
-    if (entry.rank > CALLOUT_RANK) { return; }
-    for (var d = 0; d < CALLOUT_STEPS.length; d++) {
-      for (var c = 0; c < AROUND.length; c++) {
-        var ax = AROUND[c][0], ay = AROUND[c][1], far = r + CALLOUT_STEPS[d];
-        var fx = ax > 0 ? p.x + far : ax < 0 ? p.x - far - w : p.x - w / 2;
-        var fy = ay > 0 ? p.y + far : ay < 0 ? p.y - far - h : p.y - h / 2;
-        var fb = box(fx, fy, fx + w, fy + h, entry.id);
-        if (inside(fb, size) && free(tree, fb)) {
-          tree.insert(fb);
-          out.push([node, fx, fy, 0, fb]);
-          var ex = Math.max(fx, Math.min(p.x, fx + w)), ey = Math.max(fy, Math.min(p.y, fy + h));
-          leaders.push([p.x + (ex - p.x) * r / Math.max(far, 1), p.y + (ey - p.y) * r / Math.max(far, 1), ex, ey, false]);
-          return;
+        out.push([node, b.minX, b.minY, 0, b]);
+        if (tries[k][3]) {  // a leader from the point's rim to the nearest edge of the name
+          var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
+          var t = r / Math.max(tries[k][2], 1);
+          leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
         }
+        return;
       }
     }
   };
