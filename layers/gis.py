@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Battle, Feature
+from .qml import qml_for
 from .style import Style, style_for
 
 #: GDAL writes the current time into GeoPackages unless told a fixed one; so do we.
@@ -42,10 +43,6 @@ FAMILIES = {"Point": "point", "MultiPoint": "point", "LineString": "line", "Mult
 
 
 # ---------------------------------------------------------------- shared parts
-
-
-def _sources(ids: Iterable[str]) -> list[str]:
-    return list(ids)
 
 
 def _note(text: Any) -> dict[str, str]:
@@ -87,7 +84,7 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
     out.update(precision_m=feature.precision_m, certainty=feature.certainty, importance=feature.importance)
     if feature.location_note:
         out.update(location_note_zh=feature.location_note.zh, location_note_en=feature.location_note.en)
-    out["sources"] = _sources(feature.sources)
+    out["sources"] = list(feature.sources)
     for key in ("movement", "unit", "sidc"):
         if feature.extra.get(key):
             out[key] = str(feature.extra[key])
@@ -99,18 +96,17 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
     if feature.terrain:
         out["terrain"] = feature.terrain
     if feature.elevation:
-        out.update(elevation_m=feature.elevation.value_m, elevation_sources=_sources(feature.elevation.sources))
+        out.update(elevation_m=feature.elevation.value_m, elevation_sources=list(feature.elevation.sources))
     if feature.width:
-        out.update(width_m=feature.width.value_m, width_sources=_sources(feature.width.sources))
+        out.update(width_m=feature.width.value_m, width_sources=list(feature.width.sources))
     if feature.status:
         out["status"] = [
-            {"date": c.date.isoformat(), "status": c.status, "sources": _sources(c.sources), **_note(c.note)}
+            {"date": c.date.isoformat(), "status": c.status, "sources": list(c.sources), **_note(c.note)}
             for c in feature.status
         ]
     if feature.claims:
         out["claims"] = [
-            {"field": c.field, "value": c.value, "sources": _sources(c.sources), **_note(c.note)}
-            for c in feature.claims
+            {"field": c.field, "value": c.value, "sources": list(c.sources), **_note(c.note)} for c in feature.claims
         ]
     if feature.figures:
         out["figures"] = [
@@ -118,7 +114,7 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
                 "label_zh": f.label.zh,
                 "label_en": f.label.en,
                 "values": [
-                    {"value_zh": v.value.zh, "value_en": v.value.en, "sources": _sources(v.sources), **_note(v.note)}
+                    {"value_zh": v.value.zh, "value_en": v.value.en, "sources": list(v.sources), **_note(v.note)}
                     for v in f.values
                 ],
             }
@@ -427,8 +423,6 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
     """The battle as a GeoPackage for QGIS (see the module's docstring)."""
     import pyogrio
 
-    from .qml import qml_for
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "battle.gpkg"
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
@@ -462,7 +456,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
         _declare_dates(path, dates)
         with sqlite3.connect(path) as db:
             _related_tables(db, battle)
-            _layer_styles(db, battle, styled, qml_for)
+            _layer_styles(db, styled)
             db.execute("UPDATE gpkg_contents SET description = ? WHERE data_type = 'features'", (provenance,))
         with sqlite3.connect(path) as db:
             db.execute("VACUUM")
@@ -597,12 +591,7 @@ def _pair(text: Any) -> tuple[str | None, str | None]:
     return (text.zh, text.en) if text else (None, None)
 
 
-def _layer_styles(
-    db: sqlite3.Connection,
-    battle: Battle,
-    styled: list[tuple[str, list[Style], list[str]]],
-    qml_for: Callable[..., str],
-) -> None:
+def _layer_styles(db: sqlite3.Connection, styled: list[tuple[str, str, list[Style], list[str]]]) -> None:
     """QGIS's own table of styles: one default QML style per spatial table."""
     db.execute(
         "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
