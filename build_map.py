@@ -153,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from layers import edits
     from layers.errors import inert
+    from layers.tools import edits
 
     if not args.file.is_file():
         print(f"hengyang-map: {inert(str(args.file))}: no such file", file=sys.stderr)
@@ -181,14 +181,14 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from layers.data.load import load_battle
     from layers.errors import inert
-    from layers.load import load_battle
 
     args.geo = args.geo or default_geo()
     if args.command == "import":
         return _import(args)
     if args.command == "serve":
-        from layers.serve import serve
+        from layers.tools.serve import serve
 
         if not 0 <= args.port <= 65535:
             parser.error(f"--port {args.port}: expected 0..65535")
@@ -199,7 +199,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"{inert(str(args.geo))}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
             f"{len(battle.sources)} sources"
         )
-        from layers.lint import report
+        from layers.data.lint import report
 
         print(report(battle).text())
         return EXIT_OK
@@ -210,17 +210,17 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
-        from layers.export import export
+        from layers.export.dispatch import export
 
         out = args.out or Path("exports") / args.format
-        from layers.film import FilmOptions
+        from layers.export.film import FilmOptions
 
         film = FilmOptions(args.size, args.seconds_per_day, args.fps)
         names = export(battle, args.format, out, args.phase, args.lang, args.paper, sys.stderr.isatty(), film=film)
         print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
 
-    from layers.compose import build
+    from layers.page.compose import build
 
     out = build(battle, args.out, args.phase, args.lang)
     pages = len(args.phase or known)

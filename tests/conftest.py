@@ -45,7 +45,7 @@ def geo_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def battle():
     """The real battle, loaded once."""
-    from layers.load import load_battle
+    from layers.data.load import load_battle
 
     return load_battle(GEO)
 
@@ -53,7 +53,7 @@ def battle():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, battle) -> Path:
     """The real site, built once into a temporary folder."""
-    from layers.compose import build
+    from layers.page.compose import build
 
     return build(battle, tmp_path_factory.mktemp("site") / "output")
 

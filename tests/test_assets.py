@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from layers import assets
+from layers.page import assets
 
 from .conftest import ROOT
 
@@ -28,10 +28,10 @@ def test_no_battle_specifics_in_code() -> None:
     offenders = []
     for path in [
         *(ROOT / "layers").rglob("*.py"),
-        *(ROOT / "layers" / "templates").glob("*"),
-        ROOT / "layers" / "static" / "battlemap.js",
-        ROOT / "layers" / "static" / "labels.js",
-        ROOT / "layers" / "static" / "battlemap.css",
+        *(ROOT / "layers" / "page" / "templates").glob("*"),
+        ROOT / "layers" / "page" / "static" / "battlemap.js",
+        ROOT / "layers" / "page" / "static" / "labels.js",
+        ROOT / "layers" / "page" / "static" / "battlemap.css",
     ]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):

@@ -108,7 +108,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 KILLED_WRITE = """
 import os, signal, sys
 sys.path.insert(0, {root!r})
-from layers import compose
+from layers.page import compose
 def step(name):
     if name == {stop!r}:
         os.kill(os.getpid(), {signal!r})
@@ -127,7 +127,7 @@ def write_killed(out: Path, stop: str, fallback: bool, sig: int = signal.SIGKILL
 
 
 def without_marker(folder: Path) -> dict[str, bytes]:
-    from layers.compose import MARKER
+    from layers.page.compose import MARKER
 
     return {name: content for name, content in snapshot(folder).items() if name != MARKER}
 
@@ -135,7 +135,7 @@ def without_marker(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("fallback", [False, True], ids=["exchange", "two-renames"])
 @pytest.mark.parametrize("stop", ["locked", "staging-made", "staging-marked", "written", "swapped", "old-emptied"])
 def test_killed_at_every_step_leaves_old_or_new(tmp_path: Path, stop: str, fallback: bool) -> None:
-    from layers import compose
+    from layers.page import compose
 
     assert stop in compose.WRITE_STEPS
     out = tmp_path / "out"
@@ -153,7 +153,7 @@ def test_killed_at_every_step_leaves_old_or_new(tmp_path: Path, stop: str, fallb
 
 
 def test_every_step_is_reached(tmp_path: Path) -> None:
-    from layers import compose
+    from layers.page import compose
 
     seen: list[str] = []
     out = tmp_path / "out"
@@ -172,7 +172,7 @@ def test_signal_during_the_swap_is_held_until_the_new_output_is_complete(tmp_pat
     assert run_build(out, "--phase", "morning").wait(timeout=120) == 0
     code = SLOW_BUILD.format(root=str(ROOT)).replace(
         "import build_map",
-        "from layers import compose\n"
+        "from layers.page import compose\n"
         "compose._step = lambda name: name == 'swapped' and os.kill(os.getpid(), 15)\n"
         "import build_map",
     )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from layers import compose
-from layers.compose import render_site, write_site
+from layers.data.load import load_battle
 from layers.errors import OutputError
-from layers.load import load_battle
+from layers.page import compose
+from layers.page.compose import render_site, write_site
 
 from .conftest import FIXTURE_BATTLE
 from .sitedata import page_data as joined_page_data

@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.ops import unary_union
 
-from layers.lint import report
-from layers.model import Battle, Feature
+from layers.data.lint import report
+from layers.data.model import Battle, Feature
 
 LAT0 = 26.9
 KX = 111_320.0 * math.cos(math.radians(LAT0))

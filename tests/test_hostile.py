@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.compose import render_site, write_site
+from layers.data.load import load_battle
 from layers.errors import GeoDataError
-from layers.load import load_battle
+from layers.page.compose import render_site, write_site
 
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe

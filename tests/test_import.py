@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import Point
 
 from build_map import main
-from layers.edits import ImportRefused, apply, plan
-from layers.export import export
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.export.dispatch import export
+from layers.tools.edits import ImportRefused, apply, plan
 
 from .conftest import FIXTURE_BATTLE
 

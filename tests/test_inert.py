@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from build_map import main
+from layers.data.load import load_battle
 from layers.errors import GeoDataError, inert
-from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
 
@@ -175,7 +175,7 @@ def test_a_reference_layer_may_be_called_reference(mini: Path) -> None:
 
 
 def test_kml_descriptions_are_text_not_html(mini: Path, tmp_path: Path) -> None:
-    from layers.export import export
+    from layers.export.dispatch import export
 
     edit_feature(mini, 0, description_en='<img src=x onerror="alert(1)"><script>alert(2)</script> & more')
     export(load_battle(mini), "kml", tmp_path / "kml", progress=False)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from layers.lint import report
-from layers.load import load_battle
+from layers.data.lint import report
+from layers.data.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from layers.data.load import load_battle
 from layers.errors import GeoDataError
-from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE
 
@@ -391,7 +391,7 @@ def test_phase_view_must_lie_inside_the_bounds(geo_copy) -> None:
 
 
 def test_phase_view_frames_the_page(geo_copy) -> None:
-    from layers.compose import render_site
+    from layers.page.compose import render_site
 
     battle = load_battle(geo_copy)
     (west, south), _ = battle.bounds

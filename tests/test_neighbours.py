@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from layers import compose
-from layers.compose import MARKER, MARKER_TEXT, write_site
 from layers.errors import OutputError
+from layers.page import compose
+from layers.page.compose import MARKER, MARKER_TEXT, write_site
 
 from .conftest import FIXTURE_BATTLE, ROOT
 

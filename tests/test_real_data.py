@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers.model import BATTLE_KINDS
+from layers.data.model import BATTLE_KINDS
 
 
 def test_geo_validates(battle) -> None:
@@ -53,8 +53,8 @@ def test_output_is_built_not_committed(site) -> None:
 
 
 def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
-    from layers import units
-    from layers.load import IDENTITIES
+    from layers.data.load import IDENTITIES
+    from layers.draw import units
 
     fills = {"friend": "rgb(128,224,255)", "hostile": "rgb(255,128,128)"}
     for feature in battle.features:
@@ -68,7 +68,7 @@ def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
 def test_every_arrow_is_valid_and_ends_in_its_head(battle) -> None:
     from shapely.geometry import Point
 
-    from layers.movements import arrow_polygon
+    from layers.draw.movements import arrow_polygon
 
     for feature in battle.features:
         if feature.kind == "movement":

@@ -25,9 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from layers import load, model
+from layers.data import load, model
+from layers.data.load import load_battle
 from layers.errors import GeoDataError
-from layers.load import load_battle
 
 from .conftest import FIXTURE_BATTLE, GEO
 from .test_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props

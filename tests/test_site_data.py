@@ -6,9 +6,9 @@ import importlib.util
 import json
 from pathlib import Path
 
-from layers import compose
-from layers.compose import iter_site, render_site, write_site
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.page import compose
+from layers.page.compose import iter_site, render_site, write_site
 
 from .conftest import FIXTURE_BATTLE, ROOT
 from .sitedata import SITE_DATA, page_data, shared_data

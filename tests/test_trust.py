@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from layers import assets, compose, units
-from layers.compose import render_site
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.draw import units
+from layers.page import assets, compose
+from layers.page.compose import render_site
 
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe

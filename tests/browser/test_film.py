@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.export import export
-from layers.film import FilmOptions
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.export.dispatch import export
+from layers.export.film import FilmOptions
 
 from ..conftest import FIXTURE_BATTLE
 

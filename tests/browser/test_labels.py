@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.compose import render_site, write_site
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.page.compose import render_site, write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT, OfflinePage
 

@@ -131,9 +131,9 @@ POPUP_TEXT = """featureId => {
 def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
     """Names, kind, side, dates, commander, status history, figures per source, claims,
     precision and sources: the popup built in the page says all the data says."""
-    from layers.compose import build
-    from layers.load import load_battle
-    from layers.style import CERTAINTY_LABELS, STATUS_LABELS
+    from layers.data.load import load_battle
+    from layers.draw.style import CERTAINTY_LABELS, STATUS_LABELS
+    from layers.page.compose import build
 
     from ..conftest import FIXTURE_BATTLE
 
@@ -195,7 +195,7 @@ def test_phase_toggle_shows_prepared_layers_without_rebuilding(offline, battle, 
 
 def test_uncertainty_circles_on_hover_and_all_at_once(offline, battle, site) -> None:
     """A halo shows for the feature pointed at; the legend's switch shows every visible one."""
-    from layers.style import HALO_THRESHOLD_M
+    from layers.draw.style import HALO_THRESHOLD_M
 
     phase = battle.phases[2]
     tab = offline.open(site / f"{phase.id}.html")

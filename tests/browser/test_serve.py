@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.serve import LiveSite, make_server
+from layers.tools.serve import LiveSite, make_server
 
 from ..conftest import FIXTURE_BATTLE
 

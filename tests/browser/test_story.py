@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from layers import story
-from layers.style import STATUS_LABELS
+from layers.draw.style import STATUS_LABELS
+from layers.page import story
 
 from ..conftest import OfflinePage
 
@@ -74,7 +74,7 @@ def test_slider_shows_the_state_of_the_day(offline, battle, site: Path) -> None:
         for feature_id, fill, dash in statuses:
             feature = next(f for f in battle.features if f.id == feature_id)
             if feature.kind == "position":
-                from layers.style import style_for
+                from layers.draw.style import style_for
 
                 want = style_for(battle, feature, feature.status_on(day) or "held").as_dict()
                 assert (fill, dash) == (want["fillColor"], want.get("dashArray")), (feature_id, day)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from layers import units
-from layers.compose import build
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.draw import units
+from layers.page.compose import build
 
 from ..conftest import FIXTURE_BATTLE, OfflinePage
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.compose import build
-from layers.load import load_battle
+from layers.data.load import load_battle
+from layers.page.compose import build
 
 from ..conftest import FIXTURE_BATTLE, OfflinePage
 

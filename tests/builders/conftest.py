@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layers.load import load_battle
+from layers.data.load import load_battle
 
 from ..conftest import FIXTURE_BATTLE
 

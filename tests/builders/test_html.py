@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from layers.html import bi, span_text
-from layers.model import Bilingual
+from layers.data.model import Bilingual
+from layers.page.fragments import bi, span_text
 
 PAYLOAD = '"><img src=x onerror=alert(1)></script><script>alert(2)</script>{{ 7*6 }}'
 
@@ -20,7 +20,7 @@ def test_dates() -> None:
 
 
 def test_citations_carry_their_tier(mini) -> None:
-    from layers import html
+    from layers.page import fragments as html
 
     ids = tuple(sorted(mini.sources))
     text = str(html.citations(mini, ids))

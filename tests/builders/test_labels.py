@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from shapely.geometry import LineString, shape
 
-from layers import labels, rivers
-from layers.drawable import Context
-from layers.model import Bilingual
+from layers.data.model import Bilingual
+from layers.draw import labels, rivers
+from layers.draw.drawable import Context
 
 from .conftest import by_id
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from shapely.geometry import LineString, Point, shape
 
-from layers import movements
-from layers.drawable import Context
+from layers.draw import movements
+from layers.draw.drawable import Context
 
 from .conftest import by_id
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layers.draw import draw
-from layers.drawable import Context, decimals_for, rounded
+from layers.draw.dispatch import draw
+from layers.draw.drawable import Context, decimals_for, rounded
 
 from .conftest import by_id
 

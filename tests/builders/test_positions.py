@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from layers import positions
-from layers.drawable import Context
+from layers.draw import positions
+from layers.draw.drawable import Context
 
 from .conftest import by_id
 
@@ -40,8 +40,8 @@ def test_record_carries_status_history_with_sources(mini) -> None:
 def test_lost_in_an_earlier_phase_is_ghosted() -> None:
     from datetime import date
 
-    from layers.load import load_battle
-    from layers.model import Phase
+    from layers.data.load import load_battle
+    from layers.data.model import Phase
 
     from ..conftest import FIXTURE_BATTLE
 

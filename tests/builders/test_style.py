@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from layers.style import halo_style, style_for
+from layers.draw.style import halo_style, style_for
 
 from .conftest import by_id
 

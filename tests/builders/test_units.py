@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from layers import units
-from layers.drawable import Context
-from layers.model import Bilingual
+from layers.data.model import Bilingual
+from layers.draw import units
+from layers.draw.drawable import Context
 
 from .conftest import by_id
 

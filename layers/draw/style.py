@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Battle, Bilingual, Feature
+from layers.data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
 HALO_THRESHOLD_M = 250.0

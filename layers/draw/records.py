@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .labels import label_record
-from .model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
-from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
+from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
+from layers.draw.labels import label_record
+from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
 #: What each key of a feature record holds (for readers of the page's data).
 KEYS = {

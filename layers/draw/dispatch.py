@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import movements, positions, rivers, units
-from .drawable import Context, Drawable, plain
-from .model import Feature
+from layers.data.model import Feature
+from layers.draw import movements, positions, rivers, units
+from layers.draw.drawable import Context, Drawable, plain
 
 #: Builders of the kinds whose drawing is the same on every page (positions: see draw()).
 BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {

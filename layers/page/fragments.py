@@ -13,8 +13,8 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from .model import Battle, Bilingual, Claim, Figure, Source
-from .payload import CLAIM_FIELD_LABELS, TIER_MARKS
+from layers.data.model import Battle, Bilingual, Claim, Figure, Source
+from layers.draw.records import CLAIM_FIELD_LABELS, TIER_MARKS
 
 ZH = "zh-Hans"
 EN = "en"

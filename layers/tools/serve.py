@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import BattleMapError, inert
+from layers.errors import BattleMapError, inert
 
 LOOPBACK = "127.0.0.1"
 CLIENT = """(function () {
@@ -66,8 +66,8 @@ class LiveSite:
 
     def rebuild(self) -> None:
         """Build the pages again; on a data problem keep the last good pages and record it."""
-        from .compose import build
-        from .load import load_battle
+        from layers.data.load import load_battle
+        from layers.page.compose import build
 
         with self._lock:
             try:

@@ -33,15 +33,19 @@ from typing import Any
 import folium
 from markupsafe import Markup
 
-from . import __version__, assets, html, labels, payload, story, units
-from .batch import collector_paused
-from .draw import draw
-from .drawable import Context, Drawable
-from .elements import BattleLayers, PageHead, Panel, stable_ids, to_json
-from .errors import OutputError, OutputInterrupted, inert
-from .load import IDENTITIES
-from .model import Battle, Bilingual, Feature, Phase
-from .style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
+from layers import __version__
+from layers.data.batch import collector_paused
+from layers.data.load import IDENTITIES
+from layers.data.model import Battle, Bilingual, Feature, Phase
+from layers.draw import labels, units
+from layers.draw import records as payload
+from layers.draw.dispatch import draw
+from layers.draw.drawable import Context, Drawable
+from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
+from layers.errors import OutputError, OutputInterrupted, inert
+from layers.page import assets, story
+from layers.page import fragments as html
+from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids, to_json
 
 TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",

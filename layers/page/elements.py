@@ -31,7 +31,7 @@ def to_json(value: Any) -> Markup:
 
 
 ENV = Environment(
-    loader=PackageLoader("layers", "templates"),
+    loader=PackageLoader("layers.page", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -57,7 +57,7 @@ class Literal(Element):
 class SafeMacroElement(MacroElement):
     """A MacroElement whose ``header``, ``html`` and ``script`` macros render exactly once.
 
-    Subclasses name their template file in ``template_name`` (under ``layers/templates``)
+    Subclasses name their template file in ``template_name`` (under ``layers/page/templates``)
     and expose what it needs as attributes.
     """
 

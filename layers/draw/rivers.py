@@ -14,9 +14,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .drawable import Context, Drawable, plain, rounded
-from .model import Feature
-from .movements import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON_AT_EQUATOR
+from layers.data.model import Feature
+from layers.draw.drawable import Context, Drawable, plain, rounded
+from layers.draw.movements import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON_AT_EQUATOR
 
 
 def water_area(centre: BaseGeometry, width_m: float) -> BaseGeometry:

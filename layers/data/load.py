@@ -23,9 +23,8 @@ import shapely
 import shapely.errors
 from shapely.geometry import shape
 
-from .batch import collector_paused
-from .errors import GeoDataError, Problem, shorten
-from .model import (
+from layers.data.batch import collector_paused
+from layers.data.model import (
     BATTLE_KINDS,
     CERTAINTIES,
     DEFAULT_CERTAINTY,
@@ -49,6 +48,7 @@ from .model import (
     Source,
     StatusChange,
 )
+from layers.errors import GeoDataError, Problem, shorten
 
 MANIFEST = "manifest.toml"
 #: Largest data file read; larger ones are refused before parsing.
@@ -316,7 +316,7 @@ def _unreserved(check: Checker, field: str, value: str | None, reserved: tuple[s
 def _drawable(sidc: str) -> bool:
     """Whether the unit symbol for ``sidc`` can be drawn: asked of the renderer itself (its
     answer is cached for the build), so that ``check`` never accepts what ``build`` cannot draw."""
-    from .units import symbol_svg  # imported here: the renderer loads its tables lazily
+    from layers.draw.units import symbol_svg  # imported here: the renderer loads its tables lazily
 
     try:
         symbol_svg(sidc)

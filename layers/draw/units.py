@@ -19,8 +19,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .drawable import Context, Drawable, Icon, plain
-from .model import Bilingual, Feature
+from layers.data.model import Bilingual, Feature
+from layers.draw.drawable import Context, Drawable, Icon, plain
 
 
 def bilingual_spans(text: Bilingual) -> Markup:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Battle, Bilingual, Feature, Phase
-from .style import STATUS_LABELS
+from layers.data.model import Battle, Bilingual, Feature, Phase
+from layers.draw.style import STATUS_LABELS
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__, gis
-from .compose import provenance, render_site, write_site
-from .errors import BattleMapError, OutputError, inert
-from .model import Battle
+from layers import __version__
+from layers.data.model import Battle
+from layers.errors import BattleMapError, OutputError, inert
+from layers.export import gis
+from layers.page.compose import provenance, render_site, write_site
 
 FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
 #: Paper sizes in millimetres (landscape).
@@ -81,7 +82,7 @@ def export(
     elif fmt in ("png", "pdf"):
         files = _render_images(battle, phases, lang, fmt, paper, progress, browser)
     elif fmt in ("mp4", "webm", "gif"):
-        from .film import render_film
+        from layers.export.film import render_film
 
         files = render_film(battle, phases, lang, fmt, film, progress, browser)
     elif fmt in ("gpkg", "geojson", "kml", "kmz"):

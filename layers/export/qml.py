@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
-from .style import Style
-from .units import symbol_svg
+from layers.draw.style import Style
+from layers.draw.units import symbol_svg
 
 #: Leaflet draws in screen pixels, QGIS in millimetres: one CSS pixel is 0.2646 mm.
 MM_PER_PX = 0.2646

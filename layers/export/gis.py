@@ -32,9 +32,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .model import Battle, Feature
-from .qml import qml_for
-from .style import Style, style_for
+from layers.data.model import Battle, Feature
+from layers.draw.style import Style, style_for
+from layers.export.qml import qml_for
 
 #: GDAL writes the current time into GeoPackages unless told a fixed one; so do we.
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
@@ -310,7 +310,7 @@ def dot_png() -> bytes:
 
 def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     """Each unit's APP-6D symbol as a PNG, rendered from its SVG by ``browser`` (Chromium)."""
-    from .units import symbol_svg
+    from layers.draw.units import symbol_svg
 
     sidcs = sorted({str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"})
     out: dict[str, bytes] = {}

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BattleMapError, GeoDataError, inert
-from .gis import properties
-from .load import load_battle
+from layers.data.load import load_battle
+from layers.errors import BattleMapError, GeoDataError, inert
+from layers.export.gis import properties
 
 #: Attributes a GIS user may edit, as the export names them: text pairs, numbers, dates, choices.
 EDITABLE = (

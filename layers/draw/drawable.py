@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup
 
-from . import payload
-from .elements import to_json
-from .model import Battle, Bilingual, Feature, Phase
-from .style import HALO_THRESHOLD_M, Style, style_for
+from layers.data.model import Battle, Bilingual, Feature, Phase
+from layers.draw import records as payload
+from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
+from layers.page.elements import to_json
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compose import render_site
-from .errors import BattleMapError, OutputError, inert
-from .export import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
-from .model import Battle
+from layers.data.model import Battle
+from layers.errors import BattleMapError, OutputError, inert
+from layers.export.dispatch import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
+from layers.page.compose import render_site
 
 FORMATS = ("mp4", "webm", "gif")
 #: How long the camera takes to move from one phase's view to the next.

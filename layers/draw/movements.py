@@ -14,8 +14,8 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.ops import substring, unary_union
 
-from .drawable import Context, Drawable, plain, rounded
-from .model import Feature
+from layers.data.model import Feature
+from layers.draw.drawable import Context, Drawable, plain, rounded
 
 METRES_PER_DEGREE_LAT = 110_574.0
 METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0

@@ -23,7 +23,7 @@ OWN_FILES = ("battlemap.js", "labels.js", "battlemap.css")
 
 
 def _static():
-    return resources.files("layers") / "static"
+    return resources.files("layers.page") / "static"
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from typing import Any
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
 
-from .model import Feature, Phase
+from layers.data.model import Feature, Phase
 
 #: Keys a feature record may carry for its label (beside :data:`layers.payload.KEYS`).
 LABEL_KEYS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .drawable import Context, Drawable, plain
-from .model import Feature
+from layers.data.model import Feature
+from layers.draw.drawable import Context, Drawable, plain
 
 
 def status_on_page(feature: Feature, ctx: Context) -> str:

@@ -1,0 +1,1 @@
+"""Put drawables on pages: elements, templates, the page's script and styles, page assembly."""
