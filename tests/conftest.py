@@ -53,7 +53,7 @@ def battle():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, battle) -> Path:
     """The real site, built once into a temporary folder."""
-    from layers.page.compose import build
+    from layers.site import build
 
     return build(battle, tmp_path_factory.mktemp("site") / "output")
 

@@ -108,14 +108,14 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 KILLED_WRITE = """
 import os, signal, sys
 sys.path.insert(0, {root!r})
-from layers.page import compose
+from layers import site
 def step(name):
     if name == {stop!r}:
         os.kill(os.getpid(), {signal!r})
-compose._step = step
+site._step = step
 if {fallback!r}:
-    compose._libc_renameat2 = lambda: None
-compose.write_site({files!r}, {out!r})
+    site._libc_renameat2 = lambda: None
+site.write_site({files!r}, {out!r})
 """
 OLD = {"index.html": b"old", "static/a.js": b"old a", "gone.html": b"only in the old"}
 NEW = {"index.html": b"new", "static/a.js": b"new a", "fresh/b.html": b"only in the new"}
@@ -127,7 +127,7 @@ def write_killed(out: Path, stop: str, fallback: bool, sig: int = signal.SIGKILL
 
 
 def without_marker(folder: Path) -> dict[str, bytes]:
-    from layers.page.compose import MARKER
+    from layers.site import MARKER
 
     return {name: content for name, content in snapshot(folder).items() if name != MARKER}
 
@@ -135,36 +135,36 @@ def without_marker(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("fallback", [False, True], ids=["exchange", "two-renames"])
 @pytest.mark.parametrize("stop", ["locked", "staging-made", "staging-marked", "written", "swapped", "old-emptied"])
 def test_killed_at_every_step_leaves_old_or_new(tmp_path: Path, stop: str, fallback: bool) -> None:
-    from layers.page import compose
+    from layers import site
 
-    assert stop in compose.WRITE_STEPS
+    assert stop in site.WRITE_STEPS
     out = tmp_path / "out"
-    compose.write_site(OLD, out)
+    site.write_site(OLD, out)
     run = write_killed(out, stop, fallback)
     assert run.returncode == -signal.SIGKILL, run.stderr
     if fallback and stop == "swapped":
         # two renames cannot be one step: the window is closed by the next build's recovery
-        compose._recover(out)
+        site._recover(out)
     assert without_marker(out) in (OLD, NEW)
     # the next build cleans up what the killed one left, and only that
-    compose.write_site(OLD, out)
+    site.write_site(OLD, out)
     assert without_marker(out) == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_every_step_is_reached(tmp_path: Path) -> None:
-    from layers.page import compose
+    from layers import site
 
     seen: list[str] = []
     out = tmp_path / "out"
-    compose.write_site(OLD, out)
-    original = compose._step
-    compose._step = seen.append
+    site.write_site(OLD, out)
+    original = site._step
+    site._step = seen.append
     try:
-        compose.write_site(NEW, out)
+        site.write_site(NEW, out)
     finally:
-        compose._step = original
-    assert tuple(seen) == compose.WRITE_STEPS
+        site._step = original
+    assert tuple(seen) == site.WRITE_STEPS
 
 
 def test_signal_during_the_swap_is_held_until_the_new_output_is_complete(tmp_path: Path) -> None:
@@ -172,8 +172,8 @@ def test_signal_during_the_swap_is_held_until_the_new_output_is_complete(tmp_pat
     assert run_build(out, "--phase", "morning").wait(timeout=120) == 0
     code = SLOW_BUILD.format(root=str(ROOT)).replace(
         "import build_map",
-        "from layers.page import compose\n"
-        "compose._step = lambda name: name == 'swapped' and os.kill(os.getpid(), 15)\n"
+        "from layers import site\n"
+        "site._step = lambda name: name == 'swapped' and os.kill(os.getpid(), 15)\n"
         "import build_map",
     )
     run = subprocess.run(

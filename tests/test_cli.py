@@ -82,12 +82,12 @@ def test_output_error_exit_3(mini: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_internal_error_exit_4_without_traceback(mini: Path, tmp_path: Path, capsys, monkeypatch) -> None:
-    import layers.page.compose
+    import layers.site
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(layers.page.compose, "build", boom)
+    monkeypatch.setattr(layers.site, "build", boom)
     assert main(["build", "--geo", str(mini), "--out", str(tmp_path / "o")]) == 4
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom (rerun with --debug)" in err and "Traceback" not in err

@@ -11,7 +11,8 @@ import pytest
 
 from layers.data.load import load_battle
 from layers.errors import GeoDataError
-from layers.page.compose import render_site, write_site
+from layers.page.assemble import render_site
+from layers.site import write_site
 
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe

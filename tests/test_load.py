@@ -391,7 +391,7 @@ def test_phase_view_must_lie_inside_the_bounds(geo_copy) -> None:
 
 
 def test_phase_view_frames_the_page(geo_copy) -> None:
-    from layers.page.compose import render_site
+    from layers.page.assemble import render_site
 
     battle = load_battle(geo_copy)
     (west, south), _ = battle.bounds

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from layers import site
 from layers.errors import OutputError
-from layers.page import compose
-from layers.page.compose import MARKER, MARKER_TEXT, write_site
+from layers.site import MARKER, MARKER_TEXT, write_site
 
 from .conftest import FIXTURE_BATTLE, ROOT
 
@@ -101,7 +101,7 @@ def test_a_symlinked_marker_does_not_make_a_folder_ours(tmp_path: Path) -> None:
 def test_an_empty_user_folder_is_replaced_without_leftovers(tmp_path: Path, monkeypatch) -> None:
     for fallback in (False, True):
         if fallback:
-            monkeypatch.setattr(compose, "_libc_renameat2", lambda: None)
+            monkeypatch.setattr(site, "_libc_renameat2", lambda: None)
         out = tmp_path / f"empty-{fallback}"
         out.mkdir()
         write_site(SITE, out)
@@ -112,13 +112,13 @@ def test_an_empty_user_folder_is_replaced_without_leftovers(tmp_path: Path, monk
 
 def test_the_swap_is_one_exchange(tmp_path: Path, monkeypatch) -> None:
     calls: list[int] = []
-    real = compose._renameat2
+    real = site._renameat2
 
     def spy(source: Path, target: Path, flags: int) -> bool:
         calls.append(flags)
         return real(source, target, flags)
 
-    monkeypatch.setattr(compose, "_renameat2", spy)
+    monkeypatch.setattr(site, "_renameat2", spy)
     write_site(SITE, tmp_path / "out")
     write_site(SITE, tmp_path / "out")
     assert calls == [1, 2]  # RENAME_NOREPLACE for a new folder, then RENAME_EXCHANGE

@@ -6,9 +6,11 @@ import importlib.util
 import json
 from pathlib import Path
 
+from layers import site
 from layers.data.load import load_battle
-from layers.page import compose
-from layers.page.compose import iter_site, render_site, write_site
+from layers.page import assemble
+from layers.page.assemble import iter_site, render_site
+from layers.site import write_site
 
 from .conftest import FIXTURE_BATTLE, ROOT
 from .sitedata import SITE_DATA, page_data, shared_data
@@ -42,13 +44,13 @@ def test_each_feature_is_written_once(tmp_path: Path) -> None:
 def test_pages_are_made_one_at_a_time(monkeypatch) -> None:
     events: list[str] = []
     for name in ("_phase_page", "_atlas_page"):
-        real = getattr(compose, name)
+        real = getattr(assemble, name)
 
         def making(*args, _real=real, **kwargs):
             events.append("make")
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(compose, name, making)
+        monkeypatch.setattr(assemble, name, making)
     for name, _ in iter_site(load_battle(FIXTURE_BATTLE)):
         if name.endswith(".html"):
             events.append(name)
@@ -61,9 +63,7 @@ def test_the_writer_takes_pages_as_they_come(tmp_path: Path) -> None:
     out = write_site(iter_site(battle), tmp_path / "out")
     assert {p.name for p in out.glob("*.html")} == {"index.html", "morning.html", "afternoon.html"}
     assert len(list((out / "data").glob("site-*.js"))) == 1
-    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} - {compose.MARKER} == set(
-        render_site(battle)
-    )
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} - {site.MARKER} == set(render_site(battle))
 
 
 def test_single_file_pages_carry_what_they_draw() -> None:

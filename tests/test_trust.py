@@ -11,8 +11,8 @@ import pytest
 
 from layers.data.load import load_battle
 from layers.draw import units
-from layers.page import assets, compose
-from layers.page.compose import render_site
+from layers.page import assets, csp
+from layers.page.assemble import render_site
 
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe
@@ -102,4 +102,4 @@ def test_every_inline_script_the_build_writes_is_in_the_policy() -> None:
 
 def test_a_script_missing_from_the_page_is_a_build_error() -> None:
     with pytest.raises(AssertionError):
-        compose._with_csp("<head>\n<script>a</script>", ["b"])
+        csp.with_csp("<head>\n<script>a</script>", ["b"])

@@ -21,7 +21,8 @@ from layers import __version__
 from layers.data.model import Battle
 from layers.errors import BattleMapError, OutputError, inert
 from layers.export import gis
-from layers.page.compose import provenance, render_site, write_site
+from layers.page.assemble import provenance, render_site
+from layers.site import write_site
 
 FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
 #: Paper sizes in millimetres (landscape).

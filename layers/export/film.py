@@ -25,7 +25,7 @@ from typing import Any
 from layers.data.model import Battle
 from layers.errors import BattleMapError, OutputError, inert
 from layers.export.dispatch import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
-from layers.page.compose import render_site
+from layers.page.assemble import render_site
 
 FORMATS = ("mp4", "webm", "gif")
 #: How long the camera takes to move from one phase's view to the next.

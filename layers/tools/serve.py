@@ -67,7 +67,7 @@ class LiveSite:
     def rebuild(self) -> None:
         """Build the pages again; on a data problem keep the last good pages and record it."""
         from layers.data.load import load_battle
-        from layers.page.compose import build
+        from layers.site import build
 
         with self._lock:
             try:

@@ -66,7 +66,7 @@ def test_browser_print_is_clean(offline, battle, site: Path) -> None:
 def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path: Path, lang: str) -> None:
     """On an A4 print page of every phase, the title, narrative, sources line, the disputed
     values and the legend are all inside the page, not clipped away by a long panel."""
-    from layers.page.compose import render_site
+    from layers.page.assemble import render_site
 
     files = render_site(battle, lang=lang, single_file=True, printable=True)
     for phase in battle.phases:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from layers.data.load import load_battle
-from layers.page.compose import render_site, write_site
+from layers.page.assemble import render_site
+from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT, OfflinePage
 

@@ -133,7 +133,7 @@ def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
     precision and sources: the popup built in the page says all the data says."""
     from layers.data.load import load_battle
     from layers.draw.style import CERTAINTY_LABELS, STATUS_LABELS
-    from layers.page.compose import build
+    from layers.site import build
 
     from ..conftest import FIXTURE_BATTLE
 

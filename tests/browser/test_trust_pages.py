@@ -9,7 +9,7 @@ import pytest
 
 from layers.data.load import load_battle
 from layers.draw import units
-from layers.page.compose import build
+from layers.site import build
 
 from ..conftest import FIXTURE_BATTLE, OfflinePage
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from layers import site
 from layers.data.load import load_battle
 from layers.errors import OutputError
-from layers.page import compose
-from layers.page.compose import render_site, write_site
+from layers.page.assemble import render_site
+from layers.site import write_site
 
 from .conftest import FIXTURE_BATTLE
 from .sitedata import page_data as joined_page_data
@@ -110,7 +111,7 @@ def test_failed_write_leaves_previous_output(tmp_path: Path, mini, monkeypatch) 
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(compose.os, "fsync", failing_fsync)
+    monkeypatch.setattr(site.os, "fsync", failing_fsync)
     with pytest.raises(OutputError, match="previous output is unchanged"):
         write_site({**render_site(mini), "index.html": b"new"}, out)
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -124,8 +125,8 @@ def test_interrupted_swap_is_recovered(tmp_path: Path, mini) -> None:
     # a build killed between the two renames of the fallback swap leaves only the old folder aside
     os.replace(out, tmp_path / ".out.old-0123456789abcdef")
     (tmp_path / ".out.new-fedcba9876543210").mkdir()
-    (tmp_path / ".out.new-fedcba9876543210" / compose.MARKER).write_bytes(compose.MARKER_TEXT)
-    compose._recover(out)
+    (tmp_path / ".out.new-fedcba9876543210" / site.MARKER).write_bytes(site.MARKER_TEXT)
+    site._recover(out)
     assert (out / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 

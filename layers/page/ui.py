@@ -1,0 +1,44 @@
+"""The page's own words, in both languages, and the optional tile server."""
+
+from __future__ import annotations
+
+from layers.data.model import Bilingual
+
+TILES = {
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+}
+
+
+LANGUAGES = (("zh", "中文"), ("en", "English"), ("both", "中/EN"))
+UI = {
+    "panel": Bilingual("地图说明", "Map notes"),
+    "atlas": Bilingual("战役总图：各阶段图层", "Atlas: every phase as a layer"),
+    "atlas_hint": Bilingual(
+        "用 ◀ ▶ 或方向键逐阶段浏览，拖动日期滑块逐日查看，或在右上角图层控制中勾选各阶段；点击要素查看来源。",
+        "Step through the phases with ◀ ▶ or the arrow keys, drag the day slider, or tick phases in the layer "
+        "control (top right); click a feature for its sources.",
+    ),
+    "phases": Bilingual("阶段", "Phases"),
+    "legend": Bilingual("图例", "Legend"),
+    "bibliography": Bilingual("参考文献", "Bibliography"),
+    "sources": Bilingual("来源", "Sources"),
+    "plain": Bilingual("素底图（离线）", "Plain background (offline)"),
+    "changed": Bilingual("较上一阶段的变化", "Changed since the previous phase"),
+    "events": Bilingual("事件", "Events"),
+    "twin": Bilingual("文字版（表格）", "Text version (table)"),
+    "col_name": Bilingual("名称", "Name"),
+    "col_kind": Bilingual("类别", "Kind"),
+    "col_side": Bilingual("所属", "Side"),
+    "col_dates": Bilingual("日期", "Dates"),
+    "col_status": Bilingual("阶段末状态", "Status at the end"),
+    "drawer": Bilingual("收起/展开", "Hide/show"),
+    "story": Bilingual("阶段与日期", "Phases and days"),
+    "prev": Bilingual("上一阶段", "Previous phase"),
+    "next": Bilingual("下一阶段", "Next phase"),
+    "all": Bilingual("全部阶段", "All phases"),
+    "day": Bilingual("日期", "Day"),
+    "play": Bilingual("播放/暂停", "Play/pause"),
+    "page": Bilingual("单页", "page"),
+    "tiles": Bilingual("OpenStreetMap 底图（需联网）", "OpenStreetMap tiles (online)"),
+}

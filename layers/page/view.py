@@ -1,0 +1,68 @@
+"""Where a page opens and what its day slider spans: extents and the timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from layers.data.model import Battle, Feature, Phase
+from layers.draw.drawable import Context
+from layers.page import story
+
+
+def slider_timeline(
+    ctx: Context, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
+) -> dict[str, Any]:
+    """Days and phases for the day slider and the phase stepper."""
+    battle = ctx.battle
+    return {
+        "start": battle.start.isoformat(),
+        "range": [story.day_index(battle, span[0]), story.day_index(battle, span[1])],
+        "current": current,
+        "fit": fit_all,
+        "phases": [
+            {
+                "id": p.id,
+                "d": [story.day_index(battle, p.start), story.day_index(battle, p.end)],
+                "fit": phase_extent(ctx, p) or fit_all,
+            }
+            for p in phases
+        ],
+    }
+
+
+def bounds_latlng(battle: Battle) -> list[list[float]]:
+    (west, south), (east, north) = battle.bounds
+    return [[south, west], [north, east]]
+
+
+def phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
+    """The area a page opens on for ``phase`` (computed once per build): the phase's ``view``
+    if the data gives one, else the extent of what happens in it.
+
+    Positions lost before the phase began are drawn, as ghosts, but do not widen the view:
+    the camera frames the phase's own action.
+    """
+
+    def make() -> list[list[float]] | None:
+        if phase.view:
+            (west, south), (east, north) = phase.view
+            return [[south, west], [north, east]]
+        live = [f for f in ctx.battle.features_in(phase) if not f.lost_before(phase)]
+        return extent(ctx.battle, live or ctx.battle.features_in(phase))
+
+    return ctx.once(("extent", phase.id), make)
+
+
+def extent(battle: Battle, features: Iterable[Feature]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of ``features``, or None if there are none."""
+    boxes = [f.geometry.bounds for f in features]
+    if not boxes:
+        return None
+    west = min(b[0] for b in boxes)
+    south = min(b[1] for b in boxes)
+    east = max(b[2] for b in boxes)
+    north = max(b[3] for b in boxes)
+    pad = 0.004
+    return [[round(south - pad, 5), round(west - pad, 5)], [round(north + pad, 5), round(east + pad, 5)]]
