@@ -53,13 +53,13 @@ def test_output_is_built_not_committed(site) -> None:
 
 
 def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
-    from layers.data.load import IDENTITIES
-    from layers.draw import units
+    from layers import symbols
+    from layers.data.rules import IDENTITIES
 
     fills = {"friend": "rgb(128,224,255)", "hostile": "rgb(255,128,128)"}
     for feature in battle.features:
         if feature.kind == "unit":
-            svg = units.symbol_svg(feature.extra["sidc"])[0]
+            svg = symbols.symbol_svg(feature.extra["sidc"])[0]
             identity = battle.sides[feature.side].identity
             assert feature.extra["sidc"][3] == IDENTITIES[identity], feature.id
             assert fills[identity] in svg, feature.id

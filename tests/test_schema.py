@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from layers.data import load, model
+from layers.data import model, rules
 from layers.data.load import load_battle
 from layers.errors import GeoDataError
 
@@ -312,7 +312,7 @@ def test_schema_is_stricter_only_where_listed(tmp_path: Path, rule: str, file: s
 
 
 def test_known_properties_match() -> None:
-    assert set(SCHEMA["$defs"]["properties"]["properties"]) == load.KNOWN_PROPERTIES
+    assert set(SCHEMA["$defs"]["properties"]["properties"]) == rules.KNOWN_PROPERTIES
 
 
 def test_vocabularies_match() -> None:
@@ -324,8 +324,8 @@ def test_vocabularies_match() -> None:
     assert properties["terrain"]["enum"] == list(model.TERRAINS)
     assert properties["importance"]["enum"] == list(model.IMPORTANCES)
     assert defs["statusChange"]["properties"]["status"]["enum"] == list(model.STATUSES)
-    assert defs["claim"]["properties"]["field"]["enum"] == list(load.CLAIM_FIELDS)
-    assert defs["geometry"]["properties"]["type"]["enum"] == list(load.GEOMETRY_TYPES)
+    assert defs["claim"]["properties"]["field"]["enum"] == list(rules.CLAIM_FIELDS)
+    assert defs["geometry"]["properties"]["type"]["enum"] == list(rules.GEOMETRY_TYPES)
 
 
 def test_geometry_types_per_kind_match() -> None:
@@ -333,7 +333,7 @@ def test_geometry_types_per_kind_match() -> None:
     for rule in SCHEMA["$defs"]["feature"]["allOf"]:
         (kind,) = rule["if"]["properties"]["properties"]["properties"]["kind"]["enum"]
         per_kind[kind] = tuple(rule["then"]["properties"]["geometry"]["properties"]["type"]["enum"])
-    assert per_kind == load.KIND_GEOMETRIES
+    assert per_kind == rules.KIND_GEOMETRIES
 
 
 def _kind_rule(condition: dict[str, Any]) -> tuple[bool, set[str]]:
@@ -376,11 +376,11 @@ def _schema_accepts(definition: str, value: Any) -> bool:
 @settings(deadline=None)  # a shared machine; speed is not what is tested
 @given(st.one_of(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,70}\n?", fullmatch=True), st.text(max_size=70)))
 def test_id_pattern_is_the_loaders(value: str) -> None:
-    assert _schema_accepts("id", value) == bool(load.ID_PATTERN.fullmatch(value))
+    assert _schema_accepts("id", value) == bool(rules.ID_PATTERN.fullmatch(value))
 
 
 def _loader_date(value: str) -> bool:
-    if not load.DATE_PATTERN.fullmatch(value):
+    if not rules.DATE_PATTERN.fullmatch(value):
         return False
     try:
         date.fromisoformat(value)
@@ -407,12 +407,12 @@ SIDC_VALIDATOR = Draft202012Validator(SCHEMA["$defs"]["properties"]["properties"
 @settings(deadline=None)
 @given(st.one_of(st.from_regex(r"[0-9]{18,22}\n?", fullmatch=True), st.text(max_size=22)))
 def test_sidc_pattern_is_the_loaders(value: str) -> None:
-    assert SIDC_VALIDATOR.is_valid(value) == bool(load.SIDC_PATTERN.fullmatch(value))
+    assert SIDC_VALIDATOR.is_valid(value) == bool(rules.SIDC_PATTERN.fullmatch(value))
 
 
 def test_id_pattern_text_matches() -> None:
     # The schema's pattern is the loader's, anchored for a search (JSON Schema patterns are not anchored).
-    assert SCHEMA["$defs"]["id"]["pattern"] == "^" + load.ID_PATTERN.pattern + r"(?![\s\S])"
+    assert SCHEMA["$defs"]["id"]["pattern"] == "^" + rules.ID_PATTERN.pattern + r"(?![\s\S])"
 
 
 # The TOML files: manifest.schema.json and sources.schema.json, for TOML editors that read

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from layers import symbols
 from layers.data.load import load_battle
-from layers.draw import units
 from layers.page import assets, csp
 from layers.page.assemble import render_site
 
@@ -34,9 +34,9 @@ def sha256(body: str) -> str:
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("HENGYANG_MAP_CACHE", str(tmp_path / "cache"))
-    units.symbol_svg.cache_clear()
+    symbols.symbol_svg.cache_clear()
     yield tmp_path / "cache"
-    units.symbol_svg.cache_clear()
+    symbols.symbol_svg.cache_clear()
 
 
 @pytest.mark.parametrize("poison", POISON)
@@ -48,7 +48,7 @@ def test_a_poisoned_symbol_cache_is_rendered_again(cache: Path, poison: str) -> 
     for entry in entries:
         data = json.loads(entry.read_text(encoding="utf-8"))
         entry.write_text(json.dumps({**data, "svg": poison}), encoding="utf-8")
-    units.symbol_svg.cache_clear()
+    symbols.symbol_svg.cache_clear()
     files = render_site(battle)
     assert files == clean  # the same pages as without the cache
     for name, content in files.items():
@@ -68,20 +68,20 @@ def test_cached_sizes_must_be_numbers(cache: Path, numbers: list) -> None:
         entry.write_text(
             json.dumps({**data, **dict(zip(("w", "h", "ax", "ay"), numbers, strict=True))}), encoding="utf-8"
         )
-    units.symbol_svg.cache_clear()
+    symbols.symbol_svg.cache_clear()
     assert render_site(battle) == clean
 
 
 def test_the_policy_hashes_only_the_build_s_own_scripts(monkeypatch) -> None:
     """Markup that slips into a page by any other way than the build's own scripts is not
     trusted by the CSP, even if it looks like an inline script."""
-    real = units.symbol_svg
+    real = symbols.symbol_svg
 
     def leaky(sidc: str):
         _svg, *rest = real(sidc)
         return ("<svg><script>window.__pwned = 1;</script></svg>", *rest)
 
-    monkeypatch.setattr(units, "symbol_svg", leaky)
+    monkeypatch.setattr(symbols, "symbol_svg", leaky)
     page = render_site(load_battle(FIXTURE_BATTLE))["morning.html"].decode()
     assert "<script>window.__pwned = 1;</script>" in page  # the stray script is there...
     policy = page.split('content="', 1)[1].split('"', 1)[0]

@@ -310,7 +310,7 @@ def dot_png() -> bytes:
 
 def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     """Each unit's APP-6D symbol as a PNG, rendered from its SVG by ``browser`` (Chromium)."""
-    from layers.draw.units import symbol_svg
+    from layers import symbols
 
     sidcs = sorted({str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"})
     out: dict[str, bytes] = {}
@@ -319,7 +319,7 @@ def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     try:
         page = context.new_page()
         for sidc in sidcs:
-            svg = symbol_svg(sidc)[0]
+            svg = symbols.symbol_svg(sidc)[0]
             page.set_content(
                 f'<html><body style="margin:0;background:transparent"><div id="s">{svg}</div></body></html>'
             )

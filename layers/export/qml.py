@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
+from layers import symbols
 from layers.draw.style import Style
-from layers.draw.units import symbol_svg
 
 #: Leaflet draws in screen pixels, QGIS in millimetres: one CSS pixel is 0.2646 mm.
 MM_PER_PX = 0.2646
@@ -96,7 +96,7 @@ def _symbol(style: Style, name: str, family: str) -> ET.Element:
 
 
 def _unit_symbol(sidc: str, name: str) -> ET.Element:
-    svg, width, height, _, _ = symbol_svg(sidc)
+    svg, width, height, _, _ = symbols.symbol_svg(sidc)
     symbol = ET.Element("symbol", type="marker", name=name, alpha="1", clip_to_extent="1", force_rhr="0")
     layer = ET.SubElement(symbol, "layer", {"class": "SvgMarker", "enabled": "1", "pass": "0", "locked": "0"})
     _options(

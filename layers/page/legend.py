@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from layers.data.load import IDENTITIES
+from layers import symbols
 from layers.data.model import Battle
-from layers.draw import units
+from layers.data.rules import IDENTITIES
 from layers.draw.style import Style
 
 
@@ -21,7 +21,7 @@ def swatch(battle: Battle, style: Style) -> Markup:
         identity = IDENTITIES[side.identity if side else "unknown"]
         # A generic infantry unit of the side's identity, without echelon, drawn small.
         sidc = "10" + "0" + identity + "10" + "0" + "0" + "00" + "121100" + "00" + "00"
-        svg = units.symbol_svg(sidc)[0]
+        svg = symbols.symbol_svg(sidc)[0]
         return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
     if style.shape == "hill":
         return Markup(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from layers import symbols
 from layers.data.load import load_battle
-from layers.draw import units
 from layers.site import build
 
 from ..conftest import FIXTURE_BATTLE, OfflinePage
@@ -46,12 +46,12 @@ def test_years_before_100_stay_themselves(offline, tmp_path: Path) -> None:
 
 
 def test_stray_script_in_the_markup_does_not_run(browser, tmp_path: Path, monkeypatch) -> None:
-    real = units.symbol_svg
+    real = symbols.symbol_svg
 
     def leaky(sidc: str):
         return ("<svg><script>window.__pwned = 1;</script></svg>", *real(sidc)[1:])
 
-    monkeypatch.setattr(units, "symbol_svg", leaky)
+    monkeypatch.setattr(symbols, "symbol_svg", leaky)
     out = build(load_battle(FIXTURE_BATTLE), tmp_path / "out")
     page = OfflinePage(browser)
     try:

@@ -1,0 +1,209 @@
+"""Field-by-field checks that collect every problem with its file, feature and field."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from layers import symbols
+from layers.data.model import (
+    Bilingual,
+)
+from layers.data.rules import (
+    DATE_PATTERN,
+    DEVICE_NAMES,
+    ID_PATTERN,
+)
+from layers.errors import Problem, shorten
+
+
+class Checker:
+    """Collects problems for one file; each ``take_*`` returns the value or None."""
+
+    def __init__(self, file: str, problems: list[Problem], known_sources: set[str] | None = None):
+        self.file = file
+        self.problems = problems
+        self.feature = ""
+        self.known_sources = known_sources
+
+    def problem(self, field: str, found: str, expected: str) -> None:
+        """Record one problem at the current file and feature."""
+        self.problems.append(Problem(self.file, self.feature, field, found, expected))
+
+    def take(
+        self,
+        data: dict[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        expected: str,
+        *,
+        required: bool = True,
+        prefix: str = "",
+    ) -> Any:
+        """The value at ``key`` if it has the right type; record a problem otherwise."""
+        name = prefix + key
+        if key not in data or data[key] is None:
+            if required:
+                self.problem(name, "nothing", expected)
+            return None
+        value = data[key]
+        # bool is an int in Python; a JSON true is never a number here.
+        if isinstance(value, bool) and bool not in as_tuple(kind):
+            self.problem(name, shorten(value), expected)
+            return None
+        if not isinstance(value, kind):
+            self.problem(name, f"{type(value).__name__} {shorten(value)}", expected)
+            return None
+        return value
+
+    def text(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> str | None:
+        """A non-empty single string."""
+        value = self.take(data, key, str, "a non-empty text", required=required, prefix=prefix)
+        if value is not None and not value.strip():
+            self.problem(prefix + key, "an empty text", "a non-empty text")
+            return None
+        return value
+
+    def bilingual(
+        self, data: dict[str, Any], stem: str, *, required: bool = True, prefix: str = ""
+    ) -> Bilingual | None:
+        """``<stem>_zh`` and ``<stem>_en`` as one Bilingual (both or neither)."""
+        zh = self.text(data, f"{stem}_zh", required=required, prefix=prefix)
+        en = self.text(data, f"{stem}_en", required=required, prefix=prefix)
+        if not required and (zh is None) != (en is None):
+            missing = f"{stem}_en" if en is None else f"{stem}_zh"
+            if missing not in data:
+                self.problem(prefix + missing, "nothing", "both languages, or neither")
+            return None
+        return Bilingual(zh, en) if zh is not None and en is not None else None
+
+    def table_text(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Bilingual | None:
+        """A TOML table ``{zh = "...", en = "..."}``."""
+        table = self.take(data, key, dict, "a table with 'zh' and 'en' texts", prefix=prefix)
+        if table is None:
+            return None
+        zh = self.text(table, "zh", prefix=f"{prefix}{key}.")
+        en = self.text(table, "en", prefix=f"{prefix}{key}.")
+        return Bilingual(zh, en) if zh is not None and en is not None else None
+
+    def file_name(self, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
+        """A path to a file inside the data folder, relative, of printable characters."""
+        value = self.text(data, key, prefix=prefix)
+        if value is None:
+            return None
+        if not value.isprintable() or Path(value).is_absolute() or ".." in Path(value).parts:
+            self.problem(prefix + key, shorten(value), "a path inside the data folder")
+            return None
+        return value
+
+    def ident(self, data: dict[str, Any], key: str, *, prefix: str = "", required: bool = True) -> str | None:
+        """An id: lower-case letters, digits, '-' and '_', at most 64 characters."""
+        value = self.take(data, key, str, "an id of a-z, 0-9, '-', '_'", required=required, prefix=prefix)
+        if value is not None and not ID_PATTERN.fullmatch(value):
+            self.problem(prefix + key, shorten(value), "an id of a-z, 0-9, '-', '_' (at most 64)")
+            return None
+        return value
+
+    def day(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> date | None:
+        """A calendar date: a TOML date or a 'YYYY-MM-DD' string."""
+        if key in data and isinstance(data[key], date) and not isinstance(data[key], bool):
+            return data[key]
+        value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)
+        if value is None:
+            return None
+        if DATE_PATTERN.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problem(prefix + key, shorten(value), "a real date written YYYY-MM-DD")
+        return None
+
+    def choice(
+        self, data: dict[str, Any], key: str, options: tuple[str, ...], *, required: bool = True, prefix: str = ""
+    ) -> str | None:
+        """One of ``options``."""
+        expected = "one of " + ", ".join(options)
+        value = self.take(data, key, str, expected, required=required, prefix=prefix)
+        if value is not None and value not in options:
+            self.problem(prefix + key, shorten(value), expected)
+            return None
+        return value
+
+    def id_list(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> tuple[str, ...]:
+        """A non-empty list of ids (checked against the bibliography later)."""
+        value = self.take(data, key, list, "a non-empty list of source ids", required=required, prefix=prefix)
+        if value is None:
+            return ()
+        if required and not value:
+            self.problem(prefix + key, "an empty list", "a non-empty list of source ids")
+        ids = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not ID_PATTERN.fullmatch(item):
+                self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id")
+            elif self.known_sources is not None and item not in self.known_sources:
+                self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id from the bibliography")
+            else:
+                ids.append(item)
+        return tuple(ids)
+
+    def only(self, data: dict[str, Any], known: Iterable[str], *, prefix: str = "", what: str = "key") -> None:
+        """Report every key of ``data`` that is not in ``known``, with the nearest known key
+        as a suggestion (a misspelt key would otherwise be silently ignored)."""
+        names = sorted(known)
+        for key in sorted((k for k in data if k not in names), key=str):
+            guess = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            expected = f"{hint}one of the {what}s documented in geo/README.md"
+            self.problem(prefix + str(key), f"an unknown {what}", expected)
+
+    def records(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each table of an optional list of tables, with its field prefix."""
+        items = self.take(data, key, list, "a list of tables", required=False, prefix=prefix)
+        for i, item in enumerate(items or ()):
+            here = f"{prefix}{key}[{i}]."
+            if isinstance(item, dict):
+                yield here, item
+            else:
+                self.problem(here[:-1], shorten(item), "a table")
+
+
+def unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:
+    """``value`` unless it is one of the ids the site uses itself (``reserved``) or a name
+    Windows refuses for a file."""
+    if value in reserved:
+        check.problem(field, shorten(value), "an id other than " + ", ".join(reserved) + " (the site uses these)")
+        return None
+    if value in DEVICE_NAMES:
+        check.problem(field, shorten(value), "an id that is not a Windows device name (con, prn, aux, nul, comN, lptN)")
+        return None
+    return value
+
+
+def sidc_drawable(sidc: str) -> bool:
+    """Whether the unit symbol for ``sidc`` can be drawn: asked of the renderer itself (its
+    answer is cached for the build), so that ``check`` never accepts what ``build`` cannot draw."""
+    try:
+        symbols.symbol_svg(sidc)
+    except ValueError:
+        return False
+    return True
+
+
+def finite(value: Any) -> bool:
+    """A number (never a bool) that is a finite float: NaN, infinities and integers too
+    large for a float are not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)

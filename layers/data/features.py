@@ -1,0 +1,309 @@
+"""A layer's GeoJSON features: geometry, dates, status history, typed fields."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import shapely
+import shapely.errors
+from shapely.geometry import shape
+
+from layers.data.checker import Checker, finite, sidc_drawable
+from layers.data.manifest import read_claims, read_figures
+from layers.data.model import (
+    BATTLE_KINDS,
+    CERTAINTIES,
+    DEFAULT_CERTAINTY,
+    DEFAULT_IMPORTANCE,
+    IMPORTANCES,
+    MOVEMENTS,
+    REFERENCE_KINDS,
+    SIDED_KINDS,
+    STATUSES,
+    TERRAINS,
+    Bilingual,
+    Feature,
+    LayerSpec,
+    Measure,
+    Side,
+    StatusChange,
+)
+from layers.data.rules import (
+    CLAIM_FIELDS,
+    GEOMETRY_TYPES,
+    IDENTITIES,
+    KIND_GEOMETRIES,
+    KNOWN_PROPERTIES,
+    POSITION_DEPTH,
+    SIDC_PATTERN,
+)
+from layers.errors import shorten
+
+
+def _coordinates(value: Any, depth: int) -> Iterator[Any]:
+    """Every position of a GeoJSON coordinates array whose positions lie ``depth`` arrays
+    deep, in order; whatever stands where a position should is yielded as it is (and then
+    refused as a position). Iterative: data nested a thousand deep must not exhaust the
+    interpreter's stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if level < depth and isinstance(item, list):
+            stack.extend((child, level + 1) for child in reversed(item))
+        else:
+            yield item
+
+
+def _geometry(
+    check: Checker,
+    geometry: Any,
+    kind: str | None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+) -> Any:
+    if not isinstance(geometry, dict):
+        check.problem("geometry", shorten(geometry), "a GeoJSON geometry object")
+        return None
+    gtype = geometry.get("type")
+    if gtype not in GEOMETRY_TYPES:
+        check.problem("geometry.type", shorten(gtype), "one of " + ", ".join(GEOMETRY_TYPES))
+        return None
+    if kind in KIND_GEOMETRIES and gtype not in KIND_GEOMETRIES[kind]:
+        check.problem("geometry.type", shorten(gtype), f"for a {kind}: " + " or ".join(KIND_GEOMETRIES[kind]))
+        return None
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list):
+        check.problem("geometry.coordinates", shorten(coords), "an array of [longitude, latitude] positions")
+        return None
+    for position in _coordinates(coords, POSITION_DEPTH[gtype]):
+        ok = isinstance(position, list) and len(position) in (2, 3) and all(finite(v) for v in position)
+        if not ok:
+            check.problem("geometry.coordinates", shorten(position), "[longitude, latitude] as finite numbers")
+            return None
+        lon, lat = position[0], position[1]
+        if bounds is not None:
+            (west, south), (east, north) = bounds
+            if not (west <= lon <= east and south <= lat <= north):
+                hint = " (longitude and latitude swapped?)" if west <= lat <= east and south <= lon <= north else ""
+                check.problem(
+                    "geometry.coordinates",
+                    f"[{lon}, {lat}]{hint}",
+                    f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
+                )
+                return None
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as err:
+        check.problem("geometry", f"a malformed {gtype} ({err})", f"a valid GeoJSON {gtype}")
+        return None
+    if geom.is_empty:
+        check.problem("geometry", f"an empty {gtype}", "a geometry with coordinates")
+        return None
+    if not geom.is_valid:
+        check.problem(
+            "geometry",
+            f"an invalid {gtype} ({shapely.is_valid_reason(geom)})",
+            "a valid geometry (no self-intersection, closed rings)",
+        )
+        return None
+    return geom
+
+
+def _status(check: Checker, props: dict[str, Any], start: date | None, end: date | None) -> tuple[StatusChange, ...]:
+    changes = []
+    for here, item in check.records(props, "status"):
+        check.only(item, ("date", "status", "sources", "note_zh", "note_en"), prefix=here)
+        day = check.day(item, "date", prefix=here)
+        status = check.choice(item, "status", STATUSES, prefix=here)
+        sources = check.id_list(item, "sources", required=False, prefix=here)
+        note = check.bilingual(item, "note", required=False, prefix=here)
+        if day and start and end and not start <= day <= end:
+            check.problem(here + "date", str(day), f"a date within the feature's {start}..{end}")
+        if changes and day and day < changes[-1].date:
+            check.problem(here + "date", str(day), f"status changes in date order (after {changes[-1].date})")
+        if day and status:
+            changes.append(StatusChange(day, status, sources, note))
+    return tuple(changes)
+
+
+def read_features(
+    check: Checker,
+    collection: Any,
+    spec: LayerSpec,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    sides: dict[str, Side],
+    span: tuple[date, date] | None,
+) -> list[Feature]:
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        check.problem(
+            "type",
+            shorten(collection.get("type") if isinstance(collection, dict) else collection),
+            "a GeoJSON FeatureCollection",
+        )
+        return []
+    items = collection.get("features")
+    if not isinstance(items, list):
+        check.problem("features", shorten(items), "an array of GeoJSON features")
+        return []
+    kinds = BATTLE_KINDS if spec.role == "battle" else REFERENCE_KINDS
+    features = []
+    for index, item in enumerate(items):
+        check.feature = f"feature #{index}"
+        if not isinstance(item, dict) or item.get("type") != "Feature":
+            check.problem("type", shorten(item.get("type") if isinstance(item, dict) else item), "a GeoJSON Feature")
+            continue
+        feature_id = check.ident(item, "id")
+        if feature_id:
+            check.feature = f"feature '{feature_id}'"
+        props = item.get("properties")
+        if not isinstance(props, dict):
+            check.problem("properties", shorten(props), "an object of properties")
+            continue
+        check.only(props, KNOWN_PROPERTIES, what="property")
+        kind = check.choice(props, "kind", kinds)
+        geom = _geometry(check, item.get("geometry"), kind, bounds)
+        feature = _feature(check, props, spec, kind, sides, span)
+        if feature_id and kind and geom is not None and feature is not None:
+            features.append(
+                Feature(id=feature_id, layer=spec.id, kind=kind, geometry=geom, geojson=item["geometry"], **feature)
+            )
+    check.feature = ""
+    return features
+
+
+def _feature(
+    check: Checker,
+    props: dict[str, Any],
+    spec: LayerSpec,
+    kind: str | None,
+    sides: dict[str, Side],
+    span: tuple[date, date] | None,
+) -> dict[str, Any] | None:
+    """The validated properties of one feature as keyword arguments for Feature, or None."""
+    before = len(check.problems)
+    name = check.bilingual(props, "name")
+    description = check.bilingual(props, "description")
+    side = check.take(props, "side", str, "a side id from the manifest", required=kind in SIDED_KINDS)
+    if side is not None and side not in sides:
+        check.problem("side", shorten(side), "one of the manifest's sides: " + ", ".join(sorted(sides)))
+    sources = check.id_list(props, "sources")
+    precision = check.take(props, "precision_m", (int, float), "a positive number of metres")
+    if precision is not None and not (finite(precision) and precision > 0):
+        check.problem("precision_m", shorten(precision), "a positive number of metres")
+    certainty = check.choice(props, "certainty", CERTAINTIES, required=False) or DEFAULT_CERTAINTY
+    location_note = check.bilingual(props, "location_note", required=False)
+
+    start = end = None
+    if spec.role == "battle":
+        start = check.day(props, "start")
+        end = check.day(props, "end", required=False) or (start if kind == "event" else (span[1] if span else None))
+        if start and end and end < start:
+            check.problem("end", str(end), f"a date on or after the start {start}")
+        for key, day in (("start", start), ("end", end)):
+            if span and day and not span[0] <= day <= span[1]:
+                check.problem(key, str(day), f"a date within the phases, {span[0]}..{span[1]}")
+    else:
+        for key in ("start", "end", "status"):
+            if key in props:
+                check.problem(key, "a date on a reference feature", "no dates: reference layers hold for all phases")
+
+    status = _status(check, props, start, end) if spec.role == "battle" else ()
+    claims = read_claims(check, props)
+    figures = read_figures(check, props)
+    for claim in claims:
+        if claim.field not in CLAIM_FIELDS:
+            check.problem("claims", shorten(claim.field), "a claim about one of " + ", ".join(CLAIM_FIELDS))
+
+    extra: dict[str, Any] = {}
+    if kind == "movement":
+        extra["movement"] = check.choice(props, "movement", MOVEMENTS)
+    if spec.role == "battle":
+        extra["unit"] = check.ident(props, "unit", required=False)
+    if kind == "unit":
+        sidc = check.take(props, "sidc", str, "a 20-digit APP-6D / MIL-STD-2525D symbol code")
+        if sidc is not None and not SIDC_PATTERN.fullmatch(sidc):
+            check.problem("sidc", shorten(sidc), "a 20-digit APP-6D / MIL-STD-2525D symbol code")
+        elif sidc is not None and side in sides and sidc[3] != IDENTITIES[sides[side].identity]:
+            check.problem(
+                "sidc",
+                f"standard identity digit {sidc[3]!r}",
+                f"{IDENTITIES[sides[side].identity]!r} for side '{side}' ({sides[side].identity})",
+            )
+        elif sidc is not None and not sidc_drawable(sidc):
+            check.problem("sidc", shorten(sidc), "a symbol code milsymbol can draw (a known symbol set and entity)")
+        extra["sidc"] = sidc
+    designation = _designation(check, props, kind)
+    label = check.bilingual(props, "label", required=False)
+    terrain = check.choice(props, "terrain", TERRAINS, required=False)
+    if terrain and kind != "position":
+        check.problem("terrain", shorten(terrain), "terrain only on positions (a reference hill is of kind 'hill')")
+    elevation = _measure(check, props, "elevation", max_m=9000)
+    if elevation and kind not in ("position", "hill", "place"):
+        check.problem("elevation_m", shorten(elevation.value_m), "a spot height only on positions, hills and places")
+    width = _measure(check, props, "width", max_m=20000)
+    if width and kind != "river":
+        check.problem("width_m", shorten(width.value_m), "a width only on rivers")
+    importance = check.take(props, "importance", int, "1 (key), 2 (usual) or 3 (minor)", required=False)
+    if importance is not None and importance not in IMPORTANCES:
+        check.problem("importance", shorten(importance), "1 (key), 2 (usual) or 3 (minor)")
+    commander = check.bilingual(props, "commander", required=False)
+    if commander:
+        extra["commander"] = commander
+    if len(check.problems) > before or not (name and description and sources and precision):
+        return None
+    return {
+        "name": name,
+        "description": description,
+        "side": side,
+        "sources": sources,
+        "precision_m": float(precision),
+        "certainty": certainty,
+        "location_note": location_note,
+        "start": start,
+        "end": end,
+        "status": status,
+        "claims": claims,
+        "figures": figures,
+        "extra": extra,
+        "label": label,
+        "designation": designation,
+        "terrain": terrain,
+        "elevation": elevation,
+        "width": width,
+        "importance": importance if importance in IMPORTANCES else DEFAULT_IMPORTANCE,
+    }
+
+
+def _designation(check: Checker, props: dict[str, Any], kind: str | None) -> Bilingual | None:
+    """A unit's short designation: ``designation_zh``/``_en``, or one ``designation`` that
+    reads the same in both languages (a number)."""
+    keys = [k for k in ("designation", "designation_zh", "designation_en") if k in props]
+    if keys and kind != "unit":
+        check.problem(keys[0], "a designation on a " + str(kind), "designations only on units")
+        return None
+    if "designation" in props and ("designation_zh" in props or "designation_en" in props):
+        check.problem("designation", "both 'designation' and 'designation_zh'/'_en'", "one or the other")
+        return None
+    if "designation" in props:
+        same = check.text(props, "designation", required=False)
+        return Bilingual(same, same) if same else None
+    return check.bilingual(props, "designation", required=False)
+
+
+def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> Measure | None:
+    """``<stem>_m`` with the sources that give it, ``<stem>_sources`` (both or neither)."""
+    value = check.take(props, f"{stem}_m", (int, float), f"a number of metres, 0..{max_m:g}", required=False)
+    sources = check.id_list(props, f"{stem}_sources", required=False)
+    if value is None:
+        if f"{stem}_sources" in props and f"{stem}_m" not in props:
+            check.problem(f"{stem}_m", "nothing", f"a number of metres beside {stem}_sources")
+        return None
+    if not (math.isfinite(value) and 0 <= value <= max_m):
+        check.problem(f"{stem}_m", shorten(value), f"a number of metres, 0..{max_m:g}")
+        return None
+    if not sources:
+        check.problem(f"{stem}_sources", "nothing", f"the source ids that give {stem}_m")
+        return None
+    return Measure(float(value), sources)

@@ -1,0 +1,104 @@
+"""The data contract a data folder is read against: file names, id and date patterns, the keys
+each table and feature may have, and the geometries each kind of feature may take."""
+
+from __future__ import annotations
+
+import re
+
+MANIFEST = "manifest.toml"
+#: Largest data file read; larger ones are refused before parsing.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Patterns are used with ``fullmatch`` over ASCII only: ``$`` would let a trailing newline
+#: through, and ``\d`` would take any script's digits.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
+COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}", re.ASCII)
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+SIDC_PATTERN = re.compile(r"[0-9]{20}", re.ASCII)
+URL_PATTERN = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
+#: Ids of phases, layers and the battle that would collide with what the build writes or
+#: the page uses itself: files and folders of the site, the page's own group ids, and the
+#: device names that Windows and FAT file systems refuse as file names (any extension).
+RESERVED_IDS = ("index", "static", "readme", "reference", "all")
+#: Group ids the page uses itself: reference layers are drawn as one group of this id, and
+#: "all" selects every phase.
+GROUP_IDS = ("reference", "all")
+DEVICE_NAMES = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)))
+IDENTITIES = {"friend": "3", "hostile": "6", "neutral": "4", "unknown": "1"}
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+)
+#: Geometry types each kind may use.
+KIND_GEOMETRIES = {
+    "position": ("Point", "Polygon", "MultiPolygon"),
+    "unit": ("Point",),
+    "movement": ("LineString",),
+    "line": ("LineString", "MultiLineString", "Polygon"),
+    "event": ("Point",),
+    "river": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+    "railway": ("LineString", "MultiLineString"),
+    "wall": ("LineString", "Polygon"),
+    "gate": ("Point",),
+    "hill": ("Point", "Polygon"),
+    "place": ("Point", "Polygon"),
+}
+#: Properties a feature may carry; anything else is a typo worth reporting.
+KNOWN_PROPERTIES = {
+    "kind",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "side",
+    "sources",
+    "precision_m",
+    "certainty",
+    "location_note_zh",
+    "location_note_en",
+    "start",
+    "end",
+    "status",
+    "claims",
+    "figures",
+    "movement",
+    "unit",
+    "sidc",
+    "designation",
+    "designation_zh",
+    "designation_en",
+    "commander_zh",
+    "commander_en",
+    "label_zh",
+    "label_en",
+    "terrain",
+    "elevation_m",
+    "elevation_sources",
+    "width_m",
+    "width_sources",
+    "importance",
+}
+#: The data contract this tool reads (``schema_version`` in manifest.toml; 1 when left out).
+SCHEMA_VERSION = 1
+#: Keys of manifest.toml and of its [[phases]].
+MANIFEST_KEYS = (
+    "schema_version",
+    "id",
+    "bibliography",
+    "bounds",
+    "title",
+    "subtitle",
+    "attribution",
+    "sides",
+    "layers",
+    "phases",
+)
+PHASE_KEYS = ("id", "title", "start", "end", "sources", "narrative", "view", "claims", "figures")
+#: What a claim (another source's differing value) may be about.
+CLAIM_FIELDS = ("name", "description", "start", "end", "status", "side", "unit", "location", "commander")
+PHASE_CLAIM_FIELDS = ("title", "start", "end", "narrative")
+#: How deep each geometry type nests its positions in ``coordinates``.
+POSITION_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
