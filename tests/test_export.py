@@ -12,7 +12,7 @@ import pytest
 
 from build_map import main
 from layers.data.load import load_battle
-from layers.export import dispatch as export_module
+from layers.export import chromium
 from layers.export.dispatch import export
 
 from .conftest import FIXTURE_BATTLE
@@ -118,7 +118,7 @@ def test_geopackage_for_qgis(mini, tmp_path: Path) -> None:
 
 
 def test_position_states_tile_each_position_s_life(mini, tmp_path: Path) -> None:
-    from layers.export.gis import status_periods
+    from layers.export.attributes import status_periods
 
     mill = next(f for f in mini.features if f.id == "mill")
     periods = status_periods(mill)
@@ -184,7 +184,7 @@ def test_single_file_csp_forbids_all_network(mini, tmp_path: Path) -> None:
 
 def test_missing_browser_names_the_install_step(mini, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("CHROMIUM_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(export_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(chromium.shutil, "which", lambda name: None)
     code = main(["export", "--geo", str(FIXTURE_BATTLE), "--format", "png", "--out", str(tmp_path / "png")])
     assert code == 5
     assert "apt-get install -y chromium" in capsys.readouterr().err

@@ -30,7 +30,7 @@ from layers.data.load import load_battle
 from layers.errors import GeoDataError
 
 from .conftest import FIXTURE_BATTLE, GEO
-from .test_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props
+from .test_data_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props
 
 SCHEMA_DIR = GEO / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "feature-collection.schema.json"
@@ -61,7 +61,7 @@ POLYGON = [[4.12, 50.09], [4.14, 50.09], [4.14, 50.1], [4.12, 50.1], [4.12, 50.0
 LINE = [[4.1, 50.1], [4.11, 50.1]]
 FIGURE = {"label_zh": "兵力", "label_en": "Strength"}
 
-#: More mutations beside test_load's JSON_RULES: (rule, file, change). Each is rejected by
+#: More mutations beside test_data_load's JSON_RULES: (rule, file, change). Each is rejected by
 #: the loader and, unless listed below, by the schema.
 EXTRA_RULES: list[tuple[str, str, Change]] = [
     ("unknown key in a status change", "action.geojson", change_status("mill", sorces=["letters"])),
@@ -448,7 +448,7 @@ def test_every_toml_file_validates(path: Path) -> None:
     assert toml_errors(path.name, path.read_text(encoding="utf-8")) == []
 
 
-#: (rule, file, old text, new text): test_load's MANIFEST_RULES and a few more.
+#: (rule, file, old text, new text): test_data_load's MANIFEST_RULES and a few more.
 TOML_RULES: list[tuple[str, str, str, str]] = [
     (rule, "manifest.toml", old, new) for rule, old, new, _field, _words in MANIFEST_RULES
 ] + [

@@ -24,7 +24,7 @@ from typing import Any
 
 from layers.data.model import Battle
 from layers.errors import BattleMapError, OutputError, inert
-from layers.export.dispatch import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
+from layers.export.chromium import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
 from layers.page.assemble import render_site
 
 FORMATS = ("mp4", "webm", "gif")

@@ -21,7 +21,7 @@ from typing import Any
 
 from layers.data.load import load_battle
 from layers.errors import BattleMapError, GeoDataError, inert
-from layers.export.gis import properties
+from layers.export.attributes import properties
 
 #: Attributes a GIS user may edit, as the export names them: text pairs, numbers, dates, choices.
 EDITABLE = (

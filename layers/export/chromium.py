@@ -1,0 +1,59 @@
+"""The system Chromium, headless, for the exports that need a browser (PNG, PDF, KMZ icons, film)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+from layers.errors import BattleMapError
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class BrowserMissingError(BattleMapError):
+    """PNG/PDF export needs the system Chromium and Playwright."""
+
+    exit_code = 5
+
+
+def chromium_executable() -> str:
+    """The system Chromium: $CHROMIUM_PATH, else chromium on PATH; a clear error if none."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path or not os.path.exists(path):
+        raise BrowserMissingError(
+            "PNG, PDF and KMZ export need Chromium: install it with 'apt-get install -y chromium' "
+            "(or set CHROMIUM_PATH to a Chromium binary)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as err:
+        raise BrowserMissingError("PNG, PDF and KMZ export need Playwright: pip install -e '.[export]'") from err
+    return path
+
+
+#: True in a page once its names have been placed on the map at least once.
+LABELS_PLACED = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0"
+
+
+def with_browser(browser: Any, work: Any) -> Any:
+    """``work(browser)`` with the given Chromium, or with the system one started for it."""
+    if browser is not None:
+        return work(browser)
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            return work(own)
+        finally:
+            own.close()

@@ -1,0 +1,79 @@
+"""Print-ready PNG and PDF: each phase page laid out for paper, rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from layers import __version__
+from layers.data.model import Battle
+from layers.export.chromium import LABELS_PLACED, with_browser
+from layers.page.assemble import provenance, render_site
+
+#: Paper sizes in millimetres (landscape).
+PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
+
+
+def render_images(
+    battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool, browser: Any
+) -> dict[str, bytes]:
+    """Each phase page laid out for print, rendered in headless Chromium."""
+    return with_browser(browser, lambda b: _render_with(b, battle, phases, lang, fmt, paper, progress))
+
+
+def _render_with(
+    browser: Any, battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool
+) -> dict[str, bytes]:
+    from tqdm import tqdm
+
+    width_mm, height_mm = PAPER[paper]
+    viewport = {"width": round(width_mm / 25.4 * 96), "height": round(height_mm / 25.4 * 96)}
+    pages = render_site(battle, phases, lang, single_file=True, printable=True)
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        context = browser.new_context(viewport=viewport, device_scale_factor=2 if fmt == "png" else 1)
+        context.route(
+            "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
+        )
+        page = context.new_page()
+        page.emulate_media(media="print")
+        pdfs = []
+        for phase_id in tqdm(phases, desc=f"{fmt} export", unit="page", disable=not progress, file=sys.stderr):
+            path = Path(tmp) / f"{phase_id}.html"
+            path.write_bytes(pages[f"{phase_id}.html"])
+            page.goto(path.as_uri())
+            page.wait_for_function("window.battleMap !== undefined")
+            page.wait_for_function(LABELS_PLACED)  # names on the map, placed for this paper size
+            page.wait_for_timeout(150)  # let the canvas renderer finish its frame
+            if fmt == "png":
+                files[f"{phase_id}.png"] = page.screenshot(full_page=False)
+            else:
+                pdfs.append(page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True))
+        context.close()
+    if fmt == "pdf":
+        files[f"{battle.id}.pdf"] = _merge_pdfs(pdfs, battle)
+    return files
+
+
+def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:
+    """One PDF, one page per phase, in phase order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        for page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(page)
+    writer.add_metadata(
+        {
+            "/Title": f"{battle.title.en} / {battle.title.zh}",
+            "/Subject": provenance(battle),
+            "/Creator": f"hengyang-map {__version__}",
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
