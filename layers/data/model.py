@@ -16,6 +16,8 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from layers.contract import Default
+
 #: Statuses a position can be in; the side that holds it is the feature's ``side``.
 STATUSES = ("held", "contested", "lost")
 #: Kinds of movement an arrow can show.
@@ -24,7 +26,7 @@ MOVEMENTS = ("attack", "crossing", "withdrawal", "relief")
 #: from a description; deduced by joining other features; drawn to show topology only.
 CERTAINTIES = ("surveyed", "estimated", "inferred", "schematic")
 #: The certainty of a feature that states none: placed from descriptions.
-DEFAULT_CERTAINTY = "estimated"
+DEFAULT_CERTAINTY = Default.CERTAINTY
 #: Feature kinds drawn per phase, and the kinds of the reference (base) layers.
 BATTLE_KINDS = ("position", "unit", "movement", "line", "event")
 REFERENCE_KINDS = ("river", "railway", "wall", "gate", "hill", "place")
@@ -210,7 +212,7 @@ class Feature:
         """Status on ``day``: the last change on or before it; 'held' before the first."""
         if not self.status:
             return None
-        current = "held"
+        current = Default.STATUS
         for change in self.status:
             if change.date <= day:
                 current = change.status

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from layers.contract import Group
+
 MANIFEST = "manifest.toml"
 #: Largest data file read; larger ones are refused before parsing.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -18,10 +20,10 @@ URL_PATTERN = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
 #: Ids of phases, layers and the battle that would collide with what the build writes or
 #: the page uses itself: files and folders of the site, the page's own group ids, and the
 #: device names that Windows and FAT file systems refuse as file names (any extension).
-RESERVED_IDS = ("index", "static", "readme", "reference", "all")
+RESERVED_IDS = ("index", "static", "readme", Group.REFERENCE, Group.ALL)
 #: Group ids the page uses itself: reference layers are drawn as one group of this id, and
 #: "all" selects every phase.
-GROUP_IDS = ("reference", "all")
+GROUP_IDS = (Group.REFERENCE, Group.ALL)
 DEVICE_NAMES = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)))
 IDENTITIES = {"friend": "3", "hostile": "6", "neutral": "4", "unknown": "1"}
 GEOMETRY_TYPES = (

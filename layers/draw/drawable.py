@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup
 
+from layers.contract import Record
 from layers.data.model import Battle, Bilingual, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
@@ -80,9 +81,9 @@ class Drawable:
     def json_text(self) -> str:
         """The page-independent part of the feature's entry in the page data, as safe JSON
         text (made once per build, however many pages show the feature)."""
-        entry: dict[str, Any] = {"id": self.feature_id, "g": self.geometry, **self.record}
+        entry: dict[str, Any] = {Record.ID: self.feature_id, Record.GEOMETRY: self.geometry, **self.record}
         if self.halo_m:
-            entry["h"] = round(self.halo_m)
+            entry[Record.HALO] = round(self.halo_m)
         return str(to_json(entry))
 
 

@@ -1,7 +1,8 @@
 """What the map writes on itself: names, spot heights, an arrow's dates.
 
-Pure: a feature becomes a few keys of its page record (see :data:`LABEL_KEYS`), and a feature
-on a page gets a rank that says which name yields when two would collide. *Where* a name
+Pure: a feature becomes a few keys of its page record (the label keys of
+:class:`layers.contract.Record`), and a feature on a page gets a rank that says which name
+yields when two would collide. *Where* a name
 goes is the page's work (``labels.js``), because it depends on the reader's zoom, screen
 and language; *what* it says and *how much it matters* come from the data and the phase,
 and are decided here, once.
@@ -15,25 +16,13 @@ from typing import Any
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
 
+from layers.contract import Placement, Record
 from layers.data.model import Feature, Phase
-
-#: Keys a feature record may carry for its label (beside :data:`layers.payload.KEYS`).
-LABEL_KEYS = {
-    "lb": "the text written on the map [zh, en]",
-    "lk": "how it is placed: 'p' beside a point, 'a' inside an area, 'r' along a river (italic, "
-    "repeated), 'l' along a line once, 'm' beside an arrow's middle",
-    "la": "where the label is anchored [lon, lat] when not the geometry's own point",
-    "lc": "the course a label follows [[lon, lat], ...] when the drawn geometry is not the line itself",
-    "tp": "an arrow's tip [lon, lat] (labels keep clear of arrowheads)",
-    "el": "spot height in metres, from a source",
-    "hl": "1 when the feature is a hill (drawn with a hill sign)",
-    "lr": "the label's rank without the page's phase (lower is placed first)",
-}
 
 #: Feature kinds named with their (short) name beside the point.
 POINT_KINDS = ("position", "place", "gate", "hill")
 #: Kinds whose name runs along their line.
-ALONG_KINDS = {"river": "r", "railway": "l", "line": "l"}
+ALONG_KINDS = {"river": Placement.RIVER, "railway": Placement.LINE, "line": Placement.LINE}
 
 
 def short_date(day: date) -> tuple[str, str]:
@@ -92,42 +81,42 @@ def _course(geometry: Any) -> list[list[float]] | None:
 
 
 def label_record(feature: Feature) -> dict[str, Any]:
-    """The label keys of ``feature``'s record (see :data:`LABEL_KEYS`); empty when the map
+    """The label keys of ``feature``'s record (the ``Record`` label keys of :mod:`layers.contract`); empty when the map
     writes nothing for it (events are named in the panel, units carry their designation)."""
     kind = feature.kind
     label = feature.map_label
     out: dict[str, Any] = {}
     if kind in POINT_KINDS or kind == "wall":
-        out["lb"] = [label.zh, label.en]
+        out[Record.LABEL] = [label.zh, label.en]
         if feature.geometry.geom_type == "Point":
-            out["lk"] = "p"
+            out[Record.PLACEMENT] = Placement.POINT
         else:
-            out["lk"] = "a"
-            out["la"] = _round(shapely.point_on_surface(feature.geometry).coords[0])
+            out[Record.PLACEMENT] = Placement.AREA
+            out[Record.ANCHOR] = _round(shapely.point_on_surface(feature.geometry).coords[0])
     elif kind in ALONG_KINDS:
         text = (label.zh, label.en)
         if kind == "line" and feature.start and feature.end:
-            out["lb"] = _with_dates(text, short_span(feature.start, feature.end))
+            out[Record.LABEL] = _with_dates(text, short_span(feature.start, feature.end))
         else:
-            out["lb"] = list(text)
-        out["lk"] = ALONG_KINDS[kind]
+            out[Record.LABEL] = list(text)
+        out[Record.PLACEMENT] = ALONG_KINDS[kind]
         drawn_as_area = kind == "river" and feature.width is not None  # a water area: see rivers.py
         if drawn_as_area or feature.geometry.geom_type not in ("LineString", "MultiLineString"):
             course = _course(feature.geometry)
             if course:
-                out["lc"] = course
+                out[Record.COURSE] = course
     elif kind == "movement" and feature.start and feature.end:
         named = (label.zh, label.en) if feature.label else None
-        out["lb"] = _with_dates(named, short_span(feature.start, feature.end))
-        out["lk"] = "m"
+        out[Record.LABEL] = _with_dates(named, short_span(feature.start, feature.end))
+        out[Record.PLACEMENT] = Placement.MOVEMENT
         line = feature.geometry
-        out["la"] = _round(line.interpolate(0.5, normalized=True).coords[0])
-        out["tp"] = _round(line.coords[-1])
+        out[Record.ANCHOR] = _round(line.interpolate(0.5, normalized=True).coords[0])
+        out[Record.TIP] = _round(line.coords[-1])
     else:
         return out
     if feature.is_hill:
-        out["hl"] = 1
+        out[Record.HILL] = 1
     if feature.elevation:
-        out["el"] = round(feature.elevation.value_m, 1)
-    out["lr"] = base_rank(feature)
+        out[Record.ELEVATION] = round(feature.elevation.value_m, 1)
+    out[Record.RANK] = base_rank(feature)
     return out

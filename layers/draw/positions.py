@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layers.contract import Default
 from layers.data.model import Feature
 from layers.draw.drawable import Context, Drawable, plain
 
@@ -15,7 +16,7 @@ def status_on_page(feature: Feature, ctx: Context) -> str:
     status = feature.status_on(ctx.day) if ctx.day else None
     if status == "lost" and ctx.phase is not None and feature.lost_before(ctx.phase):
         status = "ghost"  # fell before this phase began: drawn faint, as history
-    return status or "held"
+    return status or Default.STATUS
 
 
 def build(feature: Feature, ctx: Context, status: str | None = None) -> Drawable:

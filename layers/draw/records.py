@@ -5,7 +5,7 @@ claims, precision, sources. ``battlemap.js`` builds the tooltip, the popup and t
 version from it with ``textContent``, so no text from the data is ever parsed as markup in
 the browser, and a page weighs little more than its data.
 
-Keys are short because they repeat once per feature; :data:`KEYS` documents them. Dates
+Its keys are :class:`layers.contract.Record`'s, which the page reads too. Dates
 are day numbers counted from the battle's first day. Bilingual texts are ``[zh, en]``.
 """
 
@@ -14,29 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from layers.contract import Record
 from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
 from layers.draw.labels import label_record
 from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
-
-#: What each key of a feature record holds (for readers of the page's data).
-KEYS = {
-    "n": "name [zh, en]",
-    "k": "kind (a key of labels.kind), or the movement kind for movements (labels.movement)",
-    "sd": "side id (labels.side)",
-    "a": "validity [first day, last day]",
-    "c": "commander [zh, en]",
-    "u": "name of the unit involved [zh, en]",
-    "st": "status changes [[day, status, [source ids], note [zh, en] or 0], ...]",
-    "ds": "description [zh, en]",
-    "fg": "figures [[label [zh, en], [[value [zh, en], [source ids], note or 0], ...]], ...]",
-    "cl": "claims [[field, value, [source ids], note or 0], ...]",
-    "pr": "precision radius in metres",
-    "ce": "certainty (labels.certainty); left out when it is the default, 'estimated'",
-    "ln": "how the location was derived [zh, en]",
-    "src": "source ids",
-    "es": "source ids of the spot height (the height itself is 'el', see layers.labels.LABEL_KEYS)",
-    "w": "a river's width [metres, [source ids]]",
-}
 
 #: Interface texts the script needs to label what it builds.
 UI_LABELS = {
@@ -110,40 +91,40 @@ def claims(items: tuple[Claim, ...]) -> list[Any]:
 
 
 def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -> dict[str, Any]:
-    """The feature's record (see :data:`KEYS`); empty fields are left out."""
+    """The feature's record (keys: :class:`layers.contract.Record`); empty fields are left out."""
     start = battle.start
 
     def day(value: date) -> int:
         return (value - start).days
 
     out: dict[str, Any] = {
-        "n": pair(feature.name),
-        "k": str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
-        "ds": pair(feature.description),
-        "pr": round(feature.precision_m),
-        "src": list(feature.sources),
+        Record.NAME: pair(feature.name),
+        Record.KIND: str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
+        Record.DESCRIPTION: pair(feature.description),
+        Record.PRECISION: round(feature.precision_m),
+        Record.SOURCES: list(feature.sources),
     }
     if feature.certainty != DEFAULT_CERTAINTY:
-        out["ce"] = feature.certainty
+        out[Record.CERTAINTY] = feature.certainty
     if feature.side:
-        out["sd"] = feature.side
+        out[Record.SIDE] = feature.side
     commander = feature.extra.get("commander")
     if commander:
-        out["c"] = pair(commander)
+        out[Record.COMMANDER] = pair(commander)
     unit_id = feature.extra.get("unit")
     if unit_id and unit_id in unit_names:
-        out["u"] = pair(unit_names[unit_id])
+        out[Record.UNIT] = pair(unit_names[unit_id])
     if feature.status:
-        out["st"] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
+        out[Record.STATUS] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
     if feature.figures:
-        out["fg"] = figures(battle, feature.figures)
+        out[Record.FIGURES] = figures(battle, feature.figures)
     if feature.claims:
-        out["cl"] = claims(feature.claims)
+        out[Record.CLAIMS] = claims(feature.claims)
     if feature.location_note:
-        out["ln"] = pair(feature.location_note)
+        out[Record.LOCATION_NOTE] = pair(feature.location_note)
     if feature.elevation:
-        out["es"] = list(feature.elevation.sources)
+        out[Record.ELEVATION_SOURCES] = list(feature.elevation.sources)
     if feature.width:
-        out["w"] = [round(feature.width.value_m), list(feature.width.sources)]
+        out[Record.WIDTH] = [round(feature.width.value_m), list(feature.width.sources)]
     out.update(label_record(feature))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from layers.contract import Default
 from layers.data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
@@ -137,9 +138,9 @@ def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style
     color = _color(battle, feature)
     side = feature.side or "none"
     if kind == "position":
-        state = status or "held"
+        state = status or Default.STATUS
         base = Bilingual(f"阵地·{STATUS_LABELS[state].zh}", f"Position, {STATUS_LABELS[state].en}")
-        if state == "held":
+        if state == Default.STATUS:
             opts = _options(radius=8, color="#222222", weight=1.5, fillColor=color, fillOpacity=0.9)
         elif state == "contested":
             opts = _options(radius=8, color=color, weight=3, dashArray="3 3", fillColor="#ffffff", fillOpacity=0.9)

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+from layers.contract import Default
 from layers.data.model import Battle, Feature
 
 
@@ -15,7 +16,7 @@ def status_periods(feature: Feature) -> list[tuple[date, date, str]]:
     if feature.start is None or feature.end is None:
         return []
     periods: list[tuple[date, date, str]] = []
-    start, status = feature.start, "held"
+    start, status = feature.start, Default.STATUS
     for change in feature.status:
         if change.date > start:
             periods.append((start, min(change.date - timedelta(days=1), feature.end), status))

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from layers.contract import Default
 from layers.data.model import Battle, Feature
 from layers.draw.style import Style, style_for
 from layers.export.attributes import properties, status_periods
@@ -71,7 +72,7 @@ def _table_names(battle: Battle) -> list[tuple[str, str, list[Feature]]]:
 
 def _row(battle: Battle, feature: Feature, status: str | None = None) -> dict[str, Any]:
     props = properties(battle, feature)
-    style = style_for(battle, feature, status or ("held" if feature.kind == "position" else None))
+    style = style_for(battle, feature, status or (Default.STATUS if feature.kind == "position" else None))
     row: dict[str, Any] = {name: None for name, _ in FEATURE_COLUMNS}
     row.update({k: v for k, v in props.items() if k in row})
     row["phases"] = ",".join(props.get("phases", []))
@@ -109,7 +110,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
                 creation = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
                 pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists(), **creation)
                 dates.append(table)
-                held = [style_for(battle, f, "held" if f.kind == "position" else None) for f in members]
+                held = [style_for(battle, f, Default.STATUS if f.kind == "position" else None) for f in members]
                 styled.append((table, family, held, [str(f.extra["sidc"]) for f in members if f.kind == "unit"]))
             states = [(f, s, e, st) for f in battle.features if f.status for s, e, st in status_periods(f)]
             for family in ("point", "polygon"):

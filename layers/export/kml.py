@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
+from layers.contract import Default
 from layers.data.model import Battle, Feature
 from layers.draw.style import Style, style_for
 from layers.export.attributes import status_periods
@@ -144,7 +145,7 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
                     ET.SubElement(span, "begin").text = start.isoformat()
                     ET.SubElement(span, "end").text = (end + timedelta(days=1)).isoformat()  # KML's end: next day
                 ET.SubElement(placemark, "styleUrl").text = "#" + use(
-                    feature, status or ("held" if feature.kind == "position" else None)
+                    feature, status or (Default.STATUS if feature.kind == "position" else None)
                 )
                 data = ET.SubElement(placemark, "ExtendedData")
                 for name, value in (("id", feature.id), ("kind", feature.kind), ("status", status or "")):

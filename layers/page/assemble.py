@@ -15,7 +15,7 @@ from typing import Any
 import folium
 from markupsafe import Markup
 
-from layers import __version__
+from layers import __version__, contract
 from layers.data.batch import collector_paused
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
@@ -112,7 +112,7 @@ def _reference_group(ctx: Context) -> Group:
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
-    return Group("reference", label, True, tuple(draw(f, ctx) for f in battle.reference_features))
+    return Group(contract.Group.REFERENCE, label, True, tuple(draw(f, ctx) for f in battle.reference_features))
 
 
 def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:

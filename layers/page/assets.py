@@ -18,8 +18,15 @@ LEAFLET = "leaflet-1.9.4"
 #: Paths the pages link to, relative to the output folder.
 CSS = [f"static/{LEAFLET}/leaflet.css", "static/battlemap.css"]
 RBUSH = "rbush-3.0.1"
-JS = [f"static/{LEAFLET}/leaflet.js", f"static/{RBUSH}/rbush.min.js", "static/labels.js", "static/battlemap.js"]
-OWN_FILES = ("battlemap.js", "labels.js", "battlemap.css")
+#: The page's script in its parts, in load order (each names the parts it needs before it).
+PARTS = ["bm-core.js", "bm-panel.js", "bm-layers.js", "bm-timeline.js", "bm-language.js", "bm-controls.js", "labels.js"]
+JS = [
+    f"static/{LEAFLET}/leaflet.js",
+    f"static/{RBUSH}/rbush.min.js",
+    *(f"static/{name}" for name in PARTS),
+    "static/battlemap.js",
+]
+OWN_FILES = (*PARTS, "battlemap.js", "battlemap.css")
 
 
 def _static():

@@ -6,12 +6,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
 
-from layers import __version__
+from layers import __version__, contract
+from layers.contract import Default, Flag, Record
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels
 from layers.draw import records as payload
@@ -47,11 +49,14 @@ class SiteData:
 
     index: dict[str, int]
     entries: tuple[str, ...]
+    #: Dates as readers write them, made once here so the page never formats one:
+    #: ``{"days": {day: [zh, en]}, "spans": {"first,last": [zh, en]}}``.
+    texts: dict[str, Any]
 
     @cached_property
     def path(self) -> str:
         """Where the shared file lies in the output folder, named by its content."""
-        digest = hashlib.sha256("\n".join(self.entries).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(self._head().encode("utf-8") + "\n".join(self.entries).encode("utf-8")).hexdigest()[:16]
         return f"data/site-{digest}.js"
 
     def script(self, only: Iterable[int] | None = None) -> str:
@@ -62,7 +67,15 @@ class SiteData:
             features = "[" + ",".join(self.entries) + "]"
         else:
             features = "{" + ",".join(f'"{i}":{self.entries[i]}' for i in sorted(set(only))) + "}"
-        return f'window.BM_SITE = {{"features":{features}}};'
+        return f'window.BM_SITE = {{{self._head()},"features":{features}}};'
+
+    def _head(self) -> str:
+        """The contract the page reads its keys from, and the date texts (no text from the data)."""
+        return (
+            '"contract":'
+            + json.dumps(contract.as_json(), sort_keys=True, separators=(",", ":"))
+            + (',"texts":' + json.dumps(self.texts, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+        )
 
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
@@ -74,7 +87,25 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             first_phase.setdefault(feature.id, phase)
     shown = [f for f in battle.features if f.id in first_phase]
     entries = tuple(draw(f, base.at(first_phase[f.id])).json_text for f in shown)
-    return SiteData({f.id: i for i, f in enumerate(shown)}, entries)
+    return SiteData({f.id: i for i, f in enumerate(shown)}, entries, _date_texts(battle, shown))
+
+
+def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
+    """Every day the pages can name (the battle's days and each status change) and every
+    feature's span of validity, in both languages (:func:`layers.page.fragments.day_text`)."""
+    days = set(range(story.day_index(battle, battle.start), story.day_index(battle, battle.end) + 1))
+    spans: dict[str, list[str]] = {}
+    for feature in features:
+        days.update(story.day_index(battle, change.date) for change in feature.status)
+        if feature.start and feature.end and not feature.is_reference:
+            key = f"{story.day_index(battle, feature.start)},{story.day_index(battle, feature.end)}"
+            if key not in spans:
+                spans[key] = payload.pair(html.span_text(feature.start, feature.end))
+    start = battle.start
+    return {
+        "days": {str(d): payload.pair(html.day_text(start + timedelta(days=d))) for d in sorted(days)},
+        "spans": spans,
+    }
 
 
 def page_data(
@@ -105,7 +136,8 @@ def page_data(
 
     out_groups = []
     for group in groups:
-        items = []
+        items: list[list[int]] = []
+        ends: dict[str, str] = {}
         for d in group.drawables:
             if d.feature_id not in feature_index:
                 extra: dict[str, Any] = {}
@@ -124,7 +156,7 @@ def page_data(
                                 "z": d.icon.min_zoom,
                             }
                         )
-                    extra["i"] = icon_index[key]
+                    extra[Record.ICON] = icon_index[key]
                 feature = by_id[d.feature_id]
                 if not feature.is_reference:
                     _add_time(battle, feature, extra, style_id, days)
@@ -134,18 +166,26 @@ def page_data(
             item = [feature_index[d.feature_id], style_id(d.style)]
             flags = 0
             if d.feature_id in group.changed:
-                flags |= 1
+                flags |= Flag.CHANGED
                 has_changed = True
             if d.feature_id in group.ended:
-                flags |= 2
+                flags |= Flag.ENDED
                 has_ended = True
-            rank = labels.page_rank(by_id[d.feature_id], group.phase, flags & 1 == 1) if "lr" in d.record else None
-            if rank is not None and rank != d.record["lr"]:
+            feature = by_id[d.feature_id]
+            ranked = Record.RANK in d.record
+            rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if ranked else None
+            if rank is not None and rank != d.record[Record.RANK]:
                 item.extend((flags, rank))
             elif flags:
                 item.append(flags)
+            if group.phase is not None and feature.status:
+                # the status at the phase's end, for the text version's table
+                ends[str(len(items))] = feature.status_on(group.phase.end) or Default.STATUS
             items.append(item)
-        out_groups.append({"id": group.id, "label": str(group.label), "show": group.show, "items": items})
+        out_group: dict[str, Any] = {"id": group.id, "label": str(group.label), "show": group.show, "items": items}
+        if ends:
+            out_group["ends"] = ends
+        out_groups.append(out_group)
     legend_styles = list(styles)
     data: dict[str, Any] = {
         "features": features,
@@ -193,10 +233,13 @@ def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id:
     style the page cannot draw.
     """
     assert feature.start and feature.end
-    entry["a"] = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
+    valid = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
+    entry[Record.VALID] = valid
     changes = [(story.day_index(battle, c.date), c.status) for c in feature.status]
     changes = [(day, status) for day, status in changes if day <= days[1]]
-    if not changes or changes[0][0] > max(days[0], entry["a"][0]):
-        entry["b"] = style_id(style_for(battle, feature, "held" if feature.kind == "position" else None))
+    if not changes or changes[0][0] > max(days[0], valid[0]):
+        entry[Record.BASE_STYLE] = style_id(
+            style_for(battle, feature, Default.STATUS if feature.kind == "position" else None)
+        )
     if changes:
-        entry["s"] = [[day, style_id(style_for(battle, feature, status))] for day, status in changes]
+        entry[Record.STYLES] = [[day, style_id(style_for(battle, feature, status))] for day, status in changes]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from layers.contract import Default
 from layers.data.model import Battle, Bilingual, Feature, Phase
 from layers.draw.style import STATUS_LABELS
 
@@ -40,8 +41,10 @@ def changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change
     found: list[Change] = []
     for feature in battle.features_in(phase):
         if feature.kind == "position":
-            now = feature.status_on(phase.end) or "held"
-            before = (feature.status_on(previous.end) or "held") if previous and feature.in_phase(previous) else None
+            now = feature.status_on(phase.end) or Default.STATUS
+            before = (
+                (feature.status_on(previous.end) or Default.STATUS) if previous and feature.in_phase(previous) else None
+            )
             if before is not None and now != before:
                 label = STATUS_LABELS[now]
                 found.append(Change(feature.id, feature.name, Bilingual(label.zh, label.en)))

@@ -51,7 +51,7 @@ BOXES = """() => {
   });
   const tips = [];
   window.battleMap.labels.visible().forEach(layer => {
-    const t = layer.record && layer.record.tp;
+    const t = layer.record && layer.record[BM.R.TIP];
     if (!t) return;
     const p = window.battleMap.map.latLngToContainerPoint([t[1], t[0]]);
     tips.push({x0: frame.left + p.x - 4, y0: frame.top + p.y - 4, x1: frame.left + p.x + 4, y1: frame.top + p.y + 4});

@@ -93,7 +93,8 @@ def test_live_preview(browser, tmp_path: Path) -> None:
         action.write_text(action.read_text(encoding="utf-8").replace('"The mill"', '"The old mill"'), "utf-8")
         wait_until(tab, "() => window.__before === undefined")  # the page reloaded
         wait_until(tab, "() => window.battleMap !== undefined")
-        names = tab.evaluate("window.battleMap.labels.data.features.map(f => f.n[1])")  # the site's shared data
+        # the site's shared data
+        names = tab.evaluate("window.battleMap.labels.data.features.map(f => f[BM.R.NAME][1])")
         assert "The old mill" in names
 
         # a data error shows in the page and the terminal; the server stays up

@@ -15,6 +15,8 @@
 (function () {
   "use strict";
 
+  /* The record keys and placement codes, from the build's contract (bm-core.js). */
+  var R, P;
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
@@ -43,6 +45,11 @@
   }
 
   function Labeler(map, data, visible) {
+    var self = this;
+    R = window.BM.R;
+    P = window.BM.P;
+    this.loaded = false;
+    map.whenReady(function () { self.loaded = true; });
     this.map = map;
     this.data = data;
     this.visible = visible;
@@ -61,7 +68,6 @@
     this.shown = [];
     this.count = 0;
     this.pending = false;
-    var self = this;
     map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
     map.on("moveend zoomend resize overlayadd overlayremove", function () { self.schedule(); });
     document.addEventListener("bm:lang", function () { self.place(); });
@@ -99,8 +105,8 @@
 
   function labelNode(kind, lines, lang, feature) {
     var node = document.createElement("div");
-    node.className = "bm-label bm-label-" + kind + (feature.lr <= 1 ? " bm-label-key" : "");
-    if (feature.hl) {
+    node.className = "bm-label bm-label-" + kind + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
+    if (feature[R.HILL]) {
       var sign = document.createElement("span");
       sign.className = "bm-hill";
       sign.textContent = "▲";
@@ -111,10 +117,10 @@
       span.className = "bm-line";
       span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
       span.textContent = line;
-      if (i === 0 && feature.el !== undefined) {
+      if (i === 0 && feature[R.ELEVATION] !== undefined) {
         var height = document.createElement("span");
         height.className = "bm-height";
-        height.textContent = " " + feature.el;
+        height.textContent = " " + feature[R.ELEVATION];
         span.appendChild(height);
       }
       node.appendChild(span);
@@ -138,21 +144,21 @@
 
   /* Unit symbols: the natural box of each (symbol and designation), relative to its point. */
   Labeler.prototype.unitShape = function (layer, lang) {
-    var feature = layer.record, icon = this.data.icons[feature.i], key = "u" + feature.i + "/" + lang;
+    var feature = layer.record, icon = this.data.icons[feature[R.ICON]], key = "u" + feature[R.ICON] + "/" + lang;
     var known = this.measures[key];
     if (known) { return known; }
-    var desig = layer._icon && layer._icon.querySelector(".bm-desig");
+    var desig = layer.getElement() && layer.getElement().querySelector(".bm-desig");
     var d = desig ? desig.getBoundingClientRect() : null;
     var dw = d ? Math.ceil(d.width) : 0, dh = d ? Math.ceil(d.height) : 0;
     known = [-icon.ax, -icon.ay, -icon.ax + icon.w + (dw ? dw + 2 : 0), -icon.ay + Math.max(icon.h, dh + 2)];
-    if (layer._icon && layer._icon.offsetWidth && fontsReady()) { this.measures[key] = known; }
+    if (layer.getElement() && layer.getElement().offsetWidth && fontsReady()) { this.measures[key] = known; }
     return known;
   };
 
   /* Drawn now: the page hides small echelons by zoom with CSS, and hidden groups by their
    * panes; what the reader sees is what the browser lays out (at any fractional zoom too). */
   function unitShown(layer) {
-    return !!layer._icon && layer._icon.offsetParent !== null;
+    return !!layer.getElement() && layer.getElement().offsetParent !== null;
   }
 
   /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
@@ -185,9 +191,9 @@
         if (clear && (k === 0 || !onScreen || inside(b, size))) { chosen = [o, b]; }
       }
       if (!chosen) { chosen = [[0, 0], natural]; }
-      var icon = data.icons[layer.record.i];
-      layer._icon.style.marginLeft = (chosen[0][0] - icon.ax) + "px";
-      layer._icon.style.marginTop = (chosen[0][1] - icon.ay) + "px";
+      var icon = data.icons[layer.record[R.ICON]];
+      layer.getElement().style.marginLeft = (chosen[0][0] - icon.ax) + "px";
+      layer.getElement().style.marginTop = (chosen[0][1] - icon.ay) + "px";
       placed.push(chosen[1]);
       tree.insert(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
@@ -222,9 +228,9 @@
   }
 
   Labeler.prototype.courseOf = function (feature) {
-    var coords = feature.lc;
+    var coords = feature[R.COURSE];
     if (!coords) {
-      var g = feature.g;
+      var g = feature[R.GEOMETRY];
       if (g.type === "LineString") { coords = g.coordinates; }
       else if (g.type === "MultiLineString") {
         coords = g.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; }, []);
@@ -272,8 +278,8 @@
   Labeler.prototype.placeCurved = function (entry, text, lang, tree, size, out, run) {
     var feature = entry.record, course = this.courseOf(feature), owner = entry.id + "#" + run;
     if (!course) { return; }
-    var river = feature.lk === "r";
-    var className = "bm-label bm-label-" + feature.lk + (feature.lr <= 1 ? " bm-label-key" : "");
+    var river = feature[R.PLACEMENT] === P.RIVER;
+    var className = "bm-label bm-label-" + feature[R.PLACEMENT] + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
     var chars = Array.from(text), self = this;
     var sizes = chars.map(function (ch) { return self.glyph(ch, className); });
     var h = sizes.reduce(function (m, g) { return Math.max(m, g[1]); }, 0);
@@ -336,7 +342,7 @@
     var p = entry.point, r = entry.radius, w = wh[0], h = wh[1];
     /* The eight places around the point (an area's name first inside it); then, for what the
      * phase is about or a key place, further out with a leader line rather than unnamed. */
-    var tries = (entry.record.lk === "a" ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
+    var tries = (entry.record[R.PLACEMENT] === P.AREA ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
       return [s[0], s[1], s[0] && s[1] ? r * 0.75 + GAP : r + GAP];
     }));
     if (entry.rank <= CALLOUT_RANK) {
@@ -368,36 +374,36 @@
       var feature = layer.record;
       if (!feature) { return; }
       var order = index++;
-      if (feature.i !== undefined) {
+      if (feature[R.ICON] !== undefined) {
         if (unitShown(layer)) {
-          units.push({ layer: layer, id: feature.id, point: map.latLngToContainerPoint(layer.getLatLng()), faded: !!layer.faded, order: order });
+          units.push({ layer: layer, id: feature[R.ID], point: map.latLngToContainerPoint(layer.getLatLng()), faded: !!layer.faded, order: order });
         }
         return;
       }
-      var g = feature.g, point = null, radius = 0;
+      var g = feature[R.GEOMETRY], point = null, radius = 0;
       if (g.type === "Point") {
         point = map.latLngToContainerPoint([g.coordinates[1], g.coordinates[0]]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
-          obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature.id));
+          obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]));
         }
       }
-      if (feature.tp) {
-        var tip = map.latLngToContainerPoint([feature.tp[1], feature.tp[0]]);
-        obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature.id));
+      if (feature[R.TIP]) {
+        var tip = map.latLngToContainerPoint([feature[R.TIP][1], feature[R.TIP][0]]);
+        obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
       }
-      if (!feature.lb) { return; }
-      if (feature.la) { point = map.latLngToContainerPoint([feature.la[1], feature.la[0]]); radius = feature.lk === "m" ? 5 : 0; }
-      var along = feature.lk === "r" || feature.lk === "l";
+      if (!feature[R.LABEL]) { return; }
+      if (feature[R.ANCHOR]) { point = map.latLngToContainerPoint([feature[R.ANCHOR][1], feature[R.ANCHOR][0]]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
+      var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
       if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
-      var rank = layer.labelRank === undefined ? feature.lr : layer.labelRank;
+      var rank = layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank;
       if (layer.faded) { rank += 2; }
       var wide = false;
-      if (feature.w && feature.lk === "r") {
+      if (feature[R.WIDTH] && feature[R.PLACEMENT] === P.RIVER) {
         var metresPerPixel = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, zoom + 8);
-        wide = feature.w[0] / metresPerPixel >= 16;
+        wide = feature[R.WIDTH][0] / metresPerPixel >= 16;
       }
-      names.push({ record: feature, id: feature.id, point: point, radius: radius, rank: rank, order: order, wide: wide });
+      names.push({ record: feature, id: feature[R.ID], point: point, radius: radius, rank: rank, order: order, wide: wide });
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
@@ -406,7 +412,7 @@
 
   Labeler.prototype.place = function () {
     var map = this.map;
-    if (!map._loaded) { return; }
+    if (!this.loaded) { return; }
     var size = map.getSize(), lang = currentLang(), tree = new RBush();
     var found = this.collect(size), lines = [], out = [], self = this;
     this.furniture(tree, size);
@@ -414,15 +420,15 @@
     tree.load(found.obstacles);
     this.pane.textContent = "";
     found.names.forEach(function (entry) {
-      var kind = entry.record.lk;
-      if (kind === "r" || kind === "l") {  // in 中/EN each language runs along the line on its own
-        textLines(entry.record.lb, lang).forEach(function (text, i) {
+      var kind = entry.record[R.PLACEMENT];
+      if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
+        textLines(entry.record[R.LABEL], lang).forEach(function (text, i) {
           self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out, i);
         });
         return;
       }
-      var node = labelNode(kind, textLines(entry.record.lb, lang), lang, entry.record);
-      var wh = self.measure(node, kind + "|" + (entry.record.lr <= 1) + "|" + lang + "|" + entry.record.lb.join("|") + "|" + (entry.record.el || ""));
+      var node = labelNode(kind, textLines(entry.record[R.LABEL], lang), lang, entry.record);
+      var wh = self.measure(node, kind + "|" + (entry.record[R.RANK] <= 1) + "|" + lang + "|" + entry.record[R.LABEL].join("|") + "|" + (entry.record[R.ELEVATION] || ""));
       self.placeBeside(entry, node, wh, tree, size, out, lines);
     });
     this.pane.textContent = "";

@@ -1,0 +1,107 @@
+/* bm-controls.js: the panel's controls: phase buttons, keys, the text version, the drawer,
+ * "go to" buttons, the halo switch and citations. Part of hengyang-map (MIT). */
+(function () {
+  "use strict";
+
+  var BM = window.BM;
+
+  /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.timeline returned. */
+  function controls(ctx, moves) {
+    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel;
+    var G = BM.G, I = BM.I;
+
+    function goTo(featureId) {
+      var found = null;
+      var visible = state.dayLayer ? [state.dayLayer] : Object.keys(groups).map(function (g) { return groups[g]; });
+      visible.forEach(function (group) {
+        if (!map.hasLayer(group)) { return; }
+        group.eachLayer(function (layer) {
+          if (!found && layer.featureId === featureId) { found = layer; }
+        });
+      });
+      if (!found) { return; }
+      var where = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
+      map.setView(where, Math.max(map.getZoom(), 14));
+      found.openPopup(where);
+    }
+
+    var prev = document.querySelector(".bm-prev");
+    var next = document.querySelector(".bm-next");
+    var all = document.querySelector(".bm-all");
+    if (prev) { prev.addEventListener("click", function () { moves.step(-1); }); }
+    if (next) { next.addEventListener("click", function () { moves.step(1); }); }
+    if (all) { all.addEventListener("click", function () { moves.selectPhase(G.ALL, { push: true }); }); }
+    map.on("overlayadd overlayremove", function () { BM.layers.applyHalos(map, groups, state.dayLayer); });
+    var haloEntry = document.querySelector(".bm-legend li[data-legend='halo']");
+    if (haloEntry) {
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "bm-halos";
+      var label = BM.el("label", "bm-halos-label", [box, " ", BM.bi(["全部显示", "show all"])]);
+      haloEntry.appendChild(label);
+      box.addEventListener("change", function () {
+        BM.layers.setAllHalos(box.checked);
+        BM.layers.applyHalos(map, groups, state.dayLayer);
+      });
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".bm-twin"), function (details) {
+      var tbody = details.querySelector("tbody[data-phase]");
+      if (!tbody) { return; }
+      var phaseId = tbody.getAttribute("data-phase");
+      function fill() {
+        if (!details.open || tbody.hasChildNodes()) { return; }
+        var entries = [];
+        data.groups.forEach(function (group) {
+          if (group.id !== G.REFERENCE && (!ctx.atlas || group.id === phaseId)) {
+            var ends = group.ends || {};
+            group.items.forEach(function (item, i) { entries.push([item[I.FEATURE], ends[String(i)]]); });
+          }
+        });
+        BM.panel.fillTwin(tbody, entries, data);
+      }
+      details.addEventListener("toggle", fill);
+      fill();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".bm-goto"), function (button) {
+      button.addEventListener("click", function () { goTo(button.getAttribute("data-feature")); });
+    });
+    BM.language.wire();
+    var drawer = document.querySelector(".bm-drawer");
+    if (drawer) {
+      drawer.addEventListener("click", function () {
+        var collapsed = panel.classList.toggle("bm-collapsed");
+        document.body.classList.toggle("bm-drawer-collapsed", collapsed);
+        drawer.setAttribute("aria-expanded", collapsed ? "false" : "true");
+      });
+    }
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var tag = target && target.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) { return; }
+      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      if (event.key === "ArrowRight") { moves.step(1); event.preventDefault(); }
+      if (event.key === "ArrowLeft") { moves.step(-1); event.preventDefault(); }
+    });
+    /* A citation (#src-<id>) opens the bibliography at its entry, even from inside a popup. */
+    function showSource() {
+      var hash = window.location.hash;
+      if (hash.indexOf("#src-") !== 0) { return false; }
+      var entry;
+      try { entry = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (err) { return false; }
+      if (!entry) { return false; }
+      var details = entry.closest("details");
+      if (details) { details.open = true; }
+      if (panel && panel.classList.contains("bm-collapsed")) { drawer.click(); }
+      entry.scrollIntoView({ block: "nearest" });
+      entry.classList.add("bm-cited");
+      return true;
+    }
+    window.addEventListener("hashchange", showSource);
+    window.addEventListener("popstate", function () {
+      var id = moves.fromHash();
+      if (id) { moves.selectPhase(id, { push: false }); }
+    });
+  }
+
+  BM.controls = controls;
+})();

@@ -1,0 +1,242 @@
+/* bm-layers.js: features drawn as Leaflet layers, and the phase groups that hold them.
+ * Part of hengyang-map (MIT). Only Leaflet's public API (and the documented getEvents of
+ * its layer extension interface). */
+(function () {
+  "use strict";
+
+  var BM = window.BM, el = BM.el, bi = BM.bi;
+
+  function drawFeature(feature, styleIndex, data, place) {
+    var R = BM.R, geometry = feature[R.GEOMETRY];
+    var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
+    var layer;
+    if (feature[R.ICON] !== undefined) {
+      var icon = data.icons[feature[R.ICON]];
+      layer = L.marker(BM.pointOf(geometry), {
+        icon: L.divIcon({
+          html: icon.html,
+          className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
+          iconSize: [icon.w, icon.h],
+          iconAnchor: [icon.ax, icon.ay]
+        }),
+        keyboard: true,
+        riseOnHover: true,
+        pane: place ? place.markers : "markerPane"
+      });
+    } else if (geometry.type === "Point") {
+      layer = L.circleMarker(BM.pointOf(geometry), options);
+    } else {
+      layer = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, options);
+    }
+    // Built when first shown, not for every feature up front.
+    layer.bindTooltip(function () { return el("span", null, [bi(feature[R.NAME])]); },
+      { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
+    layer.bindPopup(function () { return BM.panel.popupContent(feature, data); }, {
+      maxWidth: 380,
+      autoPanPaddingTopLeft: data.popupPad || [24, 24],
+      autoPanPaddingBottomRight: [24, 24]
+    });
+    layer.featureId = feature[R.ID];
+    layer.record = feature;
+    if (feature[R.HALO] && data.halo !== undefined) { withHalo(layer, feature, data); }
+    return layer;
+  }
+
+  /* "Show all uncertainty circles" (a switch in the legend): every visible approximate point
+   * keeps its halo; off, a halo shows only for the feature pointed at or selected. */
+  var halos = { all: false, applied: false, map: null };
+
+  /* The precision halo of a point: drawn while the reader points at the feature or has its
+   * popup open, so that many overlapping estimates never fog the map. */
+  function withHalo(layer, feature, data) {
+    var halo = L.circle(BM.pointOf(feature[BM.R.GEOMETRY]), L.extend({ radius: feature[BM.R.HALO] }, data.styles[data.halo]));
+    halo.isDecor = true;
+    halo.isHalo = true;
+    layer.halo = halo;
+    function show() {
+      var map = halos.map;
+      if (map && map.hasLayer(layer) && !map.hasLayer(halo)) { halo.addTo(map); halo.bringToBack(); }
+    }
+    function hide() { if (halos.map && halos.map.hasLayer(halo) && !layer.isPopupOpen() && !halos.all) { halo.remove(); } }
+    layer.on("mouseover popupopen", show);
+    layer.on("mouseout", hide);
+    layer.on("popupclose", hide);
+    layer.on("remove", function () { halo.remove(); });
+  }
+
+  function applyHalos(map, groups, dayLayer) {
+    if (!halos.all && !halos.applied) { return; }  // nothing to add or take away: no pass over the layers
+    halos.applied = halos.all;
+    function sync(group, visible) {
+      group.eachLayer(function (layer) {  // only the layers made so far
+        if (!layer.halo) { return; }
+        var want = halos.all && visible;
+        if (want && !map.hasLayer(layer.halo)) { layer.halo.addTo(map); layer.halo.bringToBack(); }
+        if (!want && map.hasLayer(layer.halo) && !layer.isPopupOpen()) { layer.halo.remove(); }
+      });
+    }
+    Object.keys(groups).forEach(function (gid) { sync(groups[gid], !dayLayer && map.hasLayer(groups[gid])); });
+    if (dayLayer) { sync(dayLayer, true); }
+  }
+
+  function setAllHalos(on) { halos.all = on; }
+
+  function decorations(feature, changed, data, place) {
+    var extra = [], geometry = feature[BM.R.GEOMETRY];
+    if (changed && data.changed !== undefined) {
+      var style = L.extend({}, data.styles[data.changed], place ? place.paths : null);
+      var ring = geometry.type === "Point"
+        ? L.circleMarker(BM.pointOf(geometry), style)
+        : L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, style);
+      ring.isDecor = true;
+      extra.push(ring);
+    }
+    return extra;
+  }
+
+  function addDrawn(layers, feature, styleIndex, changed, data, faded, place) {
+    decorations(feature, changed, data, place).forEach(function (decor) { layers.push(decor); });
+    var layer = drawFeature(feature, styleIndex, data, place);
+    if (faded) { fade(layer); }
+    layers.push(layer);
+    return layer;
+  }
+
+  /* Superseded within the phase (a unit that moved on, a line given up): drawn faint. */
+  function fade(layer) {
+    layer.faded = true;
+    if (layer.setOpacity) {
+      layer.setOpacity(0.35);
+    } else if (layer.setStyle) {
+      var o = layer.options;
+      layer.setStyle({ opacity: (o.opacity === undefined ? 1 : o.opacity) * 0.35, fillOpacity: (o.fillOpacity === undefined ? 0.2 : o.fillOpacity) * 0.35 });
+    }
+  }
+
+  /* A toggleable group drawn in panes of its own, with its own canvas. Its layers are made
+   * the first time it is shown (or while the page is idle, see prepare) and then stay on the
+   * map: hiding the group hides its panes and pauses its canvas, showing it again is a style
+   * change, redrawn only if the view moved meanwhile. So a large battle opens on its first
+   * phase without building the others, and switching phases does not rebuild anything. */
+  var paneCount = 0;
+  var LazyGroup = L.FeatureGroup.extend({
+    initialize: function (items, data, map) {
+      L.FeatureGroup.prototype.initialize.call(this, []);
+      this.home = map;
+      this.items = items;
+      this.data = data;
+      this.made = 0;
+      this.attached = false;
+      this.shown = false;
+    },
+    place: function () {
+      if (!this.where) {
+        var n = ++paneCount, map = this.home;
+        var paths = map.createPane("bm-paths-" + n), markers = map.createPane("bm-markers-" + n);
+        paths.style.zIndex = String(400 + n);
+        markers.style.zIndex = String(600 + n);
+        this.paneNodes = [paths, markers];
+        this.canvas = L.canvas({ pane: "bm-paths-" + n });
+        this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, markers: "bm-markers-" + n };
+      }
+      return this.where;
+    },
+    /* Make up to `budget` more of the group's layers (not yet on the map); true when all are made. */
+    grow: function (budget) {
+      var I = BM.I, F = BM.F, items = this.items, data = this.data, place = this.place(), layers = [];
+      var end = Math.min(items.length, this.made + budget);
+      for (var i = this.made; i < end; i++) {
+        var item = items[i], flags = item[I.FLAGS] || 0;
+        var layer = addDrawn(layers, data.features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0, data,
+          (flags & F.ENDED) !== 0, place);
+        if (item[I.RANK] !== undefined) { layer.labelRank = item[I.RANK]; }
+      }
+      this.made = end;
+      for (var j = 0; j < layers.length; j++) { L.LayerGroup.prototype.addLayer.call(this, layers[j]); }
+      return this.made >= items.length;
+    },
+    /* Make whatever is left and put every layer on the map, once. */
+    attach: function () {
+      if (this.attached) { return; }
+      var map = this.home;
+      this.grow(Infinity);
+      this.eachLayer(function (layer) { map.addLayer(layer); });
+      this.attached = true;
+    },
+    setVisible: function (visible) {
+      (this.paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
+    },
+    viewKey: function () {
+      var map = this.home;
+      return map.getZoom() + "/" + map.getCenter().toString() + "/" + map.getSize().toString();
+    },
+    /* Hidden: its canvas stops following the view (its events, as the layer interface gives them). */
+    pause: function () {
+      if (this.canvas && this.home.hasLayer(this.canvas) && !this.paused) {
+        this.home.off(this.canvas.getEvents(), this.canvas);
+        this.paused = this.viewKey();
+      }
+    },
+    resume: function () {
+      if (this.paused) {
+        var moved = this.paused !== this.viewKey(), events = this.canvas.getEvents();
+        this.paused = null;
+        this.home.on(events, this.canvas);
+        if (moved) { events.viewreset.call(this.canvas); }  // the view changed while hidden: draw anew
+      }
+    },
+    /* Build and attach the group while hidden, in the browser's idle time; done() when complete. */
+    prepare: function (done) {
+      var group = this;
+      if (group.attached) { done(); return; }
+      group.place();
+      if (!group.shown) { group.setVisible(false); }
+      BM.whenIdle(function (deadline) {
+        var finished = group.grow(250);  // at least one slice, even on a busy page
+        while (!finished && deadline.timeRemaining() > 4) { finished = group.grow(250); }
+        if (!finished) { group.prepare(done); return; }
+        group.attach();
+        if (!group.shown) { group.pause(); }
+        done();
+      });
+    },
+    onAdd: function () {
+      this.shown = true;
+      this.attach();
+      this.resume();
+      this.setVisible(true);
+    },
+    onRemove: function () {
+      this.shown = false;
+      this.setVisible(false);
+      this.pause();
+    },
+    /* Every layer of the group, made now if need be. */
+    getLayers: function () { this.grow(Infinity); return L.FeatureGroup.prototype.getLayers.call(this); }
+  });
+
+  /* The style of a feature on day d (from the styles the build gave each status change), or
+   * -1 when it does not exist that day. */
+  function styleOnDay(feature, d) {
+    var R = BM.R, valid = feature[R.VALID];
+    if (!valid || d < valid[0] || d > valid[1]) {
+      return -1;
+    }
+    var style = feature[R.BASE_STYLE], changes = feature[R.STYLES] || [];
+    changes.forEach(function (change) {
+      if (change[0] <= d) {
+        style = change[1];
+      }
+    });
+    return style === undefined ? changes[0][1] : style;
+  }
+
+  BM.layers = {
+    LazyGroup: LazyGroup,
+    addDrawn: addDrawn,
+    applyHalos: applyHalos,
+    setAllHalos: setAllHalos,
+    styleOnDay: styleOnDay,
+    useMap: function (map) { halos.map = map; }
+  };
+})();

@@ -1,0 +1,170 @@
+/* bm-timeline.js: the battle told phase by phase and day by day: the phase stepper, the day
+ * slider, play, and the camera. Part of hengyang-map (MIT). */
+(function () {
+  "use strict";
+
+  var BM = window.BM;
+
+  /* ctx: {map, data, groups, panel, atlas, narrow, state, labels}. Returns the page's moves. */
+  function timeline(ctx) {
+    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, tl = data.timeline;
+    var G = BM.G, panel = ctx.panel, atlas = ctx.atlas;
+    var slider = document.querySelector(".bm-day");
+    var output = document.querySelector(".bm-date");
+    var playButton = document.querySelector(".bm-play");
+    var phaseIds = tl.phases.map(function (p) { return p.id; });
+
+    function fit(bounds, animate) {
+      var panelWidth = panel && !ctx.narrow ? panel.offsetWidth + 20 : 0;
+      var panelHeight = panel && ctx.narrow ? panel.offsetHeight : 0;
+      map.fitBounds(L.latLngBounds(bounds), {
+        paddingTopLeft: [panelWidth + 16, 16],
+        paddingBottomRight: [16, panelHeight + 16],
+        animate: animate !== false
+      });
+    }
+
+    function phaseById(id) {
+      for (var i = 0; i < tl.phases.length; i++) {
+        if (tl.phases[i].id === id) { return tl.phases[i]; }
+      }
+      return null;
+    }
+
+    function showSection(id) {
+      Array.prototype.forEach.call(document.querySelectorAll(".bm-section"), function (section) {
+        section.hidden = atlas && section.getAttribute("data-phase") !== id;
+      });
+      var all = document.querySelector(".bm-all");
+      if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
+    }
+
+    function setSlider(d) {
+      if (!slider) { return; }
+      slider.value = String(d);
+      output.textContent = "";
+      output.appendChild(BM.bi(BM.dayText(d)));
+    }
+
+    function clearDay() {
+      if (state.dayLayer) {
+        map.removeLayer(state.dayLayer);
+        state.dayLayer = null;
+      }
+      state.day = null;
+    }
+
+    function selectPhase(id, options) {
+      options = options || {};
+      if (id !== G.ALL && !phaseById(id)) { return; }
+      clearDay();
+      state.phase = id;
+      if (atlas) {
+        phaseIds.forEach(function (pid) {
+          var wanted = id === G.ALL || pid === id;
+          if (wanted && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
+          if (!wanted && map.hasLayer(groups[pid])) { map.removeLayer(groups[pid]); }
+        });
+      } else {
+        Object.keys(groups).forEach(function (gid) {
+          if (!map.hasLayer(groups[gid])) { map.addLayer(groups[gid]); }
+        });
+      }
+      showSection(id);
+      BM.layers.applyHalos(map, groups, null);
+      var phase = phaseById(id);
+      setSlider(phase ? phase.d[1] : tl.range[1]);
+      if (options.fit !== false) { fit(phase ? phase.fit : tl.fit, options.animate); }
+      ctx.labels.schedule();
+      if (atlas && options.push) {
+        history.pushState({ phase: id }, "", "#" + id);
+      }
+    }
+
+    function phaseOfDay(d) {
+      for (var i = 0; i < tl.phases.length; i++) {
+        var p = tl.phases[i];
+        if (d >= p.d[0] && d <= p.d[1]) { return p; }
+      }
+      for (var j = 0; j < tl.phases.length; j++) {
+        if (tl.phases[j].d[0] > d) { return tl.phases[j]; }
+      }
+      return tl.phases[tl.phases.length - 1];
+    }
+
+    /* Show the state of day d: features valid that day, positions in their status that day. */
+    function showDay(d) {
+      d = Math.max(tl.range[0], Math.min(tl.range[1], d));
+      clearDay();
+      Object.keys(groups).forEach(function (gid) {
+        if (gid !== G.REFERENCE && map.hasLayer(groups[gid])) { map.removeLayer(groups[gid]); }
+      });
+      var layers = [];
+      data.features.forEach(function (feature) {
+        var style = BM.layers.styleOnDay(feature, d);
+        if (style >= 0) { BM.layers.addDrawn(layers, feature, style, false, data); }
+      });
+      state.dayLayer = L.featureGroup(layers).addTo(map);
+      state.day = d;
+      setSlider(d);
+      var phase = phaseOfDay(d);
+      if (atlas && phase.id !== state.phase) {
+        state.phase = phase.id;
+        history.replaceState({ phase: phase.id }, "", "#" + phase.id);
+      }
+      showSection(atlas ? state.phase : tl.current);
+      BM.layers.applyHalos(map, groups, state.dayLayer);
+      ctx.labels.schedule();
+    }
+
+    function step(delta) {
+      if (!atlas) {
+        var link = document.querySelector(delta < 0 ? ".bm-nav a[rel=prev]" : ".bm-nav a[rel=next]");
+        if (link) { window.location.href = link.getAttribute("href"); }
+        return;
+      }
+      var index = phaseIds.indexOf(state.phase);
+      var next = index < 0 ? (delta > 0 ? 0 : phaseIds.length - 1) : index + delta;
+      if (next >= 0 && next < phaseIds.length) {
+        selectPhase(phaseIds[next], { push: true });
+      }
+    }
+
+    function stopPlaying() {
+      if (state.timer) { window.clearInterval(state.timer); }
+      state.timer = null;
+      if (playButton) { playButton.setAttribute("aria-pressed", "false"); playButton.textContent = "▷"; }
+    }
+
+    function play() {
+      if (state.timer) { stopPlaying(); return; }
+      var d = state.day === null ? +slider.value : state.day;
+      if (d >= tl.range[1]) { d = tl.range[0] - 1; }
+      playButton.setAttribute("aria-pressed", "true");
+      playButton.textContent = "‖";
+      state.timer = window.setInterval(function () {
+        d += 1;
+        showDay(d);
+        if (d >= tl.range[1]) { stopPlaying(); }
+      }, 700);
+    }
+
+    /* The address is input like any other: a malformed escape (#%E0%A4%A) is no phase. */
+    function fromHash() {
+      var id;
+      try { id = decodeURIComponent(window.location.hash.replace(/^#/, "")); } catch (err) { return null; }
+      return id === G.ALL || phaseById(id) ? id : null;
+    }
+
+    if (slider) {
+      slider.min = String(tl.range[0]);
+      slider.max = String(tl.range[1]);
+      slider.addEventListener("input", function () { stopPlaying(); showDay(+slider.value); });
+    }
+    if (playButton) { playButton.addEventListener("click", play); }
+
+    return { selectPhase: selectPhase, showDay: showDay, step: step, fromHash: fromHash };
+  }
+
+  BM.timeline = timeline;
+})();
