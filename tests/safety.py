@@ -8,11 +8,18 @@ import json
 import re
 from html.parser import HTMLParser
 
-#: Scripts the project writes into every page: two files and three inline blocks, plus one
-#: inert data block (``type="application/json"``, never executed).
+#: Scripts the project writes into every page: the vendored libraries, the page's script in
+#: its parts, and three inline blocks, plus one inert data block (``type="application/json"``,
+#: never executed).
 EXTERNAL_SCRIPTS = [
     "static/leaflet-1.9.4/leaflet.js",
     "static/rbush-3.0.1/rbush.min.js",
+    "static/bm-core.js",
+    "static/bm-panel.js",
+    "static/bm-layers.js",
+    "static/bm-timeline.js",
+    "static/bm-language.js",
+    "static/bm-controls.js",
     "static/labels.js",
     "static/battlemap.js",
 ]

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from layers.contract import Record
-from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure
+from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure, Phase
 from layers.draw.labels import label_record
 from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
@@ -80,7 +80,7 @@ def labels(battle: Battle) -> dict[str, Any]:
     }
 
 
-def figures(battle: Battle, items: tuple[Figure, ...]) -> list[Any]:
+def figures(items: tuple[Figure, ...]) -> list[Any]:
     """Figures as ``[[label, [[value, sources, note], ...]], ...]``."""
     return [[pair(f.label), [[pair(v.value), list(v.sources), _note(v.note)] for v in f.values]] for f in items]
 
@@ -88,6 +88,16 @@ def figures(battle: Battle, items: tuple[Figure, ...]) -> list[Any]:
 def claims(items: tuple[Claim, ...]) -> list[Any]:
     """Claims as ``[[field, value, sources, note], ...]``."""
     return [[c.field, c.value, list(c.sources), _note(c.note)] for c in items]
+
+
+def phase_facts(phase: Phase) -> dict[str, Any]:
+    """A phase's figures, claims and sources, as a feature record holds its own."""
+    out: dict[str, Any] = {Record.SOURCES: list(phase.sources)}
+    if phase.figures:
+        out[Record.FIGURES] = figures(phase.figures)
+    if phase.claims:
+        out[Record.CLAIMS] = claims(phase.claims)
+    return out
 
 
 def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -> dict[str, Any]:
@@ -117,7 +127,7 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
     if feature.status:
         out[Record.STATUS] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
     if feature.figures:
-        out[Record.FIGURES] = figures(battle, feature.figures)
+        out[Record.FIGURES] = figures(feature.figures)
     if feature.claims:
         out[Record.CLAIMS] = claims(feature.claims)
     if feature.location_note:

@@ -145,9 +145,6 @@ def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: P
         "dates": html.bi(html.span_text(phase.start, phase.end)),
         "prev": previous,
         "next": next_phase,
-        "figures": html.figures_block(battle, phase.figures),
-        "claims": html.claims_block(battle, phase.claims),
-        "cites": html.citations(battle, phase.sources),
         "events": [
             {"id": f.id, "name": html.bi(f.name), "date": html.bi(html.day_text(f.start or phase.start))}
             for f in story.events(battle, phase)
@@ -216,6 +213,9 @@ def _page(
     opts: PageOptions,
 ) -> bytes:
     data, styles_used = page_data(battle, groups, timeline, site)
+    # What the panel says of each phase's figures, disputes and sources: records, drawn by the
+    # page's script as it draws a feature's (one renderer for both).
+    data["facts"] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
     if opts.single_file:
         data["tiles"] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]

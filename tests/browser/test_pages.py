@@ -217,3 +217,24 @@ def test_uncertainty_circles_on_hover_and_all_at_once(offline, battle, site) -> 
     tab.uncheck(".bm-legend .bm-halos")
     assert tab.evaluate(count) <= 1  # the one still pointed at may stay
     assert offline.errors == []
+
+
+def test_phase_sources_figures_and_disputes_carry_their_tiers(offline, battle, site) -> None:
+    """The panel's facts for a phase are drawn from its record, as a popup's are: every source
+    the phase cites is linked to its bibliography entry with its tier after it, and each
+    figure and disputed value is there."""
+    for phase in battle.phases:
+        tab = offline.open(site / f"{phase.id}.html")
+        cites = tab.evaluate("""() => Array.from(document.querySelectorAll('.bm-facts .bm-sources .bm-cite'))
+            .map(a => [a.textContent, a.getAttribute('href'), a.className, a.nextElementSibling.textContent])""")
+        assert [c[0] for c in cites] == list(phase.sources), phase.id
+        for source_id, href, classes, mark in cites:
+            tier = battle.sources[source_id].tier
+            assert href == f"#src-{source_id}" and f"bm-tier-{tier}" in classes
+            assert mark == {"article": "*"}.get(tier, tier)
+        shown = tab.evaluate("""() => ({
+            figures: Array.from(document.querySelectorAll('.bm-facts .bm-figures th')).map(t => t.textContent),
+            claims: document.querySelectorAll('.bm-facts .bm-claims li').length})""")
+        assert shown["figures"] == [f.label.zh + f.label.en for f in phase.figures], phase.id
+        assert shown["claims"] == len(phase.claims), phase.id
+    assert offline.errors == []

@@ -17,15 +17,3 @@ def test_dates() -> None:
 
     text = span_text(date(1944, 6, 28), date(1944, 7, 2))
     assert text.zh == "1944年6月28日–7月2日" and text.en == "28 Jun – 2 Jul 1944"
-
-
-def test_citations_carry_their_tier(mini) -> None:
-    from layers.page import fragments as html
-
-    ids = tuple(sorted(mini.sources))
-    text = str(html.citations(mini, ids))
-    for source_id in ids:
-        tier = mini.sources[source_id].tier
-        mark = {"article": "*"}.get(tier, tier)
-        link = f'class="bm-cite bm-tier-{tier}" href="#src-{source_id}">{source_id}</a>'
-        assert f'{link}<sup class="bm-tier">{mark}</sup>' in text

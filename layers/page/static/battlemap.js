@@ -17,6 +17,7 @@
 
   function init(map, data) {
     var panel = document.getElementById("bm-panel");
+    BM.panel.fillFacts(data);
     var narrow = window.matchMedia("(max-width: 700px)").matches;
     // Popups open clear of the side panel.
     data.popupPad = panel && !narrow ? [panel.offsetWidth + 34, 24] : [24, 24];

@@ -118,5 +118,24 @@
     });
   }
 
-  BM.panel = { popupContent: popupContent, fillTwin: fillTwin };
+  /* A phase's figures, disputed values and sources, for its section of the panel (the same
+   * blocks a feature's popup shows). */
+  function facts(record, labels) {
+    var R = BM.R, out = document.createDocumentFragment();
+    if (record[R.FIGURES]) { out.appendChild(figuresTable(record[R.FIGURES], labels.tier)); }
+    if (record[R.CLAIMS]) { out.appendChild(claimsBlock(record[R.CLAIMS], labels)); }
+    out.appendChild(el("p", "bm-sources", [bi(labels.ui.sources), ": ", cites(record[R.SOURCES], labels.tier)]));
+    return out;
+  }
+
+  /* Fill each phase section's facts from the page's data. */
+  function fillFacts(data) {
+    Array.prototype.forEach.call(document.querySelectorAll(".bm-facts[data-phase]"), function (node) {
+      var record = Object.prototype.hasOwnProperty.call(data.facts, node.getAttribute("data-phase"))
+        ? data.facts[node.getAttribute("data-phase")] : null;
+      if (record && !node.hasChildNodes()) { node.appendChild(facts(record, data.labels)); }
+    });
+  }
+
+  BM.panel = { popupContent: popupContent, fillTwin: fillTwin, fillFacts: fillFacts };
 })();
