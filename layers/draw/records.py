@@ -118,7 +118,7 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
 
     out: dict[str, Any] = {
         "n": pair(feature.name),
-        "k": str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
+        "k": feature.movement or feature.kind,  # an arrow is known by its kind of movement
         "ds": pair(feature.description),
         "pr": round(feature.precision_m),
         "src": list(feature.sources),
@@ -127,12 +127,10 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         out["ce"] = feature.certainty
     if feature.side:
         out["sd"] = feature.side
-    commander = feature.extra.get("commander")
-    if commander:
-        out["c"] = pair(commander)
-    unit_id = feature.extra.get("unit")
-    if unit_id and unit_id in unit_names:
-        out["u"] = pair(unit_names[unit_id])
+    if feature.commander:
+        out["c"] = pair(feature.commander)
+    if feature.unit and feature.unit in unit_names:
+        out["u"] = pair(unit_names[feature.unit])
     if feature.status:
         out["st"] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
     if feature.figures:

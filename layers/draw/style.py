@@ -110,7 +110,7 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     global _STYLES
     if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
         _STYLES = (battle, {})
-    key = (feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status, feature.width is None)
+    key = (feature.kind, feature.side, feature.certainty, feature.movement, status, feature.width is None)
     cache = _STYLES[1]
     style = cache.get(key)
     if style is None:
@@ -156,7 +156,9 @@ def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style
     if kind == "unit":
         return Style(f"unit:{side}", "symbol", _side_label(battle, feature, KIND_LABELS["unit"]), ())
     if kind == "movement":
-        movement = str(feature.extra["movement"])
+        movement = feature.movement
+        if movement is None:  # the loader gives every movement its kind
+            raise ValueError(f"feature '{feature.id}' is a movement of no kind")
         opts = _options(color=color, weight=4, opacity=0.85, dashArray=MOVEMENT_DASH[movement])
         label = _side_label(battle, feature, MOVEMENT_LABELS[movement])
         return Style(f"movement:{side}:{movement}", "line", label, opts)

@@ -78,7 +78,7 @@ def _row(battle: Battle, feature: Feature, status: str | None = None) -> dict[st
     row["start"], row["end"] = props.get("start"), props.get("end")
     row["sources"] = ",".join(feature.sources)
     # units are told apart by their symbol: the style QGIS categorizes on names the SIDC
-    row["style"] = f"{style.key}:{feature.extra['sidc']}" if feature.kind == "unit" else style.key
+    row["style"] = f"{style.key}:{feature.sidc}" if feature.kind == "unit" else style.key
     return row
 
 
@@ -110,7 +110,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
                 pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists(), **creation)
                 dates.append(table)
                 held = [style_for(battle, f, "held" if f.kind == "position" else None) for f in members]
-                styled.append((table, family, held, [str(f.extra["sidc"]) for f in members if f.kind == "unit"]))
+                styled.append((table, family, held, [f.sidc for f in members if f.kind == "unit" and f.sidc]))
             states = [(f, s, e, st) for f in battle.features if f.status for s, e, st in status_periods(f)]
             for family in ("point", "polygon"):
                 chosen = [item for item in states if _family(item[0]) == family]

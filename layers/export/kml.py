@@ -118,7 +118,7 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
 
     def use(feature: Feature, status: str | None) -> str:
         style = style_for(battle, feature, status)
-        sidc = str(feature.extra.get("sidc") or "")
+        sidc = feature.sidc or ""
         icon = (icons or {}).get(sidc) if feature.kind == "unit" else None
         key = _style_id(style) + (f"-{sidc}" if icon else "")
         if key not in styles:
@@ -189,7 +189,7 @@ def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     """Each unit's APP-6D symbol as a PNG, rendered from its SVG by ``browser`` (Chromium)."""
     from layers import symbols
 
-    sidcs = sorted({str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"})
+    sidcs = sorted({f.sidc for f in battle.features if f.kind == "unit" and f.sidc})
     out: dict[str, bytes] = {}
     context = browser.new_context(device_scale_factor=2)
     context.route("**/*", lambda route: route.abort())
