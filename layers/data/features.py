@@ -112,7 +112,7 @@ def _geometry(
 
 
 def _status(check: Checker, props: dict[str, Any], start: date | None, end: date | None) -> tuple[StatusChange, ...]:
-    changes = []
+    changes: list[StatusChange] = []
     for here, item in check.records(props, "status"):
         check.only(item, ("date", "status", "sources", "note_zh", "note_en"), prefix=here)
         day = check.day(item, "date", prefix=here)

@@ -230,7 +230,8 @@ class Feature:
     def cited_sources(self) -> set[str]:
         """Every source id the feature cites, in any of its parts."""
         ids = set(self.sources)
-        for part in (*self.status, *self.claims):
+        parts: tuple[StatusChange | Claim, ...] = (*self.status, *self.claims)
+        for part in parts:
             ids.update(part.sources)
         for measure in (self.elevation, self.width):
             if measure:

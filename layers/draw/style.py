@@ -65,6 +65,10 @@ CERTAINTY_DASH = {"surveyed": None, "estimated": None, "inferred": "8 6", "schem
 MOVEMENT_DASH = {"attack": None, "crossing": None, "withdrawal": "10 6", "relief": "4 6"}
 
 
+#: A value of a Leaflet path option: a colour or dash pattern, a width or opacity, a switch.
+LeafletValue = str | float | bool
+
+
 @dataclass(frozen=True)
 class Style:
     """How one class of feature is drawn, and how the legend names it.
@@ -77,14 +81,14 @@ class Style:
     key: str
     shape: str
     label: Bilingual
-    options: tuple[tuple[str, object], ...]
+    options: tuple[tuple[str, LeafletValue], ...]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, LeafletValue]:
         """Leaflet options, ready to serialise."""
         return dict(self.options)
 
 
-def _options(**values: object) -> tuple[tuple[str, object], ...]:
+def _options(**values: LeafletValue | None) -> tuple[tuple[str, LeafletValue], ...]:
     return tuple(sorted((k, v) for k, v in values.items() if v is not None))
 
 
