@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from layers.data.model import Battle, Feature
 from layers.draw.style import Style, style_for
 from layers.export.attributes import properties, status_periods
@@ -82,7 +84,7 @@ def _row(battle: Battle, feature: Feature, status: str | None = None) -> dict[st
     return row
 
 
-def _frame(rows: list[dict[str, Any]], geometries: list[Any]):
+def _frame(rows: list[dict[str, Any]], geometries: list[BaseGeometry]) -> Any:  # a GeoDataFrame (untyped)
     import geopandas
     import shapely
 
@@ -160,7 +162,9 @@ def _declare_dates(path: Path, tables: list[str]) -> None:
             raise sqlite3.DatabaseError("the GeoPackage failed its integrity check")
 
 
-def _attributes_table(db: sqlite3.Connection, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
+def _attributes_table(
+    db: sqlite3.Connection, name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]
+) -> None:
     """A plain table registered in gpkg_contents, so GDAL and QGIS list it."""
     spec = ", ".join(f'"{column}" {kind}' for column, kind in columns)
     db.execute(f'CREATE TABLE "{name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {spec})')
@@ -187,12 +191,12 @@ def _related_tables(db: sqlite3.Connection, battle: Battle) -> None:
     cites, status, claims, figures = [], [], [], []
     for f in battle.features:
         cites += [(f.id, s, "feature") for s in f.sources]
-        for c in f.status:
-            status.append((f.id, c.date.isoformat(), c.status, ",".join(c.sources), *_pair(c.note)))
-            cites += [(f.id, s, "status") for s in c.sources]
-        for c in f.claims:
-            claims.append((f.id, c.field, c.value, ",".join(c.sources), *_pair(c.note)))
-            cites += [(f.id, s, "claim") for s in c.sources]
+        for change in f.status:
+            status.append((f.id, change.date.isoformat(), change.status, ",".join(change.sources), *_pair(change.note)))
+            cites += [(f.id, s, "status") for s in change.sources]
+        for claim in f.claims:
+            claims.append((f.id, claim.field, claim.value, ",".join(claim.sources), *_pair(claim.note)))
+            cites += [(f.id, s, "claim") for s in claim.sources]
         for figure in f.figures:
             for v in figure.values:
                 figures.append(

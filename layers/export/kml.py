@@ -9,8 +9,8 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from layers.data.model import Battle, Feature
@@ -133,7 +133,8 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
         ET.SubElement(folder, "name").text = f"{spec.title.zh} / {spec.title.en}"
         for feature in (f for f in battle.features if f.layer == spec.id):
             periods = status_periods(feature) if feature.status else []
-            spans = periods or [(feature.start, feature.end, None)]
+            spans: Sequence[tuple[date | None, date | None, str | None]]
+            spans = periods or [(feature.start, feature.end, None)]  # no status: one span
             for start, end, status in spans:
                 placemark = ET.SubElement(folder, "Placemark", id=feature.id + (f"-{start}" if periods else ""))
                 label = feature.map_label
