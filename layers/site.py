@@ -84,6 +84,7 @@ def write_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir
             _step("locked")
             _recover(out)
             staging = _make_staging(out)
+            swapped = False  # after the swap the staging folder is the output: never remove it
             try:
                 for name, content in sorted(files.items()) if isinstance(files, Mapping) else files:
                     if name != MARKER:  # written when the staging folder was made
@@ -92,10 +93,10 @@ def write_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir
                 _step("written")
                 with _signals_held() as caught:
                     _swap(staging, out)
-                    staging = None
+                    swapped = True
                     _step("done")
             except BaseException:
-                if staging is not None:
+                if not swapped:
                     _remove_marked(staging)
                 raise
     except OSError as err:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the test extras (and, on Debian, Chromium and CJK fonts for the browser tests),
-# then lint and run every test. Under CI=true a missing browser fails the run.
+# then lint, type-check and run every test. Under CI=true a missing browser fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -20,4 +20,5 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/python -m mypy
 .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ swapped coordinate, a lost claim or an arrow on the wrong bank fails here.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from datetime import date
@@ -166,7 +167,7 @@ def test_last_telegram_on_7_august_the_article_says_8(by_id) -> None:
 
 def test_wuguiling_battalion_commanders_belong_to_the_8th_regiment(by_id) -> None:
     event = by_id["wuguiling-battalion-commanders"]
-    assert event.extra["unit"] == "cn3-8" and by_id["cn3-8"].kind == "unit"
+    assert event.unit == "cn3-8" and by_id["cn3-8"].kind == "unit"
     assert "8th Regiment" in by_id["cn3-8"].name.en
     claims = _claim(event, "unit")
     assert claims and "预备第十师" in claims[0].value and "Preparatory" in claims[0].value
@@ -277,13 +278,13 @@ def test_perimeters_hug_the_city_and_keep_to_the_west_bank(by_id, city, xiang) -
 
 def test_the_xiang_crossing_crosses_the_xiang(by_id, xiang) -> None:
     crossing = by_id["xiang-crossing-68"]
-    assert crossing.extra["movement"] == "crossing" and crossing.geometry.intersects(xiang)
+    assert crossing.movement == "crossing" and crossing.geometry.intersects(xiang)
     assert by_id["lei-crossing-68"].geometry.intersects(by_id["lei-river"].geometry)
 
 
 def test_attack_and_relief_arrows_stay_on_their_bank(battle, xiang) -> None:
     for f in battle.features:
-        if f.kind == "movement" and f.extra["movement"] in ("attack", "relief"):
+        if f.kind == "movement" and f.movement in ("attack", "relief"):
             assert not f.geometry.intersects(xiang), f.id
 
 
@@ -292,7 +293,7 @@ def test_68th_division_attacks_in_the_first_assault_end_south_of_the_city(battle
     arrows = [
         f
         for f in battle.features_in(phase)
-        if f.kind == "movement" and f.extra["movement"] == "attack" and f.extra["unit"] in ("jp68", "jp58bde")
+        if f.kind == "movement" and f.movement == "attack" and f.unit in ("jp68", "jp58bde")
     ]
     assert len(arrows) >= 2
     for arrow in arrows:
@@ -301,7 +302,7 @@ def test_68th_division_attacks_in_the_first_assault_end_south_of_the_city(battle
 
 def test_relief_arrows_end_outside_the_perimeter(battle, by_id, city) -> None:
     wall = by_id["old-city-wall"].geometry
-    reliefs = [f for f in battle.features if f.kind == "movement" and f.extra["movement"] == "relief"]
+    reliefs = [f for f in battle.features if f.kind == "movement" and f.movement == "relief"]
     assert len(reliefs) >= 4  # 62nd, 74th, 79th, 100th; the web-novel tank regiment is not mapped
     for arrow in reliefs:
         end = Point(arrow.geometry.coords[-1])
@@ -317,12 +318,12 @@ def test_units_carry_valid_sidcs_of_their_side(battle) -> None:
     units = [f for f in battle.features if f.kind == "unit"]
     assert len(units) >= 25
     for unit in units:
-        sidc = unit.extra["sidc"]
+        sidc = unit.sidc
         assert len(sidc) == 20 and sidc.isdigit(), unit.id
         assert sidc[:3] == "100" and sidc[4:6] == "10", unit.id
         assert sidc[3] == digit[unit.side], unit.id
         assert sidc[8:10] in ECHELONS, unit.id
-    armour = [u for u in units if u.extra["sidc"][10:16] == "120500"]
+    armour = [u for u in units if u.sidc[10:16] == "120500"]
     assert armour == []  # the 5th Army tank regiment rests on one web novel: a phase claim, not a unit
 
 
@@ -355,7 +356,7 @@ def _nearest_position_on_the_map(battle, unit: Feature, day: date) -> Feature:
 
 def test_defending_units_are_not_left_on_ground_already_lost(battle, city) -> None:
     """A garrison unit is moved (a new placement) when its sector falls, not left among lost positions."""
-    relief = {f.extra.get("unit") for f in battle.features if f.kind == "movement" and f.extra["movement"] == "relief"}
+    relief = {f.unit for f in battle.features if f.kind == "movement" and f.movement == "relief"}
     # armies outside the ring (relief, command) are not a garrison: no position of the siege is theirs
     relief |= {f.id for f in battle.features if f.kind == "unit" and metres(f.geometry, city) > 6000}
     checked = 0
@@ -408,7 +409,7 @@ def _chinese_texts(battle):
 
     for f in battle.features:
         yield f.id, [f.name.zh, f.description.zh, f.location_note.zh if f.location_note else ""]
-        commander = f.extra.get("commander")
+        commander = f.commander
         yield f.id, [commander.zh if commander else "", f.designation.zh if f.designation else ""]
         yield f.id, [f.label.zh if f.label else ""]
         yield f.id, [*notes(f.status), *notes(f.claims), *(c.value for c in f.claims)]
@@ -427,9 +428,26 @@ def test_chinese_texts_are_simplified(battle) -> None:
             assert not wrong, (owner, wrong, text)
 
 
+def _raw_commanders(battle: Battle) -> dict[str, tuple[str, str]]:
+    """``commander_zh``/``_en`` of every feature, read from the GeoJSON files themselves."""
+    found = {}
+    for spec in battle.layers:
+        for item in json.loads((battle.root / spec.file).read_text(encoding="utf-8"))["features"]:
+            props = item["properties"]
+            if "commander_zh" in props or "commander_en" in props:
+                found[item["id"]] = (props.get("commander_zh"), props.get("commander_en"))
+    return found
+
+
+def test_every_commander_in_the_data_reaches_the_model(battle) -> None:
+    raw = _raw_commanders(battle)
+    typed = {f.id: (f.commander.zh, f.commander.en) for f in battle.features if f.commander}
+    assert len(raw) >= 30 and typed == raw
+
+
 def test_the_simplified_check_reads_commanders_and_designations(battle) -> None:
     texts = [t for _, group in _chinese_texts(battle) for t in group]
-    commanders = [f.extra["commander"].zh for f in battle.features if "commander" in f.extra]
+    commanders = [zh for zh, _ in _raw_commanders(battle).values()]
     designations = [f.designation.zh for f in battle.features if f.designation]
     assert len(commanders) >= 30 and set(commanders) <= set(texts)
     assert len(designations) >= 35 and set(designations) <= set(texts)
@@ -578,7 +596,7 @@ def test_the_web_novel_tanks_are_not_on_the_map(battle, by_id) -> None:
 
 def test_the_iijima_battalion_shows_both_accounts(by_id) -> None:
     battalion = by_id["jp109-iijima"]
-    assert by_id["a1-109-waziping"].extra["unit"] == "jp109-iijima"
+    assert by_id["a1-109-waziping"].unit == "jp109-iijima"
     assert _claim(battalion, "location", "senshi-baihepu") and _claim(
         by_id["a1-109-waziping"], "location", "senshi-baihepu"
     )
@@ -592,7 +610,7 @@ def test_the_iijima_battalion_shows_both_accounts(by_id) -> None:
 
 def test_colonel_wani_dies_at_wani_height(battle, by_id) -> None:
     wani = by_id["wani-killed"]
-    assert wani.start == date(1944, 7, 21) and wani.extra["unit"] == "jp120"
+    assert wani.start == date(1944, 7, 21) and wani.unit == "jp120"
     assert metres(wani.geometry, by_id["huxingchao"].geometry) < 300
     assert any("和尔高地" in c.value for c in _claim(by_id["huxingchao"], "name", "pingshanzx"))
     assert [c.value for c in _claim(by_id["huxingchao-lost"], "start", "gcxs-276899")] == ["1944-07-14"]
@@ -628,14 +646,12 @@ def test_the_railway_passes_the_airfield_and_dongzhou_lies_inside_the_river_line
 
 
 def test_commanders_filled_from_the_audit(by_id) -> None:
-    assert "毛利末广" in by_id["jp58div"].extra["commander"].zh and "jacar-mori" in by_id["jp58div"].sources
-    forty = by_id["jp40"].extra["commander"]
+    assert "毛利末广" in by_id["jp58div"].commander.zh and "jacar-mori" in by_id["jp58div"].sources
+    forty = by_id["jp40"].commander
     assert "青木成一" in forty.zh and "宫川清三" in forty.zh and "3 August" in forty.en
-    assert (
-        by_id["cn74"].extra["commander"].zh.startswith("施中诚") and "确认" not in by_id["cn74"].extra["commander"].zh
-    )
-    assert by_id["cn79"].extra["commander"].zh == "王甲本"
-    assert "commander" not in by_id["jp13"].extra and "not confirmed" in by_id["jp13"].description.en
+    assert by_id["cn74"].commander.zh.startswith("施中诚") and "确认" not in by_id["cn74"].commander.zh
+    assert by_id["cn79"].commander.zh == "王甲本"
+    assert by_id["jp13"].commander is None and "not confirmed" in by_id["jp13"].description.en
 
 
 def test_contemporary_figures_beside_the_post_war_estimates(battle) -> None:
@@ -698,7 +714,7 @@ def test_the_first_relief_push(battle, by_id) -> None:
         assert not crosses(city, unit.geometry, by_id["xiang-river"].geometry)
     assert metres(city, june.geometry) < metres(city, first.geometry)
     group = by_id["cn24ag"]
-    assert group.extra["commander"].en == "Wang Yaowu" and group.extra["sidc"][8:10] == "23"
+    assert group.commander.en == "Wang Yaowu" and group.sidc[8:10] == "23"
     assert group.certainty == "schematic"
     assert "Toutang" in battle.phase("approach").narrative.en and "Baihepu" in battle.phase("lull").narrative.en
     relief = battle.phase("relief").narrative.en

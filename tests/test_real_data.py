@@ -14,7 +14,7 @@ def test_named_places_are_present(battle) -> None:
     for wanted in ("Zhangjiashan", "Wuguiling", "Xiang River", "Zheng River"):
         assert any(wanted in n for n in names), wanted
     assert any("airfield" in n.lower() for n in names)
-    assert any(f.kind == "movement" and f.extra["movement"] == "crossing" for f in battle.features)
+    assert any(f.kind == "movement" and f.movement == "crossing" for f in battle.features)
     assert any(f.kind == "wall" for f in battle.features)
 
 
@@ -59,9 +59,9 @@ def test_every_unit_gets_a_symbol_of_its_side(battle) -> None:
     fills = {"friend": "rgb(128,224,255)", "hostile": "rgb(255,128,128)"}
     for feature in battle.features:
         if feature.kind == "unit":
-            svg = symbols.symbol_svg(feature.extra["sidc"])[0]
+            svg = symbols.symbol_svg(feature.sidc)[0]
             identity = battle.sides[feature.side].identity
-            assert feature.extra["sidc"][3] == IDENTITIES[identity], feature.id
+            assert feature.sidc[3] == IDENTITIES[identity], feature.id
             assert fills[identity] in svg, feature.id
 
 

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from layers import symbols
 from layers.data.model import (
@@ -19,6 +19,9 @@ from layers.data.rules import (
     ID_PATTERN,
 )
 from layers.errors import Problem, shorten
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Checker:
@@ -34,6 +37,30 @@ class Checker:
         """Record one problem at the current file and feature."""
         self.problems.append(Problem(self.file, self.feature, field, found, expected))
 
+    @overload
+    def take(
+        self,
+        data: dict[str, Any],
+        key: str,
+        kind: type[T],
+        expected: str,
+        *,
+        required: bool = True,
+        prefix: str = "",
+    ) -> T | None: ...
+
+    @overload
+    def take(
+        self,
+        data: dict[str, Any],
+        key: str,
+        kind: tuple[type[T], type[U]],
+        expected: str,
+        *,
+        required: bool = True,
+        prefix: str = "",
+    ) -> T | U | None: ...
+
     def take(
         self,
         data: dict[str, Any],
@@ -44,7 +71,8 @@ class Checker:
         required: bool = True,
         prefix: str = "",
     ) -> Any:
-        """The value at ``key`` if it has the right type; record a problem otherwise."""
+        """The value at ``key`` if it is of type ``kind`` (one of the types, for a tuple);
+        record a problem and return None otherwise."""
         name = prefix + key
         if key not in data or data[key] is None:
             if required:
@@ -110,8 +138,9 @@ class Checker:
 
     def day(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> date | None:
         """A calendar date: a TOML date or a 'YYYY-MM-DD' string."""
-        if key in data and isinstance(data[key], date) and not isinstance(data[key], bool):
-            return data[key]
+        found = data.get(key)
+        if isinstance(found, date):
+            return found
         value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)
         if value is None:
             return None

@@ -112,7 +112,7 @@ def _geometry(
 
 
 def _status(check: Checker, props: dict[str, Any], start: date | None, end: date | None) -> tuple[StatusChange, ...]:
-    changes = []
+    changes: list[StatusChange] = []
     for here, item in check.records(props, "status"):
         check.only(item, ("date", "status", "sources", "note_zh", "note_en"), prefix=here)
         day = check.day(item, "date", prefix=here)
@@ -216,11 +216,9 @@ def _feature(
         if claim.field not in CLAIM_FIELDS:
             check.problem("claims", shorten(claim.field), "a claim about one of " + ", ".join(CLAIM_FIELDS))
 
-    extra: dict[str, Any] = {}
-    if kind == "movement":
-        extra["movement"] = check.choice(props, "movement", MOVEMENTS)
-    if spec.role == "battle":
-        extra["unit"] = check.ident(props, "unit", required=False)
+    movement = check.choice(props, "movement", MOVEMENTS) if kind == "movement" else None
+    unit = check.ident(props, "unit", required=False) if spec.role == "battle" else None
+    sidc = None
     if kind == "unit":
         sidc = check.take(props, "sidc", str, "a 20-digit APP-6D / MIL-STD-2525D symbol code")
         if sidc is not None and not SIDC_PATTERN.fullmatch(sidc):
@@ -233,7 +231,6 @@ def _feature(
             )
         elif sidc is not None and not sidc_drawable(sidc):
             check.problem("sidc", shorten(sidc), "a symbol code milsymbol can draw (a known symbol set and entity)")
-        extra["sidc"] = sidc
     designation = _designation(check, props, kind)
     label = check.bilingual(props, "label", required=False)
     terrain = check.choice(props, "terrain", TERRAINS, required=False)
@@ -249,8 +246,6 @@ def _feature(
     if importance is not None and importance not in IMPORTANCES:
         check.problem("importance", shorten(importance), "1 (key), 2 (usual) or 3 (minor)")
     commander = check.bilingual(props, "commander", required=False)
-    if commander:
-        extra["commander"] = commander
     if len(check.problems) > before or not (name and description and sources and precision):
         return None
     return {
@@ -266,7 +261,10 @@ def _feature(
         "status": status,
         "claims": claims,
         "figures": figures,
-        "extra": extra,
+        "movement": movement,
+        "unit": unit,
+        "sidc": sidc,
+        "commander": commander,
         "label": label,
         "designation": designation,
         "terrain": terrain,

@@ -152,7 +152,7 @@ def cross_check(
         feature_ids.setdefault(feature.id, feature)
 
     for feature in features:
-        unit = feature.extra.get("unit")
+        unit = feature.unit
         if unit and (unit not in feature_ids or feature_ids[unit].kind != "unit"):
             problems.append(
                 Problem(

@@ -173,7 +173,7 @@ def read_phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) ->
 
 
 def read_layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
-    specs = []
+    specs: list[LayerSpec] = []
     for here, item in check.records(manifest, "layers"):
         check.only(item, ("id", "file", "role", "title"), prefix=here)
         layer_id = check.ident(item, "id", prefix=here)

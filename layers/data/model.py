@@ -8,7 +8,7 @@ changes; a phase is an interval too, so "what does phase P show" is an interval 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -177,7 +177,14 @@ class Feature:
     status: tuple[StatusChange, ...] = ()
     claims: tuple[Claim, ...] = ()
     figures: tuple[Figure, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: A movement's kind, one of :data:`MOVEMENTS`; None on every other kind.
+    movement: str | None = None
+    #: The id of the unit feature a battle feature concerns (an arrow's, an event's), if the data names one.
+    unit: str | None = None
+    #: A unit's APP-6D / MIL-STD-2525D symbol code (20 digits); None on every other kind.
+    sidc: str | None = None
+    #: Who commanded the unit, when the data gives it.
+    commander: Bilingual | None = None
     #: Short name written on the map (the name, when the data gives none).
     label: Bilingual | None = None
     #: A unit's short designation, written beside its symbol.
@@ -225,7 +232,8 @@ class Feature:
     def cited_sources(self) -> set[str]:
         """Every source id the feature cites, in any of its parts."""
         ids = set(self.sources)
-        for part in (*self.status, *self.claims):
+        parts: tuple[StatusChange | Claim, ...] = (*self.status, *self.claims)
+        for part in parts:
             ids.update(part.sources)
         for measure in (self.elevation, self.width):
             if measure:

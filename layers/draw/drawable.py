@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from markupsafe import Markup
@@ -16,6 +17,8 @@ from layers.data.model import Battle, Bilingual, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
 from layers.page.elements import to_json
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,12 @@ class Context:
     #: Shared by every page of one build: texts and shapes that do not depend on the page.
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
-    def once(self, key: Any, make: Any) -> Any:
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed once per build for ``key``."""
         if key not in self.memo:
             self.memo[key] = make()
-        return self.memo[key]
+        # the memo holds values of many types; a key always names one of the same type
+        return cast(T, self.memo[key])
 
     def at(self, phase: Phase | None) -> Context:
         """The same build, drawing ``phase``."""

@@ -10,11 +10,13 @@ and are decided here, once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from layers.contract import Placement, Record
 from layers.data.model import Feature, Phase
@@ -65,11 +67,11 @@ def _acts_in(feature: Feature, phase: Phase) -> bool:
     return feature.kind in ("movement", "line") and feature.start is not None and phase.start <= feature.start
 
 
-def _round(point: tuple[float, float]) -> list[float]:
+def _round(point: Sequence[float]) -> list[float]:
     return [round(point[0], 5), round(point[1], 5)]
 
 
-def _course(geometry: Any) -> list[list[float]] | None:
+def _course(geometry: BaseGeometry) -> list[list[float]] | None:
     """The longest line of a (multi)line or a polygon's outline, as rounded coordinates."""
     if isinstance(geometry, MultiLineString):
         geometry = max(geometry.geoms, key=lambda g: g.length)

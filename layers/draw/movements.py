@@ -8,10 +8,11 @@ shaft tapers from the tail to the head and follows every bend of the centre line
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
 from layers.data.model import Feature
@@ -101,17 +102,22 @@ def _buffered_arrow(line: LineString, shaft_len: float, width: float, head_len: 
             pieces.append(piece.buffer(width * taper / 2, cap_style="round", join_style="round"))
     head_left, tip, head_right = _head(line, shaft_len, head_len, head_half)
     arrow = unary_union([*pieces, Polygon([head_left, tip, head_right])])
-    if arrow.geom_type != "Polygon":
-        arrow = arrow.convex_hull if arrow.geom_type == "MultiPolygon" else arrow
+    if isinstance(arrow, MultiPolygon):
+        arrow = arrow.convex_hull
+    if not isinstance(arrow, Polygon):  # a union of overlapping polygons is one polygon, a hull too
+        raise ValueError(f"an arrow outline came out as a {arrow.geom_type}")
     return arrow
 
 
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a movement as its arrow polygon, in its side's colour and kind's dash."""
     base = plain(feature, ctx)
+    centre = feature.geometry
+    if not isinstance(centre, LineString):  # the loader allows movements no other geometry
+        raise ValueError(f"movement '{feature.id}' is a {centre.geom_type}, not a LineString")
     geometry = ctx.once(
         ("arrow", feature.id),
-        lambda: rounded(mapping_lists(arrow_polygon(feature.geometry)), feature.precision_m / 4),
+        lambda: rounded(mapping_lists(arrow_polygon(centre)), feature.precision_m / 4),
     )
     return Drawable(
         feature_id=base.feature_id,
@@ -121,7 +127,7 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     )
 
 
-def mapping_lists(geometry: Polygon) -> dict:
+def mapping_lists(geometry: Polygon) -> dict[str, Any]:
     """GeoJSON mapping of ``geometry`` with lists instead of tuples."""
     rings = [geometry.exterior, *geometry.interiors]
     return {"type": "Polygon", "coordinates": [np.asarray(ring.coords)[:, :2].tolist() for ring in rings]}

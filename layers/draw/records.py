@@ -109,7 +109,7 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
 
     out: dict[str, Any] = {
         Record.NAME: pair(feature.name),
-        Record.KIND: str(feature.extra["movement"]) if feature.kind == "movement" else feature.kind,
+        Record.KIND: feature.movement or feature.kind,  # an arrow is known by its kind of movement
         Record.DESCRIPTION: pair(feature.description),
         Record.PRECISION: round(feature.precision_m),
         Record.SOURCES: list(feature.sources),
@@ -118,12 +118,10 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         out[Record.CERTAINTY] = feature.certainty
     if feature.side:
         out[Record.SIDE] = feature.side
-    commander = feature.extra.get("commander")
-    if commander:
-        out[Record.COMMANDER] = pair(commander)
-    unit_id = feature.extra.get("unit")
-    if unit_id and unit_id in unit_names:
-        out[Record.UNIT] = pair(unit_names[unit_id])
+    if feature.commander:
+        out[Record.COMMANDER] = pair(feature.commander)
+    if feature.unit and feature.unit in unit_names:
+        out[Record.UNIT] = pair(unit_names[feature.unit])
     if feature.status:
         out[Record.STATUS] = [[day(c.date), c.status, list(c.sources), _note(c.note)] for c in feature.status]
     if feature.figures:

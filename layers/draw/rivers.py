@@ -32,10 +32,11 @@ def water_area(centre: BaseGeometry, width_m: float) -> BaseGeometry:
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a river as water at its sourced width, or as its centre line."""
     base = plain(feature, ctx)
-    if feature.width is None or feature.geometry.geom_type not in ("LineString", "MultiLineString"):
+    width = feature.width
+    if width is None or feature.geometry.geom_type not in ("LineString", "MultiLineString"):
         return base
     geometry = ctx.once(
         ("water", feature.id),
-        lambda: rounded(shapely.geometry.mapping(water_area(feature.geometry, feature.width.value_m)), 10.0),
+        lambda: rounded(shapely.geometry.mapping(water_area(feature.geometry, width.value_m)), 10.0),
     )
     return Drawable(feature_id=base.feature_id, geometry=geometry, style=base.style, record=base.record)

@@ -66,6 +66,10 @@ CERTAINTY_DASH = {"surveyed": None, "estimated": None, "inferred": "8 6", "schem
 MOVEMENT_DASH = {"attack": None, "crossing": None, "withdrawal": "10 6", "relief": "4 6"}
 
 
+#: A value of a Leaflet path option: a colour or dash pattern, a width or opacity, a switch.
+LeafletValue = str | float | bool
+
+
 @dataclass(frozen=True)
 class Style:
     """How one class of feature is drawn, and how the legend names it.
@@ -78,14 +82,14 @@ class Style:
     key: str
     shape: str
     label: Bilingual
-    options: tuple[tuple[str, object], ...]
+    options: tuple[tuple[str, LeafletValue], ...]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, LeafletValue]:
         """Leaflet options, ready to serialise."""
         return dict(self.options)
 
 
-def _options(**values: object) -> tuple[tuple[str, object], ...]:
+def _options(**values: LeafletValue | None) -> tuple[tuple[str, LeafletValue], ...]:
     return tuple(sorted((k, v) for k, v in values.items() if v is not None))
 
 
@@ -111,7 +115,7 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     global _STYLES
     if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
         _STYLES = (battle, {})
-    key = (feature.kind, feature.side, feature.certainty, feature.extra.get("movement"), status, feature.width is None)
+    key = (feature.kind, feature.side, feature.certainty, feature.movement, status, feature.width is None)
     cache = _STYLES[1]
     style = cache.get(key)
     if style is None:
@@ -157,7 +161,9 @@ def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style
     if kind == "unit":
         return Style(f"unit:{side}", "symbol", _side_label(battle, feature, KIND_LABELS["unit"]), ())
     if kind == "movement":
-        movement = str(feature.extra["movement"])
+        movement = feature.movement
+        if movement is None:  # the loader gives every movement its kind
+            raise ValueError(f"feature '{feature.id}' is a movement of no kind")
         opts = _options(color=color, weight=4, opacity=0.85, dashArray=MOVEMENT_DASH[movement])
         label = _side_label(battle, feature, MOVEMENT_LABELS[movement])
         return Style(f"movement:{side}:{movement}", "line", label, opts)

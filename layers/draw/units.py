@@ -36,12 +36,14 @@ def min_zoom_for(sidc: str) -> int:
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a unit as its symbol with its short designation beneath."""
     base = plain(feature, ctx)
-    svg, width, height, ax, ay = symbols.symbol_svg(str(feature.extra["sidc"]))
+    sidc = feature.sidc
+    if sidc is None:  # the loader gives every unit a symbol code
+        raise ValueError(f"feature '{feature.id}' has no symbol code: it is a {feature.kind}, not a unit")
+    svg, width, height, ax, ay = symbols.symbol_svg(sidc)
     markup = Markup('<div class="bm-symbol">{svg}{label}</div>')
     label = Markup("")
     if feature.designation:
         label = Markup('<span class="bm-desig">{}</span>').format(bilingual_spans(feature.designation))
-    sidc = str(feature.extra["sidc"])
     icon = Icon(
         markup.format(svg=Markup(svg), label=label),
         round(width),

@@ -47,14 +47,13 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
     if feature.location_note:
         out.update(location_note_zh=feature.location_note.zh, location_note_en=feature.location_note.en)
     out["sources"] = list(feature.sources)
-    for key in ("movement", "unit", "sidc"):
-        if feature.extra.get(key):
-            out[key] = str(feature.extra[key])
+    for key, value in (("movement", feature.movement), ("unit", feature.unit), ("sidc", feature.sidc)):
+        if value:
+            out[key] = value
     if feature.designation:
         out.update(designation_zh=feature.designation.zh, designation_en=feature.designation.en)
-    commander = feature.extra.get("commander")
-    if commander:
-        out.update(commander_zh=commander.zh, commander_en=commander.en)
+    if feature.commander:
+        out.update(commander_zh=feature.commander.zh, commander_en=feature.commander.en)
     if feature.terrain:
         out["terrain"] = feature.terrain
     if feature.elevation:

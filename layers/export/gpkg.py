@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from layers.contract import Default
 from layers.data.model import Battle, Feature
 from layers.draw.style import Style, style_for
@@ -79,11 +81,11 @@ def _row(battle: Battle, feature: Feature, status: str | None = None) -> dict[st
     row["start"], row["end"] = props.get("start"), props.get("end")
     row["sources"] = ",".join(feature.sources)
     # units are told apart by their symbol: the style QGIS categorizes on names the SIDC
-    row["style"] = f"{style.key}:{feature.extra['sidc']}" if feature.kind == "unit" else style.key
+    row["style"] = f"{style.key}:{feature.sidc}" if feature.kind == "unit" else style.key
     return row
 
 
-def _frame(rows: list[dict[str, Any]], geometries: list[Any]):
+def _frame(rows: list[dict[str, Any]], geometries: list[BaseGeometry]) -> Any:  # a GeoDataFrame (untyped)
     import geopandas
     import shapely
 
@@ -111,7 +113,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
                 pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists(), **creation)
                 dates.append(table)
                 held = [style_for(battle, f, Default.STATUS if f.kind == "position" else None) for f in members]
-                styled.append((table, family, held, [str(f.extra["sidc"]) for f in members if f.kind == "unit"]))
+                styled.append((table, family, held, [f.sidc for f in members if f.kind == "unit" and f.sidc]))
             states = [(f, s, e, st) for f in battle.features if f.status for s, e, st in status_periods(f)]
             for family in ("point", "polygon"):
                 chosen = [item for item in states if _family(item[0]) == family]
@@ -161,7 +163,9 @@ def _declare_dates(path: Path, tables: list[str]) -> None:
             raise sqlite3.DatabaseError("the GeoPackage failed its integrity check")
 
 
-def _attributes_table(db: sqlite3.Connection, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
+def _attributes_table(
+    db: sqlite3.Connection, name: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]
+) -> None:
     """A plain table registered in gpkg_contents, so GDAL and QGIS list it."""
     spec = ", ".join(f'"{column}" {kind}' for column, kind in columns)
     db.execute(f'CREATE TABLE "{name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {spec})')
@@ -188,12 +192,12 @@ def _related_tables(db: sqlite3.Connection, battle: Battle) -> None:
     cites, status, claims, figures = [], [], [], []
     for f in battle.features:
         cites += [(f.id, s, "feature") for s in f.sources]
-        for c in f.status:
-            status.append((f.id, c.date.isoformat(), c.status, ",".join(c.sources), *_pair(c.note)))
-            cites += [(f.id, s, "status") for s in c.sources]
-        for c in f.claims:
-            claims.append((f.id, c.field, c.value, ",".join(c.sources), *_pair(c.note)))
-            cites += [(f.id, s, "claim") for s in c.sources]
+        for change in f.status:
+            status.append((f.id, change.date.isoformat(), change.status, ",".join(change.sources), *_pair(change.note)))
+            cites += [(f.id, s, "status") for s in change.sources]
+        for claim in f.claims:
+            claims.append((f.id, claim.field, claim.value, ",".join(claim.sources), *_pair(claim.note)))
+            cites += [(f.id, s, "claim") for s in claim.sources]
         for figure in f.figures:
             for v in figure.values:
                 figures.append(

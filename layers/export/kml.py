@@ -9,8 +9,8 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from layers.contract import Default
@@ -119,7 +119,7 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
 
     def use(feature: Feature, status: str | None) -> str:
         style = style_for(battle, feature, status)
-        sidc = str(feature.extra.get("sidc") or "")
+        sidc = feature.sidc or ""
         icon = (icons or {}).get(sidc) if feature.kind == "unit" else None
         key = _style_id(style) + (f"-{sidc}" if icon else "")
         if key not in styles:
@@ -134,7 +134,8 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
         ET.SubElement(folder, "name").text = f"{spec.title.zh} / {spec.title.en}"
         for feature in (f for f in battle.features if f.layer == spec.id):
             periods = status_periods(feature) if feature.status else []
-            spans = periods or [(feature.start, feature.end, None)]
+            spans: Sequence[tuple[date | None, date | None, str | None]]
+            spans = periods or [(feature.start, feature.end, None)]  # no status: one span
             for start, end, status in spans:
                 placemark = ET.SubElement(folder, "Placemark", id=feature.id + (f"-{start}" if periods else ""))
                 label = feature.map_label
@@ -190,7 +191,7 @@ def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     """Each unit's APP-6D symbol as a PNG, rendered from its SVG by ``browser`` (Chromium)."""
     from layers import symbols
 
-    sidcs = sorted({str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"})
+    sidcs = sorted({f.sidc for f in battle.features if f.kind == "unit" and f.sidc})
     out: dict[str, bytes] = {}
     context = browser.new_context(device_scale_factor=2)
     context.route("**/*", lambda route: route.abort())

@@ -12,7 +12,7 @@ import base64
 import xml.etree.ElementTree as ET
 
 from layers import symbols
-from layers.draw.style import Style
+from layers.draw.style import LeafletValue, Style
 
 #: Leaflet draws in screen pixels, QGIS in millimetres: one CSS pixel is 0.2646 mm.
 MM_PER_PX = 0.2646
@@ -32,7 +32,7 @@ def _options(layer: ET.Element, values: dict[str, str]) -> None:
         ET.SubElement(holder, "Option", name=name, type="QString", value=value)
 
 
-def _dash(style: dict[str, object]) -> dict[str, str]:
+def _dash(style: dict[str, LeafletValue]) -> dict[str, str]:
     dash = style.get("dashArray")
     if not dash:
         return {"line_style": "solid", "use_custom_dash": "0"}

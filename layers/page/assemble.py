@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+from branca.element import Figure
 from markupsafe import Markup
 
 from layers import __version__, contract
@@ -259,6 +260,8 @@ def _page(
         fmap.add_child(Panel(**context))
         fmap.add_child(BattleLayers(data_json(data)))
         root = fmap.get_root()
+        if not isinstance(root, Figure):
+            raise TypeError("a folium map renders inside a branca Figure")
         text = tidy(root.render())
         # The inline scripts the build wrote, collected where each is written (never found by
         # scanning the page, where markup from elsewhere could pose as one): folium's map

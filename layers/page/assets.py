@@ -13,6 +13,8 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
 
 LEAFLET = "leaflet-1.9.4"
 #: Paths the pages link to, relative to the output folder.
@@ -29,12 +31,12 @@ JS = [
 OWN_FILES = (*PARTS, "battlemap.js", "battlemap.css")
 
 
-def _static():
+def _static() -> Traversable:
     return resources.files("layers.page") / "static"
 
 
 @lru_cache(maxsize=1)
-def vendor_manifest() -> dict:
+def vendor_manifest() -> dict[str, Any]:
     """The vendor manifest: per library its version, origin, licence and file hashes."""
     return json.loads((_static() / "vendor" / "manifest.json").read_text(encoding="utf-8"))
 

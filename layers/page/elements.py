@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -63,9 +63,12 @@ class SafeMacroElement(MacroElement):
 
     template_name = ""
 
-    def render(self, **kwargs: Any) -> None:
-        """Add the rendered macros to the figure's header, body and script."""
+    def render(self, **kwargs: Any) -> str:
+        """Add the rendered macros to the figure's header, body and script; the element itself
+        renders to no text (as branca's MacroElement, whose result no caller reads)."""
         figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{self._name} is rendered only inside a page (a branca Figure)")
         module = ENV.get_template(self.template_name).make_module({"this": self})
         for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
             macro = getattr(module, part, None)
@@ -73,6 +76,7 @@ class SafeMacroElement(MacroElement):
                 target.add_child(Literal(str(macro(self))), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+        return ""
 
 
 class PageHead(SafeMacroElement):
@@ -140,8 +144,13 @@ def stable_ids() -> Iterator[None]:
     original is restored afterwards so other folium users in the process are unaffected.
     """
     counter = itertools.count(1)
+
+    def numbered(cls: type[Element]) -> str:
+        return f"{next(counter):08x}"
+
     original = Element.__dict__["_generate_id"]
-    Element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")  # type: ignore[method-assign]
+    # mypy sees the class attribute as the bound method and cannot take a classmethod object for it
+    Element._generate_id = classmethod(numbered)  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:

@@ -159,8 +159,8 @@ def serve(geo: Path, out: Path, port: int, lang: str = "zh") -> int:
 
     watcher = threading.Thread(target=watch, name="hengyang-map-watch", daemon=True)
     watcher.start()
-    host, bound = server.server_address[:2]
-    print(f"serving {inert(str(out))} at http://{host}:{bound}/ — watching {inert(str(geo))}; Ctrl-C stops", flush=True)
+    url = f"http://{LOOPBACK}:{server.server_address[1]}/"  # the port the system chose when ``port`` is 0
+    print(f"serving {inert(str(out))} at {url} — watching {inert(str(geo))}; Ctrl-C stops", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -103,7 +103,7 @@ def test_kmz_packs_unit_symbols_as_icons(battle, tmp_path: Path, browser) -> Non
     with zipfile.ZipFile(tmp_path / f"{battle.id}.kmz") as archive:
         names = archive.namelist()
         assert names[0] == "doc.kml"  # Google Earth reads the first KML in the archive
-        sidcs = {str(f.extra["sidc"]) for f in battle.features if f.kind == "unit"}
+        sidcs = {str(f.sidc) for f in battle.features if f.kind == "unit"}
         assert {f"icons/{sidc}.png" for sidc in sidcs} <= set(names)
         for name in names:
             if name.endswith(".png"):

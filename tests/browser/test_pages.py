@@ -150,8 +150,8 @@ def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
         wanted += [f"±{feature.precision_m:,.0f} m", *feature.sources]
         if feature.side:
             wanted.append(mini.sides[feature.side].name.en)
-        if feature.extra.get("commander"):
-            wanted.append(feature.extra["commander"].en)
+        if feature.commander:
+            wanted.append(feature.commander.en)
         for change in feature.status:
             wanted += [f"{change.date.day} {change.date:%b} {change.date.year}", STATUS_LABELS[change.status].en]
         for figure in feature.figures:
