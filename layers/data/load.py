@@ -1,6 +1,6 @@
 """The only reader of a data folder: parse, validate once, collect every problem.
 
-``load_battle(folder)`` either returns a fully validated :class:`~layers.model.Battle` or
+``load_battle(folder)`` either returns a fully validated :class:`~layers.data.model.Battle` or
 raises one :class:`~layers.errors.GeoDataError` listing every problem found, each with file,
 feature id, field, what was found and what was expected. Nothing downstream re-checks.
 """

@@ -1,4 +1,4 @@
-"""The validated battle: plain frozen dataclasses, built only by :mod:`layers.load`.
+"""The validated battle: plain frozen dataclasses, built only by :mod:`layers.data.load`.
 
 Nothing here reads files or knows about HTML. Time is modelled once: a feature has a
 validity interval (``start``..``end``, whole days, inclusive) and an ordered list of status

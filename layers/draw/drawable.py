@@ -68,7 +68,7 @@ class Icon:
 @dataclass(frozen=True)
 class Drawable:
     """One feature ready to draw: GeoJSON geometry, style and its data record
-    (:func:`layers.payload.record`), from which the page builds tooltip and popup.
+    (:func:`layers.draw.records.record`), from which the page builds tooltip and popup.
 
     ``halo_m`` is the radius of the precision halo in metres (0 for none); ``icon`` is an
     SVG symbol drawn instead of a circle (units).
