@@ -102,7 +102,7 @@ def measured_build(geo: Path, out: Path, repeat: int) -> tuple[float, float, flo
 def synthetic(folder: Path, count: int, seed: int = 1944) -> Path:
     """A battle of `count` features spread over five phases, in the contract's shape."""
     rng = random.Random(seed)
-    shutil.copytree(ROOT / "tests" / "data" / "mini-battle", folder)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini-battle", folder)
     manifest = (folder / "manifest.toml").read_text()
     for i, (start, end) in enumerate([(4, 5), (6, 7), (8, 10)]):
         manifest += (
@@ -195,7 +195,7 @@ def many_phases(folder: Path, phases: int, vertices: int) -> Path:
     data was written once."""
     import math
 
-    shutil.copytree(ROOT / "tests" / "data" / "mini-battle", folder)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini-battle", folder)
     manifest = (folder / "manifest.toml").read_text(encoding="utf-8")
     parts = [manifest[: manifest.index("[[phases]]")]]
     for i in range(phases):

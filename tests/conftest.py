@@ -16,7 +16,7 @@ os.environ.setdefault("HENGYANG_MAP_CACHE", tempfile.mkdtemp(prefix="hengyang-ma
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
-FIXTURE_BATTLE = Path(__file__).resolve().parent / "data" / "mini-battle"
+FIXTURE_BATTLE = Path(__file__).resolve().parent / "fixtures" / "mini-battle"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

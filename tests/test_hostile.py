@@ -18,7 +18,7 @@ from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe
 from .sitedata import SITE_DATA, shared_data
 
-CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "hostile"
 CASES = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 PAYLOADS = json.loads((CORPUS / "payloads.json").read_text(encoding="utf-8"))["payloads"]
 

@@ -18,7 +18,7 @@ from layers.page.assemble import render_site
 from .conftest import FIXTURE_BATTLE
 from .safety import assert_page_is_safe
 
-PAYLOADS = json.loads((Path(__file__).parent / "data" / "hostile" / "payloads.json").read_text(encoding="utf-8"))
+PAYLOADS = json.loads((Path(__file__).parent / "fixtures" / "hostile" / "payloads.json").read_text(encoding="utf-8"))
 
 texts = st.one_of(st.text(max_size=30), st.sampled_from(PAYLOADS["payloads"]), st.just(""))
 lons = st.one_of(st.floats(4.0, 4.2), st.floats(allow_nan=True, allow_infinity=True), st.integers(-1000, 1000))

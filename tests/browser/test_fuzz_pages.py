@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ..conftest import FIXTURE_BATTLE, OfflinePage
-from ..test_fuzz import run, same_type_edits, write_folder
+from ..data.test_fuzz import run, same_type_edits, write_folder
 
 pytestmark = pytest.mark.browser
 EXAMPLES = 200 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 10

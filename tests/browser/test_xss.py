@@ -14,7 +14,7 @@ from layers.site import build
 from ..conftest import FIXTURE_BATTLE, OfflinePage
 
 pytestmark = pytest.mark.browser
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "hostile"
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
 PAYLOADS = json.loads((CORPUS / "payloads.json").read_text(encoding="utf-8"))["payloads"]
 
 OPEN_EVERYTHING = """() => {

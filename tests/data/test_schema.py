@@ -29,8 +29,8 @@ from layers.data import model, rules
 from layers.data.load import load_battle
 from layers.errors import GeoDataError
 
-from .conftest import FIXTURE_BATTLE, GEO
-from .test_data_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props
+from ..conftest import FIXTURE_BATTLE, GEO
+from .test_load import DELETE, JSON_RULES, MANIFEST_RULES, feature, geometry, props
 
 SCHEMA_DIR = GEO / "schema"
 SCHEMA_PATH = SCHEMA_DIR / "feature-collection.schema.json"

@@ -16,7 +16,7 @@ from layers.data.load import load_battle
 from layers.export.dispatch import export
 from layers.tools.edits import ImportRefused, apply, plan
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 
 @pytest.fixture

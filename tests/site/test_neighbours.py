@@ -13,7 +13,7 @@ from layers import site
 from layers.errors import OutputError
 from layers.site import MARKER, MARKER_TEXT, write_site
 
-from .conftest import FIXTURE_BATTLE, ROOT
+from ..conftest import FIXTURE_BATTLE, ROOT
 
 SITE = {"index.html": b"<p>atlas</p>", "static/a.js": b"1"}
 

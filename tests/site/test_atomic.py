@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURE_BATTLE, ROOT
+from ..conftest import FIXTURE_BATTLE, ROOT
 
 #: Runs the real CLI with every fsync slowed down, so a test can act in the middle of a write.
 SLOW_BUILD = """

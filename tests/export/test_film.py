@@ -12,7 +12,7 @@ from layers.data.load import load_battle
 from layers.export import film
 from layers.export.film import FilmOptions, Shot, opening_sentence, phase_of_day, plan
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 
 @pytest.fixture(scope="module")

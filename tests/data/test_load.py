@@ -13,7 +13,7 @@ import pytest
 from layers.data.load import load_battle
 from layers.errors import GeoDataError
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 
 @pytest.fixture

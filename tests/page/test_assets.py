@@ -6,7 +6,7 @@ import re
 
 from layers.page import assets
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_vendor_manifest_matches_files() -> None:

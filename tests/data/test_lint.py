@@ -3,7 +3,7 @@ from __future__ import annotations
 from layers.data.lint import report
 from layers.data.load import load_battle
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 
 def test_report_lists_guesses_disputes_and_gaps() -> None:

@@ -12,8 +12,8 @@ from layers.page import assemble
 from layers.page.assemble import iter_site, render_site
 from layers.site import write_site
 
-from .conftest import FIXTURE_BATTLE, ROOT
-from .sitedata import SITE_DATA, page_data, shared_data
+from ..conftest import FIXTURE_BATTLE, ROOT
+from ..sitedata import SITE_DATA, page_data, shared_data
 
 _spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
 _bench = importlib.util.module_from_spec(_spec)

@@ -14,8 +14,8 @@ from layers.data.load import load_battle
 from layers.page import assets, csp
 from layers.page.assemble import render_site
 
-from .conftest import FIXTURE_BATTLE
-from .safety import assert_page_is_safe
+from ..conftest import FIXTURE_BATTLE
+from ..safety import assert_page_is_safe
 
 POISON = [
     "<svg><script>window.__pwned = 1;</script></svg>",

@@ -14,8 +14,8 @@ from layers.errors import OutputError
 from layers.page.assemble import render_site
 from layers.site import write_site
 
-from .conftest import FIXTURE_BATTLE
-from .sitedata import page_data as joined_page_data
+from ..conftest import FIXTURE_BATTLE
+from ..sitedata import page_data as joined_page_data
 
 
 @pytest.fixture(scope="module")

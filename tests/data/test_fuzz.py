@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from build_map import main
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True

@@ -15,7 +15,7 @@ from layers.data.load import load_battle
 from layers.export import chromium
 from layers.export.dispatch import export
 
-from .conftest import FIXTURE_BATTLE
+from ..conftest import FIXTURE_BATTLE
 
 
 @pytest.fixture(scope="module")
