@@ -33,6 +33,7 @@ class Record:
     SOURCES: Final = "src"  # source ids
     ELEVATION_SOURCES: Final = "es"  # source ids of the spot height
     WIDTH: Final = "w"  # a river's width [metres, [source ids]]
+    DESIGNATION: Final = "dg"  # a unit's designation beside its symbol [zh, en]
     # What the map writes on itself (see layers.draw.labels).
     LABEL: Final = "lb"  # the text written on the map [zh, en]
     PLACEMENT: Final = "lk"  # a Placement code

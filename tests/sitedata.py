@@ -25,14 +25,28 @@ def page_part(page: str) -> dict:
 
 
 def page_data(page: str | bytes, site: dict[str, bytes] | Path) -> dict:
-    """The data ``BattleMap.init`` receives: each feature entry whole, as the page joins it.
+    """The data ``BattleMap.init`` receives: the page's own part, with the site's features,
+    styles and symbols (features keyed by their index in the site's data).
 
     ``site`` is the rendered files (from ``render_site``) or the output folder.
     """
     text = page.decode("utf-8") if isinstance(page, bytes) else page
     name = SITE_DATA.search(text).group(0)
     raw = site[name] if isinstance(site, dict) else (site / name).read_bytes()
-    shared = shared_data(raw.decode("utf-8"))["features"]
+    shared = shared_data(raw.decode("utf-8"))
     data = page_part(text)
-    data["features"] = [{**shared[entry[0]], **(entry[1] if len(entry) > 1 else {})} for entry in data["features"]]
+    features = shared["features"]
+    data["features"] = (
+        dict(enumerate(features)) if isinstance(features, list) else {int(k): v for k, v in features.items()}
+    )
+    data["styles"], data["icons"] = shared["styles"], shared["icons"]
     return data
+
+
+def drawn(data: dict) -> list[dict]:
+    """The features a page draws, each once, in the order its groups list them."""
+    seen: dict[int, dict] = {}
+    for group in data["groups"]:
+        for item in group["items"]:
+            seen.setdefault(item[0], data["features"][item[0]])
+    return list(seen.values())

@@ -6,17 +6,14 @@ import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any, TypeVar, cast
 
 import numpy as np
 from markupsafe import Markup
 
-from layers.contract import Record
 from layers.data.model import Battle, Bilingual, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
-from layers.page.elements import to_json
 
 T = TypeVar("T")
 
@@ -64,6 +61,17 @@ class Icon:
     #: Smallest zoom at which the symbol is drawn (0: always); small echelons wait for a closer view.
     min_zoom: int = 0
 
+    def as_dict(self) -> dict[str, Any]:
+        """The icon as the page reads it."""
+        return {
+            "html": str(self.html),
+            "w": self.width,
+            "h": self.height,
+            "ax": self.anchor_x,
+            "ay": self.anchor_y,
+            "z": self.min_zoom,
+        }
+
 
 @dataclass(frozen=True)
 class Drawable:
@@ -80,15 +88,6 @@ class Drawable:
     record: dict[str, Any]
     halo_m: float = 0.0
     icon: Icon | None = None
-
-    @cached_property
-    def json_text(self) -> str:
-        """The page-independent part of the feature's entry in the page data, as safe JSON
-        text (made once per build, however many pages show the feature)."""
-        entry: dict[str, Any] = {Record.ID: self.feature_id, Record.GEOMETRY: self.geometry, **self.record}
-        if self.halo_m:
-            entry[Record.HALO] = round(self.halo_m)
-        return str(to_json(entry))
 
 
 def decimals_for(precision_m: float) -> int:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from layers.contract import Default
-from layers.data.model import Feature
+from layers.data.model import STATUSES, Feature
 from layers.draw.drawable import Context, Drawable, plain
+
+#: What a position may be drawn as on some page: its statuses, and a ghost once lost before.
+DRAWN_STATUSES = (*STATUSES, "ghost")
 
 
 def status_on_page(feature: Feature, ctx: Context) -> str:
@@ -15,7 +18,7 @@ def status_on_page(feature: Feature, ctx: Context) -> str:
     """
     status = feature.status_on(ctx.day) if ctx.day else None
     if status == "lost" and ctx.phase is not None and feature.lost_before(ctx.phase):
-        status = "ghost"  # fell before this phase began: drawn faint, as history
+        status = DRAWN_STATUSES[-1]  # fell before this phase began: drawn faint, as history
     return status or Default.STATUS
 
 

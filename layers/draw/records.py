@@ -132,6 +132,8 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         out[Record.LOCATION_NOTE] = pair(feature.location_note)
     if feature.elevation:
         out[Record.ELEVATION_SOURCES] = list(feature.elevation.sources)
+    if feature.kind == "unit" and feature.designation:
+        out[Record.DESIGNATION] = pair(feature.designation)
     if feature.width:
         out[Record.WIDTH] = [round(feature.width.value_m), list(feature.width.sources)]
     out.update(label_record(feature))

@@ -10,17 +10,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from layers import symbols
-from layers.data.model import Bilingual, Feature
+from layers.data.model import Feature
 from layers.draw.drawable import Context, Drawable, Icon, plain
-
-
-def bilingual_spans(text: Bilingual) -> Markup:
-    """Both languages, each in its own lang-tagged span (the page shows the reader's); one
-    plain span when both read the same (a number)."""
-    if text.zh == text.en:
-        return Markup("<span>{}</span>").format(text.zh)
-    return Markup('<span lang="zh-Hans">{}</span><span lang="en">{}</span>').format(text.zh, text.en)
-
 
 #: APP-6D land-unit echelon (SIDC digits 9-10) → smallest zoom at which the symbol is drawn.
 #: Divisions and larger always show; brigades, regiments and smaller appear as the reader
@@ -40,12 +31,10 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     if sidc is None:  # the loader gives every unit a symbol code
         raise ValueError(f"feature '{feature.id}' has no symbol code: it is a {feature.kind}, not a unit")
     svg, width, height, ax, ay = symbols.symbol_svg(sidc)
-    markup = Markup('<div class="bm-symbol">{svg}{label}</div>')
-    label = Markup("")
-    if feature.designation:
-        label = Markup('<span class="bm-desig">{}</span>').format(bilingual_spans(feature.designation))
+    # The symbol alone, shared by every unit of the same code; the designation is part of the
+    # unit's record, written beside the symbol by the page (as text, never as markup).
     icon = Icon(
-        markup.format(svg=Markup(svg), label=label),
+        Markup('<div class="bm-symbol">{svg}</div>').format(svg=Markup(svg)),
         round(width),
         round(height),
         round(ax),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -15,7 +14,7 @@ from markupsafe import Markup
 from layers import __version__, contract
 from layers.contract import Default, Flag, Record
 from layers.data.model import Battle, Feature, Phase
-from layers.draw import labels
+from layers.draw import labels, positions
 from layers.draw import records as payload
 from layers.draw.dispatch import draw
 from layers.draw.drawable import Context, Drawable
@@ -43,21 +42,36 @@ class Group:
 
 @dataclass(frozen=True)
 class SiteData:
-    """The site's features, written once and shared by every page: each entry is the
-    page-independent part of a feature's data (:attr:`Drawable.json_text`); a page lists
-    only which entries it draws, with its own styles and times for them."""
+    """The site's features, written once and shared by every page.
+
+    Each entry is a feature's whole record: names, account, sources, geometry, its days of
+    validity and the style of each of its status changes (ids into the site's one style
+    table), and its symbol (a key of the site's icons, by symbol code). A page lists only
+    which entries it draws, in which style, with which flags."""
 
     index: dict[str, int]
     entries: tuple[str, ...]
     #: Dates as readers write them, made once here so the page never formats one:
     #: ``{"days": {day: [zh, en]}, "spans": {"first,last": [zh, en]}}``.
     texts: dict[str, Any]
+    #: Every style a page of the site can draw, in the order first used.
+    styles: tuple[Style, ...]
+    #: Unit symbols by symbol code: ``{"html", "w", "h", "ax", "ay", "z"}``.
+    icons: dict[str, dict[str, Any]]
+    #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
+    #: of its status changes, so that a page's legend lists only what its day slider reaches.
+    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
+
+    @cached_property
+    def style_ids(self) -> dict[Style, int]:
+        """Each style's id in :attr:`styles`."""
+        return {style: i for i, style in enumerate(self.styles)}
 
     @cached_property
     def path(self) -> str:
         """Where the shared file lies in the output folder, named by its content."""
-        digest = hashlib.sha256(self._head().encode("utf-8") + "\n".join(self.entries).encode("utf-8")).hexdigest()[:16]
-        return f"data/site-{digest}.js"
+        digest = hashlib.sha256(self._head().encode("utf-8") + "\n".join(self.entries).encode("utf-8"))
+        return f"data/site-{digest.hexdigest()[:16]}.js"
 
     def script(self, only: Iterable[int] | None = None) -> str:
         """The shared data as a script setting ``window.BM_SITE`` (loaded with ``<script
@@ -69,25 +83,64 @@ class SiteData:
             features = "{" + ",".join(f'"{i}":{self.entries[i]}' for i in sorted(set(only))) + "}"
         return f'window.BM_SITE = {{{self._head()},"features":{features}}};'
 
-    def _head(self) -> str:
-        """The contract the page reads its keys from, and the date texts (no text from the data)."""
-        return (
-            '"contract":'
-            + json.dumps(contract.as_json(), sort_keys=True, separators=(",", ":"))
-            + (',"texts":' + json.dumps(self.texts, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    @cached_property
+    def _head_text(self) -> str:
+        return ",".join(
+            f'"{name}":{value}'
+            for name, value in (
+                ("contract", to_json(contract.as_json())),
+                ("icons", to_json(self.icons)),
+                ("styles", to_json([s.as_dict() for s in self.styles])),
+                ("texts", to_json(self.texts)),
+            )
         )
+
+    def _head(self) -> str:
+        """The contract the page reads its keys from, the style and symbol tables, and the
+        date texts (the symbols are the build's own SVG; no text from the data)."""
+        return self._head_text
 
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
-    """Every feature the site shows (reference, and battle features of ``phases``), in data order."""
+    """Every feature the site shows (reference, and battle features of ``phases``), in data
+    order, with the site's style and symbol tables."""
     battle = base.battle
     first_phase: dict[str, Phase | None] = {f.id: None for f in battle.reference_features}
     for phase in phases:
         for feature in battle.features_in(phase):
             first_phase.setdefault(feature.id, phase)
     shown = [f for f in battle.features if f.id in first_phase]
-    entries = tuple(draw(f, base.at(first_phase[f.id])).json_text for f in shown)
-    return SiteData({f.id: i for i, f in enumerate(shown)}, entries, _date_texts(battle, shown))
+    styles: dict[Style, int] = {}
+
+    def style_id(style: Style) -> int:
+        return styles.setdefault(style, len(styles))
+
+    # Decorations every page may draw, first: their ids do not depend on the data's order.
+    style_id(halo_style())
+    style_id(changed_style())
+    icons: dict[str, dict[str, Any]] = {}
+    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    entries = []
+    for feature in shown:
+        drawn = draw(feature, base.at(first_phase[feature.id]))
+        # every style a page may draw the feature in: as drawn here, or (a position) in any status
+        style_id(drawn.style)
+        if feature.kind == "position":
+            for status in positions.DRAWN_STATUSES:
+                style_id(style_for(battle, feature, status))
+        entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
+        if drawn.halo_m:
+            entry[Record.HALO] = round(drawn.halo_m)
+        if drawn.icon is not None and feature.sidc:
+            icons.setdefault(feature.sidc, drawn.icon.as_dict())
+            entry[Record.ICON] = feature.sidc
+        if not feature.is_reference:
+            times[feature.id] = _add_time(battle, feature, entry, style_id)
+        entries.append(str(to_json(entry)))
+    ordered = tuple(sorted(styles, key=styles.__getitem__))
+    return SiteData(
+        {f.id: i for i, f in enumerate(shown)}, tuple(entries), _date_texts(battle, shown), ordered, icons, times
+    )
 
 
 def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
@@ -111,59 +164,38 @@ def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
 def page_data(
     battle: Battle, groups: list[Group], timeline: dict[str, Any], site: SiteData
 ) -> tuple[dict[str, Any], list[Style]]:
-    """The data the page's script draws from, and the styles in the order first used.
+    """The page's own data, and the styles of its legend in the order first used.
 
-    ``data["features"]`` holds, as ready JSON text (see :func:`data_json`), each feature's
-    index in the shared site data and the page's own part of its entry (icon, times,
-    styles): ``[index, {...}]``. The page's script merges the two before it draws, so
-    ``BattleMap.init`` receives whole entries, as if the page held them itself.
+    A page's groups list the site's features they draw (``[index, style, flags?, rank?]``,
+    see :class:`layers.contract.Item`): everything else about a feature is in the site's
+    shared data, which the page's script reads as it draws.
     """
-    styles: list[Style] = []
-    style_index: dict[Style, int] = {}
-    icons: list[dict[str, Any]] = []
-    icon_index: dict[str, int] = {}
-    features: list[str] = []
-    feature_index: dict[str, int] = {}
+    used: dict[int, None] = {}  # style ids in the order the page first uses them
+    seen: set[str] = set()
     has_halo = has_changed = has_ended = False
     by_id = {f.id: f for f in battle.features}
-    days = (timeline["range"][0], timeline["range"][1])
-
-    def style_id(style: Style) -> int:
-        if style not in style_index:
-            style_index[style] = len(styles)
-            styles.append(style)
-        return style_index[style]
+    first, last = timeline["range"]
+    style_ids = site.style_ids
 
     out_groups = []
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
         for d in group.drawables:
-            if d.feature_id not in feature_index:
-                extra: dict[str, Any] = {}
+            feature = by_id[d.feature_id]
+            if d.feature_id not in seen:
+                seen.add(d.feature_id)
                 has_halo = has_halo or bool(d.halo_m)
-                if d.icon is not None:
-                    key = str(d.icon.html)
-                    if key not in icon_index:
-                        icon_index[key] = len(icons)
-                        icons.append(
-                            {
-                                "html": key,
-                                "w": d.icon.width,
-                                "h": d.icon.height,
-                                "ax": d.icon.anchor_x,
-                                "ay": d.icon.anchor_y,
-                                "z": d.icon.min_zoom,
-                            }
-                        )
-                    extra[Record.ICON] = icon_index[key]
-                feature = by_id[d.feature_id]
-                if not feature.is_reference:
-                    _add_time(battle, feature, extra, style_id, days)
-                feature_index[d.feature_id] = len(features)
-                # The page's own keys are numbers only: written directly, no escaping needed.
-                features.append(json.dumps([site.index[d.feature_id], extra], separators=(",", ":")))
-            item = [feature_index[d.feature_id], style_id(d.style)]
+                if d.feature_id in site.times:
+                    valid_from, base, changes = site.times[d.feature_id]
+                    reached = [(day, style) for day, style in changes if day <= last]
+                    if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
+                        used.setdefault(base)
+                    for _, style in reached:
+                        used.setdefault(style)
+            style = style_ids[d.style]
+            used.setdefault(style)
+            item = [site.index[d.feature_id], style]
             flags = 0
             if d.feature_id in group.changed:
                 flags |= Flag.CHANGED
@@ -171,7 +203,6 @@ def page_data(
             if d.feature_id in group.ended:
                 flags |= Flag.ENDED
                 has_ended = True
-            feature = by_id[d.feature_id]
             ranked = Record.RANK in d.record
             rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if ranked else None
             if rank is not None and rank != d.record[Record.RANK]:
@@ -186,60 +217,51 @@ def page_data(
         if ends:
             out_group["ends"] = ends
         out_groups.append(out_group)
-    legend_styles = list(styles)
+    legend_styles = [site.styles[i] for i in used]
     data: dict[str, Any] = {
-        "features": features,
         "groups": out_groups,
-        "icons": icons,
         "timeline": timeline,
         "tiles": TILES,
         "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
         "attribution": f"hengyang-map {__version__} · data {battle.digest[:12]}",
         "labels": payload.labels(battle),
     }
+    on_page = [by_id[fid] for fid in seen]
     if has_halo:
-        halo = halo_style()
-        legend_styles.append(halo)
-        data["halo"] = style_id(halo)
+        legend_styles.append(halo_style())
+        data["halo"] = style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
-    if any(by_id[fid].is_hill for fid in feature_index):
+    if any(f.is_hill for f in on_page):
         legend_styles.append(hill_style())
-    if len(icons) > 1 or sum(1 for fid in feature_index if by_id[fid].kind == "unit") > 1:
+    if sum(1 for f in on_page if f.kind == "unit") > 1:
         legend_styles.append(leader_style())
     if has_changed:
-        ring = changed_style()
-        legend_styles.append(ring)
-        data["changed"] = style_id(ring)
-    data["styles"] = [s.as_dict() for s in styles]
+        legend_styles.append(changed_style())
+        data["changed"] = style_ids[changed_style()]
     return data, legend_styles
 
 
-_FEATURES_SLOT = "\x00features\x00"
-
-
 def data_json(data: dict[str, Any]) -> Markup:
-    """The page data as safe JSON text, its feature entries spliced in as they are."""
-    text = str(to_json({**data, "features": _FEATURES_SLOT}))
-    slot = str(to_json(_FEATURES_SLOT))
-    at = text.index(slot)  # "features" sorts before every key that holds text from the data
-    return Markup(text[:at] + "[" + ",".join(data["features"]) + "]" + text[at + len(slot) :])
+    """The page data as safe JSON text."""
+    return to_json(data)
 
 
-def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Any, days: tuple[int, int]) -> None:
-    """Validity in day numbers and, for positions, the style from each status change on.
-
-    Only what the page's day slider can reach (``days``) is kept, so the legend lists no
-    style the page cannot draw.
-    """
+def _add_time(
+    battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]
+) -> tuple[int, int | None, tuple[tuple[int, int], ...]]:
+    """Validity in day numbers and the style from each status change on (positions start
+    held); returns (first day, base style id or None, ((day, style id), ...))."""
     assert feature.start and feature.end
     valid = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
     entry[Record.VALID] = valid
-    changes = [(story.day_index(battle, c.date), c.status) for c in feature.status]
-    changes = [(day, status) for day, status in changes if day <= days[1]]
-    if not changes or changes[0][0] > max(days[0], valid[0]):
-        entry[Record.BASE_STYLE] = style_id(
-            style_for(battle, feature, Default.STATUS if feature.kind == "position" else None)
-        )
+    changes = tuple(
+        (story.day_index(battle, c.date), style_id(style_for(battle, feature, c.status))) for c in feature.status
+    )
+    base = None
+    if not changes or changes[0][0] > valid[0]:
+        base = style_id(style_for(battle, feature, Default.STATUS if feature.kind == "position" else None))
+        entry[Record.BASE_STYLE] = base
     if changes:
-        entry[Record.STYLES] = [[day, style_id(style_for(battle, feature, status))] for day, status in changes]
+        entry[Record.STYLES] = [list(change) for change in changes]
+    return valid[0], base, changes

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from layers.contract import Record
 from layers.data.model import Bilingual
 from layers.draw import units
 from layers.draw.drawable import Context
@@ -17,21 +18,35 @@ def test_friend_and_hostile_frames(mini) -> None:
     assert friend.icon.width > 0 and friend.icon.height > 0
 
 
-def test_designation_is_escaped(mini) -> None:
+def test_the_designation_is_data_never_markup(mini) -> None:
+    """A designation goes into the unit's record as plain text for the page to set with
+    textContent; the symbol's markup holds none of it, escaped or not."""
     from dataclasses import replace
 
     unit = by_id(mini, "north-brigade")
     hostile = Bilingual("<img src=x onerror=alert(1)>", "<b>{{ 7*6 }}</b>")
-    icon = units.build(replace(unit, designation=hostile), Context(mini, mini.phases[0])).icon
-    assert "<img" not in icon.html and "&lt;img" in icon.html
-    assert "<b>" not in icon.html and "{{ 7*6 }}" in icon.html
+    drawn = units.build(replace(unit, designation=hostile), Context(mini, mini.phases[0]))
+    assert drawn.icon is not None
+    assert "img" not in drawn.icon.html and "{{" not in drawn.icon.html and "7*6" not in drawn.icon.html
+    assert drawn.record[Record.DESIGNATION] == [hostile.zh, hostile.en]
+
+
+def test_units_of_one_code_share_one_symbol(mini) -> None:
+    """However many units share a symbol code, the page carries its symbol once."""
+    from dataclasses import replace
+
+    unit = by_id(mini, "north-brigade")
+    ctx = Context(mini, mini.phases[0])
+    first = units.build(unit, ctx)
+    other = units.build(replace(unit, id="north-brigade-2", designation=Bilingual("二旅", "2nd Bde")), ctx)
+    assert first.icon == other.icon
+    assert first.record[Record.DESIGNATION] != other.record[Record.DESIGNATION]
 
 
 def test_designation_in_both_languages(mini) -> None:
     unit = by_id(mini, "north-brigade")
-    html = units.build(unit, Context(mini, mini.phases[0])).icon.html
-    assert f'<span lang="zh-Hans">{unit.designation.zh}</span>' in html
-    assert f'<span lang="en">{unit.designation.en}</span>' in html
+    record = units.build(unit, Context(mini, mini.phases[0])).record
+    assert record[Record.DESIGNATION] == [unit.designation.zh, unit.designation.en]
 
 
 def test_figures_show_each_source(mini) -> None:

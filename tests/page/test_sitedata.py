@@ -13,7 +13,7 @@ from layers.page.assemble import iter_site, render_site
 from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT
-from ..sitedata import SITE_DATA, page_data, shared_data
+from ..sitedata import SITE_DATA, drawn, page_data, shared_data
 
 _spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
 _bench = importlib.util.module_from_spec(_spec)
@@ -35,7 +35,7 @@ def test_each_feature_is_written_once(tmp_path: Path) -> None:
         assert vertex not in text, name  # no page carries the polygon itself...
         assert f'<script src="{shared_name}"></script>' in text
         data = page_data(text, files)  # ...but each draws it
-        assert any(f["id"] == "big" for f in data["features"]), name
+        assert any(f["id"] == "big" for f in drawn(data)), name
     # twelve phases of a 2,000-vertex polygon: the output holds the polygon once
     total = sum(len(c) for c in pages.values()) + len(shared)
     assert total < len(shared) + 13 * 40_000
@@ -75,4 +75,5 @@ def test_single_file_pages_carry_what_they_draw() -> None:
         start = text.index("<script>window.BM_SITE = ") + len("<script>")
         shared = shared_data(text[start : text.index("</script>", start)])["features"]
         page = json.loads(text.split('id="bm-data">', 1)[1].split("</script>", 1)[0])
-        assert sorted(int(k) for k in shared) == sorted(entry[0] for entry in page["features"]), name
+        listed = {item[0] for group in page["groups"] for item in group["items"]}
+        assert sorted(int(k) for k in shared) == sorted(listed), name

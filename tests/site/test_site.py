@@ -15,6 +15,7 @@ from layers.page.assemble import render_site
 from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE
+from ..sitedata import drawn
 from ..sitedata import page_data as joined_page_data
 
 
@@ -57,7 +58,7 @@ def test_atlas_has_a_layer_per_phase(mini) -> None:
     assert [g["id"] for g in data["groups"]] == ["reference", "morning", "afternoon"]
     assert data["groups"][1]["show"] is True and data["groups"][2]["show"] is False
     # a feature that lasts both phases is stored once and drawn in each phase's style
-    mill = next(i for i, f in enumerate(data["features"]) if f["id"] == "mill")
+    mill = next(i for i, f in data["features"].items() if f["id"] == "mill")
     styles = {g["id"]: item[1] for g in data["groups"] for item in g["items"] if item[0] == mill}
     assert styles["morning"] != styles["afternoon"]
 
@@ -68,7 +69,15 @@ def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
     legend = set(re.findall(r'data-legend="([^"]+)"', text))
     data = page_data(text.encode(), files)
     signs = {"hill-sign", "leader"}  # marks drawn with names and symbols, not styles of their own
-    assert len(legend - signs) == len(data["styles"])
+    first, last = data["timeline"]["range"]
+    drawable = {item[1] for group in data["groups"] for item in group["items"]}  # as each phase ends
+    for feature in drawn(data):  # and on each day the slider reaches
+        reached = [style for day, style in feature.get("s", []) if day <= last]
+        drawable.update(reached)
+        if "b" in feature and (not reached or feature["s"][0][0] > max(first, feature["a"][0])):
+            drawable.add(feature["b"])
+    drawable.update(data[name] for name in ("halo", "changed") if name in data)
+    assert len(legend - signs) == len(drawable)
     assert signs <= legend  # the ridge is a hill; two units may be moved apart
     assert "position:north:contested" in legend and "position:north:lost" not in legend
     assert "halo" in legend

@@ -6,6 +6,24 @@
 
   var BM = window.BM, el = BM.el, bi = BM.bi;
 
+  /* A unit's symbol (the build's SVG, shared by every unit of its code) with its designation
+   * beside it, as text: both languages, or one plain span when they read the same. */
+  function unitSymbol(icon, designation) {
+    var holder = document.createElement("div");
+    holder.innerHTML = icon.html;
+    var node = holder.firstChild;
+    if (designation) {
+      var label = el("span", "bm-desig");
+      if (designation[0] === designation[1]) {
+        label.appendChild(el("span", null, [designation[0]]));
+      } else {
+        label.appendChild(bi(designation));
+      }
+      node.appendChild(label);
+    }
+    return node;
+  }
+
   function drawFeature(feature, styleIndex, data, place) {
     var R = BM.R, geometry = feature[R.GEOMETRY];
     var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
@@ -14,7 +32,7 @@
       var icon = data.icons[feature[R.ICON]];
       layer = L.marker(BM.pointOf(geometry), {
         icon: L.divIcon({
-          html: icon.html,
+          html: unitSymbol(icon, feature[R.DESIGNATION]),
           className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
           iconSize: [icon.w, icon.h],
           iconAnchor: [icon.ax, icon.ay]

@@ -13,6 +13,14 @@
     var output = document.querySelector(".bm-date");
     var playButton = document.querySelector(".bm-play");
     var phaseIds = tl.phases.map(function (p) { return p.id; });
+    /* The site's features this page draws, each once, in the order the page lists them. */
+    var pageFeatures = [], listed = {};
+    data.groups.forEach(function (group) {
+      group.items.forEach(function (item) {
+        var index = item[BM.I.FEATURE];
+        if (!listed[index]) { listed[index] = true; pageFeatures.push(index); }
+      });
+    });
 
     function fit(bounds, animate) {
       var panelWidth = panel && !ctx.narrow ? panel.offsetWidth + 20 : 0;
@@ -100,8 +108,8 @@
         if (gid !== G.REFERENCE && map.hasLayer(groups[gid])) { map.removeLayer(groups[gid]); }
       });
       var layers = [];
-      data.features.forEach(function (feature) {
-        var style = BM.layers.styleOnDay(feature, d);
+      pageFeatures.forEach(function (index) {
+        var feature = data.features[index], style = BM.layers.styleOnDay(feature, d);
         if (style >= 0) { BM.layers.addDrawn(layers, feature, style, false, data); }
       });
       state.dayLayer = L.featureGroup(layers).addTo(map);

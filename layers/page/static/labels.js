@@ -144,7 +144,8 @@
 
   /* Unit symbols: the natural box of each (symbol and designation), relative to its point. */
   Labeler.prototype.unitShape = function (layer, lang) {
-    var feature = layer.record, icon = this.data.icons[feature[R.ICON]], key = "u" + feature[R.ICON] + "/" + lang;
+    var feature = layer.record, icon = this.data.icons[feature[R.ICON]];
+    var key = "u" + feature[R.ICON] + "/" + lang + "/" + (feature[R.DESIGNATION] || []).join("|");
     var known = this.measures[key];
     if (known) { return known; }
     var desig = layer.getElement() && layer.getElement().querySelector(".bm-desig");
