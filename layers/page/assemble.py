@@ -146,10 +146,7 @@ def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: P
         "dates": html.bi(html.span_text(phase.start, phase.end)),
         "prev": previous,
         "next": next_phase,
-        "events": [
-            {"id": f.id, "name": html.bi(f.name), "date": html.bi(html.day_text(f.start or phase.start))}
-            for f in story.events(battle, phase)
-        ],
+        "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
         "changes": story.changes(battle, phase, previous),
         "end_day": story.day_index(battle, phase.end),
     }
@@ -217,6 +214,7 @@ def _page(
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
     data["facts"] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
+    data["story"], data["whats"], told = _story(panel["sections"], site)
     if opts.single_file:
         data["tiles"] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
@@ -249,7 +247,7 @@ def _page(
         fmap.default_js = []
         fmap.default_css = []
         if opts.single_file:
-            shared = site.script(site.index[fid] for fid in on_page)
+            shared = site.script(site.index[fid] for fid in on_page | told)
             head = PageHead(
                 title, opts.lang, [], [], assets.inline_css(), [*assets.inline_js(), shared], opts.printable
             )
@@ -273,6 +271,28 @@ def _page(
         ]
         _dismantle(root)
     return with_csp(_readable(text, opts.lang), scripts, network=not opts.single_file).encode("utf-8")
+
+
+def _story(sections: list[dict[str, Any]], site: SiteData) -> tuple[dict[str, Any], list[list[str]], set[str]]:
+    """Each phase's changes and events as the page's script lists them: ``{phase id: {"c":
+    [[feature index, what], ...], "e": [[feature index, day], ...]}}`` (``what`` indexes the
+    texts returned second), and the ids of the features they name."""
+    whats: dict[tuple[str, str], int] = {}
+    out: dict[str, Any] = {}
+    told: set[str] = set()
+    for section in sections:
+        entry: dict[str, Any] = {}
+        if section["changes"]:
+            entry["c"] = [
+                [site.index[c.feature_id], whats.setdefault((c.what.zh, c.what.en), len(whats))]
+                for c in section["changes"]
+            ]
+            told.update(c.feature_id for c in section["changes"])
+        if section["events"]:
+            entry["e"] = [[site.index[feature_id], day] for feature_id, day in section["events"]]
+            told.update(feature_id for feature_id, _ in section["events"])
+        out[section["phase"].id] = entry
+    return out, [list(pair) for pair in sorted(whats, key=whats.__getitem__)], told
 
 
 #: folium's viewport forbids pinch-zoom (maximum-scale=1.0, user-scalable=no); readers need it.

@@ -62,9 +62,13 @@
       details.addEventListener("toggle", fill);
       fill();
     });
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-goto"), function (button) {
-      button.addEventListener("click", function () { goTo(button.getAttribute("data-feature")); });
-    });
+    /* "Go to" buttons are made as their lists are shown: one listener for all of them. */
+    if (panel) {
+      panel.addEventListener("click", function (event) {
+        var button = event.target.closest && event.target.closest(".bm-goto");
+        if (button) { goTo(button.getAttribute("data-feature")); }
+      });
+    }
     BM.language.wire();
     var drawer = document.querySelector(".bm-drawer");
     if (drawer) {

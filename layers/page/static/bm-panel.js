@@ -137,5 +137,34 @@
     });
   }
 
-  BM.panel = { popupContent: popupContent, fillTwin: fillTwin, fillFacts: fillFacts };
+  /* A button that takes the reader to a feature (bm-controls.js listens for its clicks). */
+  function goto(feature, children) {
+    var button = el("button", "bm-goto", children);
+    button.type = "button";
+    button.setAttribute("data-feature", feature[BM.R.ID]);
+    return button;
+  }
+
+  /* A phase's lists of what changed since the previous phase and of its dated events, filled
+   * when its section is first shown (a campaign's phase may list thousands). */
+  function fillStory(phaseId, data) {
+    var R = BM.R, told = Object.prototype.hasOwnProperty.call(data.story, phaseId) ? data.story[phaseId] : {};
+    var selector = "[data-phase='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
+    var changes = document.querySelector(".bm-changes" + selector);
+    if (changes && !changes.hasChildNodes()) {
+      (told.c || []).forEach(function (change) {
+        var feature = data.features[change[0]];
+        changes.appendChild(el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data.whats[change[1]])]));
+      });
+    }
+    var events = document.querySelector(".bm-events" + selector);
+    if (events && !events.hasChildNodes()) {
+      (told.e || []).forEach(function (event) {
+        var feature = data.features[event[0]];
+        events.appendChild(el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]));
+      });
+    }
+  }
+
+  BM.panel = { popupContent: popupContent, fillTwin: fillTwin, fillFacts: fillFacts, fillStory: fillStory };
 })();

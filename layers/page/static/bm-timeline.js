@@ -42,6 +42,7 @@
     function showSection(id) {
       Array.prototype.forEach.call(document.querySelectorAll(".bm-section"), function (section) {
         section.hidden = atlas && section.getAttribute("data-phase") !== id;
+        if (!section.hidden) { BM.panel.fillStory(section.getAttribute("data-phase"), data); }
       });
       var all = document.querySelector(".bm-all");
       if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
