@@ -89,9 +89,43 @@
     window.requestAnimationFrame(function () { self.pending = false; self.place(); });
   };
 
+  /* The key a name's size is known by: its class, text and language. */
+  function nameKey(record, lang) {
+    return record[R.PLACEMENT] + "|" + (record[R.RANK] <= 1) + "|" + lang + "|" + record[R.LABEL].join("|") + "|" +
+      (record[R.ELEVATION] || "");
+  }
+
+  /* Measure every name not measured yet in one go: all are put in the pane first and read
+   * after, so the browser lays the pane out once, not once per name. */
+  Labeler.prototype.measureAll = function (names, lang) {
+    var self = this, batch = [], queued = {};
+    this.pass = {};
+    names.forEach(function (entry) {
+      var record = entry.record, kind = record[R.PLACEMENT];
+      if (kind === P.RIVER || kind === P.LINE) { return; }
+      var key = nameKey(record, lang);
+      if (self.measures[key] || queued[key]) { return; }
+      queued[key] = true;
+      var node = labelNode(kind, textLines(record[R.LABEL], lang), lang, record);
+      node.style.transform = "none";
+      node.style.visibility = "hidden";
+      batch.push([key, node]);
+    });
+    if (!batch.length) { return; }
+    var fragment = document.createDocumentFragment();
+    batch.forEach(function (item) { fragment.appendChild(item[1]); });
+    this.pane.appendChild(fragment);
+    var ready = fontsReady();
+    batch.forEach(function (item) {
+      var r = item[1].getBoundingClientRect(), known = [Math.ceil(r.width), Math.ceil(r.height)];
+      if (ready) { self.measures[item[0]] = known; } else { self.pass[item[0]] = known; }
+    });
+    batch.forEach(function (item) { self.pane.removeChild(item[1]); });
+  };
+
   /* Width and height of a label's element, measured once per class, text and language. */
   Labeler.prototype.measure = function (node, key) {
-    var known = this.measures[key];
+    var known = this.measures[key] || (this.pass && this.pass[key]);
     if (known) { return known; }
     node.style.transform = "none";
     node.style.visibility = "hidden";
@@ -163,8 +197,15 @@
   }
 
   /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
+  var fans = {};
   function fanOffsets(w, h) {
-    var out = [];
+    var key = w + "x" + h;
+    if (!fans[key]) { fans[key] = makeFan(w, h); }
+    return fans[key];
+  }
+
+  function makeFan(w, h) {
+    var out = [[0, 0, 0, 0]];
     for (var i = -6; i <= 6; i++) {
       for (var j = -6; j <= 6; j++) {
         if (i || j) { out.push([i * (w / 2 + 3), j * (h / 2 + 3), i, j]); }
@@ -179,23 +220,30 @@
   }
 
   Labeler.prototype.placeUnits = function (units, tree, lines, lang, size) {
-    var placed = [], data = this.data, self = this;
-    units.forEach(function (entry) {
-      var layer = entry.layer, p = entry.point, shape = self.unitShape(layer, lang);
+    var placed = new RBush(), count = 0, data = this.data, self = this;
+    function clear(b) {
+      return !placed.search({ minX: b.minX - 1, minY: b.minY - 1, maxX: b.maxX + 1, maxY: b.maxY + 1 })
+        .some(function (other) { return overlaps(b, other); });
+    }
+    // Every shape is read before any symbol moves: one layout, not one per symbol.
+    var shapes = units.map(function (entry) { return self.unitShape(entry.layer, lang); });
+    units.forEach(function (entry, n) {
+      var layer = entry.layer, p = entry.point, shape = shapes[n];
       var w = shape[2] - shape[0], h = shape[3] - shape[1];
       var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
       // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
-      var onScreen = inside(natural, size), chosen = null, offsets = [[0, 0]].concat(fanOffsets(w, h));
+      var onScreen = inside(natural, size), chosen = null, offsets = fanOffsets(w, h);
       for (var k = 0; k < offsets.length && !chosen; k++) {
         var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
-        var clear = placed.every(function (other) { return !overlaps(b, other); });
-        if (clear && (k === 0 || !onScreen || inside(b, size))) { chosen = [o, b]; }
+        if (clear(b) && (k === 0 || !onScreen || inside(b, size))) { chosen = [o, b]; }
       }
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = data.icons[layer.record[R.ICON]];
       layer.getElement().style.marginLeft = (chosen[0][0] - icon.ax) + "px";
       layer.getElement().style.marginTop = (chosen[0][1] - icon.ay) + "px";
-      placed.push(chosen[1]);
+      layer.fanned = !!(chosen[0][0] || chosen[0][1]);
+      placed.insert(chosen[1]);
+      count += 1;
       tree.insert(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
         var b2 = chosen[1];
@@ -204,7 +252,7 @@
         tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
       }
     });
-    return placed.length;
+    return count;
   };
 
   /* Points along a polyline: the point at distance s and the direction there. */
@@ -371,13 +419,18 @@
     var map = this.map, zoom = map.getZoom();
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
+    // Symbols this far off screen cannot reach it however they are fanned out: left alone.
+    var far = box(-400, -400, size.x + 400, size.y + 400), away = [], icons = this.data.icons;
     this.visible().forEach(function (layer) {
       var feature = layer.record;
       if (!feature) { return; }
       var order = index++;
       if (feature[R.ICON] !== undefined) {
-        if (unitShown(layer)) {
-          units.push({ layer: layer, id: feature[R.ID], point: map.latLngToContainerPoint(layer.getLatLng()), faded: !!layer.faded, order: order });
+        var at = map.latLngToContainerPoint(layer.getLatLng());
+        if (at.x < far.minX || at.x > far.maxX || at.y < far.minY || at.y > far.maxY) {
+          if (layer.fanned) { away.push(layer); }  // far off screen: back to its place, not fanned out
+        } else if (unitShown(layer)) {
+          units.push({ layer: layer, id: feature[R.ID], point: at, faded: !!layer.faded, order: order });
         }
         return;
       }
@@ -406,6 +459,11 @@
       }
       names.push({ record: feature, id: feature[R.ID], point: point, radius: radius, rank: rank, order: order, wide: wide });
     });
+    away.forEach(function (layer) {
+      var icon = icons[layer.record[R.ICON]], node = layer.getElement();
+      if (node) { node.style.marginLeft = -icon.ax + "px"; node.style.marginTop = -icon.ay + "px"; }
+      layer.fanned = false;
+    });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
     return { units: units, names: names, obstacles: obstacles };
@@ -420,6 +478,7 @@
     this.placeUnits(found.units, tree, lines, lang, size);
     tree.load(found.obstacles);
     this.pane.textContent = "";
+    this.measureAll(found.names, lang);
     found.names.forEach(function (entry) {
       var kind = entry.record[R.PLACEMENT];
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
@@ -429,7 +488,7 @@
         return;
       }
       var node = labelNode(kind, textLines(entry.record[R.LABEL], lang), lang, entry.record);
-      var wh = self.measure(node, kind + "|" + (entry.record[R.RANK] <= 1) + "|" + lang + "|" + entry.record[R.LABEL].join("|") + "|" + (entry.record[R.ELEVATION] || ""));
+      var wh = self.measure(node, nameKey(entry.record, lang));
       self.placeBeside(entry, node, wh, tree, size, out, lines);
     });
     this.pane.textContent = "";
