@@ -24,13 +24,37 @@
     return node;
   }
 
+  /* A unit's marker. Leaflet's markers each listen to the map for zoom and view changes, and
+   * the map checks every new listener against all it has: adding n markers costs n². The
+   * page's units follow the view through one listener for all of them (followView). */
+  var units = {};  // the unit markers on the map, by Leaflet's stamp
+  var UnitMarker = L.Marker.extend({
+    getEvents: function () { return {}; },
+    onAdd: function (map) {
+      L.Marker.prototype.onAdd.call(this, map);
+      units[L.stamp(this)] = this;
+    },
+    onRemove: function (map) {
+      delete units[L.stamp(this)];
+      L.Marker.prototype.onRemove.call(this, map);
+    }
+  });
+
+  function followView(map) {
+    map.on("zoom viewreset", function () {
+      for (var id in units) {
+        if (Object.prototype.hasOwnProperty.call(units, id)) { units[id].update(); }
+      }
+    });
+  }
+
   function drawFeature(feature, styleIndex, data, place) {
     var R = BM.R, geometry = feature[R.GEOMETRY];
     var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
     var layer;
     if (feature[R.ICON] !== undefined) {
       var icon = data.icons[feature[R.ICON]];
-      layer = L.marker(BM.pointOf(geometry), {
+      layer = new UnitMarker(BM.pointOf(geometry), {
         icon: L.divIcon({
           html: unitSymbol(icon, feature[R.DESIGNATION]),
           className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
@@ -255,6 +279,12 @@
     applyHalos: applyHalos,
     setAllHalos: setAllHalos,
     styleOnDay: styleOnDay,
-    useMap: function (map) { halos.map = map; }
+    useMap: function (map) {
+      halos.map = map;
+      // Symbols are not animated through a zoom (they would each need a listener): they are
+      // hidden while the map zooms and shown in place after.
+      map.options.markerZoomAnimation = false;
+      followView(map);
+    }
   };
 })();
