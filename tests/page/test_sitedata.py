@@ -76,4 +76,6 @@ def test_single_file_pages_carry_what_they_draw() -> None:
         shared = shared_data(text[start : text.index("</script>", start)])["features"]
         page = json.loads(text.split('id="bm-data">', 1)[1].split("</script>", 1)[0])
         listed = {item[0] for group in page["groups"] for item in group["items"]}
-        assert sorted(int(k) for k in shared) == sorted(listed), name
+        # ...and the features its lists of changes and events name (a line given up is named, not drawn)
+        told = {entry[0] for story in page["story"].values() for entry in story.get("c", []) + story.get("e", [])}
+        assert sorted(int(k) for k in shared) == sorted(listed | told), name
