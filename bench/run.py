@@ -594,9 +594,10 @@ def scale_rows(
         shutil.rmtree(geo, ignore_errors=True)
         count = make(geo, size)
         print(f"{kind} {count:,} features", flush=True)
-        baseline_repeat = 1 if args.baseline_once and size >= 50_000 else args.repeat
+        repeat = args.repeat_large if size >= 50_000 and args.repeat_large else args.repeat
+        baseline_repeat = 1 if args.baseline_once and size >= 50_000 else repeat
         out = tmp / f"{kind}-{size}-out"
-        row = build_section(geo, out, args.repeat, 0 if args.no_baseline else baseline_repeat, args.repeat, args.steps)
+        row = build_section(geo, out, repeat, 0 if args.no_baseline else baseline_repeat, repeat, args.steps)
         row["features"] = count
         rows[count] = row
         shutil.rmtree(out, ignore_errors=True)
@@ -705,6 +706,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="synthetic sizes")
     parser.add_argument("--real-sizes", type=int, nargs="*", default=[10000, 100000], help="real-shaped sizes")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measure (median)")
+    parser.add_argument("--repeat-large", type=int, default=0, help="runs at sizes ≥ 50,000 (default: --repeat)")
     parser.add_argument("--steps", type=int, default=3, help="phase steps timed per page load")
     parser.add_argument("--step", type=float, default=0.005, help="grid spacing of the real-shaped copies, degrees")
     parser.add_argument("--baseline-once", action="store_true", help="plain folium once at sizes ≥ 50,000")
@@ -733,9 +735,10 @@ def main() -> int:
         f"Machine: {machine()}.",
         "",
         "Produced by `python bench/run.py " + " ".join(sys.argv[1:]) + "`: medians of "
-        f"{args.repeat} runs (peak memory: the largest), all in one run of the script, the plain-folium baseline",
-        "in the same run. Build times are the wall time of a fresh process (interpreter start and imports",
-        'included). Targets and the "today" figures (100,000 features) are those of issue 17.',
+        f"{args.repeat} runs ({args.repeat_large or args.repeat} at 50,000 features and more; peak memory:",
+        "the largest), all in one run of the script, the plain-folium baseline in the same run. Build times",
+        "are the wall time of a fresh process (interpreter start and imports included). Targets and the",
+        '"today" figures (100,000 features) are those of issue 17.',
         "",
         "Page timings, in headless Chromium at 1280×800, each load fresh: *drawn* is from navigation until the",
         "first phase is drawn and its names placed (`data-labels` ≥ 1 on the map container) plus two frames;",
