@@ -304,12 +304,16 @@ def many_phases(folder: Path, phases: int, vertices: int) -> Path:
 # ---------------------------------------------------------------------------------------------
 # The page in headless Chromium
 
+#: After this long in one load's timings, each measure still due is taken once only.
+PAGE_BUDGET_MS = 120_000
 BROWSER_KEYS = ("drawn", "ready", "toggle", "step", "still", "zoom", "pan", "place")
 
 #: Runs in the page once every phase is ready. Uses only window.battleMap (map, groups, state,
 #: selectPhase, labels) and the data-labels counter the page sets on the map's container each
 #: time it has placed the names. Returns lists of ms.
-PAGE_TIMINGS = """async ({steps}) => {
+PAGE_TIMINGS = """async ({steps, budget}) => {
+  const begun = performance.now();
+  const more = () => performance.now() - begun < budget;  // a slow page: one sample of each
   const bm = window.battleMap, map = bm.map, box = map.getContainer();
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const count = () => +(box.getAttribute('data-labels') || 0);
@@ -343,7 +347,7 @@ PAGE_TIMINGS = """async ({steps}) => {
   // Phase steps: the camera moves to the phase's extent, everything redrawn, names placed.
   // Phases that share a view step without a camera move: those are timed apart (still), and
   // stepping goes on until `steps` steps with a camera move are timed (or every phase is seen).
-  for (let s = 0; s < 2 * ids.length && out.step.length < steps; s++) {
+  for (let s = 0; s < 2 * ids.length && out.step.length < steps && (s === 0 || more()); s++) {
     current = (current + 1) % ids.length;
     n = count();
     t0 = performance.now();
@@ -372,6 +376,7 @@ PAGE_TIMINGS = """async ({steps}) => {
     ['zoom', () => map.setZoom(map.getZoom() - 1, { animate: false })],
   ];
   for (const [kind, move] of moves) {
+    if (out[kind].length && !more()) { continue; }
     await frames();
     n = count();
     t0 = performance.now();
@@ -381,7 +386,7 @@ PAGE_TIMINGS = """async ({steps}) => {
   }
   // The placement alone, at the view the page ends on.
   if (bm.labels && typeof bm.labels.place === 'function') {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 3 && (i === 0 || more()); i++) {
       await frames();
       t0 = performance.now();
       bm.labels.place();
@@ -427,10 +432,12 @@ def browser_times(site: Path, repeat: int, steps: int) -> dict[str, float]:
             found["drawn"].append(drawn)
             page.evaluate("() => window.battleMap.ready")
             found["ready"].append(time.perf_counter() - start)
-            timings = page.evaluate(PAGE_TIMINGS, {"steps": steps})
+            timings = page.evaluate(PAGE_TIMINGS, {"steps": steps, "budget": PAGE_BUDGET_MS})
             for key, values in timings.items():
                 found[key] += values
             page.close()
+            shown = ", ".join(f"{k} {[round(v) for v in vs]}" for k, vs in timings.items() if vs)
+            print(f"    load: drawn {drawn:.1f} s, ready {found['ready'][-1]:.1f} s; ms: {shown}", flush=True)
         browser.close()
     return {key: statistics.median(values) for key, values in found.items() if values}
 
@@ -527,8 +534,11 @@ def scale_table(kind: str, rows: dict[int, dict]) -> list[str]:
             )
         cells = " | ".join(show(v) for v in values)
         lines.append(f"| {label} | {cells} | {target} | {today_text(kind, today_key)} | {verdicts} |")
-    runs = {size: (rows[size].get("build_runs"), rows[size].get("baseline_runs")) for size in sizes}
-    lines += ["", "Runs per size (ours, plain folium): " + ", ".join(f"{s:,}: {a}, {b}" for s, (a, b) in runs.items())]
+    runs = [
+        f"{size:,}: {rows[size].get('build_runs')}, {rows[size].get('baseline_runs', 0)}, {rows[size].get('page_runs')}"
+        for size in sizes
+    ]
+    lines += ["", "Runs per size (our build, plain folium, page loads): " + "; ".join(runs) + "."]
     for small_size, big_size in itertools.pairwise(sizes):
         small, big = rows[small_size], rows[big_size]
         factor = big_size / small_size
@@ -597,7 +607,9 @@ def scale_rows(
         repeat = args.repeat_large if size >= 50_000 and args.repeat_large else args.repeat
         baseline_repeat = 1 if args.baseline_once and size >= 50_000 else repeat
         out = tmp / f"{kind}-{size}-out"
-        row = build_section(geo, out, repeat, 0 if args.no_baseline else baseline_repeat, repeat, args.steps)
+        page_repeat = args.page_repeat_large if size >= 50_000 and args.page_repeat_large else repeat
+        row = build_section(geo, out, repeat, 0 if args.no_baseline else baseline_repeat, page_repeat, args.steps)
+        row["page_runs"] = page_repeat
         row["features"] = count
         rows[count] = row
         shutil.rmtree(out, ignore_errors=True)
@@ -707,6 +719,7 @@ def main() -> int:
     parser.add_argument("--real-sizes", type=int, nargs="*", default=[10000, 100000], help="real-shaped sizes")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measure (median)")
     parser.add_argument("--repeat-large", type=int, default=0, help="runs at sizes ≥ 50,000 (default: --repeat)")
+    parser.add_argument("--page-repeat-large", type=int, default=0, help="page loads at sizes ≥ 50,000")
     parser.add_argument("--steps", type=int, default=3, help="phase steps timed per page load")
     parser.add_argument("--step", type=float, default=0.005, help="grid spacing of the real-shaped copies, degrees")
     parser.add_argument("--baseline-once", action="store_true", help="plain folium once at sizes ≥ 50,000")
