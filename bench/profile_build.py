@@ -56,10 +56,10 @@ def profile_time(geo: Path, out: Path, top: int) -> None:
         print(text.getvalue().split("\n\n", 2)[-1])
 
 
-def profile_memory(geo: Path, out: Path, top: int) -> None:
+def profile_memory(geo: Path, out: Path, top: int, frames: int) -> None:
     import build_map
 
-    tracemalloc.start(12)
+    tracemalloc.start(frames)
     best: list[tracemalloc.Snapshot | None] = [None]
     taken = [0]
     done = threading.Event()
@@ -128,6 +128,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/profile-build"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--memory", action="store_true", help="also run under tracemalloc")
+    parser.add_argument("--frames", type=int, default=1, help="tracemalloc frames per allocation (more: slower)")
     parser.add_argument("--no-time", action="store_true", help="skip cProfile")
     args = parser.parse_args()
     if args.collapsed:
@@ -139,7 +140,7 @@ def main() -> int:
     if not args.no_time:
         profile_time(args.geo, args.out, args.top)
     if args.memory:
-        profile_memory(args.geo, args.out, args.top)
+        profile_memory(args.geo, args.out, args.top, args.frames)
     return 0
 
 
