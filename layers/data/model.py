@@ -279,6 +279,11 @@ class Battle:
                 return phase
         raise KeyError(phase_id)
 
+    @cached_property
+    def by_id(self) -> dict[str, Feature]:
+        """Every feature by its id."""
+        return {f.id: f for f in self.features}
+
     def features_in(self, phase: Phase) -> tuple[Feature, ...]:
         """Battle features that exist during ``phase``, in data order (kept per date span)."""
         key = (phase.start, phase.end)

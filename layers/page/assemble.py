@@ -121,15 +121,16 @@ def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
     features = battle.features_in(phase)
+    by_layer: dict[str, list[Feature]] = {}
+    for feature in features:
+        by_layer.setdefault(feature.layer, []).append(feature)
+    changed_ids, ended = frozenset(changed), _ended(features, phase)
     groups = []
     for spec in battle.layers:
-        if spec.role != "battle":
+        if spec.role != "battle" or spec.id not in by_layer:
             continue
-        members = tuple(draw(f, ctx) for f in features if f.layer == spec.id)
-        if members:
-            groups.append(
-                Group(spec.id, html.bi(spec.title), True, members, frozenset(changed), _ended(features, phase), phase)
-            )
+        members = tuple(draw(f, ctx) for f in by_layer[spec.id])
+        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase))
     return groups
 
 
@@ -219,7 +220,8 @@ def _page(
         data["tiles"] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
     on_page = {d.feature_id for g in groups for d in g.drawables}
-    cited = {sid for f in battle.features if f.id in on_page for sid in f.cited_sources()}
+    by_id = battle.by_id
+    cited = {sid for fid in on_page for sid in by_id[fid].cited_sources()}
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {

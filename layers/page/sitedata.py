@@ -173,7 +173,7 @@ def page_data(
     used: dict[int, None] = {}  # style ids in the order the page first uses them
     seen: set[str] = set()
     has_halo = has_changed = has_ended = False
-    by_id = {f.id: f for f in battle.features}
+    by_id = battle.by_id
     first, last = timeline["range"]
     style_ids = site.style_ids
 
