@@ -314,3 +314,46 @@ def test_names_never_collide_at_fractional_zoom(browser, battle, site: Path) -> 
             assert found["bad"] == [], (zoom, found["bad"])
     finally:
         page.close()
+
+
+#: Where each drawn unit symbol stands against where its point is, in screen pixels: its
+#: anchor (the icon's corner plus the anchor, less the fan-out margin) must be on the point.
+UNIT_OFFSETS = """() => {
+  const bm = window.battleMap, map = bm.map, out = [];
+  Object.values(bm.groups).forEach(group => {
+    if (!map.hasLayer(group)) return;
+    group.eachLayer(layer => {
+      const node = layer.getElement && layer.getElement();
+      if (!node || !layer.record || !map.hasLayer(layer)) return;
+      const icon = window.BM_SITE.icons[layer.record[BM.R.ICON]];
+      const box = node.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect();
+      if (!box.width) return;  // a small echelon, hidden at this zoom
+      const margin = [parseFloat(node.style.marginLeft) + icon.ax, parseFloat(node.style.marginTop) + icon.ay];
+      const at = map.latLngToContainerPoint(layer.getLatLng());
+      out.push([box.left - frame.left - margin[0] + icon.ax - at.x, box.top - frame.top - margin[1] + icon.ay - at.y]);
+    });
+  });
+  return out;
+}"""
+
+
+def test_unit_symbols_follow_the_view(browser, battle, site: Path) -> None:
+    """The page's units follow zooms and pans through one listener on the map for all of them
+    (not one per marker): after each move every symbol still stands on its own point."""
+    page = OfflinePage(browser)
+    try:
+        tab = page.open(site / "index.html")
+        tab.evaluate("window.battleMap.selectPhase('all', {animate: false})")
+        for move in (
+            "map.setZoom(map.getZoom() + 1, {animate: false})",
+            "map.panBy([120, -80], {animate: false})",
+            "map.setZoom(map.getZoom() - 2, {animate: false})",
+        ):
+            tab.evaluate(f"(() => {{ const map = window.battleMap.map; {move}; }})()")
+            tab.wait_for_timeout(100)
+            offsets = tab.evaluate(UNIT_OFFSETS)
+            assert offsets, move
+            assert all(abs(dx) <= 1.5 and abs(dy) <= 1.5 for dx, dy in offsets), (move, offsets[:5])
+        assert page.errors == []
+    finally:
+        page.close()
