@@ -357,3 +357,26 @@ def test_unit_symbols_follow_the_view(browser, battle, site: Path) -> None:
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_the_grid_and_the_early_exit_agree_with_a_plain_search(offline, site: Path) -> None:
+    """The placer's quick refusals (a coarse grid of taken cells, a tree walk that stops at
+    the first overlap) give exactly the answer of comparing a candidate with every box."""
+    tab = offline.open(site / "index.html")
+    disagreements = tab.evaluate("""() => {
+      const L = window.BattleLabels, size = {x: 600, y: 400}, space = new L.Space(size), boxes = [];
+      let seed = 1944;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const some = (owner) => { const x = random() * 620 - 10, y = random() * 420 - 10;
+        return L.box(x, y, x + 4 + random() * 90, y + 4 + random() * 24, owner); };
+      for (let i = 0; i < 300; i++) { const b = some('o' + (i % 40)); boxes.push(b); space.insert(b); }
+      const wrong = [];
+      for (let i = 0; i < 3000; i++) {
+        const b = some('o' + (i % 45));
+        const plain = boxes.some(o => o.owner !== b.owner && L.overlaps(b, o));
+        if (space.taken(b) !== plain || (space.blocked(b) && !plain)) wrong.push([b, plain]);
+      }
+      return wrong.length;
+    }""")
+    assert disagreements == 0
+    assert offline.errors == []

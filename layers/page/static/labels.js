@@ -293,9 +293,59 @@
     return b.minX >= 0 && b.minY >= 0 && b.maxX <= size.x && b.maxY <= size.y;
   }
 
+  /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
+   * some box covers whole, so that a candidate over a taken cell is refused without a search
+   * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
+  var CELL = 6, NOBODY = {};
+  function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
+  function Space(size) {
+    this.tree = new RBush();
+    this.cols = Math.ceil(size.x / CELL) + 1;
+    this.rows = Math.ceil(size.y / CELL) + 1;
+    this.cells = new Array(this.cols * this.rows);
+  }
+  /* The cells lying whole inside b, as [first col, last col, first row, last row]. */
+  Space.prototype.span = function (b) {
+    return [Math.max(0, Math.ceil(b.minX / CELL)), Math.min(this.cols, Math.floor(b.maxX / CELL)) - 1,
+      Math.max(0, Math.ceil(b.minY / CELL)), Math.min(this.rows, Math.floor(b.maxY / CELL)) - 1];
+  };
+  Space.prototype.mark = function (b) {
+    var s = this.span(b);
+    for (var r = s[2]; r <= s[3]; r++) {
+      for (var c = s[0]; c <= s[1]; c++) { this.cells[r * this.cols + c] = ownerOf(b); }
+    }
+  };
+  Space.prototype.insert = function (b) { this.tree.insert(b); this.mark(b); };
+  Space.prototype.load = function (boxes) { this.tree.load(boxes); boxes.forEach(this.mark, this); };
+  Space.prototype.search = function (b) { return this.tree.search(b); };
+  /* Whether b overlaps a box of another owner: rbush's tree (its public toJSON form) walked
+   * with an early exit at the first such box, instead of collecting every box near b. */
+  Space.prototype.taken = function (b) {
+    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1), stack = [this.tree.toJSON()];
+    while (stack.length) {
+      var node = stack.pop(), children = node.children;
+      for (var i = 0; i < children.length; i++) {
+        var child = children[i];
+        if (child.minX > near.maxX || child.minY > near.maxY || child.maxX < near.minX || child.maxY < near.minY) { continue; }
+        if (!node.leaf) { stack.push(child); } else if (child.owner !== b.owner && overlaps(b, child)) { return true; }
+      }
+    }
+    return false;
+  };
+  /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken. */
+  Space.prototype.blocked = function (b) {
+    var s = this.span(b), mine = ownerOf(b);
+    for (var r = s[2]; r <= s[3]; r++) {
+      for (var c = s[0]; c <= s[1]; c++) {
+        var owner = this.cells[r * this.cols + c];
+        if (owner !== undefined && owner !== mine) { return true; }
+      }
+    }
+    return false;
+  };
+
   function free(tree, b) {
-    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1);
-    return !tree.search(near).some(function (other) { return other.owner !== b.owner && overlaps(b, other); });
+    return !tree.blocked(b) && !tree.taken(b);
   }
 
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -472,7 +522,7 @@
   Labeler.prototype.place = function () {
     var map = this.map;
     if (!this.loaded) { return; }
-    var size = map.getSize(), lang = currentLang(), tree = new RBush();
+    var size = map.getSize(), lang = currentLang(), tree = new Space(size);
     var found = this.collect(size), lines = [], out = [], self = this;
     this.furniture(tree, size);
     this.placeUnits(found.units, tree, lines, lang, size);
@@ -532,6 +582,10 @@
   };
 
   window.BattleLabels = {
-    attach: function (map, data, visible) { return new Labeler(map, data, visible); }
+    attach: function (map, data, visible) { return new Labeler(map, data, visible); },
+    /* What is taken on screen (exposed so the tests can check it against a plain search). */
+    Space: Space,
+    box: box,
+    overlaps: overlaps
   };
 })();
