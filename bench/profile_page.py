@@ -31,15 +31,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
+from layers.export.chromium import CHROMIUM_FLAGS
+
 COUNT = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0)"
 WAIT_PLACED = """async (n) => {
   const box = window.battleMap.map.getContainer();
@@ -128,7 +122,7 @@ def main() -> int:
     chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     url = (args.site.resolve() / "index.html").as_uri()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(900_000)
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())

@@ -42,23 +42,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the browser's flags
 from realshaped import clone_battle  # a sibling script, not a package
+
+from layers.export.chromium import CHROMIUM_FLAGS  # the browser as the tool itself launches it
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = Path(__file__).resolve().parent / "baseline_folium.py"
 SECTIONS = ("hengyang", "synthetic", "real", "phases", "film")
 #: The film of the siege: 22 June to 8 August (README, "The battle as a film").
 FILM_PHASES = ["approach", "assault-1", "lull", "assault-2", "relief", "assault-3", "fall"]
-#: As layers/export.py's CHROMIUM_FLAGS (copied: the bench must not import the package's layout).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: A fresh interpreter runs one command and reports its wall time and peak RSS (KiB, VmHWM).
 MEASURE = """
 import resource, runpy, sys, time

@@ -11,15 +11,8 @@ import shutil
 import sys
 from pathlib import Path
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
+from layers.export.chromium import CHROMIUM_FLAGS
 
 
 def main() -> int:
@@ -38,7 +31,7 @@ def main() -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": args.width, "height": args.height})
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
         page = context.new_page()

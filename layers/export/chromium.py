@@ -36,7 +36,10 @@ def chromium_executable() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
-        raise BrowserMissingError("PNG, PDF and KMZ export need Playwright: pip install -e '.[export]'") from err
+        raise BrowserMissingError(
+            "PNG, PDF and KMZ export need Playwright: pip install 'hengyang-map[export]'"
+            " (in the repository: pip install -e '.[export]')"
+        ) from err
     return path
 
 

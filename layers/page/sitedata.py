@@ -70,7 +70,7 @@ class SiteData:
     @cached_property
     def path(self) -> str:
         """Where the shared file lies in the output folder, named by its content."""
-        digest = hashlib.sha256(self._head().encode("utf-8") + "\n".join(self.entries).encode("utf-8"))
+        digest = hashlib.sha256(self._head.encode("utf-8") + "\n".join(self.entries).encode("utf-8"))
         return f"data/site-{digest.hexdigest()[:16]}.js"
 
     def script(self, only: Iterable[int] | None = None) -> str:
@@ -81,10 +81,12 @@ class SiteData:
             features = "[" + ",".join(self.entries) + "]"
         else:
             features = "{" + ",".join(f'"{i}":{self.entries[i]}' for i in sorted(set(only))) + "}"
-        return f'window.BM_SITE = {{{self._head()},"features":{features}}};'
+        return f'window.BM_SITE = {{{self._head},"features":{features}}};'
 
     @cached_property
-    def _head_text(self) -> str:
+    def _head(self) -> str:
+        """The contract the page reads its keys from, the style and symbol tables, and the
+        date texts (the symbols are the build's own SVG; no text from the data)."""
         return ",".join(
             f'"{name}":{value}'
             for name, value in (
@@ -94,11 +96,6 @@ class SiteData:
                 ("texts", to_json(self.texts)),
             )
         )
-
-    def _head(self) -> str:
-        """The contract the page reads its keys from, the style and symbol tables, and the
-        date texts (the symbols are the build's own SVG; no text from the data)."""
-        return self._head_text
 
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
