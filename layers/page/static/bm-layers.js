@@ -8,10 +8,15 @@
 
   /* A unit's symbol (the build's SVG, shared by every unit of its code) with its designation
    * beside it, as text: both languages, or one plain span when they read the same. */
+  var parsed = {};  // each symbol's SVG parsed once, by its markup; units get copies
   function unitSymbol(icon, designation) {
-    var holder = document.createElement("div");
-    holder.innerHTML = icon.html;
-    var node = holder.firstChild;
+    var model = parsed[icon.html];
+    if (!model) {
+      var holder = document.createElement("div");
+      holder.innerHTML = icon.html;
+      model = parsed[icon.html] = holder.firstChild;
+    }
+    var node = model.cloneNode(true);
     if (designation) {
       var label = el("span", "bm-desig");
       if (designation[0] === designation[1]) {

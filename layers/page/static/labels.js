@@ -220,11 +220,11 @@
   }
 
   Labeler.prototype.placeUnits = function (units, tree, lines, lang, size) {
-    var placed = new RBush(), count = 0, data = this.data, self = this;
-    function clear(b) {
-      return !placed.search({ minX: b.minX - 1, minY: b.minY - 1, maxX: b.maxX + 1, maxY: b.maxY + 1 })
-        .some(function (other) { return overlaps(b, other); });
-    }
+    // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
+    var placed = new Space(size), count = 0, data = this.data, self = this;
+    // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
+    // atlas showing several phases) fan out like any two symbols.
+    function clear(b, n) { return free(placed, box(b.minX, b.minY, b.maxX, b.maxY, n)); }
     // Every shape is read before any symbol moves: one layout, not one per symbol.
     var shapes = units.map(function (entry) { return self.unitShape(entry.layer, lang); });
     units.forEach(function (entry, n) {
@@ -235,14 +235,14 @@
       var onScreen = inside(natural, size), chosen = null, offsets = fanOffsets(w, h);
       for (var k = 0; k < offsets.length && !chosen; k++) {
         var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
-        if (clear(b) && (k === 0 || !onScreen || inside(b, size))) { chosen = [o, b]; }
+        if ((k === 0 || !onScreen || inside(b, size)) && clear(b, n)) { chosen = [o, b]; }
       }
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = data.icons[layer.record[R.ICON]];
       layer.getElement().style.marginLeft = (chosen[0][0] - icon.ax) + "px";
       layer.getElement().style.marginTop = (chosen[0][1] - icon.ay) + "px";
       layer.fanned = !!(chosen[0][0] || chosen[0][1]);
-      placed.insert(chosen[1]);
+      placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
       count += 1;
       tree.insert(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
