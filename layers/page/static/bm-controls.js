@@ -15,6 +15,8 @@
       var visible = state.dayLayer ? [state.dayLayer] : Object.keys(groups).map(function (g) { return groups[g]; });
       visible.forEach(function (group) {
         if (!map.hasLayer(group)) { return; }
+        if (found) { return; }
+        if (group.find) { found = group.find(featureId); return; }
         group.eachLayer(function (layer) {
           if (!found && layer.featureId === featureId) { found = layer; }
         });

@@ -164,7 +164,32 @@
    * the first time it is shown (or while the page is idle, see prepare) and then stay on the
    * map: hiding the group hides its panes and pauses its canvas, showing it again is a style
    * change, redrawn only if the view moved meanwhile. So a large battle opens on its first
-   * phase without building the others, and switching phases does not rebuild anything. */
+   * phase without building the others, and switching phases does not rebuild anything.
+   *
+   * A large group (CULL_FROM items or more) is culled to the view instead: an R-tree (rbush)
+   * of its features' bounds tells which are near the view, and only those are made and put on
+   * the map, after every move; what the view leaves is taken off (its layers are kept for the
+   * next time). Names are placed for what is on the map, so they follow the same cull. */
+  var CULL_FROM = window.BM_OPTIONS && window.BM_OPTIONS.cullFrom !== undefined ? window.BM_OPTIONS.cullFrom : 4000;
+  /* Near the view: within half a view's size around it (a pan that far needs nothing new). */
+  var CULL_PAD = 0.5;
+
+  /* [west, south, east, north] of a GeoJSON geometry. */
+  function extent(geometry) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        if (c[0] < b[0]) { b[0] = c[0]; }
+        if (c[0] > b[2]) { b[2] = c[0]; }
+        if (c[1] < b[1]) { b[1] = c[1]; }
+        if (c[1] > b[3]) { b[3] = c[1]; }
+        return;
+      }
+      for (var i = 0; i < c.length; i++) { walk(c[i]); }
+    })(geometry.coordinates);
+    return b;
+  }
+
   var paneCount = 0;
   var LazyGroup = L.FeatureGroup.extend({
     initialize: function (items, data, map) {
@@ -175,6 +200,12 @@
       this.made = 0;
       this.attached = false;
       this.shown = false;
+      this.culled = items.length >= CULL_FROM;
+      if (this.culled) {
+        this.slots = [];  // per item, once made: its layers (decorations first, the feature's last)
+        this.boxes = [];  // per item: its bounds, for the index
+        this.onMap = [];  // the items on the map now, in item order
+      }
     },
     place: function () {
       if (!this.where) {
@@ -188,27 +219,100 @@
       }
       return this.where;
     },
-    /* Make up to `budget` more of the group's layers (not yet on the map); true when all are made. */
+    /* The layers of item i, made now if need be (not put on the map). */
+    make: function (i) {
+      var I = BM.I, F = BM.F, item = this.items[i], flags = item[I.FLAGS] || 0, layers = [];
+      var layer = addDrawn(layers, this.data.features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0,
+        this.data, (flags & F.ENDED) !== 0, this.place());
+      if (item[I.RANK] !== undefined) { layer.labelRank = item[I.RANK]; }
+      return layers;
+    },
+    /* Make up to `budget` more of the group's layers (not yet on the map), or of a culled
+     * group's index; true when all are made. */
     grow: function (budget) {
-      var I = BM.I, F = BM.F, items = this.items, data = this.data, place = this.place(), layers = [];
-      var end = Math.min(items.length, this.made + budget);
-      for (var i = this.made; i < end; i++) {
-        var item = items[i], flags = item[I.FLAGS] || 0;
-        var layer = addDrawn(layers, data.features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0, data,
-          (flags & F.ENDED) !== 0, place);
-        if (item[I.RANK] !== undefined) { layer.labelRank = item[I.RANK]; }
+      var items = this.items, end = Math.min(items.length, this.made + budget), i;
+      if (this.culled) {
+        for (i = this.made; i < end; i++) {
+          var b = extent(this.data.features[items[i][BM.I.FEATURE]][BM.R.GEOMETRY]);
+          this.boxes.push({ minX: b[0], minY: b[1], maxX: b[2], maxY: b[3], item: i });
+        }
+        this.made = end;
+        if (this.made >= items.length && !this.index) { this.index = new RBush().load(this.boxes); }
+        return this.made >= items.length;
       }
+      var layers = [];
+      for (i = this.made; i < end; i++) { layers.push.apply(layers, this.make(i)); }
       this.made = end;
       for (var j = 0; j < layers.length; j++) { L.LayerGroup.prototype.addLayer.call(this, layers[j]); }
       return this.made >= items.length;
     },
-    /* Make whatever is left and put every layer on the map, once. */
+    /* Make whatever is left and put every layer on the map, once (a culled group: its index;
+     * see cull). */
     attach: function () {
       if (this.attached) { return; }
       var map = this.home;
       this.grow(Infinity);
-      this.eachLayer(function (layer) { map.addLayer(layer); });
+      if (!this.culled) { this.eachLayer(function (layer) { map.addLayer(layer); }); }
       this.attached = true;
+    },
+    /* A culled group: put on the map what is near the view, in item order, and take off what
+     * is not (a feature whose popup is open stays). */
+    cull: function () {
+      var map = this.home, slots = this.slots, self = this;
+      var v = map.getBounds().pad(CULL_PAD);
+      var zoom = Math.round(map.getZoom()), items = this.items, features = this.data.features, icons = this.data.icons;
+      // A small echelon's symbol shows only from its zoom on (see markZoom): not made before.
+      var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
+        .map(function (b) { return b.item; })
+        .filter(function (i) {
+          var icon = features[items[i][BM.I.FEATURE]][BM.R.ICON];
+          return icon === undefined || !(icons[icon].z > zoom);
+        })
+        .sort(function (a, b) { return a - b; });
+      var wanted = {};
+      near.forEach(function (i) { wanted[i] = true; });
+      var kept = this.onMap.filter(function (i) {
+        var layers = slots[i], stay = wanted[i] || layers[layers.length - 1].isPopupOpen();
+        if (!stay) { layers.forEach(function (layer) { map.removeLayer(layer); }); }
+        return stay;
+      });
+      var was = {}, last = kept.length ? kept[kept.length - 1] : -1, first = Infinity;
+      kept.forEach(function (i) { was[i] = true; });
+      near.forEach(function (i) {
+        if (was[i]) { return; }
+        if (!slots[i]) { slots[i] = self.make(i); }
+        slots[i].forEach(function (layer) { map.addLayer(layer); });
+        first = Math.min(first, i);
+      });
+      // A canvas draws in the order its paths came: when new items came before items already
+      // there, everything after the first new one is brought forward again, in item order.
+      if (first < last) {
+        near.forEach(function (i) {
+          if (i > first) {
+            slots[i].forEach(function (layer) { if (layer instanceof L.Path) { layer.bringToFront(); } });
+          }
+        });
+      }
+      this.onMap = near.concat(kept.filter(function (i) { return !wanted[i]; })).sort(function (a, b) { return a - b; });
+    },
+    /* The layer that draws feature id, on the map (a culled group puts it there). */
+    find: function (featureId) {
+      var found = null;
+      if (!this.culled) {
+        this.eachLayer(function (layer) { if (!found && layer.featureId === featureId) { found = layer; } });
+        return found;
+      }
+      for (var i = 0; i < this.items.length && !found; i++) {
+        if (this.data.features[this.items[i][BM.I.FEATURE]][BM.R.ID] !== featureId) { continue; }
+        if (!this.slots[i]) { this.slots[i] = this.make(i); }
+        found = this.slots[i][this.slots[i].length - 1];
+        if (this.onMap.indexOf(i) < 0) {
+          this.slots[i].forEach(function (layer) { this.home.addLayer(layer); }, this);
+          this.onMap.push(i);
+          this.onMap.sort(function (a, b) { return a - b; });
+        }
+      }
+      return found;
     },
     setVisible: function (visible) {
       (this.paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
@@ -243,23 +347,44 @@
         while (!finished && deadline.timeRemaining() > 4) { finished = group.grow(250); }
         if (!finished) { group.prepare(done); return; }
         group.attach();
+        if (group.culled) { group.cull(); }  // what is near the view now, ready to be shown
         if (!group.shown) { group.pause(); }
         done();
       });
     },
-    onAdd: function () {
+    onAdd: function (map) {
       this.shown = true;
       this.attach();
+      if (this.culled) {
+        this.cull();
+        map.on("moveend", this.cull, this);
+      }
       this.resume();
       this.setVisible(true);
     },
-    onRemove: function () {
+    onRemove: function (map) {
       this.shown = false;
+      if (this.culled) { map.off("moveend", this.cull, this); }
       this.setVisible(false);
       this.pause();
     },
+    /* The group's layers: a culled group's on the map now (they are what the reader sees). */
+    eachLayer: function (fn, context) {
+      if (!this.culled) { return L.FeatureGroup.prototype.eachLayer.call(this, fn, context); }
+      var slots = this.slots;
+      this.onMap.forEach(function (i) { slots[i].forEach(function (layer) { fn.call(context, layer); }); });
+      return this;
+    },
     /* Every layer of the group, made now if need be. */
-    getLayers: function () { this.grow(Infinity); return L.FeatureGroup.prototype.getLayers.call(this); }
+    getLayers: function () {
+      if (!this.culled) { this.grow(Infinity); return L.FeatureGroup.prototype.getLayers.call(this); }
+      var out = [];
+      for (var i = 0; i < this.items.length; i++) {
+        if (!this.slots[i]) { this.slots[i] = this.make(i); }
+        out.push.apply(out, this.slots[i]);
+      }
+      return out;
+    }
   });
 
   /* The style of a feature on day d (from the styles the build gave each status change), or

@@ -1,0 +1,125 @@
+"""Large groups culled to the view (bm-layers.js): the reader sees, and the map names, exactly
+what an uncut page shows, while only what is near the view is on the map.
+
+A page culls a group from ``CULL_FROM`` items on (thousands); here the threshold is set to 0
+through the page's ``BM_OPTIONS`` so that the Hengyang pages are culled, and every check
+compares the culled page with the same page uncut, at the same views."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import OfflinePage
+from .test_labels import BOXES
+
+pytestmark = pytest.mark.browser
+
+CULL_ALL = "window.BM_OPTIONS = {cullFrom: 0};"
+
+#: Ids of the features drawn on the map whose geometry touches the view (Leaflet's own bounds).
+IN_VIEW = """() => {
+  const bm = window.battleMap, map = bm.map, view = map.getBounds(), ids = new Set();
+  Object.values(bm.groups).filter(g => map.hasLayer(g)).forEach(g => g.eachLayer(l => {
+    if (!l.featureId || l.isDecor || !map.hasLayer(l)) return;
+    const b = l.getLatLng ? L.latLngBounds(l.getLatLng(), l.getLatLng()) : l.getBounds();
+    const z = l.getElement && l.getElement() && l.getElement().offsetParent === null;  // a symbol hidden by zoom
+    if (view.intersects(b) && !z) ids.add(l.featureId);
+  }));
+  return Array.from(ids).sort();
+}"""
+
+#: What the labeler placed: each name's feature, text and position, in order.
+NAMES = """() => Array.from(window.battleMap.map.getPane('bm-labels').children)
+  .map(e => [e.getAttribute('data-feature'), e.textContent, e.style.transform])"""
+
+#: Per culled group on the map: how many of its items are on the map, of how many.
+ON_MAP = """() => Object.values(window.battleMap.groups).filter(g => window.battleMap.map.hasLayer(g))
+  .map(g => [g.culled, g.onMap ? g.onMap.length : -1, g.items.length])"""
+
+#: The order in which the group's canvas draws its paths (Leaflet's draw list: tests only),
+#: as item indices: it must be the items' own order.
+DRAW_ORDER = """(gid) => {
+  const g = window.battleMap.groups[gid], where = new Map();
+  g.onMap.forEach(i => g.slots[i].forEach(l => where.set(l, i)));
+  const order = [];
+  for (let o = g.canvas._drawFirst; o; o = o.next) { if (where.has(o.layer)) order.push(where.get(o.layer)); }
+  return order;
+}"""
+
+MOVE = """([dz, dx, dy]) => {
+  const bm = window.battleMap, map = bm.map;
+  if (dz) map.setZoom(map.getZoom() + dz, {animate: false});
+  if (dx || dy) map.panBy([dx, dy], {animate: false});
+  bm.labels.place();
+}"""
+
+
+def _open(browser, path, cull: bool) -> tuple[OfflinePage, object]:
+    page = OfflinePage(browser)
+    if cull:
+        page.context.add_init_script(CULL_ALL)
+    tab = page.open(path)
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    return page, tab
+
+
+@pytest.mark.parametrize("name", ["index", "assault-2"])
+def test_a_culled_page_shows_and_names_what_an_uncut_one_does(browser, site, name) -> None:
+    uncut, plain = _open(browser, site / f"{name}.html", cull=False)
+    culled, cut = _open(browser, site / f"{name}.html", cull=True)
+    try:
+        assert all(not c for c, _, _ in plain.evaluate(ON_MAP))
+        groups = cut.evaluate(ON_MAP)
+        assert groups and all(c for c, _, _ in groups)
+        # zoomed in far enough, the view holds only part of the battle: the rest is off the map
+        moves = [(0, 0, 0), (2, 0, 0), (1, 300, -200), (0, -900, 500), (-3, 0, 0)]
+        partial = False
+        for move in moves:
+            for tab in (plain, cut):
+                tab.evaluate(MOVE, list(move))
+            assert cut.evaluate(IN_VIEW) == plain.evaluate(IN_VIEW), move
+            assert cut.evaluate(NAMES) == plain.evaluate(NAMES), move
+            assert cut.evaluate(BOXES)["bad"] == [], move
+            partial = partial or any(n < total for _, n, total in cut.evaluate(ON_MAP))
+        assert partial, "no view left anything off the map: the cull was never exercised"
+        assert culled.errors == [] and uncut.errors == []
+    finally:
+        uncut.close()
+        culled.close()
+
+
+def test_a_culled_group_draws_in_the_items_order_after_moves(browser, site) -> None:
+    page, tab = _open(browser, site / "assault-2.html", cull=True)
+    try:
+        shown = tab.evaluate(
+            "() => { const bm = window.battleMap; "
+            "return Object.keys(bm.groups).filter(g => bm.map.hasLayer(bm.groups[g])); }"
+        )
+        for move in [(2, 0, 0), (0, 700, 0), (0, -1400, 300), (-2, 0, 0), (1, 200, 200)]:
+            tab.evaluate(MOVE, list(move))
+            orders = {gid: tab.evaluate(DRAW_ORDER, gid) for gid in shown}
+            assert any(len(order) > 1 for order in orders.values()), move
+            for gid, order in orders.items():
+                assert order == sorted(order), (move, gid)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_go_to_brings_a_culled_feature_onto_the_map(browser, battle, site) -> None:
+    phase = battle.phases[-1]
+    page, tab = _open(browser, site / f"{phase.id}.html", cull=True)
+    try:
+        tab.evaluate(MOVE, [3, 0, 0])  # close in: most of the phase is off the map
+        button = tab.locator(".bm-goto").first
+        target = button.get_attribute("data-feature")
+        button.click()
+        tab.wait_for_selector(".leaflet-popup-content")
+        on_map = tab.evaluate(
+            "(id) => { let n = 0; window.battleMap.map.eachLayer(l => { n += l.featureId === id; }); return n; }",
+            target,
+        )
+        assert on_map >= 1
+        assert page.errors == []
+    finally:
+        page.close()
