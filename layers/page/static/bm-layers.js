@@ -10,7 +10,7 @@
    * beside it, as text: both languages, or one plain span when they read the same. */
   function unitSymbol(icon, designation) {
     var holder = document.createElement("div");
-    holder.innerHTML = icon.html;
+    holder.innerHTML = icon[BM.IC.HTML];
     var node = holder.firstChild;
     if (designation) {
       var label = el("span", "bm-desig");
@@ -49,17 +49,17 @@
   }
 
   function drawFeature(feature, styleIndex, data, place) {
-    var R = BM.R, geometry = feature[R.GEOMETRY];
-    var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
+    var R = BM.R, S = BM.S, IC = BM.IC, geometry = feature[R.GEOMETRY];
+    var options = L.extend({}, data[S.STYLES][styleIndex], place ? place.paths : null);
     var layer;
     if (feature[R.ICON] !== undefined) {
-      var icon = data.icons[feature[R.ICON]];
+      var icon = data[S.ICONS][feature[R.ICON]], minZoom = icon[IC.MIN_ZOOM];
       layer = new UnitMarker(BM.pointOf(geometry), {
         icon: L.divIcon({
           html: unitSymbol(icon, feature[R.DESIGNATION]),
-          className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
-          iconSize: [icon.w, icon.h],
-          iconAnchor: [icon.ax, icon.ay]
+          className: minZoom ? "bm-unit bm-minzoom-" + minZoom : "bm-unit",
+          iconSize: [icon[IC.WIDTH], icon[IC.HEIGHT]],
+          iconAnchor: [icon[IC.ANCHOR_X], icon[IC.ANCHOR_Y]]
         }),
         keyboard: true,
         riseOnHover: true,
@@ -80,7 +80,7 @@
     });
     layer.featureId = feature[R.ID];
     layer.record = feature;
-    if (feature[R.HALO] && data.halo !== undefined) { withHalo(layer, feature, data); }
+    if (feature[R.HALO] && data[BM.K.HALO] !== undefined) { withHalo(layer, feature, data); }
     return layer;
   }
 
@@ -91,7 +91,8 @@
   /* The precision halo of a point: drawn while the reader points at the feature or has its
    * popup open, so that many overlapping estimates never fog the map. */
   function withHalo(layer, feature, data) {
-    var halo = L.circle(BM.pointOf(feature[BM.R.GEOMETRY]), L.extend({ radius: feature[BM.R.HALO] }, data.styles[data.halo]));
+    var R = BM.R, style = data[BM.S.STYLES][data[BM.K.HALO]];
+    var halo = L.circle(BM.pointOf(feature[R.GEOMETRY]), L.extend({ radius: feature[R.HALO] }, style));
     halo.isDecor = true;
     halo.isHalo = true;
     layer.halo = halo;
@@ -124,9 +125,9 @@
   function setAllHalos(on) { halos.all = on; }
 
   function decorations(feature, changed, data, place) {
-    var extra = [], geometry = feature[BM.R.GEOMETRY];
-    if (changed && data.changed !== undefined) {
-      var style = L.extend({}, data.styles[data.changed], place ? place.paths : null);
+    var extra = [], geometry = feature[BM.R.GEOMETRY], ringStyle = data[BM.K.CHANGED];
+    if (changed && ringStyle !== undefined) {
+      var style = L.extend({}, data[BM.S.STYLES][ringStyle], place ? place.paths : null);
       var ring = geometry.type === "Point"
         ? L.circleMarker(BM.pointOf(geometry), style)
         : L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, style);
@@ -185,11 +186,12 @@
     },
     /* Make up to `budget` more of the group's layers (not yet on the map); true when all are made. */
     grow: function (budget) {
-      var I = BM.I, F = BM.F, items = this.items, data = this.data, place = this.place(), layers = [];
+      var I = BM.I, F = BM.F, items = this.items, data = this.data, features = data[BM.S.FEATURES];
+      var place = this.place(), layers = [];
       var end = Math.min(items.length, this.made + budget);
       for (var i = this.made; i < end; i++) {
         var item = items[i], flags = item[I.FLAGS] || 0;
-        var layer = addDrawn(layers, data.features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0, data,
+        var layer = addDrawn(layers, features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0, data,
           (flags & F.ENDED) !== 0, place);
         if (item[I.RANK] !== undefined) { layer.labelRank = item[I.RANK]; }
       }
