@@ -145,15 +145,17 @@ def test_the_page_binds_every_namespace() -> None:
 
 # -- the page's script -----------------------------------------------------------------------
 
-#: The characters after which a "/" starts a regular expression, not a division.
+#: What may come before a regular expression literal; before a "/" anything else, it divides.
 _BEFORE_REGEX = set("(,=:[!&|?{};+-*%<>~^") | {""}
 
 
 def code_and_strings(js: str) -> tuple[str, list[str]]:
     """The script with comments removed and each string literal emptied (``""``), and the
-    string literals' contents. Regular expression literals are kept out of both."""
+    string literals' contents. Regular expression literals (told by the character before them,
+    which holds for these scripts) are kept out of both."""
     code: list[str] = []
     strings: list[str] = []
+    last = ""  # the last character of code that is not a space
     i, n = 0, len(js)
     while i < n:
         ch, two = js[i], js[i : i + 2]
@@ -166,24 +168,22 @@ def code_and_strings(js: str) -> tuple[str, list[str]]:
         elif ch in "\"'`":
             j, text = i + 1, []
             while js[j] != ch:
-                if js[j] == "\\":
-                    text.append(js[j : j + 2])
-                    j += 2
-                else:
-                    text.append(js[j])
-                    j += 1
+                step = 2 if js[j] == "\\" else 1
+                text.append(js[j : j + step])
+                j += step
             strings.append("".join(text))
             code.append('""')
-            i = j + 1
-        elif ch == "/" and "".join(code).rstrip()[-1:] in _BEFORE_REGEX:
+            last, i = '"', j + 1
+        elif ch == "/" and last in _BEFORE_REGEX:
             j, in_class = i + 1, False
             while in_class or js[j] != "/":
                 in_class = (in_class or js[j] == "[") and js[j] != "]"
                 j += 2 if js[j] == "\\" else 1
             code.append("/r/")
-            i = j + 1
+            last, i = "/", j + 1
         else:
             code.append(ch)
+            last = last if ch.isspace() else ch
             i += 1
     return "".join(code), strings
 
