@@ -1,10 +1,12 @@
 """The contract between the build and the page: every key, flag, sentinel id and default
 that both sides use, written once, here.
 
-Python writes records with these names (``record[Record.NAME]``); the build ships
-:func:`as_json` with the site's data, and the page's script reads the same names from it
-(``feature[R.NAME]``), so no key string is typed in both languages. Keys are short because
-they repeat once per feature.
+Python writes the data with these names (``record[Record.NAME]``, ``data[Page.GROUPS]``); the
+build ships :func:`as_json` with the site's data, and the page's script reads the same names
+from it (``feature[R.NAME]``, ``data[K.GROUPS]``, see ``bm-core.js``), so no key string is typed
+in both languages. The page knows one name before it has read the contract: the key under which
+the site's data carries it (:attr:`Site.CONTRACT`). Record keys are short because they repeat
+once per feature; the page-level keys are words, written once per page.
 """
 
 from __future__ import annotations
@@ -97,6 +99,124 @@ class Zoom:
     ECHELON_MAX: Final = 17
 
 
+class Site:
+    """Keys of the site's shared data (``window.BM_SITE``), written once for every page."""
+
+    CONTRACT: Final = "contract"  # this contract (as_json): the single name the page reads before it
+    FEATURES: Final = "features"  # every feature's record (Record), in data order
+    STYLES: Final = "styles"  # Leaflet path options, by style id
+    ICONS: Final = "icons"  # unit symbols (Icon), by symbol code
+    TEXTS: Final = "texts"  # dates as readers write them (Texts)
+
+
+class Texts:
+    """The site's date texts: the page formats no date itself."""
+
+    DAYS: Final = "days"  # {day number: [zh, en]}
+    SPANS: Final = "spans"  # {"first,last": [zh, en]}: a feature's span of validity
+
+
+class Icon:
+    """A unit symbol in the site's icons."""
+
+    HTML: Final = "html"  # the symbol's SVG (the build's own, no text from the data)
+    WIDTH: Final = "w"  # in pixels
+    HEIGHT: Final = "h"
+    ANCHOR_X: Final = "ax"  # the pixel that sits on the unit's place
+    ANCHOR_Y: Final = "ay"
+    MIN_ZOOM: Final = "z"  # shown from this zoom on (0: at every zoom)
+
+
+class Page:
+    """Keys of a page's own data (the JSON block ``#bm-data``)."""
+
+    GROUPS: Final = "groups"  # the overlays of the layer control (Overlay), reference first
+    TIMELINE: Final = "timeline"  # days and phases of the slider and the stepper (Timeline)
+    TILES: Final = "tiles"  # the optional tile server (Tiles), null on a self-contained page
+    BASE: Final = "base"  # the base layers' names in the layer control (Base)
+    ATTRIBUTION: Final = "attribution"  # the map's attribution line: tool version and data hash
+    LABELS: Final = "labels"  # the tables a record's values are named by (Tables)
+    HALO: Final = "halo"  # style id of the precision halos, when the page draws any
+    CHANGED: Final = "changed"  # style id of the ring around what changed, when the page draws any
+    FACTS: Final = "facts"  # {phase id: the phase's figures, claims and sources, as Record keys}
+    STORY: Final = "story"  # {phase id: its changes and events (Story)}
+    WHATS: Final = "whats"  # [[zh, en], ...]: what changed, indexed from Story.CHANGES
+
+
+class Overlay:
+    """A group in ``Page.GROUPS``: an overlay of the layer control."""
+
+    ID: Final = "id"  # a phase or layer id, or a Group id
+    LABEL: Final = "label"  # its name in the layer control (markup, escaped by the build)
+    SHOW: Final = "show"  # shown when the page opens
+    ITEMS: Final = "items"  # what it draws: [Item, ...]
+    ENDS: Final = "ends"  # {item position: status at the phase's end}, for the text version
+
+
+class Timeline:
+    """The page's ``Page.TIMELINE``."""
+
+    START: Final = "start"  # the battle's first day (day 0), ISO date
+    RANGE: Final = "range"  # [first day, last day] the slider spans
+    CURRENT: Final = "current"  # the phase the page opens on
+    FIT: Final = "fit"  # [[south, west], [north, east]]: the view of every phase at once
+    PHASES: Final = "phases"  # [TimelinePhase, ...] in order
+
+
+class TimelinePhase:
+    """A phase in ``Timeline.PHASES``."""
+
+    ID: Final = "id"
+    DAYS: Final = "d"  # [first day, last day]
+    FIT: Final = "fit"  # [[south, west], [north, east]]: the view the phase opens on
+
+
+class Tables:
+    """The page's ``Page.LABELS``: each a table of [zh, en] texts (the tier: a mark), by key."""
+
+    KIND: Final = "kind"  # by Record.KIND
+    MOVEMENT: Final = "movement"  # by Record.KIND of an arrow
+    STATUS: Final = "status"  # by the status in Record.STATUS and Overlay.ENDS
+    CERTAINTY: Final = "certainty"  # by Record.CERTAINTY
+    FIELD: Final = "field"  # by a claim's field
+    UI: Final = "ui"  # the popup's own words (Words)
+    SIDE: Final = "side"  # by Record.SIDE
+    TIER: Final = "tier"  # a source's tier mark, by source id
+
+
+class Words:
+    """Keys of ``Tables.UI``: the words a popup writes beside a feature's values."""
+
+    COMMANDER: Final = "commander"
+    UNIT: Final = "unit"
+    LOCATION: Final = "location"
+    SOURCES: Final = "sources"
+    DISAGREE: Final = "disagree"
+    ELEVATION: Final = "elevation"
+    WIDTH: Final = "width"
+
+
+class Tiles:
+    """The page's ``Page.TILES``."""
+
+    URL: Final = "url"  # the tile server's URL template
+    ATTRIBUTION: Final = "attribution"  # the tiles' attribution (markup)
+
+
+class Base:
+    """The page's ``Page.BASE``: each base layer's name in the layer control (markup)."""
+
+    PLAIN: Final = "plain"  # the plain background, offline
+    TILES: Final = "tiles"  # the tile layer, online
+
+
+class Story:
+    """A phase's entry in ``Page.STORY`` (each left out when empty)."""
+
+    CHANGES: Final = "c"  # [[feature index, index into Page.WHATS], ...]
+    EVENTS: Final = "e"  # [[feature index, day], ...]
+
+
 def _members(namespace: type) -> dict[str, Any]:
     return {name: value for name, value in vars(namespace).items() if name.isupper()}
 
@@ -111,4 +231,16 @@ def as_json() -> dict[str, dict[str, Any]]:
         "group": _members(Group),
         "default": _members(Default),
         "zoom": _members(Zoom),
+        "site": _members(Site),
+        "texts": _members(Texts),
+        "icon": _members(Icon),
+        "page": _members(Page),
+        "overlay": _members(Overlay),
+        "timeline": _members(Timeline),
+        "timeline_phase": _members(TimelinePhase),
+        "tables": _members(Tables),
+        "words": _members(Words),
+        "tiles": _members(Tiles),
+        "base": _members(Base),
+        "story": _members(Story),
     }

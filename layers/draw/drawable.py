@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 from markupsafe import Markup
 
+from layers import contract
 from layers.data.model import Battle, Bilingual, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
@@ -62,14 +63,15 @@ class Icon:
     min_zoom: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        """The icon as the page reads it."""
+        """The icon as the page reads it (keys: :class:`layers.contract.Icon`)."""
+        keys = contract.Icon
         return {
-            "html": str(self.html),
-            "w": self.width,
-            "h": self.height,
-            "ax": self.anchor_x,
-            "ay": self.anchor_y,
-            "z": self.min_zoom,
+            keys.HTML: str(self.html),
+            keys.WIDTH: self.width,
+            keys.HEIGHT: self.height,
+            keys.ANCHOR_X: self.anchor_x,
+            keys.ANCHOR_Y: self.anchor_y,
+            keys.MIN_ZOOM: self.min_zoom,
         }
 
 

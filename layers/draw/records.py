@@ -14,20 +14,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from layers.contract import Record
+from layers.contract import Record, Tables, Words
 from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure, Phase
 from layers.draw.labels import label_record
 from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
 #: Interface texts the script needs to label what it builds.
 UI_LABELS = {
-    "commander": Bilingual("指挥官", "Commander"),
-    "unit": Bilingual("部队", "Unit"),
-    "location": Bilingual("位置精度", "Location"),
-    "sources": Bilingual("来源", "Sources"),
-    "disagree": Bilingual("来源说法不一", "Sources disagree"),
-    "elevation": Bilingual("高程", "Spot height"),
-    "width": Bilingual("河宽", "Width"),
+    Words.COMMANDER: Bilingual("指挥官", "Commander"),
+    Words.UNIT: Bilingual("部队", "Unit"),
+    Words.LOCATION: Bilingual("位置精度", "Location"),
+    Words.SOURCES: Bilingual("来源", "Sources"),
+    Words.DISAGREE: Bilingual("来源说法不一", "Sources disagree"),
+    Words.ELEVATION: Bilingual("高程", "Spot height"),
+    Words.WIDTH: Bilingual("河宽", "Width"),
 }
 #: What a source's tier means, shown with it in the bibliography.
 TIER_LABELS = {
@@ -63,20 +63,20 @@ def _note(text: Bilingual | None) -> list[str] | int:
 
 
 def labels(battle: Battle) -> dict[str, Any]:
-    """Every label a record refers to by key, once per page."""
+    """Every label a record refers to by key, once per page (keys: :class:`layers.contract.Tables`)."""
 
     def table(items: dict[str, Bilingual]) -> dict[str, list[str]]:
         return {key: pair(value) for key, value in items.items()}
 
     return {
-        "kind": table(KIND_LABELS),
-        "movement": table(MOVEMENT_LABELS),
-        "status": table(STATUS_LABELS),
-        "certainty": table(CERTAINTY_LABELS),
-        "field": table(CLAIM_FIELD_LABELS),
-        "ui": table(UI_LABELS),
-        "side": {side.id: pair(side.name) for side in battle.sides.values()},
-        "tier": {source.id: TIER_MARKS[source.tier] for source in battle.sources.values()},
+        Tables.KIND: table(KIND_LABELS),
+        Tables.MOVEMENT: table(MOVEMENT_LABELS),
+        Tables.STATUS: table(STATUS_LABELS),
+        Tables.CERTAINTY: table(CERTAINTY_LABELS),
+        Tables.FIELD: table(CLAIM_FIELD_LABELS),
+        Tables.UI: table(UI_LABELS),
+        Tables.SIDE: {side.id: pair(side.name) for side in battle.sides.values()},
+        Tables.TIER: {source.id: TIER_MARKS[source.tier] for source in battle.sources.values()},
     }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from layers.contract import Timeline, TimelinePhase
 from layers.data.model import Battle
 from layers.errors import BattleMapError, OutputError, inert
 from layers.export.chromium import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
@@ -165,7 +166,8 @@ def captions(battle: Battle, phase_ids: list[str], lang: str) -> dict[str, Any]:
 
 
 #: Turns the atlas page into a film set: the panel and controls hidden, a caption band
-#: added (text set only through textContent), fractional zoom for a smooth camera.
+#: added (text set only through textContent), fractional zoom for a smooth camera. Returns
+#: the page's timeline, read through the contract the page has taken (keys: ``Timeline``).
 SET_UP = """([text, band]) => {
   const bm = window.battleMap, map = bm.map;
   const hide = ['#bm-panel', '.leaflet-control-layers', '.leaflet-control-zoom', '.leaflet-control-attribution'];
@@ -206,8 +208,7 @@ SET_UP = """([text, band]) => {
   const credit = pick(document.querySelector('.bm-attribution')).join(' ');
   block(right, {fontSize: px(16), opacity: '0.8'}).textContent = credit;
   window.bmFilm = {head: head, phase: phase, story: story, pick: pick};
-  const data = JSON.parse(document.getElementById('bm-data').textContent);
-  return {range: data.timeline.range, phases: data.timeline.phases.map((p) => ({d: p.d, fit: p.fit}))};
+  return JSON.parse(document.getElementById('bm-data').textContent)[BM.K.TIMELINE];
 }"""
 
 #: Shows one shot: the day through the page's own slider, the camera between two views,
@@ -308,8 +309,9 @@ def _shoot(
         page.evaluate("async () => { await document.fonts.ready; await window.battleMap.ready; }")
         text = captions(battle, phases, lang)
         timeline = page.evaluate(SET_UP, [text, band])
-        views = [p["fit"] for p in timeline["phases"]]
-        shots = plan(tuple(timeline["range"]), [tuple(p["d"]) for p in timeline["phases"]], options)
+        phase_days = [tuple(p[TimelinePhase.DAYS]) for p in timeline[Timeline.PHASES]]
+        views = [p[TimelinePhase.FIT] for p in timeline[Timeline.PHASES]]
+        shots = plan(tuple(timeline[Timeline.RANGE]), phase_days, options)
         count, starts = 0, []
         bar = tqdm(total=sum(s.frames for s in shots), desc="film", unit="frame", disable=not progress, file=sys.stderr)
         for shot in shots:

@@ -17,6 +17,7 @@ from branca.element import Figure
 from markupsafe import Markup
 
 from layers import __version__, contract
+from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
@@ -214,10 +215,10 @@ def _page(
     data, styles_used = page_data(battle, groups, timeline, site)
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
-    data["facts"] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
-    data["story"], data["whats"], told = _story(panel["sections"], site)
+    data[Page.FACTS] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
+    data[Page.STORY], data[Page.WHATS], told = _story(panel["sections"], site)
     if opts.single_file:
-        data["tiles"] = None  # a self-contained page makes no network request at all
+        data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
     on_page = {d.feature_id for g in groups for d in g.drawables}
     by_id = battle.by_id
@@ -236,7 +237,7 @@ def _page(
         "sources": [battle.sources[s] for s in sorted(cited)],
         **panel,
     }
-    (south, west), (north, east) = timeline["fit"]
+    (south, west), (north, east) = timeline[Timeline.FIT]
     with stable_ids():
         fmap = folium.Map(
             location=[round((south + north) / 2, 5), round((west + east) / 2, 5)],
@@ -276,22 +277,23 @@ def _page(
 
 
 def _story(sections: list[dict[str, Any]], site: SiteData) -> tuple[dict[str, Any], list[list[str]], set[str]]:
-    """Each phase's changes and events as the page's script lists them: ``{phase id: {"c":
-    [[feature index, what], ...], "e": [[feature index, day], ...]}}`` (``what`` indexes the
-    texts returned second), and the ids of the features they name."""
+    """Each phase's changes and events as the page's script lists them: ``{phase id: {CHANGES:
+    [[feature index, what], ...], EVENTS: [[feature index, day], ...]}}`` (keys:
+    :class:`layers.contract.Story`; ``what`` indexes the texts returned second), and the ids
+    of the features they name."""
     whats: dict[tuple[str, str], int] = {}
     out: dict[str, Any] = {}
     told: set[str] = set()
     for section in sections:
         entry: dict[str, Any] = {}
         if section["changes"]:
-            entry["c"] = [
+            entry[Story.CHANGES] = [
                 [site.index[c.feature_id], whats.setdefault((c.what.zh, c.what.en), len(whats))]
                 for c in section["changes"]
             ]
             told.update(c.feature_id for c in section["changes"])
         if section["events"]:
-            entry["e"] = [[site.index[feature_id], day] for feature_id, day in section["events"]]
+            entry[Story.EVENTS] = [[site.index[feature_id], day] for feature_id, day in section["events"]]
             told.update(feature_id for feature_id, _ in section["events"])
         out[section["phase"].id] = entry
     return out, [list(pair) for pair in sorted(whats, key=whats.__getitem__)], told

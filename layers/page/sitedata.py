@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from layers import __version__, contract
-from layers.contract import Default, Flag, Record
+from layers.contract import Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
@@ -51,12 +51,12 @@ class SiteData:
 
     index: dict[str, int]
     entries: tuple[str, ...]
-    #: Dates as readers write them, made once here so the page never formats one:
-    #: ``{"days": {day: [zh, en]}, "spans": {"first,last": [zh, en]}}``.
+    #: Dates as readers write them, made once here so the page never formats one
+    #: (keys: :class:`layers.contract.Texts`).
     texts: dict[str, Any]
     #: Every style a page of the site can draw, in the order first used.
     styles: tuple[Style, ...]
-    #: Unit symbols by symbol code: ``{"html", "w", "h", "ax", "ay", "z"}``.
+    #: Unit symbols by symbol code (keys: :class:`layers.contract.Icon`).
     icons: dict[str, dict[str, Any]]
     #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
     #: of its status changes, so that a page's legend lists only what its day slider reaches.
@@ -81,7 +81,7 @@ class SiteData:
             features = "[" + ",".join(self.entries) + "]"
         else:
             features = "{" + ",".join(f'"{i}":{self.entries[i]}' for i in sorted(set(only))) + "}"
-        return f'window.BM_SITE = {{{self._head},"features":{features}}};'
+        return f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":{features}}};'
 
     @cached_property
     def _head(self) -> str:
@@ -90,10 +90,10 @@ class SiteData:
         return ",".join(
             f'"{name}":{value}'
             for name, value in (
-                ("contract", to_json(contract.as_json())),
-                ("icons", to_json(self.icons)),
-                ("styles", to_json([s.as_dict() for s in self.styles])),
-                ("texts", to_json(self.texts)),
+                (Site.CONTRACT, to_json(contract.as_json())),
+                (Site.ICONS, to_json(self.icons)),
+                (Site.STYLES, to_json([s.as_dict() for s in self.styles])),
+                (Site.TEXTS, to_json(self.texts)),
             )
         )
 
@@ -153,8 +153,8 @@ def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
                 spans[key] = payload.pair(html.span_text(feature.start, feature.end))
     start = battle.start
     return {
-        "days": {str(d): payload.pair(html.day_text(start + timedelta(days=d))) for d in sorted(days)},
-        "spans": spans,
+        Texts.DAYS: {str(d): payload.pair(html.day_text(start + timedelta(days=d))) for d in sorted(days)},
+        Texts.SPANS: spans,
     }
 
 
@@ -171,7 +171,7 @@ def page_data(
     seen: set[str] = set()
     has_halo = has_changed = has_ended = False
     by_id = battle.by_id
-    first, last = timeline["range"]
+    first, last = timeline[Timeline.RANGE]
     style_ids = site.style_ids
 
     out_groups = []
@@ -210,23 +210,28 @@ def page_data(
                 # the status at the phase's end, for the text version's table
                 ends[str(len(items))] = feature.status_on(group.phase.end) or Default.STATUS
             items.append(item)
-        out_group: dict[str, Any] = {"id": group.id, "label": str(group.label), "show": group.show, "items": items}
+        out_group: dict[str, Any] = {
+            Overlay.ID: group.id,
+            Overlay.LABEL: str(group.label),
+            Overlay.SHOW: group.show,
+            Overlay.ITEMS: items,
+        }
         if ends:
-            out_group["ends"] = ends
+            out_group[Overlay.ENDS] = ends
         out_groups.append(out_group)
     legend_styles = [site.styles[i] for i in used]
     data: dict[str, Any] = {
-        "groups": out_groups,
-        "timeline": timeline,
-        "tiles": TILES,
-        "base": {"plain": str(html.bi(UI["plain"])), "tiles": str(html.bi(UI["tiles"]))},
-        "attribution": f"hengyang-map {__version__} · data {battle.digest[:12]}",
-        "labels": payload.labels(battle),
+        Page.GROUPS: out_groups,
+        Page.TIMELINE: timeline,
+        Page.TILES: TILES,
+        Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"])), Base.TILES: str(html.bi(UI["tiles"]))},
+        Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
+        Page.LABELS: payload.labels(battle),
     }
     on_page = [by_id[fid] for fid in seen]
     if has_halo:
         legend_styles.append(halo_style())
-        data["halo"] = style_ids[halo_style()]
+        data[Page.HALO] = style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
     if any(f.is_hill for f in on_page):
@@ -235,7 +240,7 @@ def page_data(
         legend_styles.append(leader_style())
     if has_changed:
         legend_styles.append(changed_style())
-        data["changed"] = style_ids[changed_style()]
+        data[Page.CHANGED] = style_ids[changed_style()]
     return data, legend_styles
 
 

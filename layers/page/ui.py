@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from layers.contract import Tiles
 from layers.data.model import Bilingual
 
 TILES = {
-    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    Tiles.URL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    Tiles.ATTRIBUTION: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 }
 
 

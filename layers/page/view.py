@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from layers.contract import Timeline, TimelinePhase
 from layers.data.model import Battle, Feature, Phase
 from layers.draw.drawable import Context
 from layers.page import story
@@ -14,18 +15,18 @@ from layers.page import story
 def slider_timeline(
     ctx: Context, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
 ) -> dict[str, Any]:
-    """Days and phases for the day slider and the phase stepper."""
+    """Days and phases for the day slider and the phase stepper (keys: :class:`layers.contract.Timeline`)."""
     battle = ctx.battle
     return {
-        "start": battle.start.isoformat(),
-        "range": [story.day_index(battle, span[0]), story.day_index(battle, span[1])],
-        "current": current,
-        "fit": fit_all,
-        "phases": [
+        Timeline.START: battle.start.isoformat(),
+        Timeline.RANGE: [story.day_index(battle, span[0]), story.day_index(battle, span[1])],
+        Timeline.CURRENT: current,
+        Timeline.FIT: fit_all,
+        Timeline.PHASES: [
             {
-                "id": p.id,
-                "d": [story.day_index(battle, p.start), story.day_index(battle, p.end)],
-                "fit": phase_extent(ctx, p) or fit_all,
+                TimelinePhase.ID: p.id,
+                TimelinePhase.DAYS: [story.day_index(battle, p.start), story.day_index(battle, p.end)],
+                TimelinePhase.FIT: phase_extent(ctx, p) or fit_all,
             }
             for p in phases
         ],

@@ -1,21 +1,23 @@
 /* battlemap.js: draws a page's battle data on a Leaflet map and tells it phase by phase and
  * day by day. Part of hengyang-map (MIT).
  *
- * The page passes one data object built in Python: styles, icons, labels, features (geometry,
- * a compact record of names, dates, status, figures, claims and sources, validity in day
- * numbers, status styles) and groups (which feature, in which style); the site's data brings
- * the contract (bm-core.js) the records are read by. The parts: bm-core (contract, dates,
- * DOM helpers), bm-panel (popups, the text version), bm-layers (drawing, phase groups),
- * bm-timeline (phases, days, camera), bm-language, bm-controls (the panel's controls) and
- * labels.js (names on the map). Every group becomes a toggleable overlay. No network access:
- * the optional tile layer is the only thing that would load anything, and it is off by
- * default. */
+ * The page passes one data object built in Python: its own part (groups: which feature, in
+ * which style; timeline, labels, story...) joined with the site's shared part (styles, icons,
+ * features: geometry, a compact record of names, dates, status, figures, claims and sources,
+ * validity in day numbers, status styles). Every key of it is read through the contract the
+ * site's data brings (bm-core.js: data[K.GROUPS], feature[R.NAME]). The parts: bm-core
+ * (contract, dates, DOM helpers), bm-panel (popups, the text version), bm-layers (drawing,
+ * phase groups), bm-timeline (phases, days, camera), bm-language, bm-controls (the panel's
+ * controls) and labels.js (names on the map). Every group becomes a toggleable overlay. No
+ * network access: the optional tile layer is the only thing that would load anything, and it
+ * is off by default. */
 (function () {
   "use strict";
 
   var BM = window.BM;
 
   function init(map, data) {
+    var K = BM.K, O = BM.O, T = BM.T, B = BM.B, TI = BM.TI;
     var panel = document.getElementById("bm-panel");
     BM.panel.fillFacts(data);
     var narrow = window.matchMedia("(max-width: 700px)").matches;
@@ -25,10 +27,11 @@
 
     var plain = L.layerGroup().addTo(map);
     var bases = {};
-    bases[data.base.plain] = plain;
-    if (data.tiles) {
-      bases[data.base.tiles] = L.tileLayer(data.tiles.url, {
-        attribution: data.tiles.attribution,
+    var tiles = data[K.TILES];
+    bases[data[K.BASE][B.PLAIN]] = plain;
+    if (tiles) {
+      bases[data[K.BASE][B.TILES]] = L.tileLayer(tiles[TI.URL], {
+        attribution: tiles[TI.ATTRIBUTION],
         maxZoom: 19,
         crossOrigin: true
       });
@@ -36,12 +39,12 @@
 
     var groups = {};
     var overlays = {};
-    data.groups.forEach(function (group) {
-      var layer = new BM.layers.LazyGroup(group.items, data, map);
-      layer.groupId = group.id;
-      groups[group.id] = layer;
-      overlays[group.label] = layer;
-      if (group.show) {
+    data[K.GROUPS].forEach(function (group) {
+      var layer = new BM.layers.LazyGroup(group[O.ITEMS], data, map);
+      layer.groupId = group[O.ID];
+      groups[group[O.ID]] = layer;
+      overlays[group[O.LABEL]] = layer;
+      if (group[O.SHOW]) {
         layer.addTo(map);
       }
     });
@@ -56,9 +59,10 @@
     map.on("zoomend", markZoom);
     markZoom();
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution(data.attribution);
+    map.attributionControl.addAttribution(data[K.ATTRIBUTION]);
 
-    var state = { phase: data.timeline.current, day: null, dayLayer: null, timer: null };
+    var opening = data[K.TIMELINE][T.CURRENT];
+    var state = { phase: opening, day: null, dayLayer: null, timer: null };
 
     /* Every drawn layer the reader sees now (not decorations): what the map names. */
     function visibleLayers() {
@@ -89,7 +93,7 @@
     BM.controls(ctx, moves);
 
     // The opening view is set at once (no camera move), so the names are placed where they stay.
-    moves.selectPhase(atlas ? (moves.fromHash() || data.timeline.current) : data.timeline.current, { push: false, animate: false });
+    moves.selectPhase(atlas ? (moves.fromHash() || opening) : opening, { push: false, animate: false });
 
     /* Once the first view is drawn, prepare the other groups while the page is idle. */
     var ready = new Promise(function (resolve) {

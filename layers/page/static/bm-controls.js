@@ -8,7 +8,7 @@
   /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.timeline returned. */
   function controls(ctx, moves) {
     var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel;
-    var G = BM.G, I = BM.I;
+    var G = BM.G, I = BM.I, K = BM.K, O = BM.O;
 
     function goTo(featureId) {
       var found = null;
@@ -53,10 +53,10 @@
       function fill() {
         if (!details.open || tbody.hasChildNodes()) { return; }
         var entries = [];
-        data.groups.forEach(function (group) {
-          if (group.id !== G.REFERENCE && (!ctx.atlas || group.id === phaseId)) {
-            var ends = group.ends || {};
-            group.items.forEach(function (item, i) { entries.push([item[I.FEATURE], ends[String(i)]]); });
+        data[K.GROUPS].forEach(function (group) {
+          if (group[O.ID] !== G.REFERENCE && (!ctx.atlas || group[O.ID] === phaseId)) {
+            var ends = group[O.ENDS] || {};
+            group[O.ITEMS].forEach(function (item, i) { entries.push([item[I.FEATURE], ends[String(i)]]); });
           }
         });
         BM.panel.fillTwin(tbody, entries, data);

@@ -1,10 +1,34 @@
 /* bm-core.js: what every part of the page's script shares. Part of hengyang-map (MIT).
  *
- * The build ships its contract with the site's data (window.BM_SITE.contract, written by
- * layers/contract.py): every record key, flag, sentinel id and default the page reads. The
- * parts read them from here (BM.R.NAME, BM.F.CHANGED, BM.G.ALL ...), never as strings of
- * their own. Dates come as the build wrote them (BM.dayText, BM.spanText): the page formats
- * none. Text from the data is set with textContent only, never parsed as markup. */
+ * The build ships its contract with the site's data (written by layers/contract.py): every
+ * key of the site's data, of a page's data and of a feature's record, every flag, sentinel
+ * id and default the page reads. BM.use binds each of its namespaces to a short name, and
+ * the parts read every key through them, never as strings of their own:
+ *
+ *   BM.R  Record         a feature's record       feature[R.NAME]
+ *   BM.P  Placement      how a name is placed     record[R.PLACEMENT] === P.RIVER
+ *   BM.I  Item           a group's item           item[I.FEATURE]
+ *   BM.F  Flag           an item's flag bits      flags & F.CHANGED
+ *   BM.G  Group          ids the page reserves    G.ALL
+ *   BM.D  Default        values a record omits    D.CERTAINTY
+ *   BM.Z  Zoom           the zoom range marked    Z.ECHELON_MIN
+ *   BM.S  Site           the site's shared data   data[S.FEATURES] (the page's data holds them too)
+ *   BM.TX Texts          the site's date texts    BM.dates[TX.DAYS]
+ *   BM.IC Icon           a unit symbol            icon[IC.WIDTH]
+ *   BM.K  Page           a page's own data        data[K.GROUPS]
+ *   BM.O  Overlay        a group of the page      group[O.ITEMS]
+ *   BM.T  Timeline       the page's timeline      data[K.TIMELINE][T.RANGE]
+ *   BM.TP TimelinePhase  a phase on it            phase[TP.DAYS]
+ *   BM.TB Tables         the page's label tables  data[K.LABELS][TB.KIND]
+ *   BM.W  Words          the popup's own words    labels[TB.UI][W.SOURCES]
+ *   BM.TI Tiles          the tile server          data[K.TILES][TI.URL]
+ *   BM.B  Base           the base layers' names   data[K.BASE][B.PLAIN]
+ *   BM.ST Story          a phase's story          told[ST.CHANGES]
+ *
+ * The one name the page knows before it has the contract is the key the site's data carries
+ * it under ("contract", Site.CONTRACT), read in BM.use and nowhere else. Dates come as the
+ * build wrote them (BM.dayText, BM.spanText): the page formats none. Text from the data is
+ * set with textContent only, never parsed as markup. */
 (function () {
   "use strict";
 
@@ -12,22 +36,34 @@
 
   /* Take the build's contract and date texts (once, before anything is drawn). */
   BM.use = function (site) {
-    var c = site.contract;
-    BM.R = c.record;
-    BM.P = c.placement;
-    BM.I = c.item;
-    BM.F = c.flag;
-    BM.G = c.group;
-    BM.D = c.default;
-    BM.Z = c.zoom;
-    BM.texts = site.texts;
+    var contract = site.contract;  // the single entry name (Site.CONTRACT): the rest is read from it
+    BM.R = contract.record;
+    BM.P = contract.placement;
+    BM.I = contract.item;
+    BM.F = contract.flag;
+    BM.G = contract.group;
+    BM.D = contract.default;
+    BM.Z = contract.zoom;
+    BM.S = contract.site;
+    BM.TX = contract.texts;
+    BM.IC = contract.icon;
+    BM.K = contract.page;
+    BM.O = contract.overlay;
+    BM.T = contract.timeline;
+    BM.TP = contract.timeline_phase;
+    BM.TB = contract.tables;
+    BM.W = contract.words;
+    BM.TI = contract.tiles;
+    BM.B = contract.base;
+    BM.ST = contract.story;
+    BM.dates = site[BM.S.TEXTS];
   };
 
   /* Day number d as readers write it, in both languages ([zh, en]). */
-  BM.dayText = function (d) { return BM.texts.days[String(d)]; };
+  BM.dayText = function (d) { return BM.dates[BM.TX.DAYS][String(d)]; };
 
   /* A feature's span of validity, first and last day, in both languages. */
-  BM.spanText = function (valid) { return BM.texts.spans[valid[0] + "," + valid[1]]; };
+  BM.spanText = function (valid) { return BM.dates[BM.TX.SPANS][valid[0] + "," + valid[1]]; };
 
   /* An element with a class and children (nodes, or strings added as text). */
   BM.el = function (tag, className, children) {

@@ -10,11 +10,11 @@
    * beside it, as text: both languages, or one plain span when they read the same. */
   var parsed = {};  // each symbol's SVG parsed once, by its markup; units get copies
   function unitSymbol(icon, designation) {
-    var model = parsed[icon.html];
+    var model = parsed[icon[BM.IC.HTML]];
     if (!model) {
       var holder = document.createElement("div");
-      holder.innerHTML = icon.html;
-      model = parsed[icon.html] = holder.firstChild;
+      holder.innerHTML = icon[BM.IC.HTML];
+      model = parsed[icon[BM.IC.HTML]] = holder.firstChild;
     }
     var node = model.cloneNode(true);
     if (designation) {
@@ -54,17 +54,17 @@
   }
 
   function drawFeature(feature, styleIndex, data, place) {
-    var R = BM.R, geometry = feature[R.GEOMETRY];
-    var options = L.extend({}, data.styles[styleIndex], place ? place.paths : null);
+    var R = BM.R, S = BM.S, IC = BM.IC, geometry = feature[R.GEOMETRY];
+    var options = L.extend({}, data[S.STYLES][styleIndex], place ? place.paths : null);
     var layer;
     if (feature[R.ICON] !== undefined) {
-      var icon = data.icons[feature[R.ICON]];
+      var icon = data[S.ICONS][feature[R.ICON]], minZoom = icon[IC.MIN_ZOOM];
       layer = new UnitMarker(BM.pointOf(geometry), {
         icon: L.divIcon({
           html: unitSymbol(icon, feature[R.DESIGNATION]),
-          className: icon.z ? "bm-unit bm-minzoom-" + icon.z : "bm-unit",
-          iconSize: [icon.w, icon.h],
-          iconAnchor: [icon.ax, icon.ay]
+          className: minZoom ? "bm-unit bm-minzoom-" + minZoom : "bm-unit",
+          iconSize: [icon[IC.WIDTH], icon[IC.HEIGHT]],
+          iconAnchor: [icon[IC.ANCHOR_X], icon[IC.ANCHOR_Y]]
         }),
         keyboard: true,
         riseOnHover: true,
@@ -85,7 +85,7 @@
     });
     layer.featureId = feature[R.ID];
     layer.record = feature;
-    if (feature[R.HALO] && data.halo !== undefined) { withHalo(layer, feature, data); }
+    if (feature[R.HALO] && data[BM.K.HALO] !== undefined) { withHalo(layer, feature, data); }
     return layer;
   }
 
@@ -96,7 +96,8 @@
   /* The precision halo of a point: drawn while the reader points at the feature or has its
    * popup open, so that many overlapping estimates never fog the map. */
   function withHalo(layer, feature, data) {
-    var halo = L.circle(BM.pointOf(feature[BM.R.GEOMETRY]), L.extend({ radius: feature[BM.R.HALO] }, data.styles[data.halo]));
+    var R = BM.R, style = data[BM.S.STYLES][data[BM.K.HALO]];
+    var halo = L.circle(BM.pointOf(feature[R.GEOMETRY]), L.extend({ radius: feature[R.HALO] }, style));
     halo.isDecor = true;
     halo.isHalo = true;
     layer.halo = halo;
@@ -129,9 +130,9 @@
   function setAllHalos(on) { halos.all = on; }
 
   function decorations(feature, changed, data, place) {
-    var extra = [], geometry = feature[BM.R.GEOMETRY];
-    if (changed && data.changed !== undefined) {
-      var style = L.extend({}, data.styles[data.changed], place ? place.paths : null);
+    var extra = [], geometry = feature[BM.R.GEOMETRY], ringStyle = data[BM.K.CHANGED];
+    if (changed && ringStyle !== undefined) {
+      var style = L.extend({}, data[BM.S.STYLES][ringStyle], place ? place.paths : null);
       var ring = geometry.type === "Point"
         ? L.circleMarker(BM.pointOf(geometry), style)
         : L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, style);
@@ -222,7 +223,7 @@
     /* The layers of item i, made now if need be (not put on the map). */
     make: function (i) {
       var I = BM.I, F = BM.F, item = this.items[i], flags = item[I.FLAGS] || 0, layers = [];
-      var layer = addDrawn(layers, this.data.features[item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0,
+      var layer = addDrawn(layers, this.data[BM.S.FEATURES][item[I.FEATURE]], item[I.STYLE], (flags & F.CHANGED) !== 0,
         this.data, (flags & F.ENDED) !== 0, this.place());
       if (item[I.RANK] !== undefined) { layer.labelRank = item[I.RANK]; }
       return layers;
@@ -233,7 +234,7 @@
       var items = this.items, end = Math.min(items.length, this.made + budget), i;
       if (this.culled) {
         for (i = this.made; i < end; i++) {
-          var b = extent(this.data.features[items[i][BM.I.FEATURE]][BM.R.GEOMETRY]);
+          var b = extent(this.data[BM.S.FEATURES][items[i][BM.I.FEATURE]][BM.R.GEOMETRY]);
           this.boxes.push({ minX: b[0], minY: b[1], maxX: b[2], maxY: b[3], item: i });
         }
         this.made = end;
@@ -260,13 +261,13 @@
     cull: function () {
       var map = this.home, slots = this.slots, self = this;
       var v = map.getBounds().pad(CULL_PAD);
-      var zoom = Math.round(map.getZoom()), items = this.items, features = this.data.features, icons = this.data.icons;
+      var zoom = Math.round(map.getZoom()), items = this.items, features = this.data[BM.S.FEATURES], icons = this.data[BM.S.ICONS];
       // A small echelon's symbol shows only from its zoom on (see markZoom): not made before.
       var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
         .map(function (b) { return b.item; })
         .filter(function (i) {
           var icon = features[items[i][BM.I.FEATURE]][BM.R.ICON];
-          return icon === undefined || !(icons[icon].z > zoom);
+          return icon === undefined || !(icons[icon][BM.IC.MIN_ZOOM] > zoom);
         })
         .sort(function (a, b) { return a - b; });
       var wanted = {};
@@ -303,7 +304,7 @@
         return found;
       }
       for (var i = 0; i < this.items.length && !found; i++) {
-        if (this.data.features[this.items[i][BM.I.FEATURE]][BM.R.ID] !== featureId) { continue; }
+        if (this.data[BM.S.FEATURES][this.items[i][BM.I.FEATURE]][BM.R.ID] !== featureId) { continue; }
         if (!this.slots[i]) { this.slots[i] = this.make(i); }
         found = this.slots[i][this.slots[i].length - 1];
         if (this.onMap.indexOf(i) < 0) {

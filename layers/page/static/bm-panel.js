@@ -40,7 +40,8 @@
   }
 
   function kindLabel(feature, labels) {
-    return labels.kind[feature[BM.R.KIND]] || labels.movement[feature[BM.R.KIND]];
+    var TB = BM.TB, kind = feature[BM.R.KIND];
+    return labels[TB.KIND][kind] || labels[TB.MOVEMENT][kind];
   }
 
   function figuresTable(figures, tiers) {
@@ -61,28 +62,28 @@
   }
 
   function claimsBlock(claims, labels) {
-    var list = el("ul");
+    var TB = BM.TB, list = el("ul");
     claims.forEach(function (claim) {
-      var field = labels.field[claim[0]] || [claim[0], claim[0]];
-      list.appendChild(el("li", null, [el("b", null, [bi(field)]), ": ", claim[1], " ", cites(claim[2], labels.tier),
+      var field = labels[TB.FIELD][claim[0]] || [claim[0], claim[0]];
+      list.appendChild(el("li", null, [el("b", null, [bi(field)]), ": ", claim[1], " ", cites(claim[2], labels[TB.TIER]),
         claim[3] ? " " : null, note(claim[3])]));
     });
-    return el("div", "bm-claims", [el("b", null, [bi(labels.ui.disagree)]), list]);
+    return el("div", "bm-claims", [el("b", null, [bi(labels[TB.UI][BM.W.DISAGREE])]), list]);
   }
 
   /* Everything a reader may ask of a feature: names, dates, status, account, sources. */
   function popupContent(feature, data) {
-    var R = BM.R, labels = data.labels, tiers = labels.tier;
+    var R = BM.R, TB = BM.TB, W = BM.W, labels = data[BM.K.LABELS], tiers = labels[TB.TIER], words = labels[TB.UI];
     var box = el("div", "bm-popup", [el("h3", null, [bi(feature[R.NAME])])]);
     var meta = [bi(kindLabel(feature, labels))];
-    if (feature[R.SIDE]) { meta.push(bi(labels.side[feature[R.SIDE]])); }
+    if (feature[R.SIDE]) { meta.push(bi(labels[TB.SIDE][feature[R.SIDE]])); }
     if (feature[R.VALID]) { meta.push(bi(BM.spanText(feature[R.VALID]))); }
     box.appendChild(el("p", "bm-meta", joined(meta, " · ")));
-    if (feature[R.COMMANDER]) { box.appendChild(el("p", "bm-meta", [bi(labels.ui.commander), ": ", bi(feature[R.COMMANDER])])); }
-    if (feature[R.UNIT]) { box.appendChild(el("p", "bm-meta", [bi(labels.ui.unit), ": ", bi(feature[R.UNIT])])); }
+    if (feature[R.COMMANDER]) { box.appendChild(el("p", "bm-meta", [bi(words[W.COMMANDER]), ": ", bi(feature[R.COMMANDER])])); }
+    if (feature[R.UNIT]) { box.appendChild(el("p", "bm-meta", [bi(words[W.UNIT]), ": ", bi(feature[R.UNIT])])); }
     if (feature[R.STATUS]) {
       box.appendChild(el("ul", "bm-status", feature[R.STATUS].map(function (change) {
-        return el("li", null, [bi(BM.dayText(change[0])), ": ", bi(labels.status[change[1]]), " ",
+        return el("li", null, [bi(BM.dayText(change[0])), ": ", bi(labels[TB.STATUS][change[1]]), " ",
           cites(change[2], tiers), change[3] ? " " : null, note(change[3], true)]);
       })));
     }
@@ -90,27 +91,27 @@
     if (feature[R.FIGURES]) { box.appendChild(figuresTable(feature[R.FIGURES], tiers)); }
     if (feature[R.CLAIMS]) { box.appendChild(claimsBlock(feature[R.CLAIMS], labels)); }
     var where = feature[R.LOCATION_NOTE];
-    box.appendChild(el("p", "bm-loc", [bi(labels.ui.location), ": ±" + thousands(feature[R.PRECISION]) + " m, ",
-      bi(labels.certainty[feature[R.CERTAINTY] || BM.D.CERTAINTY]), where ? ". " : null, where ? bi(where) : null]));
-    box.appendChild(el("p", "bm-sources", [bi(labels.ui.sources), ": ", cites(feature[R.SOURCES], tiers)]));
+    box.appendChild(el("p", "bm-loc", [bi(words[W.LOCATION]), ": ±" + thousands(feature[R.PRECISION]) + " m, ",
+      bi(labels[TB.CERTAINTY][feature[R.CERTAINTY] || BM.D.CERTAINTY]), where ? ". " : null, where ? bi(where) : null]));
+    box.appendChild(el("p", "bm-sources", [bi(words[W.SOURCES]), ": ", cites(feature[R.SOURCES], tiers)]));
     return box;
   }
 
   /* The accessible twin: a row per feature of the phase (filled when first opened). Each
    * entry is [feature index, its status at the phase's end (from the build) or undefined]. */
   function fillTwin(tbody, entries, data) {
-    var R = BM.R, labels = data.labels, seen = {};
+    var R = BM.R, TB = BM.TB, labels = data[BM.K.LABELS], seen = {};
     entries.forEach(function (entry) {
-      var feature = data.features[entry[0]], status = entry[1];
+      var feature = data[BM.S.FEATURES][entry[0]], status = entry[1];
       if (seen[feature[R.ID]] || !feature[R.VALID]) { return; }
       seen[feature[R.ID]] = true;
       var row = el("tr", null, [
         el("th", null, [bi(feature[R.NAME])]),
         el("td", null, [bi(kindLabel(feature, labels))]),
-        el("td", null, [feature[R.SIDE] ? bi(labels.side[feature[R.SIDE]]) : "—"]),
+        el("td", null, [feature[R.SIDE] ? bi(labels[TB.SIDE][feature[R.SIDE]]) : "—"]),
         el("td", null, [bi(BM.spanText(feature[R.VALID]))]),
-        el("td", null, [status ? bi(labels.status[status]) : "—"]),
-        el("td", null, [cites(feature[R.SOURCES], labels.tier)])
+        el("td", null, [status ? bi(labels[TB.STATUS][status]) : "—"]),
+        el("td", null, [cites(feature[R.SOURCES], labels[TB.TIER])])
       ]);
       row.firstChild.setAttribute("scope", "row");
       row.setAttribute("data-feature", feature[R.ID]);
@@ -121,19 +122,20 @@
   /* A phase's figures, disputed values and sources, for its section of the panel (the same
    * blocks a feature's popup shows). */
   function facts(record, labels) {
-    var R = BM.R, out = document.createDocumentFragment();
-    if (record[R.FIGURES]) { out.appendChild(figuresTable(record[R.FIGURES], labels.tier)); }
+    var R = BM.R, TB = BM.TB, tiers = labels[TB.TIER], out = document.createDocumentFragment();
+    if (record[R.FIGURES]) { out.appendChild(figuresTable(record[R.FIGURES], tiers)); }
     if (record[R.CLAIMS]) { out.appendChild(claimsBlock(record[R.CLAIMS], labels)); }
-    out.appendChild(el("p", "bm-sources", [bi(labels.ui.sources), ": ", cites(record[R.SOURCES], labels.tier)]));
+    out.appendChild(el("p", "bm-sources", [bi(labels[TB.UI][BM.W.SOURCES]), ": ", cites(record[R.SOURCES], tiers)]));
     return out;
   }
 
   /* Fill each phase section's facts from the page's data. */
   function fillFacts(data) {
+    var K = BM.K, byPhase = data[K.FACTS];
     Array.prototype.forEach.call(document.querySelectorAll(".bm-facts[data-phase]"), function (node) {
-      var record = Object.prototype.hasOwnProperty.call(data.facts, node.getAttribute("data-phase"))
-        ? data.facts[node.getAttribute("data-phase")] : null;
-      if (record && !node.hasChildNodes()) { node.appendChild(facts(record, data.labels)); }
+      var record = Object.prototype.hasOwnProperty.call(byPhase, node.getAttribute("data-phase"))
+        ? byPhase[node.getAttribute("data-phase")] : null;
+      if (record && !node.hasChildNodes()) { node.appendChild(facts(record, data[K.LABELS])); }
     });
   }
 
@@ -148,19 +150,20 @@
   /* A phase's lists of what changed since the previous phase and of its dated events, filled
    * when its section is first shown (a campaign's phase may list thousands). */
   function fillStory(phaseId, data) {
-    var R = BM.R, told = Object.prototype.hasOwnProperty.call(data.story, phaseId) ? data.story[phaseId] : {};
+    var R = BM.R, ST = BM.ST, story = data[BM.K.STORY], features = data[BM.S.FEATURES];
+    var told = Object.prototype.hasOwnProperty.call(story, phaseId) ? story[phaseId] : {};
     var selector = "[data-phase='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
     var changes = document.querySelector(".bm-changes" + selector);
     if (changes && !changes.hasChildNodes()) {
-      (told.c || []).forEach(function (change) {
-        var feature = data.features[change[0]];
-        changes.appendChild(el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data.whats[change[1]])]));
+      (told[ST.CHANGES] || []).forEach(function (change) {
+        var feature = features[change[0]];
+        changes.appendChild(el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]));
       });
     }
     var events = document.querySelector(".bm-events" + selector);
     if (events && !events.hasChildNodes()) {
-      (told.e || []).forEach(function (event) {
-        var feature = data.features[event[0]];
+      (told[ST.EVENTS] || []).forEach(function (event) {
+        var feature = features[event[0]];
         events.appendChild(el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]));
       });
     }

@@ -7,16 +7,17 @@
 
   /* ctx: {map, data, groups, panel, atlas, narrow, state, labels}. Returns the page's moves. */
   function timeline(ctx) {
-    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, tl = data.timeline;
-    var G = BM.G, panel = ctx.panel, atlas = ctx.atlas;
+    var K = BM.K, O = BM.O, T = BM.T, TP = BM.TP, G = BM.G;
+    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel, atlas = ctx.atlas;
+    var tl = data[K.TIMELINE], phases = tl[T.PHASES], range = tl[T.RANGE];
     var slider = document.querySelector(".bm-day");
     var output = document.querySelector(".bm-date");
     var playButton = document.querySelector(".bm-play");
-    var phaseIds = tl.phases.map(function (p) { return p.id; });
+    var phaseIds = phases.map(function (p) { return p[TP.ID]; });
     /* The site's features this page draws, each once, in the order the page lists them. */
     var pageFeatures = [], listed = {};
-    data.groups.forEach(function (group) {
-      group.items.forEach(function (item) {
+    data[K.GROUPS].forEach(function (group) {
+      group[O.ITEMS].forEach(function (item) {
         var index = item[BM.I.FEATURE];
         if (!listed[index]) { listed[index] = true; pageFeatures.push(index); }
       });
@@ -33,8 +34,8 @@
     }
 
     function phaseById(id) {
-      for (var i = 0; i < tl.phases.length; i++) {
-        if (tl.phases[i].id === id) { return tl.phases[i]; }
+      for (var i = 0; i < phases.length; i++) {
+        if (phases[i][TP.ID] === id) { return phases[i]; }
       }
       return null;
     }
@@ -82,8 +83,8 @@
       showSection(id);
       BM.layers.applyHalos(map, groups, null);
       var phase = phaseById(id);
-      setSlider(phase ? phase.d[1] : tl.range[1]);
-      if (options.fit !== false) { fit(phase ? phase.fit : tl.fit, options.animate); }
+      setSlider(phase ? phase[TP.DAYS][1] : range[1]);
+      if (options.fit !== false) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
@@ -91,37 +92,37 @@
     }
 
     function phaseOfDay(d) {
-      for (var i = 0; i < tl.phases.length; i++) {
-        var p = tl.phases[i];
-        if (d >= p.d[0] && d <= p.d[1]) { return p; }
+      for (var i = 0; i < phases.length; i++) {
+        var days = phases[i][TP.DAYS];
+        if (d >= days[0] && d <= days[1]) { return phases[i]; }
       }
-      for (var j = 0; j < tl.phases.length; j++) {
-        if (tl.phases[j].d[0] > d) { return tl.phases[j]; }
+      for (var j = 0; j < phases.length; j++) {
+        if (phases[j][TP.DAYS][0] > d) { return phases[j]; }
       }
-      return tl.phases[tl.phases.length - 1];
+      return phases[phases.length - 1];
     }
 
     /* Show the state of day d: features valid that day, positions in their status that day. */
     function showDay(d) {
-      d = Math.max(tl.range[0], Math.min(tl.range[1], d));
+      d = Math.max(range[0], Math.min(range[1], d));
       clearDay();
       Object.keys(groups).forEach(function (gid) {
         if (gid !== G.REFERENCE && map.hasLayer(groups[gid])) { map.removeLayer(groups[gid]); }
       });
       var layers = [];
       pageFeatures.forEach(function (index) {
-        var feature = data.features[index], style = BM.layers.styleOnDay(feature, d);
+        var feature = data[BM.S.FEATURES][index], style = BM.layers.styleOnDay(feature, d);
         if (style >= 0) { BM.layers.addDrawn(layers, feature, style, false, data); }
       });
       state.dayLayer = L.featureGroup(layers).addTo(map);
       state.day = d;
       setSlider(d);
-      var phase = phaseOfDay(d);
-      if (atlas && phase.id !== state.phase) {
-        state.phase = phase.id;
-        history.replaceState({ phase: phase.id }, "", "#" + phase.id);
+      var phaseId = phaseOfDay(d)[TP.ID];
+      if (atlas && phaseId !== state.phase) {
+        state.phase = phaseId;
+        history.replaceState({ phase: phaseId }, "", "#" + phaseId);
       }
-      showSection(atlas ? state.phase : tl.current);
+      showSection(atlas ? state.phase : tl[T.CURRENT]);
       BM.layers.applyHalos(map, groups, state.dayLayer);
       ctx.labels.schedule();
     }
@@ -148,13 +149,13 @@
     function play() {
       if (state.timer) { stopPlaying(); return; }
       var d = state.day === null ? +slider.value : state.day;
-      if (d >= tl.range[1]) { d = tl.range[0] - 1; }
+      if (d >= range[1]) { d = range[0] - 1; }
       playButton.setAttribute("aria-pressed", "true");
       playButton.textContent = "‖";
       state.timer = window.setInterval(function () {
         d += 1;
         showDay(d);
-        if (d >= tl.range[1]) { stopPlaying(); }
+        if (d >= range[1]) { stopPlaying(); }
       }, 700);
     }
 
@@ -166,8 +167,8 @@
     }
 
     if (slider) {
-      slider.min = String(tl.range[0]);
-      slider.max = String(tl.range[1]);
+      slider.min = String(range[0]);
+      slider.max = String(range[1]);
       slider.addEventListener("input", function () { stopPlaying(); showDay(+slider.value); });
     }
     if (playButton) { playButton.addEventListener("click", play); }

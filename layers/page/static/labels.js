@@ -15,8 +15,9 @@
 (function () {
   "use strict";
 
-  /* The record keys and placement codes, from the build's contract (bm-core.js). */
-  var R, P;
+  /* The record keys, placement codes and the keys of the site's symbols, from the build's
+   * contract (bm-core.js). */
+  var R, P, IC;
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
@@ -48,10 +49,12 @@
     var self = this;
     R = window.BM.R;
     P = window.BM.P;
+    IC = window.BM.IC;
     this.loaded = false;
     map.whenReady(function () { self.loaded = true; });
     this.map = map;
     this.data = data;
+    this.symbols = data[window.BM.S.ICONS];  // the unit symbols, by code
     this.visible = visible;
     this.pane = map.createPane("bm-labels");
     this.pane.style.zIndex = "645";
@@ -178,14 +181,15 @@
 
   /* Unit symbols: the natural box of each (symbol and designation), relative to its point. */
   Labeler.prototype.unitShape = function (layer, lang) {
-    var feature = layer.record, icon = this.data.icons[feature[R.ICON]];
+    var feature = layer.record, icon = this.symbols[feature[R.ICON]];
     var key = "u" + feature[R.ICON] + "/" + lang + "/" + (feature[R.DESIGNATION] || []).join("|");
     var known = this.measures[key];
     if (known) { return known; }
     var desig = layer.getElement() && layer.getElement().querySelector(".bm-desig");
     var d = desig ? desig.getBoundingClientRect() : null;
     var dw = d ? Math.ceil(d.width) : 0, dh = d ? Math.ceil(d.height) : 0;
-    known = [-icon.ax, -icon.ay, -icon.ax + icon.w + (dw ? dw + 2 : 0), -icon.ay + Math.max(icon.h, dh + 2)];
+    var ax = icon[IC.ANCHOR_X], ay = icon[IC.ANCHOR_Y];
+    known = [-ax, -ay, -ax + icon[IC.WIDTH] + (dw ? dw + 2 : 0), -ay + Math.max(icon[IC.HEIGHT], dh + 2)];
     if (layer.getElement() && layer.getElement().offsetWidth && fontsReady()) { this.measures[key] = known; }
     return known;
   };
@@ -221,7 +225,7 @@
 
   Labeler.prototype.placeUnits = function (units, tree, lines, lang, size) {
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
-    var placed = new Space(size), count = 0, data = this.data, self = this;
+    var placed = new Space(size), count = 0, icons = this.symbols, self = this;
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols.
     function clear(b, n) { return free(placed, box(b.minX, b.minY, b.maxX, b.maxY, n)); }
@@ -238,16 +242,17 @@
         if ((k === 0 || !onScreen || inside(b, size)) && clear(b, n)) { chosen = [o, b]; }
       }
       if (!chosen) { chosen = [[0, 0], natural]; }
-      var icon = data.icons[layer.record[R.ICON]];
-      layer.getElement().style.marginLeft = (chosen[0][0] - icon.ax) + "px";
-      layer.getElement().style.marginTop = (chosen[0][1] - icon.ay) + "px";
+      var icon = icons[layer.record[R.ICON]];
+      layer.getElement().style.marginLeft = (chosen[0][0] - icon[IC.ANCHOR_X]) + "px";
+      layer.getElement().style.marginTop = (chosen[0][1] - icon[IC.ANCHOR_Y]) + "px";
       layer.fanned = !!(chosen[0][0] || chosen[0][1]);
       placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
       count += 1;
       tree.insert(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
         var b2 = chosen[1];
-        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon.w)), cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon.h));
+        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
+        var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
         lines.push([p.x, p.y, cx, cy, true]);
         tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
       }
@@ -470,7 +475,7 @@
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
-    var far = box(-400, -400, size.x + 400, size.y + 400), away = [], icons = this.data.icons;
+    var far = box(-400, -400, size.x + 400, size.y + 400), away = [], icons = this.symbols;
     this.visible().forEach(function (layer) {
       var feature = layer.record;
       if (!feature) { return; }
@@ -511,7 +516,7 @@
     });
     away.forEach(function (layer) {
       var icon = icons[layer.record[R.ICON]], node = layer.getElement();
-      if (node) { node.style.marginLeft = -icon.ax + "px"; node.style.marginTop = -icon.ay + "px"; }
+      if (node) { node.style.marginLeft = -icon[IC.ANCHOR_X] + "px"; node.style.marginTop = -icon[IC.ANCHOR_Y] + "px"; }
       layer.fanned = false;
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });

@@ -1,0 +1,290 @@
+"""One contract with the page: every key the build emits is a name of layers/contract.py, and
+the page's script reads none of them as a string of its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from layers import contract
+from layers.contract import Overlay, Page, Record, Site, Tables, Texts
+from layers.data.load import load_battle
+from layers.page.assemble import render_site
+
+from ..conftest import FIXTURE_BATTLE, ROOT
+from ..sitedata import SITE_DATA, page_part, shared_data
+
+STATIC = ROOT / "layers" / "page" / "static"
+TEMPLATES = ROOT / "layers" / "page" / "templates"
+
+#: The namespaces whose values are keys of the emitted data (the others hold values: codes,
+#: positions, bits, ids, defaults, zoom levels).
+KEY_NAMESPACES = (
+    contract.Record,
+    contract.Site,
+    contract.Texts,
+    contract.Icon,
+    contract.Page,
+    contract.Overlay,
+    contract.Timeline,
+    contract.TimelinePhase,
+    contract.Tables,
+    contract.Words,
+    contract.Tiles,
+    contract.Base,
+    contract.Story,
+)
+
+
+def _values(namespace: type) -> list[Any]:
+    return [value for name, value in vars(namespace).items() if name.isupper()]
+
+
+KEYS = frozenset(key for namespace in KEY_NAMESPACES for key in _values(namespace))
+
+# -- the emitted data ------------------------------------------------------------------------
+
+#: Stands for a list's position or a key that is data, in a path through the emitted data.
+ANY = "*"
+#: Objects keyed by data (ids, day numbers, codes, positions), not by names: the walk checks
+#: their values, not their keys.
+KEYED_BY_DATA = {
+    (Site.FEATURES,): "a single-file page's features, by index",
+    (Site.ICONS,): "symbol codes",
+    (Site.TEXTS, Texts.DAYS): "day numbers",
+    (Site.TEXTS, Texts.SPANS): "'first,last' day numbers",
+    (Page.GROUPS, ANY, Overlay.ENDS): "item positions",
+    (Page.LABELS, Tables.KIND): "feature kinds",
+    (Page.LABELS, Tables.MOVEMENT): "kinds of movement",
+    (Page.LABELS, Tables.STATUS): "statuses",
+    (Page.LABELS, Tables.CERTAINTY): "certainties",
+    (Page.LABELS, Tables.FIELD): "fields a claim disputes",
+    (Page.LABELS, Tables.SIDE): "side ids",
+    (Page.LABELS, Tables.TIER): "source ids",
+    (Page.FACTS,): "phase ids",
+    (Page.STORY,): "phase ids",
+}
+#: Objects in a format of their own, handed on as they are: not walked.
+FOREIGN = {
+    (Site.CONTRACT,): "the contract itself (checked against as_json)",
+    (Site.STYLES, ANY): "Leaflet path options (color, weight, dashArray...), given to Leaflet as they are",
+    (Site.FEATURES, ANY, Record.GEOMETRY): "GeoJSON geometry (RFC 7946: type, coordinates)",
+}
+
+
+def stray_keys(value: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
+    """Every object key in ``value`` that is not a key of the contract, as a path."""
+    if path in FOREIGN:
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from stray_keys(item, (*path, ANY))
+    elif isinstance(value, dict):
+        by_data = path in KEYED_BY_DATA
+        for key, item in value.items():
+            if not by_data and key not in KEYS:
+                yield "/".join((*path, key))
+            yield from stray_keys(item, (*path, ANY if by_data else key))
+
+
+@pytest.fixture(scope="module")
+def emitted() -> list[tuple[str, dict[str, Any]]]:
+    """The fixture battle's page data and site data as written, for a site and single files."""
+    battle = load_battle(FIXTURE_BATTLE)
+    out = []
+    for single_file in (False, True):
+        for name, content in render_site(battle, single_file=single_file).items():
+            if SITE_DATA.fullmatch(name):
+                out.append((name, shared_data(content.decode("utf-8"))))
+            elif name.endswith(".html"):
+                text = content.decode("utf-8")
+                out.append((name, page_part(text)))
+                if single_file:
+                    start = text.index("<script>window.BM_SITE = ") + len("<script>")
+                    out.append((f"{name} (inline)", shared_data(text[start : text.index("</script>", start)])))
+    return out
+
+
+def test_every_emitted_key_is_named_by_the_contract(emitted) -> None:
+    found = {key for _, data in emitted for key in data}
+    assert {Page.GROUPS, Page.STORY, Site.CONTRACT, Site.FEATURES} <= found  # both kinds were read
+    for name, data in emitted:
+        assert list(stray_keys(data)) == [], name
+
+
+def test_the_site_carries_the_whole_contract(emitted) -> None:
+    shared = [data for name, data in emitted if Site.CONTRACT in data]
+    assert shared and all(data[Site.CONTRACT] == contract.as_json() for data in shared)
+
+
+def test_a_stray_key_is_found() -> None:
+    page = {
+        Page.GROUPS: [{Overlay.ID: "a", Overlay.ENDS: {"0": "held"}, "colour": 1}],
+        Page.FACTS: {"phase-1": {Record.SOURCES: [], "extra": 0}},
+        Site.STYLES: [{"color": "#000"}],
+        "whatever": None,
+    }
+    assert list(stray_keys(page)) == ["groups/*/colour", "facts/*/extra", "whatever"]
+
+
+def test_the_page_and_the_site_keys_do_not_meet() -> None:
+    # the page's data takes the site's tables under the site's keys (layers.js.j2)
+    assert not set(_values(Page)) & set(_values(Site))
+    for namespace in KEY_NAMESPACES:
+        assert len(set(_values(namespace))) == len(_values(namespace)), namespace.__name__
+
+
+def test_the_page_binds_every_namespace() -> None:
+    use = (STATIC / "bm-core.js").read_text(encoding="utf-8").split("BM.use = function", 1)[1].split("};", 1)[0]
+    for namespace in contract.as_json():
+        assert re.search(rf"\bcontract\.{namespace};", use), namespace
+
+
+# -- the page's script -----------------------------------------------------------------------
+
+#: What may come before a regular expression literal; before a "/" anything else, it divides.
+_BEFORE_REGEX = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+def code_and_strings(js: str) -> tuple[str, list[str]]:
+    """The script with comments removed and each string literal emptied (``""``), and the
+    string literals' contents. Regular expression literals (told by the character before them,
+    which holds for these scripts) are kept out of both."""
+    code: list[str] = []
+    strings: list[str] = []
+    last = ""  # the last character of code that is not a space
+    i, n = 0, len(js)
+    while i < n:
+        ch, two = js[i], js[i : i + 2]
+        if two == "//":
+            i = js.find("\n", i)
+            i = n if i < 0 else i
+        elif two == "/*":
+            i = js.index("*/", i) + 2
+            code.append(" ")
+        elif ch in "\"'`":
+            j, text = i + 1, []
+            while js[j] != ch:
+                step = 2 if js[j] == "\\" else 1
+                text.append(js[j : j + step])
+                j += step
+            strings.append("".join(text))
+            code.append('""')
+            last, i = '"', j + 1
+        elif ch == "/" and last in _BEFORE_REGEX:
+            j, in_class = i + 1, False
+            while in_class or js[j] != "/":
+                in_class = (in_class or js[j] == "[") and js[j] != "]"
+                j += 2 if js[j] == "\\" else 1
+            code.append("/r/")
+            last, i = "/", j + 1
+        else:
+            code.append(ch)
+            last = last if ch.isspace() else ch
+            i += 1
+    return "".join(code), strings
+
+
+_PROPERTY = re.compile(r"\.\s*([A-Za-z_$][\w$]*)")
+_RECEIVER = re.compile(r"[\w$.]*$")
+_OBJECT_KEY = re.compile(r"[{,]\s*([A-Za-z_$][\w$]*)\s*:")
+
+
+def key_uses(js: str, names: frozenset[str] = KEYS) -> list[str]:
+    """Where ``js`` names one of ``names`` itself: ``"name"`` (a string, in brackets or
+    not), ``receiver.name`` (a property read or written) and ``name:`` (an object's key)."""
+    code, strings = code_and_strings(js)
+    uses = [f'"{text}"' for text in strings if text in names]
+    for match in _PROPERTY.finditer(code):
+        if match.group(1) in names:
+            receiver = _RECEIVER.search(code, 0, match.start()).group(0)
+            uses.append(f"{receiver}.{match.group(1)}")
+    uses.extend(f"{m.group(1)}:" for m in _OBJECT_KEY.finditer(code) if m.group(1) in names)
+    return uses
+
+
+def page_scripts() -> dict[str, str]:
+    """The page's own script: the static files, and the inline scripts of the templates."""
+    scripts = {path.name: path.read_text(encoding="utf-8") for path in sorted(STATIC.glob("*.js"))}
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        text = path.read_text(encoding="utf-8")
+        blocks = re.findall(r"\{% macro script\(this\) %\}(.*?)\{% endmacro %\}", text, re.S)
+        blocks += re.findall(r"<script>(.*?)</script>", text, re.S)
+        if blocks:
+            scripts[path.name] = "\n".join(blocks)
+    return scripts
+
+
+#: Words the script uses that happen to be contract keys, each on something that is not the
+#: build's data: the DOM, Leaflet, the script's own objects. Any other use of a key fails.
+_EL = {"BM.el": "the script's element helper (Record.ELEVATION is 'el')"}
+_CTX = "the parts' shared context (bm-timeline.js, bm-controls.js): Leaflet groups by id, the labeller"
+NOT_DATA = {
+    "bm-core.js": {
+        "site.contract": "the single entry name (Site.CONTRACT): where the site's data carries the contract",
+        **{
+            f"contract.{ns}": "a namespace of the contract, bound once in BM.use"
+            for ns in contract.as_json()
+            if ns in KEYS
+        },
+        **_EL,
+    },
+    "battlemap.js": {
+        "BM.timeline": "the timeline part of the script (bm-timeline.js)",
+        "attribution:": "Leaflet's tileLayer option",
+        "groups:": _CTX + "; window.battleMap.groups",
+        "labels:": _CTX + "; window.battleMap.labels",
+    },
+    "bm-controls.js": {
+        '"label"': "an HTML element",
+        "ctx.groups": _CTX,
+        "window.location": "the DOM's address (Words.LOCATION is 'location')",
+        **_EL,
+    },
+    "bm-layers.js": {
+        "html:": "Leaflet's divIcon option",
+        "layer.halo": "a drawn layer's own halo circle (Leaflet)",
+        "this.items": "a LazyGroup's items, as the page data gave them",
+        **_EL,
+    },
+    "bm-panel.js": {'"a"': "an HTML element", '"b"': "an HTML element", **_EL},
+    "bm-timeline.js": {
+        "BM.timeline": "the timeline part of the script, defined here",
+        "ctx.groups": _CTX,
+        "ctx.labels": _CTX,
+        "options.fit": "selectPhase's own option: whether the camera moves",
+        "window.location": "the DOM's address",
+    },
+    "labels.js": {
+        '"u"': "the prefix of a unit symbol's size in the labeller's cache",
+        '"ui"': "the owner of the boxes of the page's controls",
+        '"width"': "an SVG attribute",
+        "d.width": "a DOMRect's",
+        "r.width": "a DOMRect's",
+        "span.style.width": "a CSS property",
+        "document.fonts.status": "the DOM's font loading state",
+        "entry.id": "the labeller's own entries (a name or symbol to place)",
+        "id:": "the labeller's own entries",
+    },
+}
+
+
+def test_the_script_reads_every_key_through_the_contract() -> None:
+    scripts = page_scripts()
+    assert {"bm-core.js", "battlemap.js", "labels.js", "layers.js.j2"} <= set(scripts)
+    found = {(name, use) for name, js in scripts.items() for use in key_uses(js)}
+    allowed = {(name, use) for name, uses in NOT_DATA.items() for use in uses}
+    assert sorted(found - allowed) == []
+    assert sorted(allowed - found) == []  # an entry no longer needed goes
+
+
+def test_a_key_typed_in_the_script_is_found() -> None:
+    js = """
+      var tl = data.timeline, g = data [ 'groups' ], o = { items: [] , ok: 1 };  // data.story
+      var r = /"whats"|'facts'/g, half = a / 2, t = "a \\" facts";  /* data.labels */
+      fn(x ? tiles : base);
+    """
+    assert key_uses(js) == ['"groups"', "data.timeline", "items:"]
