@@ -7,6 +7,8 @@ shaft tapers from the tail to the head and follows every bend of the centre line
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from typing import Any
 
@@ -28,68 +30,100 @@ def arrow_polygon(centre: LineString) -> Polygon:
 
     Widths follow the arrow's length (shaft 4 % of it, between 60 m and 400 m) so that a
     short river crossing and a 15 km relief drive both read as arrows. The outline is the
-    centre line offset to both sides at evenly spaced stations (numpy, a few dozen points);
-    a bend too sharp for that outline falls back to a union of buffered pieces.
+    centre line offset to both sides at its own vertices, in a local metric plane; a bend too
+    sharp for that outline falls back to a union of buffered pieces. A centre line has a few
+    vertices: plain float arithmetic, which costs a fraction of numpy's per-call overhead.
     """
-    lon0, lat0 = centre.coords[0][0], centre.coords[0][1]
-    kx = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
-    origin, scale = np.array([lon0, lat0]), np.array([kx, METRES_PER_DEGREE_LAT])
-    line = shapely.transform(shapely.force_2d(centre), lambda c: (c - origin) * scale)
-    length = line.length
+    coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
+    lon0, lat0 = coords[0]
+    kx, ky = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)), METRES_PER_DEGREE_LAT
+    local = [((x - lon0) * kx, (y - lat0) * ky) for x, y in coords]
+    length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(local))
     width = min(max(length * 0.04, 60.0), 400.0)
     head_len = min(width * 3.0, length * 0.4)
     head_half = width * 1.3
     shaft_len = length - head_len
 
-    arrow = _offset_arrow(line, shaft_len, width, head_len, head_half)
-    if arrow is None:
-        arrow = _buffered_arrow(line, shaft_len, width, head_len, head_half)
-    return shapely.transform(arrow, lambda c: c / scale + origin)
+    ring = _offset_arrow(local, shaft_len, width, head_len, head_half)
+    if ring is not None:
+        polygon = Polygon([(x / kx + lon0, y / ky + lat0) for x, y in ring])
+        # valid, and the end inside its head, in lon/lat as drawn (a bend may fold the outline)
+        if polygon.is_valid and shapely.contains_xy(polygon, *coords[-1]):
+            return polygon
+    arrow = _buffered_arrow(LineString(local), shaft_len, width, head_len, head_half)
+    return shapely.transform(arrow, lambda c: c / np.array([kx, ky]) + np.array([lon0, lat0]))
 
 
-def _head(line: LineString, shaft_len: float, head_len: float, head_half: float) -> tuple[np.ndarray, ...]:
+Point2 = tuple[float, float]
+
+
+def _along(points: list[Point2]) -> tuple[list[Point2], list[float]]:
+    """The points without repeats (they carry no direction) and the distance of each from the first."""
+    kept, along = [points[0]], [0.0]
+    for p in points[1:]:
+        step = math.hypot(p[0] - kept[-1][0], p[1] - kept[-1][1])
+        if step > 0:
+            kept.append(p)
+            along.append(along[-1] + step)
+    return kept, along
+
+
+def _at(points: list[Point2], along: list[float], s: float) -> Point2:
+    """The point at distance ``s`` along the line (clamped to its ends)."""
+    if s <= 0:
+        return points[0]
+    i = bisect.bisect_right(along, s)
+    if i >= len(along):
+        return points[-1]
+    t = (s - along[i - 1]) / (along[i] - along[i - 1])
+    a, b = points[i - 1], points[i]
+    return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+
+
+def _head(
+    points: list[Point2], along: list[float], shaft_len: float, head_len: float, head_half: float
+) -> list[Point2]:
     """Left base corner, tip and right base corner of the head."""
-    base = np.array(line.interpolate(shaft_len).coords[0])
-    end = np.array(line.interpolate(line.length).coords[0])
-    direction = end - base
-    unit = direction / (np.hypot(*direction) or 1.0)
-    normal = np.array([-unit[1], unit[0]])
-    tip = end + unit * head_len * 0.1
-    return base + normal * head_half, tip, base - normal * head_half
+    base, end = _at(points, along, shaft_len), points[-1]
+    dx, dy = end[0] - base[0], end[1] - base[1]
+    norm = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / norm, dy / norm
+    nx, ny = -uy * head_half, ux * head_half
+    tip = (end[0] + ux * head_len * 0.1, end[1] + uy * head_len * 0.1)
+    return [(base[0] + nx, base[1] + ny), tip, (base[0] - nx, base[1] - ny)]
 
 
 def _offset_arrow(
-    line: LineString, shaft_len: float, width: float, head_len: float, head_half: float
-) -> Polygon | None:
-    """The shaft offset to both sides at the centre line's own vertices (mitred), so a straight
-    arrow has seven corners and a bent one two more per bend: light pages, exact shapes."""
-    coords = shapely.get_coordinates(line)
-    steps = np.hypot(*np.diff(coords, axis=0).T)
-    keep = np.concatenate([[True], steps > 0])  # repeated points carry no direction
-    coords, along = coords[keep], np.concatenate([[0.0], np.cumsum(steps[steps > 0])])
-    if len(coords) < 2 or shaft_len <= 0:
+    local: list[Point2], shaft_len: float, width: float, head_len: float, head_half: float
+) -> list[Point2] | None:
+    """The outline's ring: the shaft offset to both sides at the centre line's own vertices
+    (mitred), so a straight arrow has seven corners and a bent one two more per bend: light
+    pages, exact shapes."""
+    points, along = _along(local)
+    if len(points) < 2 or shaft_len <= 0:
         return None
-    inner = along[(along > 0) & (along < shaft_len)]
-    stations = np.concatenate([[0.0], inner, [shaft_len]])
-    points = np.column_stack([np.interp(stations, along, coords[:, 0]), np.interp(stations, along, coords[:, 1])])
-    # Unit direction of each centre-line segment, and of the one each station lies on.
-    seg = np.diff(coords, axis=0) / np.diff(along)[:, None]
-    index = np.clip(np.searchsorted(along, stations, side="right") - 1, 0, len(seg) - 1)
-    before = seg[np.clip(np.searchsorted(along, stations, side="left") - 1, 0, len(seg) - 1)]
-    after = seg[index]
-    bisector = before + after
-    norm = np.hypot(bisector[:, 0], bisector[:, 1])
-    bisector = np.where(norm[:, None] > 1e-9, bisector / np.maximum(norm, 1e-12)[:, None], after)
-    normal = np.column_stack([-bisector[:, 1], bisector[:, 0]])
-    # A mitre keeps the shaft's width through a bend (capped, as a sharp bend would spike).
-    miter = 1.0 / np.clip(np.abs(normal[:, 0] * -after[:, 1] + normal[:, 1] * after[:, 0]), 0.5, 1.0)
-    half = (width / 2) * (0.45 + 0.55 * stations / shaft_len) * miter
-    left, right = points + normal * half[:, None], points - normal * half[:, None]
-    head_left, tip, head_right = _head(line, shaft_len, head_len, head_half)
-    polygon = Polygon(np.vstack([left, head_left, tip, head_right, right[::-1]]))
-    if not polygon.is_valid or not polygon.contains(shapely.Point(coords[-1])):
-        return None  # a bend folds the outline over itself
-    return polygon
+    # Unit direction of each centre-line segment.
+    seg = [
+        ((b[0] - a[0]) / (sb - sa), (b[1] - a[1]) / (sb - sa))
+        for a, b, sa, sb in zip(points, points[1:], along, along[1:], strict=False)
+    ]
+    stations = [0.0, *(s for s in along if 0 < s < shaft_len), shaft_len]
+    left, right = [], []
+    for s in stations:
+        # the segments before and after the station (the same one inside a segment)
+        after = seg[min(max(bisect.bisect_right(along, s) - 1, 0), len(seg) - 1)]
+        before = seg[min(max(bisect.bisect_left(along, s) - 1, 0), len(seg) - 1)]
+        bx, by = before[0] + after[0], before[1] + after[1]
+        norm = math.hypot(bx, by)
+        bx, by = (bx / norm, by / norm) if norm > 1e-9 else after
+        nx, ny = -by, bx
+        # A mitre keeps the shaft's width through a bend (capped, as a sharp bend would spike).
+        miter = 1.0 / min(max(abs(nx * -after[1] + ny * after[0]), 0.5), 1.0)
+        half = (width / 2) * (0.45 + 0.55 * s / shaft_len) * miter
+        p = _at(points, along, s)
+        left.append((p[0] + nx * half, p[1] + ny * half))
+        right.append((p[0] - nx * half, p[1] - ny * half))
+    return [*left, *_head(points, along, shaft_len, head_len, head_half), *right[::-1], left[0]]
 
 
 def _buffered_arrow(line: LineString, shaft_len: float, width: float, head_len: float, head_half: float) -> Polygon:
@@ -100,8 +134,8 @@ def _buffered_arrow(line: LineString, shaft_len: float, width: float, head_len: 
         piece = substring(line, a, b)
         if piece.length > 0:
             pieces.append(piece.buffer(width * taper / 2, cap_style="round", join_style="round"))
-    head_left, tip, head_right = _head(line, shaft_len, head_len, head_half)
-    arrow = unary_union([*pieces, Polygon([head_left, tip, head_right])])
+    points, along = _along([(float(x), float(y)) for x, y in line.coords])
+    arrow = unary_union([*pieces, Polygon(_head(points, along, shaft_len, head_len, head_half))])
     if isinstance(arrow, MultiPolygon):
         arrow = arrow.convex_hull
     if not isinstance(arrow, Polygon):  # a union of overlapping polygons is one polygon, a hull too

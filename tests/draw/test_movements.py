@@ -30,3 +30,19 @@ def test_build_uses_side_and_kind(mini) -> None:
     assert drawn.style.key == "movement:south:attack"
     polygon = shape(drawn.geometry)
     assert polygon.is_valid and polygon.contains(Point(4.09, 50.075))
+
+
+def test_a_straight_arrow_has_seven_corners_and_a_bend_two_more() -> None:
+    straight = movements.arrow_polygon(LineString([(112.60, 26.85), (112.62, 26.86)]))
+    bent = movements.arrow_polygon(LineString([(112.60, 26.85), (112.61, 26.86), (112.63, 26.86)]))
+    assert len(straight.exterior.coords) - 1 == 7
+    assert len(bent.exterior.coords) - 1 == 9
+
+
+def test_a_hairpin_falls_back_to_a_buffered_outline() -> None:
+    # the offset outline of a hairpin folds over itself: the buffered pieces draw it instead
+    centre = LineString([(112.60, 26.85), (112.62, 26.85), (112.6005, 26.8502)])
+    arrow = movements.arrow_polygon(centre)
+    assert arrow.geom_type == "Polygon" and arrow.is_valid
+    assert arrow.contains(Point(centre.coords[-1]))
+    assert len(arrow.exterior.coords) > 20  # round joins: not the seven-corner outline
