@@ -284,6 +284,12 @@ class Battle:
         """Every feature by its id."""
         return {f.id: f for f in self.features}
 
+    @cached_property
+    def cited_by_id(self) -> dict[str, frozenset[str]]:
+        """Every source id each feature cites (:meth:`Feature.cited_sources`), by feature id:
+        each page asks for the sources of every feature it draws."""
+        return {f.id: frozenset(f.cited_sources()) for f in self.features}
+
     def features_in(self, phase: Phase) -> tuple[Feature, ...]:
         """Battle features that exist during ``phase``, in data order (kept per date span)."""
         key = (phase.start, phase.end)

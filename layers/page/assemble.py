@@ -221,8 +221,8 @@ def _page(
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
     on_page = {d.feature_id for g in groups for d in g.drawables}
-    by_id = battle.by_id
-    cited = {sid for fid in on_page for sid in by_id[fid].cited_sources()}
+    cited_by_id = battle.cited_by_id
+    cited: set[str] = set().union(*(cited_by_id[fid] for fid in on_page))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {
