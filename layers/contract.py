@@ -92,13 +92,6 @@ class Default:
     STATUS: Final = "held"
 
 
-class Zoom:
-    """The zoom levels the page marks on the map (small echelons show from their zoom on)."""
-
-    ECHELON_MIN: Final = 13
-    ECHELON_MAX: Final = 17
-
-
 class Site:
     """Keys of the site's shared data (``window.BM_SITE``), written once for every page."""
 
@@ -230,7 +223,6 @@ def as_json() -> dict[str, dict[str, Any]]:
         "flag": _members(Flag),
         "group": _members(Group),
         "default": _members(Default),
-        "zoom": _members(Zoom),
         "site": _members(Site),
         "texts": _members(Texts),
         "icon": _members(Icon),

@@ -16,6 +16,7 @@ EXTERNAL_SCRIPTS = [
     "static/rbush-3.0.1/rbush.min.js",
     "static/bm-core.js",
     "static/bm-panel.js",
+    "static/bm-units.js",
     "static/bm-layers.js",
     "static/bm-timeline.js",
     "static/bm-language.js",

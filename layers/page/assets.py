@@ -21,7 +21,16 @@ LEAFLET = "leaflet-1.9.4"
 CSS = [f"static/{LEAFLET}/leaflet.css", "static/battlemap.css"]
 RBUSH = "rbush-3.0.1"
 #: The page's script in its parts, in load order (each names the parts it needs before it).
-PARTS = ["bm-core.js", "bm-panel.js", "bm-layers.js", "bm-timeline.js", "bm-language.js", "bm-controls.js", "labels.js"]
+PARTS = [
+    "bm-core.js",
+    "bm-panel.js",
+    "bm-units.js",
+    "bm-layers.js",
+    "bm-timeline.js",
+    "bm-language.js",
+    "bm-controls.js",
+    "labels.js",
+]
 JS = [
     f"static/{LEAFLET}/leaflet.js",
     f"static/{RBUSH}/rbush.min.js",

@@ -22,7 +22,7 @@ IN_VIEW = """() => {
   Object.values(bm.groups).filter(g => map.hasLayer(g)).forEach(g => g.eachLayer(l => {
     if (!l.featureId || l.isDecor || !map.hasLayer(l)) return;
     const b = l.getLatLng ? L.latLngBounds(l.getLatLng(), l.getLatLng()) : l.getBounds();
-    const z = l.getElement && l.getElement() && l.getElement().offsetParent === null;  // a symbol hidden by zoom
+    const z = l.shown && !l.shown();  // a symbol the zoom does not reach yet
     if (view.intersects(b) && !z) ids.add(l.featureId);
   }));
   return Array.from(ids).sort();

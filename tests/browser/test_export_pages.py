@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers.export.dispatch import export
+from layers.page.assemble import render_site
 
 from ..conftest import OfflinePage
 from ..images import png_pixels, variance
@@ -48,6 +49,58 @@ def test_png_and_pdf(battle, tmp_path: Path, browser) -> None:
     assert len(reader.pages) == len(battle.phases)
     box = reader.pages[0].mediabox
     assert round(float(box.width) / 72 * 25.4) == 420 and round(float(box.height) / 72 * 25.4) == 297
+    # every canvas that has a drawing on screen is an image on paper: the paths' canvases and the
+    # units' (a canvas drawn again while the browser prepares to print loses the others)
+    page = OfflinePage(browser, {"width": 1587, "height": 1123})
+    try:
+        page.page.emulate_media(media="print")
+        printable = tmp_path / "printable.html"  # the page the PDF printed, as the exporter makes it
+        name = f"{battle.phases[0].id}.html"
+        printable.write_bytes(render_site(battle, [battle.phases[0].id], single_file=True, printable=True)[name])
+        tab = page.open(printable)
+        tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+        drawn = tab.evaluate(INKED_CANVASES)
+    finally:
+        page.close()
+    assert drawn >= 2
+    assert _images(reader.pages[0]) == drawn
+
+
+#: How many of the page's canvases have a pixel drawn inside the page (a canvas reaches past
+#: the view: what lies there is not printed).
+INKED_CANVASES = """() => Array.from(document.querySelectorAll('canvas')).filter(c => {
+  if (c.width < 2 || c.height < 2 || getComputedStyle(c).display === 'none') return false;
+  const r = c.getBoundingClientRect(), k = c.width / r.width;
+  const x0 = Math.max(0, Math.floor(-r.left * k)), y0 = Math.max(0, Math.floor(-r.top * k));
+  const x1 = Math.min(c.width, Math.ceil((window.innerWidth - r.left) * k));
+  const y1 = Math.min(c.height, Math.ceil((window.innerHeight - r.top) * k));
+  if (x1 <= x0 || y1 <= y0) return false;
+  const copy = document.createElement('canvas');
+  copy.width = x1 - x0;
+  copy.height = y1 - y0;
+  const ctx = copy.getContext('2d', {willReadFrequently: true});
+  ctx.drawImage(c, -x0, -y0);
+  const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+  for (let i = 3; i < data.length; i += 4) { if (data[i]) return true; }
+  return false;
+}).length"""
+
+
+def _images(page) -> int:
+    """Image objects a PDF page draws, through its forms too."""
+
+    def count(resources) -> int:
+        objects = resources.get("/XObject") if resources else None
+        n = 0
+        for ref in (objects.get_object() if objects else {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                n += 1
+            elif obj.get("/Subtype") == "/Form":
+                n += count(obj.get("/Resources"))
+        return n
+
+    return count(page["/Resources"])
 
 
 def test_browser_print_is_clean(offline, battle, site: Path) -> None:

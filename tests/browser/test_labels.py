@@ -34,19 +34,12 @@ BOXES = """() => {
     {id: e.getAttribute('data-feature'), text: e.textContent, ...rect(e.getBoundingClientRect())}));
   container.querySelectorAll('.bm-curved').forEach((e, run) => e.querySelectorAll('.bm-glyph').forEach(g => labels.push(
     {id: e.getAttribute('data-feature'), text: e.textContent, run: run, ...rect(g.getBoundingClientRect())})));
+  // Unit symbols are drawn on canvases: the boxes the page drew them in (symbol and designation).
   const units = [];
-  container.querySelectorAll('.bm-unit').forEach(icon => {
-    const r = icon.getBoundingClientRect();
-    if (!r.width || getComputedStyle(icon).display === 'none') return;
-    let b = rect(r);
-    const d = icon.querySelector('.bm-desig');
-    if (d && d.getBoundingClientRect().width) {
-      const q = d.getBoundingClientRect();
-      b = {x0: Math.min(b.x0, q.left), y0: Math.min(b.y0, q.top),
-           x1: Math.max(b.x1, q.right), y1: Math.max(b.y1, q.bottom)};
-    }
-    b.text = icon.textContent;
-    b.desig = d ? d.innerText : '';
+  BM.units.boxes().forEach(u => {
+    const b = {x0: frame.left + u.minX, y0: frame.top + u.minY, x1: frame.left + u.maxX, y1: frame.top + u.maxY};
+    b.text = u.feature;
+    b.desig = u.desig;
     if (seen(b)) units.push(b);
   });
   const tips = [];
@@ -317,29 +310,22 @@ def test_names_never_collide_at_fractional_zoom(browser, battle, site: Path) -> 
 
 
 #: Where each drawn unit symbol stands against where its point is, in screen pixels: its
-#: anchor (the icon's corner plus the anchor, less the fan-out margin) must be on the point.
+#: anchor (the drawn box's corner plus the symbol's anchor, less the fan-out offset) must be
+#: on the point.
 UNIT_OFFSETS = """() => {
-  const bm = window.battleMap, map = bm.map, out = [];
-  Object.values(bm.groups).forEach(group => {
-    if (!map.hasLayer(group)) return;
-    group.eachLayer(layer => {
-      const node = layer.getElement && layer.getElement();
-      if (!node || !layer.record || !map.hasLayer(layer)) return;
-      const icon = window.BM_SITE.icons[layer.record[BM.R.ICON]];
-      const box = node.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect();
-      if (!box.width) return;  // a small echelon, hidden at this zoom
-      const margin = [parseFloat(node.style.marginLeft) + icon.ax, parseFloat(node.style.marginTop) + icon.ay];
-      const at = map.latLngToContainerPoint(layer.getLatLng());
-      out.push([box.left - frame.left - margin[0] + icon.ax - at.x, box.top - frame.top - margin[1] + icon.ay - at.y]);
-    });
+  const map = window.battleMap.map, icons = window.BM_SITE.icons, out = [];
+  BM.units.boxes().forEach(b => {
+    const layer = b.layer, icon = icons[layer.record[BM.R.ICON]];
+    const at = map.latLngToContainerPoint(layer.getLatLng());
+    out.push([b.minX - layer.offset[0] + icon.ax - at.x, b.minY - layer.offset[1] + icon.ay - at.y]);
   });
   return out;
 }"""
 
 
 def test_unit_symbols_follow_the_view(browser, battle, site: Path) -> None:
-    """The page's units follow zooms and pans through one listener on the map for all of them
-    (not one per marker): after each move every symbol still stands on its own point."""
+    """The page's units are drawn on canvases again after every move: after each, every
+    symbol still stands on its own point."""
     page = OfflinePage(browser)
     try:
         tab = page.open(site / "index.html")

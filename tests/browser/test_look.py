@@ -23,7 +23,8 @@ def test_screenshots_are_not_blank(browser, battle, site: Path, viewport) -> Non
             assert (w, h) == (width, height)
             assert variance(grey) > 50, name
             # the map itself, not only the panel, has drawing on it
-            assert tab.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas, .bm-unit').length") > 0
+            assert tab.evaluate("document.querySelectorAll('.leaflet-map-pane canvas').length") > 0
+            assert tab.evaluate("BM.units.boxes().length") > 0  # unit symbols drawn
         assert page.errors == []
     finally:
         page.close()

@@ -245,10 +245,16 @@ NOT_DATA = {
         **_EL,
     },
     "bm-layers.js": {
-        "html:": "Leaflet's divIcon option",
         "layer.halo": "a drawn layer's own halo circle (Leaflet)",
         "this.items": "a LazyGroup's items, as the page data gave them",
         **_EL,
+    },
+    "bm-units.js": {
+        ".width": "a TextMetrics' (measureText(text).width)",
+        "image.src": "an image element's source",
+        "node.style.width": "a CSS property of the units' canvas",
+        "node.width": "the units' canvas's pixel width",
+        "this.node.width": "the units' canvas's pixel width",
     },
     "bm-panel.js": {'"a"': "an HTML element", '"b"': "an HTML element", **_EL},
     "bm-timeline.js": {
@@ -259,10 +265,8 @@ NOT_DATA = {
         "window.location": "the DOM's address",
     },
     "labels.js": {
-        '"u"': "the prefix of a unit symbol's size in the labeller's cache",
         '"ui"': "the owner of the boxes of the page's controls",
         '"width"': "an SVG attribute",
-        "d.width": "a DOMRect's",
         "r.width": "a DOMRect's",
         "span.style.width": "a CSS property",
         "document.fonts.status": "the DOM's font loading state",

@@ -49,15 +49,6 @@
       }
     });
     var control = L.control.layers(bases, overlays, { collapsed: narrow, position: "topright" }).addTo(map);
-    /* Small echelons are drawn only from their zoom on (CSS hides .bm-minzoom-N below N). */
-    function markZoom() {
-      var container = map.getContainer(), zoom = Math.round(map.getZoom());
-      for (var z = BM.Z.ECHELON_MIN; z <= BM.Z.ECHELON_MAX; z++) {
-        container.classList.toggle("bm-below-" + z, zoom < z);
-      }
-    }
-    map.on("zoomend", markZoom);
-    markZoom();
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(data[K.ATTRIBUTION]);
 

@@ -11,7 +11,6 @@
  *   BM.F  Flag           an item's flag bits      flags & F.CHANGED
  *   BM.G  Group          ids the page reserves    G.ALL
  *   BM.D  Default        values a record omits    D.CERTAINTY
- *   BM.Z  Zoom           the zoom range marked    Z.ECHELON_MIN
  *   BM.S  Site           the site's shared data   data[S.FEATURES] (the page's data holds them too)
  *   BM.TX Texts          the site's date texts    BM.dates[TX.DAYS]
  *   BM.IC Icon           a unit symbol            icon[IC.WIDTH]
@@ -43,7 +42,6 @@
     BM.F = contract.flag;
     BM.G = contract.group;
     BM.D = contract.default;
-    BM.Z = contract.zoom;
     BM.S = contract.site;
     BM.TX = contract.texts;
     BM.IC = contract.icon;

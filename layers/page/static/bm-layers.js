@@ -6,70 +6,17 @@
 
   var BM = window.BM, el = BM.el, bi = BM.bi;
 
-  /* A unit's symbol (the build's SVG, shared by every unit of its code) with its designation
-   * beside it, as text: both languages, or one plain span when they read the same. */
-  var parsed = {};  // each symbol's SVG parsed once, by its markup; units get copies
-  function unitSymbol(icon, designation) {
-    var model = parsed[icon[BM.IC.HTML]];
-    if (!model) {
-      var holder = document.createElement("div");
-      holder.innerHTML = icon[BM.IC.HTML];
-      model = parsed[icon[BM.IC.HTML]] = holder.firstChild;
-    }
-    var node = model.cloneNode(true);
-    if (designation) {
-      var label = el("span", "bm-desig");
-      if (designation[0] === designation[1]) {
-        label.appendChild(el("span", null, [designation[0]]));
-      } else {
-        label.appendChild(bi(designation));
-      }
-      node.appendChild(label);
-    }
-    return node;
-  }
-
-  /* A unit's marker. Leaflet's markers each listen to the map for zoom and view changes, and
-   * the map checks every new listener against all it has: adding n markers costs n². The
-   * page's units follow the view through one listener for all of them (followView). */
-  var units = {};  // the unit markers on the map, by Leaflet's stamp
-  var UnitMarker = L.Marker.extend({
-    getEvents: function () { return {}; },
-    onAdd: function (map) {
-      L.Marker.prototype.onAdd.call(this, map);
-      units[L.stamp(this)] = this;
-    },
-    onRemove: function (map) {
-      delete units[L.stamp(this)];
-      L.Marker.prototype.onRemove.call(this, map);
-    }
-  });
-
-  function followView(map) {
-    map.on("zoom viewreset", function () {
-      for (var id in units) {
-        if (Object.prototype.hasOwnProperty.call(units, id)) { units[id].update(); }
-      }
-    });
-  }
+  /* Units without a group of their own (the day slider's layer) share one canvas. */
+  var looseUnits = null;
 
   function drawFeature(feature, styleIndex, data, place) {
-    var R = BM.R, S = BM.S, IC = BM.IC, geometry = feature[R.GEOMETRY];
+    var R = BM.R, S = BM.S, geometry = feature[R.GEOMETRY];
     var options = L.extend({}, data[S.STYLES][styleIndex], place ? place.paths : null);
     var layer;
     if (feature[R.ICON] !== undefined) {
-      var icon = data[S.ICONS][feature[R.ICON]], minZoom = icon[IC.MIN_ZOOM];
-      layer = new UnitMarker(BM.pointOf(geometry), {
-        icon: L.divIcon({
-          html: unitSymbol(icon, feature[R.DESIGNATION]),
-          className: minZoom ? "bm-unit bm-minzoom-" + minZoom : "bm-unit",
-          iconSize: [icon[IC.WIDTH], icon[IC.HEIGHT]],
-          iconAnchor: [icon[IC.ANCHOR_X], icon[IC.ANCHOR_Y]]
-        }),
-        keyboard: true,
-        riseOnHover: true,
-        pane: place ? place.markers : "markerPane"
-      });
+      // drawn on its group's canvas (bm-units.js): no element of its own
+      layer = new BM.units.UnitMark(BM.pointOf(geometry), data[S.ICONS][feature[R.ICON]], feature[R.DESIGNATION],
+        place ? place.units : looseUnits);
     } else if (geometry.type === "Point") {
       layer = L.circleMarker(BM.pointOf(geometry), options);
     } else {
@@ -216,7 +163,8 @@
         markers.style.zIndex = String(600 + n);
         this.paneNodes = [paths, markers];
         this.canvas = L.canvas({ pane: "bm-paths-" + n });
-        this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, markers: "bm-markers-" + n };
+        this.units = new BM.units.UnitCanvas("bm-markers-" + n).addTo(map);
+        this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units };
       }
       return this.where;
     },
@@ -317,6 +265,7 @@
     },
     setVisible: function (visible) {
       (this.paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
+      if (visible && this.units && this.units.stale) { this.units.redraw(); }  // the view moved while hidden
     },
     viewKey: function () {
       var map = this.home;
@@ -412,10 +361,9 @@
     styleOnDay: styleOnDay,
     useMap: function (map) {
       halos.map = map;
-      // Symbols are not animated through a zoom (they would each need a listener): they are
-      // hidden while the map zooms and shown in place after.
-      map.options.markerZoomAnimation = false;
-      followView(map);
+      // Symbols are drawn on canvases, hidden while the map zooms and drawn in place after.
+      looseUnits = new BM.units.UnitCanvas("markerPane").addTo(map);
+      BM.units.listen(map);
     }
   };
 })();

@@ -179,26 +179,11 @@
     });
   };
 
-  /* Unit symbols: the natural box of each (symbol and designation), relative to its point. */
-  Labeler.prototype.unitShape = function (layer, lang) {
-    var feature = layer.record, icon = this.symbols[feature[R.ICON]];
-    var key = "u" + feature[R.ICON] + "/" + lang + "/" + (feature[R.DESIGNATION] || []).join("|");
-    var known = this.measures[key];
-    if (known) { return known; }
-    var desig = layer.getElement() && layer.getElement().querySelector(".bm-desig");
-    var d = desig ? desig.getBoundingClientRect() : null;
-    var dw = d ? Math.ceil(d.width) : 0, dh = d ? Math.ceil(d.height) : 0;
-    var ax = icon[IC.ANCHOR_X], ay = icon[IC.ANCHOR_Y];
-    known = [-ax, -ay, -ax + icon[IC.WIDTH] + (dw ? dw + 2 : 0), -ay + Math.max(icon[IC.HEIGHT], dh + 2)];
-    if (layer.getElement() && layer.getElement().offsetWidth && fontsReady()) { this.measures[key] = known; }
-    return known;
-  };
-
-  /* Drawn now: the page hides small echelons by zoom with CSS, and hidden groups by their
-   * panes; what the reader sees is what the browser lays out (at any fractional zoom too). */
-  function unitShown(layer) {
-    return !!layer.getElement() && layer.getElement().offsetParent !== null;
-  }
+  /* Unit symbols: the natural box of each (symbol and designation), relative to its point,
+   * and whether it is drawn now (its group shown, the zoom reaching its echelon): bm-units.js
+   * draws them and knows both. */
+  Labeler.prototype.unitShape = function (layer, lang) { return layer.shape(lang); };
+  function unitShown(layer) { return layer.shown(); }
 
   /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
   var fans = {};
@@ -243,8 +228,7 @@
       }
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = icons[layer.record[R.ICON]];
-      layer.getElement().style.marginLeft = (chosen[0][0] - icon[IC.ANCHOR_X]) + "px";
-      layer.getElement().style.marginTop = (chosen[0][1] - icon[IC.ANCHOR_Y]) + "px";
+      layer.setOffset(chosen[0][0], chosen[0][1]);
       layer.fanned = !!(chosen[0][0] || chosen[0][1]);
       placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
       count += 1;
@@ -475,7 +459,7 @@
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
-    var far = box(-400, -400, size.x + 400, size.y + 400), away = [], icons = this.symbols;
+    var far = box(-400, -400, size.x + 400, size.y + 400), away = [];
     this.visible().forEach(function (layer) {
       var feature = layer.record;
       if (!feature) { return; }
@@ -515,8 +499,7 @@
       names.push({ record: feature, id: feature[R.ID], point: point, radius: radius, rank: rank, order: order, wide: wide });
     });
     away.forEach(function (layer) {
-      var icon = icons[layer.record[R.ICON]], node = layer.getElement();
-      if (node) { node.style.marginLeft = -icon[IC.ANCHOR_X] + "px"; node.style.marginTop = -icon[IC.ANCHOR_Y] + "px"; }
+      layer.setOffset(0, 0);
       layer.fanned = false;
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
@@ -557,6 +540,7 @@
       self.pane.appendChild(node);
     });
     this.drawLeaders(lines, origin, size);
+    window.BM.units.redrawAll();  // the symbols where they were placed, drawn with their names
     this.pane.style.visibility = "";
     this.leaders.style.visibility = "";
     this.shown = out.map(function (item) { return item[4].owner; });

@@ -1,0 +1,289 @@
+/* bm-units.js: unit symbols drawn on a canvas per phase group. Part of hengyang-map (MIT).
+ *
+ * A unit is a light layer (UnitMark: a position, a symbol, a designation, no element of its
+ * own); each group's UnitCanvas draws every mark of its group that the view and the zoom
+ * show: the symbol (the build's SVG, decoded once as an image per symbol code) and the
+ * designation beside it, in the page's language. Thousands of units cost one canvas, not
+ * thousands of elements to create, style and lay out. The reader points at and clicks a
+ * symbol as before: the page finds the mark under the pointer among the boxes last drawn
+ * (topmost first) and fires the layer's own events, so tooltips, popups and halos are
+ * Leaflet's. Only Leaflet's public API. */
+(function () {
+  "use strict";
+
+  var BM = window.BM;
+  /* The designation's look: as .bm-desig was (600 11px, line height 1.1, 2px padding). */
+  var DESIG_FONT = "600 11px sans-serif", DESIG_LINE = 12.1, DESIG_PAD = 2;
+  var DESIG_INK = "#222", DESIG_PAPER = "rgba(255, 253, 247, 0.85)";
+  /* Drawn a little beyond the view, so a short pan shows no empty edge (as Leaflet's renderer). */
+  var PAD = 0.1;
+
+  /* Each symbol's image, by its markup, decoded once; canvases waiting for it redraw. */
+  var images = {};
+  function imageOf(html) {
+    var known = images[html];
+    if (known) { return known.ready ? known.image : null; }
+    var holder = document.createElement("div");
+    holder.innerHTML = html;  // the build's own SVG (milsymbol): no text from the data
+    var svg = holder.querySelector("svg");
+    var image = new Image();
+    known = images[html] = { image: image, ready: false };
+    image.onload = function () { known.ready = true; canvases.forEach(function (c) { c.schedule(); }); };
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    return null;
+  }
+
+  /* While the browser prints, the canvases stand as drawn: a canvas drawn again while the page
+   * is being printed takes the page's other canvases out of the print (Chromium). The page is
+   * laid out for paper before (a printable page, or the browser's print preview). */
+  var printing = false;
+  window.addEventListener("beforeprint", function () { printing = true; });
+  window.addEventListener("afterprint", function () { printing = false; canvases.forEach(function (c) { c.schedule(); }); });
+
+  /* Designations measured before the fonts were ready are measured again once they are. */
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(function () { widths = {}; canvases.forEach(function (c) { c.schedule(); }); });
+  }
+
+  /* Canvas pixels per CSS pixel: the screen's, and finer on paper (a printed page or a page
+   * laid out for print export), where a symbol must stay sharp. */
+  var PRINT_RATIO = 3;
+  function resolution() {
+    var printing = document.documentElement.classList.contains("bm-print") ||
+      (window.matchMedia && window.matchMedia("print").matches);
+    return Math.max(window.devicePixelRatio || 1, printing ? PRINT_RATIO : 1);
+  }
+
+  function lang() { return document.documentElement.getAttribute("data-lang") || "zh"; }
+
+  /* The designation's lines in the current language. */
+  function desigLines(designation, current) {
+    if (!designation) { return []; }
+    if (designation[0] === designation[1]) { return [designation[0]]; }
+    if (current === "zh") { return [designation[0]]; }
+    if (current === "en") { return [designation[1]]; }
+    return [designation[0], designation[1]];
+  }
+
+  var measurer = null, widths = {};
+  function textWidth(text) {
+    if (widths[text] === undefined) {
+      measurer = measurer || document.createElement("canvas").getContext("2d");
+      measurer.font = DESIG_FONT;
+      widths[text] = measurer.measureText(text).width;
+    }
+    return widths[text];
+  }
+
+  /* A unit on the map: its record, symbol and place; fanned out by `offset` (labels.js). */
+  var UnitMark = L.Layer.extend({
+    initialize: function (latlng, icon, designation, canvas) {
+      this.latlng = latlng;
+      this.icon = icon;
+      this.designation = designation;
+      this.canvas = canvas;
+      this.offset = [0, 0];
+      this.opacity = 1;
+    },
+    getLatLng: function () { return this.latlng; },
+    onAdd: function () { this.canvas.add(this); },
+    onRemove: function () { this.canvas.remove(this); },
+    setOpacity: function (opacity) { this.opacity = opacity; this.canvas.schedule(); return this; },
+    /* Drawn at this zoom (small echelons wait for theirs, as markZoom marks the map). */
+    shownAt: function (zoom) { return !(this.icon[BM.IC.MIN_ZOOM] > zoom); },
+    /* Shown now: the group's canvas is visible and the zoom reaches the symbol. */
+    shown: function () {
+      var map = this.canvas.map;
+      return !!map && this.canvas.visible() && this.shownAt(Math.round(map.getZoom()));
+    },
+    /* The box of symbol and designation relative to the unit's point: [minX, minY, maxX, maxY]. */
+    shape: function (current) {
+      var icon = this.icon, IC = BM.IC, lines = desigLines(this.designation, current);
+      var dw = lines.length ? Math.ceil(Math.max.apply(null, lines.map(textWidth)) + 2 * DESIG_PAD) : 0;
+      var dh = Math.ceil(lines.length * DESIG_LINE);
+      return [-icon[IC.ANCHOR_X], -icon[IC.ANCHOR_Y], -icon[IC.ANCHOR_X] + icon[IC.WIDTH] + (dw ? dw + 2 : 0),
+        -icon[IC.ANCHOR_Y] + Math.max(icon[IC.HEIGHT], dh + 2)];
+    },
+    setOffset: function (dx, dy) {
+      if (dx !== this.offset[0] || dy !== this.offset[1]) { this.offset = [dx, dy]; this.canvas.schedule(); }
+    }
+  });
+
+  /* One group's units, drawn on one canvas in the group's marker pane. */
+  var canvases = [];
+  var UnitCanvas = L.Layer.extend({
+    initialize: function (pane) {
+      this.pane = pane;
+      this.marks = {};
+      this.drawn = [];
+      this.pending = false;
+    },
+    onAdd: function (map) {
+      this.map = map;
+      this.node = L.DomUtil.create("canvas", "bm-units", map.getPane(this.pane));
+      this.node.style.pointerEvents = "none";  // the page finds symbols itself (unitAt)
+      this.node.setAttribute("aria-hidden", "true");  // the text version names every unit
+      canvases.push(this);
+      canvases.sort(function (a, b) { return a.stacking() - b.stacking(); });
+      this.schedule();
+    },
+    onRemove: function () {
+      L.DomUtil.remove(this.node);
+      canvases.splice(canvases.indexOf(this), 1);
+      this.map = null;
+    },
+    getEvents: function () {
+      return { zoomstart: this.hide, viewreset: this.redraw, zoomend: this.redraw, moveend: this.redraw, resize: this.redraw };
+    },
+    stacking: function () { return +(this.map.getPane(this.pane).style.zIndex || 0); },
+    visible: function () { return this.map.getPane(this.pane).style.display !== "none"; },
+    add: function (mark) { this.marks[L.stamp(mark)] = mark; this.schedule(); },
+    remove: function (mark) { delete this.marks[L.stamp(mark)]; this.schedule(); },
+    hide: function () { if (this.node) { this.node.style.visibility = "hidden"; } },
+    /* Nothing to show: the canvas gives its pixels back and leaves the layout. */
+    release: function () {
+      this.key = null;
+      if (this.node.width !== 1) { this.node.width = this.node.height = 1; }
+      this.node.style.display = "none";
+    },
+    /* Draw again once the browser is ready to (many changes, one drawing). */
+    schedule: function () {
+      var self = this;
+      this.touched = true;
+      if (this.pending || !this.map) { return; }
+      this.pending = true;
+      window.requestAnimationFrame(function () { if (self.pending) { self.redraw(); } });
+    },
+    /* Draw every shown mark now: symbols south over north (as Leaflet stacks markers), each
+     * designation on its own paper to the right of its symbol. */
+    redraw: function () {
+      this.pending = false;
+      var map = this.map, node = this.node;
+      if (!map || printing) { return; }
+      if (!this.visible()) {  // drawn again when shown; meanwhile its pixels are given back
+        this.stale = true;
+        this.drawn = [];
+        this.release();
+        return;
+      }
+      this.stale = false;
+      var size = map.getSize(), pad = size.multiplyBy(PAD).round();
+      var zoom = Math.round(map.getZoom()), current = lang(), IC = BM.IC, list = [];
+      // Nothing moved, changed or switched language since the last drawing: it stands.
+      var key = [map.getZoom(), map.containerPointToLayerPoint([0, 0]).round().toString(), size.toString(), current,
+        resolution()].join("|");
+      if (!this.touched && key === this.key) { return; }
+      this.touched = false;
+      this.key = key;
+      for (var id in this.marks) {
+        if (!Object.prototype.hasOwnProperty.call(this.marks, id)) { continue; }
+        var mark = this.marks[id];
+        if (!mark.shownAt(zoom)) { continue; }
+        var p = map.latLngToContainerPoint(mark.latlng);
+        var s = mark.shape(current);
+        var x0 = p.x + mark.offset[0] + s[0], y0 = p.y + mark.offset[1] + s[1];
+        if (x0 > size.x + pad.x || y0 > size.y + pad.y || x0 + s[2] - s[0] < -pad.x || y0 + s[3] - s[1] < -pad.y) { continue; }
+        list.push({ mark: mark, x: x0, y: y0, order: p.y, minX: x0, minY: y0, maxX: x0 + s[2] - s[0], maxY: y0 + s[3] - s[1] });
+      }
+      list.sort(function (a, b) { return a.order - b.order || a.x - b.x; });
+      this.drawn = list;
+      if (!list.length) { this.release(); return; }  // nothing to draw: no pixels held
+      var ratio = resolution(), w = size.x + 2 * pad.x, h = size.y + 2 * pad.y;
+      // Resized only when its size changes: a resize clears it.
+      if (node.width !== Math.round(w * ratio) || node.height !== Math.round(h * ratio)) {
+        node.width = Math.round(w * ratio);
+        node.height = Math.round(h * ratio);
+        node.style.width = w + "px";
+        node.style.height = h + "px";
+      }
+      L.DomUtil.setPosition(node, map.containerPointToLayerPoint([-pad.x, -pad.y]).round());
+      node.style.visibility = "";
+      node.style.display = "";
+      var ctx = node.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      ctx.font = DESIG_FONT;
+      ctx.textBaseline = "top";
+      list.forEach(function (entry) {
+        var mark = entry.mark, icon = mark.icon, image = imageOf(icon[IC.HTML]);
+        var x = entry.x + pad.x, y = entry.y + pad.y;
+        ctx.globalAlpha = mark.opacity;
+        if (image) { ctx.drawImage(image, x, y, icon[IC.WIDTH], icon[IC.HEIGHT]); }
+        var lines = desigLines(mark.designation, current);
+        if (lines.length) {
+          var dx = x + icon[IC.WIDTH] + 2, dy = y + 2;
+          var width = Math.max.apply(null, lines.map(textWidth)) + 2 * DESIG_PAD;
+          ctx.fillStyle = DESIG_PAPER;
+          ctx.fillRect(dx, dy, width, lines.length * DESIG_LINE);
+          ctx.fillStyle = DESIG_INK;
+          lines.forEach(function (line, i) { ctx.fillText(line, dx + DESIG_PAD, dy + i * DESIG_LINE + 0.55); });
+        }
+      });
+      ctx.globalAlpha = 1;
+    }
+  });
+
+  /* The mark drawn topmost under container point p, or null. */
+  function unitAt(p) {
+    for (var c = canvases.length - 1; c >= 0; c--) {
+      var canvas = canvases[c];
+      if (!canvas.visible() || canvas.stale) { continue; }
+      for (var i = canvas.drawn.length - 1; i >= 0; i--) {
+        var b = canvas.drawn[i];
+        if (p.x >= b.minX && p.x <= b.maxX && p.y >= b.minY && p.y <= b.maxY) { return b.mark; }
+      }
+    }
+    return null;
+  }
+
+  /* Pointing and clicking: a symbol takes the pointer before the paths beneath it. */
+  function listen(map) {
+    var container = map.getContainer(), hovered = null;
+    function at(event) { return unitAt(map.mouseEventToContainerPoint(event)); }
+    function hover(mark, event) {
+      if (mark === hovered) { return; }
+      if (hovered) { hovered.fire("mouseout", { originalEvent: event }); }
+      hovered = mark;
+      container.classList.toggle("bm-over-unit", !!mark);
+      if (mark) { mark.fire("mouseover", { latlng: mark.getLatLng(), originalEvent: event }); }
+    }
+    container.addEventListener("mousemove", function (event) {
+      if (event.buttons) { return; }  // a drag is the map's
+      var mark = at(event);
+      hover(mark, event);
+      if (mark) { event.stopPropagation(); }  // the paths beneath do not answer as well
+    }, true);
+    container.addEventListener("mouseleave", function (event) { hover(null, event); });
+    container.addEventListener("click", function (event) {
+      if (map.dragging && map.dragging.moved()) { return; }  // the end of a drag, not a click
+      var mark = at(event);
+      if (!mark) { return; }
+      event.stopPropagation();
+      mark.fire("click", { latlng: mark.getLatLng(), originalEvent: event });
+    }, true);
+    map.on("zoomstart", function () { hover(null, null); });
+  }
+
+  BM.units = {
+    UnitMark: UnitMark,
+    UnitCanvas: UnitCanvas,
+    listen: listen,
+    /* Draw every canvas now (after the names are placed, so both show at once, in the
+     * page's language). */
+    redrawAll: function () { canvases.forEach(function (c) { c.redraw(); }); },
+    at: unitAt,
+    /* What the visible canvases drew: each symbol's box with its designation (container
+     * pixels), its feature and designation text, bottom first. */
+    boxes: function () {
+      var out = [], current = lang();
+      canvases.forEach(function (canvas) {
+        if (!canvas.map || !canvas.visible() || canvas.stale) { return; }
+        canvas.drawn.forEach(function (b) {
+          out.push({ minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY, feature: b.mark.featureId,
+            desig: desigLines(b.mark.designation, current).join("\n"), layer: b.mark });
+        });
+      });
+      return out;
+    }
+  };
+})();

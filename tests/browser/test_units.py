@@ -1,0 +1,119 @@
+"""Unit symbols drawn on canvases (bm-units.js), used with the mouse as the reader would: the
+pointer, the tooltip and the popup of the symbol under it; a drag over a symbol pans the map;
+designations follow the language; the symbols are pixels on the canvas where the page says."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: Each drawn unit whose symbol's middle is on screen: its feature id and that middle, in page pixels.
+SYMBOLS = """() => {
+  const frame = window.battleMap.map.getContainer().getBoundingClientRect(), icons = window.BM_SITE.icons;
+  return BM.units.boxes().map(b => {
+    const icon = icons[b.layer.record[BM.R.ICON]];
+    return [b.feature, frame.left + b.minX + icon.w / 2, frame.top + b.minY + icon.h / 2];
+  }).filter(([, x, y]) => x >= frame.left && x < frame.right && y >= frame.top && y < frame.bottom);
+}"""
+
+#: The highest alpha of the units' canvases under each page point (x, y): each canvas copied
+#: once to a canvas made for reading.
+INK_AT = """(points) => {
+  const ink = points.map(() => 0);
+  document.querySelectorAll('canvas.bm-units').forEach(c => {
+    const r = c.getBoundingClientRect();
+    if (!r.width || !c.width) return;
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(c, 0, 0);
+    const k = c.width / r.width, pixels = ctx.getImageData(0, 0, c.width, c.height).data;
+    points.forEach(([x, y], i) => {
+      const px = Math.floor((x - r.left) * k), py = Math.floor((y - r.top) * k);
+      if (px < 0 || py < 0 || px >= c.width || py >= c.height) return;
+      ink[i] = Math.max(ink[i], pixels[(py * c.width + px) * 4 + 3]);
+    });
+  });
+  return ink;
+}"""
+
+
+def _phase_page(offline, battle, site):
+    tab = offline.open(site / f"{battle.phases[-1].id}.html")
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    tab.wait_for_timeout(200)  # the symbols' images decode
+    return tab
+
+
+def _free_symbol(tab):
+    """A drawn symbol whose middle no other drawn symbol covers (the topmost under the point)."""
+    symbols = tab.evaluate(SYMBOLS)
+    assert symbols
+    for feature, x, y in reversed(symbols):
+        if (
+            tab.evaluate(
+                "([x, y]) => { const m = BM.units.at(window.battleMap.map.mouseEventToContainerPoint("
+                "{clientX: x, clientY: y})); return m && m.featureId; }",
+                [x, y],
+            )
+            == feature
+        ):
+            return feature, x, y
+    raise AssertionError("no symbol is on top at its own middle")
+
+
+def test_pointing_at_a_symbol_names_it_and_clicking_opens_its_popup(offline, battle, site) -> None:
+    tab = _phase_page(offline, battle, site)
+    feature, x, y = _free_symbol(tab)
+    name = battle.by_id[feature].name
+    tab.mouse.move(x, y)
+    tab.wait_for_selector(".leaflet-tooltip")
+    assert name.zh in tab.inner_text(".leaflet-tooltip")
+    assert tab.evaluate("getComputedStyle(window.battleMap.map.getContainer()).cursor") == "pointer"
+    tab.mouse.click(x, y)
+    tab.wait_for_selector(".leaflet-popup-content")
+    assert name.zh in tab.inner_text(".leaflet-popup-content")
+    tab.mouse.move(5, 5)  # off the symbol: the tooltip fades out
+    tab.wait_for_selector(".leaflet-tooltip", state="detached", timeout=3000)
+    assert offline.errors == []
+
+
+def test_a_drag_that_starts_on_a_symbol_pans_the_map(offline, battle, site) -> None:
+    tab = _phase_page(offline, battle, site)
+    _, x, y = _free_symbol(tab)
+    before = tab.evaluate("window.battleMap.map.getCenter().lng")
+    tab.mouse.move(x, y)
+    tab.mouse.down()
+    tab.mouse.move(x + 160, y + 30, steps=6)
+    tab.mouse.up()
+    tab.wait_for_timeout(200)
+    assert tab.evaluate("window.battleMap.map.getCenter().lng") != before
+    assert tab.locator(".leaflet-popup").count() == 0  # the end of a drag is not a click
+    assert offline.errors == []
+
+
+def test_symbols_are_ink_where_the_page_drew_them_and_designations_follow_the_language(offline, battle, site) -> None:
+    tab = _phase_page(offline, battle, site)
+    symbols = tab.evaluate(SYMBOLS)
+    assert symbols
+    ink = tab.evaluate(INK_AT, [[x, y] for _, x, y in symbols])
+    assert [f for (f, _, _), alpha in zip(symbols, ink, strict=True) if not alpha] == [], symbols
+    tab.evaluate("window.battleMap.map.panBy([500, 0], {animate: false})")
+    tab.wait_for_timeout(100)
+    moved = tab.evaluate(SYMBOLS)
+    ink = tab.evaluate(INK_AT, [[x, y] for _, x, y in moved])
+    assert [f for (f, _, _), alpha in zip(moved, ink, strict=True) if not alpha] == [], moved
+    designations = {}
+    for lang in ("zh", "en", "both"):
+        tab.evaluate(f"window.battleMap.setLanguage('{lang}')")
+        designations[lang] = {
+            b["feature"]: b["desig"]
+            for b in tab.evaluate("BM.units.boxes().map(b => ({feature: b.feature, desig: b.desig}))")
+        }
+    for feature, both in designations["both"].items():
+        zh, en = designations["zh"].get(feature), designations["en"].get(feature)
+        assert both == (zh if zh == en else f"{zh}\n{en}"), feature
+    assert any(designations["zh"][f] != designations["en"][f] for f in designations["zh"])
+    assert offline.errors == []
