@@ -7,8 +7,8 @@
  * validity in day numbers, status styles). Every key of it is read through the contract the
  * site's data brings (bm-core.js: data[K.GROUPS], feature[R.NAME]). The parts: bm-core
  * (contract, dates, DOM helpers), bm-panel (popups, the text version), bm-units (unit symbols
- * on canvases), bm-layers (drawing, phase groups), bm-timeline (phases, days, camera), bm-language, bm-controls (the panel's
- * controls) and labels.js (names on the map). Every group becomes a toggleable overlay. No
+ * on canvases), bm-layers (drawing, phase groups), bm-timeline (phases, days, camera),
+ * bm-language, bm-controls (the panel's controls) and labels.js (names on the map). Every group becomes a toggleable overlay. No
  * network access: the optional tile layer is the only thing that would load anything, and it
  * is off by default. */
 (function () {
