@@ -17,6 +17,7 @@ EXTERNAL_SCRIPTS = [
     "static/bm-core.js",
     "static/bm-panel.js",
     "static/bm-units.js",
+    "static/bm-space.js",
     "static/bm-layers.js",
     "static/bm-timeline.js",
     "static/bm-language.js",

@@ -25,6 +25,7 @@ PARTS = [
     "bm-core.js",
     "bm-panel.js",
     "bm-units.js",
+    "bm-space.js",
     "bm-layers.js",
     "bm-timeline.js",
     "bm-language.js",

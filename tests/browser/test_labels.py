@@ -350,7 +350,7 @@ def test_the_grid_and_the_early_exit_agree_with_a_plain_search(offline, site: Pa
     the first overlap) give exactly the answer of comparing a candidate with every box."""
     tab = offline.open(site / "index.html")
     disagreements = tab.evaluate("""() => {
-      const L = window.BattleLabels, size = {x: 600, y: 400}, space = new L.Space(size), boxes = [];
+      const L = BM.space, size = {x: 600, y: 400}, space = new L.Space(size), boxes = [];
       let seed = 1944;
       const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
       const some = (owner) => { const x = random() * 620 - 10, y = random() * 420 - 10;

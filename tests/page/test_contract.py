@@ -249,6 +249,7 @@ NOT_DATA = {
         "this.items": "a LazyGroup's items, as the page data gave them",
         **_EL,
     },
+    "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
     "bm-units.js": {
         ".width": "a TextMetrics' (measureText(text).width)",
         "image.src": "an image element's source",

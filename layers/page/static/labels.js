@@ -15,9 +15,12 @@
 (function () {
   "use strict";
 
-  /* The record keys, placement codes and the keys of the site's symbols, from the build's
-   * contract (bm-core.js). */
-  var R, P, IC;
+  /* Boxes, what is taken on screen, courses along lines and the symbols' fan-out (bm-space.js). */
+  var S = window.BM.space, box = S.box, inside = S.inside, Space = S.Space, free = S.free;
+  var Course = S.Course, rotatedBox = S.rotatedBox, turn = S.turn;
+
+  /* The record keys and placement codes, from the build's contract (bm-core.js). */
+  var R, P;
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
@@ -36,25 +39,14 @@
     return pair[0] === pair[1] ? [pair[0]] : [pair[0], pair[1]];
   }
 
-  /* Boxes closer than a pixel count as touching: names need air around them. */
-  function overlaps(a, b) {
-    return a.minX < b.maxX + 1 && a.maxX + 1 > b.minX && a.minY < b.maxY + 1 && a.maxY + 1 > b.minY;
-  }
-
-  function box(minX, minY, maxX, maxY, owner) {
-    return { minX: minX, minY: minY, maxX: maxX, maxY: maxY, owner: owner };
-  }
-
   function Labeler(map, data, visible) {
     var self = this;
     R = window.BM.R;
     P = window.BM.P;
-    IC = window.BM.IC;
     this.loaded = false;
     map.whenReady(function () { self.loaded = true; });
     this.map = map;
     this.data = data;
-    this.symbols = data[window.BM.S.ICONS];  // the unit symbols, by code
     this.visible = visible;
     this.pane = map.createPane("bm-labels");
     this.pane.style.zIndex = "645";
@@ -179,91 +171,9 @@
     });
   };
 
-  /* Unit symbols: the natural box of each (symbol and designation), relative to its point,
-   * and whether it is drawn now (its group shown, the zoom reaching its echelon): bm-units.js
-   * draws them and knows both. */
-  Labeler.prototype.unitShape = function (layer, lang) { return layer.shape(lang); };
+  /* Whether a unit symbol is drawn now (its group shown, the zoom reaching its echelon):
+   * bm-units.js draws them and knows. */
   function unitShown(layer) { return layer.shown(); }
-
-  /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
-  var fans = {};
-  function fanOffsets(w, h) {
-    var key = w + "x" + h;
-    if (!fans[key]) { fans[key] = makeFan(w, h); }
-    return fans[key];
-  }
-
-  function makeFan(w, h) {
-    var out = [[0, 0, 0, 0]];
-    for (var i = -6; i <= 6; i++) {
-      for (var j = -6; j <= 6; j++) {
-        if (i || j) { out.push([i * (w / 2 + 3), j * (h / 2 + 3), i, j]); }
-      }
-    }
-    out.sort(function (a, b) {
-      var da = a[0] * a[0] + a[1] * a[1], db = b[0] * b[0] + b[1] * b[1];
-      if (da !== db) { return da - db; }
-      return (b[2] - b[3]) - (a[2] - a[3]) || a[2] - b[2] || a[3] - b[3];
-    });
-    return out;
-  }
-
-  Labeler.prototype.placeUnits = function (units, tree, lines, lang, size) {
-    // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
-    var placed = new Space(size), count = 0, icons = this.symbols, self = this;
-    // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
-    // atlas showing several phases) fan out like any two symbols.
-    function clear(b, n) { return free(placed, box(b.minX, b.minY, b.maxX, b.maxY, n)); }
-    // Every shape is read before any symbol moves: one layout, not one per symbol.
-    var shapes = units.map(function (entry) { return self.unitShape(entry.layer, lang); });
-    units.forEach(function (entry, n) {
-      var layer = entry.layer, p = entry.point, shape = shapes[n];
-      var w = shape[2] - shape[0], h = shape[3] - shape[1];
-      var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
-      // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
-      var onScreen = inside(natural, size), chosen = null, offsets = fanOffsets(w, h);
-      for (var k = 0; k < offsets.length && !chosen; k++) {
-        var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
-        if ((k === 0 || !onScreen || inside(b, size)) && clear(b, n)) { chosen = [o, b]; }
-      }
-      if (!chosen) { chosen = [[0, 0], natural]; }
-      var icon = icons[layer.record[R.ICON]];
-      layer.setOffset(chosen[0][0], chosen[0][1]);
-      layer.fanned = !!(chosen[0][0] || chosen[0][1]);
-      placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
-      count += 1;
-      tree.insert(chosen[1]);
-      if (chosen[0][0] || chosen[0][1]) {
-        var b2 = chosen[1];
-        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
-        var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
-        lines.push([p.x, p.y, cx, cy, true]);
-        tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
-      }
-    });
-    return count;
-  };
-
-  /* Points along a polyline: the point at distance s and the direction there. */
-  function Course(points) {
-    this.points = points;
-    this.at = [0];
-    for (var i = 1; i < points.length; i++) {
-      this.at.push(this.at[i - 1] + points[i].distanceTo(points[i - 1]));
-    }
-    this.length = this.at[this.at.length - 1];
-  }
-  Course.prototype.pointAt = function (s) {
-    var at = this.at, pts = this.points, i = 1;
-    while (i < at.length - 1 && at[i] < s) { i++; }
-    var span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
-    return L.point(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t);
-  };
-  function rotatedBox(cx, cy, w, h, angle, owner) {
-    var c = Math.abs(Math.cos(angle)), s = Math.abs(Math.sin(angle));
-    var hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
-    return box(cx - hw, cy - hh, cx + hw, cy + hh, owner);
-  }
 
   Labeler.prototype.courseOf = function (feature) {
     var coords = feature[R.COURSE];
@@ -277,65 +187,6 @@
     var map = this.map;
     return new Course(coords.map(function (c) { return map.latLngToContainerPoint([c[1], c[0]]); }));
   };
-
-  function inside(b, size) {
-    return b.minX >= 0 && b.minY >= 0 && b.maxX <= size.x && b.maxY <= size.y;
-  }
-
-  /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
-   * some box covers whole, so that a candidate over a taken cell is refused without a search
-   * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
-  var CELL = 6, NOBODY = {};
-  function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
-  function Space(size) {
-    this.tree = new RBush();
-    this.cols = Math.ceil(size.x / CELL) + 1;
-    this.rows = Math.ceil(size.y / CELL) + 1;
-    this.cells = new Array(this.cols * this.rows);
-  }
-  /* The cells lying whole inside b, as [first col, last col, first row, last row]. */
-  Space.prototype.span = function (b) {
-    return [Math.max(0, Math.ceil(b.minX / CELL)), Math.min(this.cols, Math.floor(b.maxX / CELL)) - 1,
-      Math.max(0, Math.ceil(b.minY / CELL)), Math.min(this.rows, Math.floor(b.maxY / CELL)) - 1];
-  };
-  Space.prototype.mark = function (b) {
-    var s = this.span(b);
-    for (var r = s[2]; r <= s[3]; r++) {
-      for (var c = s[0]; c <= s[1]; c++) { this.cells[r * this.cols + c] = ownerOf(b); }
-    }
-  };
-  Space.prototype.insert = function (b) { this.tree.insert(b); this.mark(b); };
-  Space.prototype.load = function (boxes) { this.tree.load(boxes); boxes.forEach(this.mark, this); };
-  Space.prototype.search = function (b) { return this.tree.search(b); };
-  /* Whether b overlaps a box of another owner: rbush's tree (its public toJSON form) walked
-   * with an early exit at the first such box, instead of collecting every box near b. */
-  Space.prototype.taken = function (b) {
-    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1), stack = [this.tree.toJSON()];
-    while (stack.length) {
-      var node = stack.pop(), children = node.children;
-      for (var i = 0; i < children.length; i++) {
-        var child = children[i];
-        if (child.minX > near.maxX || child.minY > near.maxY || child.maxX < near.minX || child.maxY < near.minY) { continue; }
-        if (!node.leaf) { stack.push(child); } else if (child.owner !== b.owner && overlaps(b, child)) { return true; }
-      }
-    }
-    return false;
-  };
-  /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken. */
-  Space.prototype.blocked = function (b) {
-    var s = this.span(b), mine = ownerOf(b);
-    for (var r = s[2]; r <= s[3]; r++) {
-      for (var c = s[0]; c <= s[1]; c++) {
-        var owner = this.cells[r * this.cols + c];
-        if (owner !== undefined && owner !== mine) { return true; }
-      }
-    }
-    return false;
-  };
-
-  function free(tree, b) {
-    return !tree.blocked(b) && !tree.taken(b);
-  }
 
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
@@ -354,11 +205,6 @@
     if (fontsReady()) { this.measures[key] = known; }
     return known;
   };
-
-  function turn(a, b) {
-    var d = Math.abs(a - b) % (2 * Math.PI);
-    return d > Math.PI ? 2 * Math.PI - d : d;
-  }
 
   /* A name set letter by letter along its line's bends: a river's spaced and italic, repeated
    * every few hundred pixels along a long course; a railway's or a defence line's once. Never
@@ -513,7 +359,7 @@
     var size = map.getSize(), lang = currentLang(), tree = new Space(size);
     var found = this.collect(size), lines = [], out = [], self = this;
     this.furniture(tree, size);
-    this.placeUnits(found.units, tree, lines, lang, size);
+    S.fanOut(found.units, tree, lines, lang, size);
     tree.load(found.obstacles);
     this.pane.textContent = "";
     this.measureAll(found.names, lang);
@@ -571,10 +417,6 @@
   };
 
   window.BattleLabels = {
-    attach: function (map, data, visible) { return new Labeler(map, data, visible); },
-    /* What is taken on screen (exposed so the tests can check it against a plain search). */
-    Space: Space,
-    box: box,
-    overlaps: overlaps
+    attach: function (map, data, visible) { return new Labeler(map, data, visible); }
   };
 })();

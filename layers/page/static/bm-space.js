@@ -1,0 +1,179 @@
+/* bm-space.js: what is taken on the screen, for the names and symbols the page places. Part
+ * of hengyang-map (MIT).
+ *
+ * Boxes on screen (with an owner: a feature never collides with itself), a Space that knows
+ * which are taken (an R-tree, rbush, and a coarse grid that refuses most candidates in a crowd
+ * without a search), the course of a line on screen for names set along it, and the fan-out
+ * of unit symbols that would overlap. labels.js places with these. */
+(function () {
+  "use strict";
+
+  /* Boxes closer than a pixel count as touching: names need air around them. */
+  function overlaps(a, b) {
+    return a.minX < b.maxX + 1 && a.maxX + 1 > b.minX && a.minY < b.maxY + 1 && a.maxY + 1 > b.minY;
+  }
+
+  function box(minX, minY, maxX, maxY, owner) {
+    return { minX: minX, minY: minY, maxX: maxX, maxY: maxY, owner: owner };
+  }
+
+  function inside(b, size) {
+    return b.minX >= 0 && b.minY >= 0 && b.maxX <= size.x && b.maxY <= size.y;
+  }
+
+  /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
+   * some box covers whole, so that a candidate over a taken cell is refused without a search
+   * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
+  var CELL = 6, NOBODY = {};
+  function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
+  function Space(size) {
+    this.tree = new RBush();
+    this.cols = Math.ceil(size.x / CELL) + 1;
+    this.rows = Math.ceil(size.y / CELL) + 1;
+    this.cells = new Array(this.cols * this.rows);
+  }
+  /* The cells lying whole inside b, as [first col, last col, first row, last row]. */
+  Space.prototype.span = function (b) {
+    return [Math.max(0, Math.ceil(b.minX / CELL)), Math.min(this.cols, Math.floor(b.maxX / CELL)) - 1,
+      Math.max(0, Math.ceil(b.minY / CELL)), Math.min(this.rows, Math.floor(b.maxY / CELL)) - 1];
+  };
+  Space.prototype.mark = function (b) {
+    var s = this.span(b);
+    for (var r = s[2]; r <= s[3]; r++) {
+      for (var c = s[0]; c <= s[1]; c++) { this.cells[r * this.cols + c] = ownerOf(b); }
+    }
+  };
+  Space.prototype.insert = function (b) { this.tree.insert(b); this.mark(b); };
+  Space.prototype.load = function (boxes) { this.tree.load(boxes); boxes.forEach(this.mark, this); };
+  Space.prototype.search = function (b) { return this.tree.search(b); };
+  /* Whether b overlaps a box of another owner: rbush's tree (its public toJSON form) walked
+   * with an early exit at the first such box, instead of collecting every box near b. */
+  Space.prototype.taken = function (b) {
+    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1), stack = [this.tree.toJSON()];
+    while (stack.length) {
+      var node = stack.pop(), children = node.children;
+      for (var i = 0; i < children.length; i++) {
+        var child = children[i];
+        if (child.minX > near.maxX || child.minY > near.maxY || child.maxX < near.minX || child.maxY < near.minY) { continue; }
+        if (!node.leaf) { stack.push(child); } else if (child.owner !== b.owner && overlaps(b, child)) { return true; }
+      }
+    }
+    return false;
+  };
+  /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken. */
+  Space.prototype.blocked = function (b) {
+    var s = this.span(b), mine = ownerOf(b);
+    for (var r = s[2]; r <= s[3]; r++) {
+      for (var c = s[0]; c <= s[1]; c++) {
+        var owner = this.cells[r * this.cols + c];
+        if (owner !== undefined && owner !== mine) { return true; }
+      }
+    }
+    return false;
+  };
+
+  function free(tree, b) {
+    return !tree.blocked(b) && !tree.taken(b);
+  }
+
+  /* Points along a polyline: the point at distance s and the direction there. */
+  function Course(points) {
+    this.points = points;
+    this.at = [0];
+    for (var i = 1; i < points.length; i++) {
+      this.at.push(this.at[i - 1] + points[i].distanceTo(points[i - 1]));
+    }
+    this.length = this.at[this.at.length - 1];
+  }
+  Course.prototype.pointAt = function (s) {
+    var at = this.at, pts = this.points, i = 1;
+    while (i < at.length - 1 && at[i] < s) { i++; }
+    var span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
+    return L.point(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t);
+  };
+  function rotatedBox(cx, cy, w, h, angle, owner) {
+    var c = Math.abs(Math.cos(angle)), s = Math.abs(Math.sin(angle));
+    var hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
+    return box(cx - hw, cy - hh, cx + hw, cy + hh, owner);
+  }
+
+  function turn(a, b) {
+    var d = Math.abs(a - b) % (2 * Math.PI);
+    return d > Math.PI ? 2 * Math.PI - d : d;
+  }
+
+  /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
+  var fans = {};
+  function fanOffsets(w, h) {
+    var key = w + "x" + h;
+    if (!fans[key]) { fans[key] = makeFan(w, h); }
+    return fans[key];
+  }
+
+  function makeFan(w, h) {
+    var out = [[0, 0, 0, 0]];
+    for (var i = -6; i <= 6; i++) {
+      for (var j = -6; j <= 6; j++) {
+        if (i || j) { out.push([i * (w / 2 + 3), j * (h / 2 + 3), i, j]); }
+      }
+    }
+    out.sort(function (a, b) {
+      var da = a[0] * a[0] + a[1] * a[1], db = b[0] * b[0] + b[1] * b[1];
+      if (da !== db) { return da - db; }
+      return (b[2] - b[3]) - (a[2] - a[3]) || a[2] - b[2] || a[3] - b[3];
+    });
+    return out;
+  }
+
+  /* Unit symbols fanned out where they would overlap: each takes the nearest free place (on
+   * screen if it is on screen), a leader line runs from its true place, which stays marked
+   * (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in `tree`. */
+  function fanOut(units, tree, lines, lang, size) {
+    var IC = window.BM.IC;
+    // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
+    var placed = new Space(size), count = 0;
+    // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
+    // atlas showing several phases) fan out like any two symbols.
+    function clear(b, n) { return free(placed, box(b.minX, b.minY, b.maxX, b.maxY, n)); }
+    // Every shape is read before any symbol moves: one layout, not one per symbol.
+    var shapes = units.map(function (entry) { return entry.layer.shape(lang); });
+    units.forEach(function (entry, n) {
+      var layer = entry.layer, p = entry.point, shape = shapes[n];
+      var w = shape[2] - shape[0], h = shape[3] - shape[1];
+      var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
+      // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
+      var onScreen = inside(natural, size), chosen = null, offsets = fanOffsets(w, h);
+      for (var k = 0; k < offsets.length && !chosen; k++) {
+        var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
+        if ((k === 0 || !onScreen || inside(b, size)) && clear(b, n)) { chosen = [o, b]; }
+      }
+      if (!chosen) { chosen = [[0, 0], natural]; }
+      var icon = layer.icon;
+      layer.setOffset(chosen[0][0], chosen[0][1]);
+      layer.fanned = !!(chosen[0][0] || chosen[0][1]);
+      placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
+      count += 1;
+      tree.insert(chosen[1]);
+      if (chosen[0][0] || chosen[0][1]) {
+        var b2 = chosen[1];
+        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
+        var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
+        lines.push([p.x, p.y, cx, cy, true]);
+        tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
+      }
+    });
+    return count;
+  }
+
+  window.BM.space = {
+    box: box,
+    overlaps: overlaps,
+    inside: inside,
+    Space: Space,
+    free: free,
+    Course: Course,
+    rotatedBox: rotatedBox,
+    turn: turn,
+    fanOut: fanOut
+  };
+})();
