@@ -23,9 +23,8 @@
   function imageOf(html) {
     var known = images[html];
     if (known) { return known.ready ? known.image : null; }
-    var holder = document.createElement("div");
-    holder.innerHTML = html;  // the build's own SVG (milsymbol): no text from the data
-    var svg = holder.querySelector("svg");
+    // the build's own SVG (milsymbol; no text from the data), read in an inert document
+    var svg = new DOMParser().parseFromString(html, "text/html").querySelector("svg");
     var image = new Image();
     known = images[html] = { image: image, ready: false };
     image.onload = function () { known.ready = true; canvases.forEach(function (c) { c.schedule(); }); };
@@ -49,9 +48,9 @@
    * laid out for print export), where a symbol must stay sharp. */
   var PRINT_RATIO = 3;
   function resolution() {
-    var printing = document.documentElement.classList.contains("bm-print") ||
+    var paper = document.documentElement.classList.contains("bm-print") ||
       (window.matchMedia && window.matchMedia("print").matches);
-    return Math.max(window.devicePixelRatio || 1, printing ? PRINT_RATIO : 1);
+    return Math.max(window.devicePixelRatio || 1, paper ? PRINT_RATIO : 1);
   }
 
   function lang() { return document.documentElement.getAttribute("data-lang") || "zh"; }
@@ -254,8 +253,12 @@
       if (mark) { event.stopPropagation(); }  // the paths beneath do not answer as well
     }, true);
     container.addEventListener("mouseleave", function (event) { hover(null, event); });
+    // A press that became a drag of the map ends in a click event, which is no click on a symbol.
+    var dragged = false;
+    container.addEventListener("mousedown", function () { dragged = false; }, true);
+    map.on("dragstart", function () { dragged = true; });
     container.addEventListener("click", function (event) {
-      if (map.dragging && map.dragging.moved()) { return; }  // the end of a drag, not a click
+      if (dragged) { return; }
       var mark = at(event);
       if (!mark) { return; }
       event.stopPropagation();
