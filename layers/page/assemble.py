@@ -100,7 +100,7 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
-        yield site.path, site.script().encode("utf-8")
+        yield site.path, site.file()
     reference = _reference_group(base)
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None

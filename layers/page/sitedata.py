@@ -50,7 +50,9 @@ class SiteData:
     which entries it draws, in which style, with which flags."""
 
     index: dict[str, int]
-    entries: tuple[str, ...]
+    #: Each feature's entry as UTF-8 JSON (bytes: half or less the memory of ``str`` for text
+    #: in Chinese, and written as they are).
+    entries: tuple[bytes, ...]
     #: Dates as readers write them, made once here so the page never formats one
     #: (keys: :class:`layers.contract.Texts`).
     texts: dict[str, Any]
@@ -70,7 +72,9 @@ class SiteData:
     @cached_property
     def path(self) -> str:
         """Where the shared file lies in the output folder, named by its content."""
-        digest = hashlib.sha256(self._head.encode("utf-8") + "\n".join(self.entries).encode("utf-8"))
+        digest = hashlib.sha256(self._head.encode("utf-8"))
+        for i, entry in enumerate(self.entries):  # entry by entry: no copy of the whole
+            digest.update(b"\n" + entry if i else entry)
         return f"data/site-{digest.hexdigest()[:16]}.js"
 
     def script(self, only: Iterable[int] | None = None) -> str:
@@ -78,10 +82,15 @@ class SiteData:
         src>``, so it works from file:// under the CSP's 'self'); with ``only``, just those
         entries, keyed by index (a single-file page inlines what it draws)."""
         if only is None:
-            features = "[" + ",".join(self.entries) + "]"
-        else:
-            features = "{" + ",".join(f'"{i}":{self.entries[i]}' for i in sorted(set(only))) + "}"
-        return f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":{features}}};'
+            return self.file().decode("utf-8")
+        features = ",".join(f'"{i}":{self.entries[i].decode("utf-8")}' for i in sorted(set(only)))
+        return f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":{{{features}}}}};'
+
+    def file(self) -> bytes:
+        """The shared data file's content (:meth:`script` with every entry) as UTF-8, joined
+        from the entries as they are."""
+        head = f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":['.encode()
+        return b"".join((head, b",".join(self.entries), b"]};"))
 
     @cached_property
     def _head(self) -> str:
@@ -133,7 +142,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = _add_time(battle, feature, entry, style_id)
-        entries.append(str(to_json(entry)))
+        entries.append(str(to_json(entry)).encode("utf-8"))
     ordered = tuple(sorted(styles, key=styles.__getitem__))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)}, tuple(entries), _date_texts(battle, shown), ordered, icons, times

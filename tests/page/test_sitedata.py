@@ -79,3 +79,25 @@ def test_single_file_pages_carry_what_they_draw() -> None:
         # ...and the features its lists of changes and events name (a line given up is named, not drawn)
         told = {entry[0] for story in page["story"].values() for entry in story.get("c", []) + story.get("e", [])}
         assert sorted(int(k) for k in shared) == sorted(listed | told), name
+
+
+def test_the_shared_file_is_joined_from_entries_kept_as_utf8() -> None:
+    """The site's entries are held as UTF-8 bytes and the shared file is joined from them as
+    they are (no whole-site string, no re-encoding): the same content, named by the same
+    digest, as the script text of every entry."""
+    import hashlib
+
+    from layers.draw.drawable import Context
+    from layers.page.sitedata import site_data
+
+    battle = load_battle(FIXTURE_BATTLE)
+    data = site_data(Context(battle), list(battle.phases))
+    assert data.entries and all(isinstance(entry, bytes) for entry in data.entries)
+    assert any(any(b > 127 for b in entry) for entry in data.entries)  # Chinese text, as UTF-8
+    assert data.file() == data.script().encode("utf-8")
+    text = data.script()
+    head = text[len("window.BM_SITE = {") : text.index(',"features":[')]
+    whole = hashlib.sha256((head + "\n".join(e.decode("utf-8") for e in data.entries)).encode("utf-8"))
+    assert data.path == f"data/site-{whole.hexdigest()[:16]}.js"
+    files = render_site(battle)
+    assert files[data.path] == data.file()
