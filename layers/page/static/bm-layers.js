@@ -186,7 +186,10 @@
           this.boxes.push({ minX: b[0], minY: b[1], maxX: b[2], maxY: b[3], item: i });
         }
         this.made = end;
-        if (this.made >= items.length && !this.index) { this.index = new RBush().load(this.boxes); }
+        if (this.made >= items.length && !this.index) {
+          this.index = new RBush().load(this.boxes);
+          this.boxes = null;  // the tree holds them now
+        }
         return this.made >= items.length;
       }
       var layers = [];
@@ -209,13 +212,13 @@
     cull: function () {
       var map = this.home, slots = this.slots, self = this;
       var v = map.getBounds().pad(CULL_PAD);
-      var zoom = Math.round(map.getZoom()), items = this.items, features = this.data[BM.S.FEATURES], icons = this.data[BM.S.ICONS];
-      // A small echelon's symbol shows only from its zoom on (see markZoom): not made before.
+      var zoom = map.getZoom(), items = this.items, features = this.data[BM.S.FEATURES], icons = this.data[BM.S.ICONS];
+      // A symbol the zoom does not show yet is not made either.
       var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
         .map(function (b) { return b.item; })
         .filter(function (i) {
           var icon = features[items[i][BM.I.FEATURE]][BM.R.ICON];
-          return icon === undefined || !(icons[icon][BM.IC.MIN_ZOOM] > zoom);
+          return icon === undefined || BM.units.reaches(icons[icon], zoom);
         })
         .sort(function (a, b) { return a - b; });
       var wanted = {};

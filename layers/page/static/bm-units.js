@@ -74,6 +74,10 @@
     return widths[text];
   }
 
+  /* Whether the map at `zoom` shows a symbol: a small echelon's waits for a closer view (the
+   * symbol's own zoom, from the build), at the zoom rounded as the map's controls step it. */
+  function reaches(icon, zoom) { return !(icon[BM.IC.MIN_ZOOM] > Math.round(zoom)); }
+
   /* A unit on the map: its record, symbol and place; fanned out by `offset` (labels.js). */
   var UnitMark = L.Layer.extend({
     initialize: function (latlng, icon, designation, canvas) {
@@ -88,12 +92,12 @@
     onAdd: function () { this.canvas.add(this); },
     onRemove: function () { this.canvas.remove(this); },
     setOpacity: function (opacity) { this.opacity = opacity; this.canvas.schedule(); return this; },
-    /* Drawn at this zoom (small echelons wait for theirs, as markZoom marks the map). */
-    shownAt: function (zoom) { return !(this.icon[BM.IC.MIN_ZOOM] > zoom); },
+    /* Drawn at this zoom (see reaches). */
+    shownAt: function (zoom) { return reaches(this.icon, zoom); },
     /* Shown now: the group's canvas is visible and the zoom reaches the symbol. */
     shown: function () {
       var map = this.canvas.map;
-      return !!map && this.canvas.visible() && this.shownAt(Math.round(map.getZoom()));
+      return !!map && this.canvas.visible() && this.shownAt(map.getZoom());
     },
     /* The box of symbol and designation relative to the unit's point: [minX, minY, maxX, maxY]. */
     shape: function (current) {
@@ -167,7 +171,7 @@
       }
       this.stale = false;
       var size = map.getSize(), pad = size.multiplyBy(PAD).round();
-      var zoom = Math.round(map.getZoom()), current = lang(), IC = BM.IC, list = [];
+      var zoom = map.getZoom(), current = lang(), IC = BM.IC, list = [];
       // Nothing moved, changed or switched language since the last drawing: it stands.
       var key = [map.getZoom(), map.containerPointToLayerPoint([0, 0]).round().toString(), size.toString(), current,
         resolution()].join("|");
@@ -271,6 +275,7 @@
     UnitMark: UnitMark,
     UnitCanvas: UnitCanvas,
     listen: listen,
+    reaches: reaches,
     /* Draw every canvas now (after the names are placed, so both show at once, in the
      * page's language). */
     redrawAll: function () { canvases.forEach(function (c) { c.redraw(); }); },
