@@ -149,23 +149,53 @@
 
   /* A phase's lists of what changed since the previous phase and of its dated events, filled
    * when its section is first shown (a campaign's phase may list thousands). */
+  /* A story list shows its first LIST_PAGE entries, then a button for the next LIST_MORE: a
+   * large battle's phase can change thousands of features, and laying all of them out would
+   * stall every step (the list is there to read, not to scroll through at once). */
+  var LIST_PAGE = window.BM_OPTIONS && window.BM_OPTIONS.listPage !== undefined ? window.BM_OPTIONS.listPage : 40;
+  var LIST_MORE = 200;
+
+  function paged(list, entries, entry, more) {
+    var shown = 0, button = null;
+    function next(count) {
+      var fragment = document.createDocumentFragment(), end = Math.min(entries.length, shown + count);
+      for (; shown < end; shown++) { fragment.appendChild(entry(entries[shown])); }
+      if (button) { button.parentNode.removeChild(button); button = null; }
+      list.appendChild(fragment);
+      var left = entries.length - shown;
+      if (left > 0) {
+        button = el("li", "bm-more-row", [el("button", "bm-more", [bi(more), " (" + thousands(left) + ")"])]);
+        button.firstChild.type = "button";
+        button.firstChild.addEventListener("click", function () {
+          var first = shown;
+          next(LIST_MORE);
+          var go = list.children[first] && list.children[first].querySelector("button");
+          if (go) { go.focus(); }  // the reader goes on from the first new entry
+        });
+        list.appendChild(button);
+      }
+    }
+    next(LIST_PAGE);
+  }
+
   function fillStory(phaseId, data) {
     var R = BM.R, ST = BM.ST, story = data[BM.K.STORY], features = data[BM.S.FEATURES];
+    var more = data[BM.K.LABELS][BM.TB.UI][BM.W.MORE];
     var told = Object.prototype.hasOwnProperty.call(story, phaseId) ? story[phaseId] : {};
     var selector = "[data-phase='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
     var changes = document.querySelector(".bm-changes" + selector);
     if (changes && !changes.hasChildNodes()) {
-      (told[ST.CHANGES] || []).forEach(function (change) {
+      paged(changes, told[ST.CHANGES] || [], function (change) {
         var feature = features[change[0]];
-        changes.appendChild(el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]));
-      });
+        return el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]);
+      }, more);
     }
     var events = document.querySelector(".bm-events" + selector);
     if (events && !events.hasChildNodes()) {
-      (told[ST.EVENTS] || []).forEach(function (event) {
+      paged(events, told[ST.EVENTS] || [], function (event) {
         var feature = features[event[0]];
-        events.appendChild(el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]));
-      });
+        return el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]);
+      }, more);
     }
   }
 
