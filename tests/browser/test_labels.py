@@ -366,3 +366,30 @@ def test_the_grid_and_the_early_exit_agree_with_a_plain_search(offline, site: Pa
     }""")
     assert disagreements == 0
     assert offline.errors == []
+
+
+def test_a_name_with_no_room_is_not_measured(offline, site: Path) -> None:
+    """Measuring a name costs the browser a layout: a name that cannot fit anywhere, even as
+    a box smaller than itself, is skipped unmeasured. With the whole map taken (a control
+    over all of it) nothing is measured or placed; with the map free again, names are."""
+    tab = offline.open(site / "index.html")
+    measure = """(cover) => {
+      const labels = window.battleMap.labels, box = labels.map.getContainer();
+      const old = box.querySelector('.bm-test-cover');
+      if (old) old.remove();
+      if (cover) {
+        const div = document.createElement('div');
+        div.className = 'leaflet-control bm-test-cover';
+        div.style.cssText = 'position:absolute;left:0;top:0;right:0;bottom:0;z-index:2000';
+        box.appendChild(div);
+      }
+      labels.measures = {};
+      labels.place();
+      const names = Object.keys(labels.measures).filter(k => !k.startsWith('g|')).length;
+      return [names, labels.pane.querySelectorAll('.bm-label').length];
+    }"""
+    assert tab.evaluate(measure, True) == [0, 0]
+    measured, placed = tab.evaluate(measure, False)
+    assert placed > 10
+    assert measured >= placed - tab.locator(".bm-curved").count()
+    assert offline.errors == []

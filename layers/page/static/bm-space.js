@@ -24,7 +24,7 @@
   /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
    * some box covers whole, so that a candidate over a taken cell is refused without a search
    * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
-  var CELL = 6, NOBODY = {};
+  var CELL = 3, NOBODY = {};
   function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
   function Space(size) {
     this.tree = new RBush();

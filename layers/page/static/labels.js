@@ -90,23 +90,39 @@
       (record[R.ELEVATION] || "");
   }
 
-  /* Measure every name not measured yet in one go: all are put in the pane first and read
-   * after, so the browser lays the pane out once, not once per name. */
-  Labeler.prototype.measureAll = function (names, lang) {
+  /* A box no larger than name's own (the smallest font is 11 px with a line height of 1.15;
+   * no glyph is narrower than 0.2 em): a name that cannot place even this box, on the same
+   * side of its point and so inside its own, cannot be placed, and is not measured. */
+  function least(record, lang) {
+    var lines = textLines(record[R.LABEL], lang), chars = 0;
+    lines.forEach(function (line) { chars = Math.max(chars, line.length); });
+    return [Math.max(4, chars * 2.2), lines.length * 12];
+  }
+  /* Names measured together: one layout of the pane for them all. */
+  var BATCH = 64;
+
+  /* The size of a name, if known (measured once per class, text and language). */
+  Labeler.prototype.known = function (key) {
+    return this.measures[key] || this.pass[key];
+  };
+
+  /* Measure names[i] and, in the same layout, the next names not measured yet that could still
+   * be placed (each would fit its smallest box somewhere now: as names are placed, space only
+   * shrinks, so a name that cannot fit now is never measured). */
+  Labeler.prototype.measureAhead = function (names, i, lang, tree, size) {
     var self = this, batch = [], queued = {};
-    this.pass = {};
-    names.forEach(function (entry) {
-      var record = entry.record, kind = record[R.PLACEMENT];
-      if (kind === P.RIVER || kind === P.LINE) { return; }
+    for (var j = i; j < names.length && batch.length < BATCH; j++) {
+      var entry = names[j], record = entry.record, kind = record[R.PLACEMENT];
+      if (kind === P.RIVER || kind === P.LINE || entry.stuck) { continue; }
       var key = nameKey(record, lang);
-      if (self.measures[key] || queued[key]) { return; }
+      if (this.known(key) || queued[key]) { continue; }
+      if (j > i && !this.spot(entry, least(record, lang), tree, size)) { entry.stuck = true; continue; }
       queued[key] = true;
       var node = labelNode(kind, textLines(record[R.LABEL], lang), lang, record);
       node.style.transform = "none";
       node.style.visibility = "hidden";
       batch.push([key, node]);
-    });
-    if (!batch.length) { return; }
+    }
     var fragment = document.createDocumentFragment();
     batch.forEach(function (item) { fragment.appendChild(item[1]); });
     this.pane.appendChild(fragment);
@@ -116,20 +132,6 @@
       if (ready) { self.measures[item[0]] = known; } else { self.pass[item[0]] = known; }
     });
     batch.forEach(function (item) { self.pane.removeChild(item[1]); });
-  };
-
-  /* Width and height of a label's element, measured once per class, text and language. */
-  Labeler.prototype.measure = function (node, key) {
-    var known = this.measures[key] || (this.pass && this.pass[key]);
-    if (known) { return known; }
-    node.style.transform = "none";
-    node.style.visibility = "hidden";
-    this.pane.appendChild(node);
-    var r = node.getBoundingClientRect();
-    known = [Math.ceil(r.width), Math.ceil(r.height)];
-    if (fontsReady()) { this.measures[key] = known; }
-    node.style.visibility = "";
-    return known;
   };
 
   function labelNode(kind, lines, lang, feature) {
@@ -272,30 +274,42 @@
     return box(x, y, x + w, y + h, owner);
   }
 
-  Labeler.prototype.placeBeside = function (entry, node, wh, tree, size, out, leaders) {
-    var p = entry.point, r = entry.radius, w = wh[0], h = wh[1];
+  /* The places to try for a name beside its point: [side x, side y, reach, with a leader]. */
+  function tries(entry) {
+    var r = entry.radius;
     /* The eight places around the point (an area's name first inside it); then, for what the
      * phase is about or a key place, further out with a leader line rather than unnamed. */
-    var tries = (entry.record[R.PLACEMENT] === P.AREA ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
+    var out = (entry.record[R.PLACEMENT] === P.AREA ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
       return [s[0], s[1], s[0] && s[1] ? r * 0.75 + GAP : r + GAP];
     }));
     if (entry.rank <= CALLOUT_RANK) {
       CALLOUT_STEPS.forEach(function (step) {
-        AROUND.forEach(function (s) { tries.push([s[0], s[1], r + step, true]); });
+        AROUND.forEach(function (s) { out.push([s[0], s[1], r + step, true]); });
       });
     }
-    for (var k = 0; k < tries.length; k++) {
-      var b = beside(p, tries[k][0], tries[k][1], tries[k][2], w, h, entry.id);
-      if (inside(b, size) && free(tree, b)) {
-        tree.insert(b);
-        out.push([node, b.minX, b.minY, 0, b]);
-        if (tries[k][3]) {  // a leader from the point's rim to the nearest edge of the name
-          var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
-          var t = r / Math.max(tries[k][2], 1);
-          leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
-        }
-        return;
-      }
+    return out;
+  }
+
+  /* The first free place for a w×h name beside its point: [box, try], or null. */
+  Labeler.prototype.spot = function (entry, wh, tree, size) {
+    var ways = entry.tries || (entry.tries = tries(entry));
+    for (var k = 0; k < ways.length; k++) {
+      var b = beside(entry.point, ways[k][0], ways[k][1], ways[k][2], wh[0], wh[1], entry.id);
+      if (inside(b, size) && free(tree, b)) { return [b, ways[k]]; }
+    }
+    return null;
+  };
+
+  Labeler.prototype.placeBeside = function (entry, wh, lang, tree, size, out, leaders) {
+    var found = this.spot(entry, wh, tree, size);
+    if (!found) { return; }
+    var b = found[0], way = found[1], p = entry.point, r = entry.radius, record = entry.record;
+    tree.insert(b);
+    out.push([labelNode(record[R.PLACEMENT], textLines(record[R.LABEL], lang), lang, record), b.minX, b.minY, 0, b]);
+    if (way[3]) {  // a leader from the point's rim to the nearest edge of the name
+      var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
+      var t = r / Math.max(way[2], 1);
+      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
     }
   };
 
@@ -362,8 +376,8 @@
     S.fanOut(found.units, tree, lines, lang, size);
     tree.load(found.obstacles);
     this.pane.textContent = "";
-    this.measureAll(found.names, lang);
-    found.names.forEach(function (entry) {
+    this.pass = {};
+    found.names.forEach(function (entry, i, names) {
       var kind = entry.record[R.PLACEMENT];
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
         textLines(entry.record[R.LABEL], lang).forEach(function (text, i) {
@@ -371,9 +385,12 @@
         });
         return;
       }
-      var node = labelNode(kind, textLines(entry.record[R.LABEL], lang), lang, entry.record);
-      var wh = self.measure(node, nameKey(entry.record, lang));
-      self.placeBeside(entry, node, wh, tree, size, out, lines);
+      var key = nameKey(entry.record, lang);
+      if (!self.known(key)) {
+        if (entry.stuck || !self.spot(entry, least(entry.record, lang), tree, size)) { return; }  // no room even for less
+        self.measureAhead(names, i, lang, tree, size);
+      }
+      self.placeBeside(entry, self.known(key), lang, tree, size, out, lines);
     });
     this.pane.textContent = "";
     var origin = map.containerPointToLayerPoint([0, 0]);
