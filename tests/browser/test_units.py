@@ -117,3 +117,54 @@ def test_symbols_are_ink_where_the_page_drew_them_and_designations_follow_the_la
         assert both == (zh if zh == en else f"{zh}\n{en}"), feature
     assert any(designations["zh"][f] != designations["en"][f] for f in designations["zh"])
     assert offline.errors == []
+
+
+#: For every symbol on the canvases: its pixels there against the build's SVG drawn afresh at
+#: the same place and resolution on a blank canvas (symbols of other units and designations
+#: may overlap a box, so only the worst share of differing pixels matters).
+SYMBOL_PIXELS = """async () => {
+  const icons = window.BM_SITE.icons, shares = [];
+  for (const c of document.querySelectorAll('canvas.bm-units')) {
+    const r = c.getBoundingClientRect();
+    if (!r.width || !c.width) continue;
+    const k = c.width / r.width, frame = window.battleMap.map.getContainer().getBoundingClientRect();
+    const read = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (const b of BM.units.boxes()) {
+      if (b.layer.opacity !== 1) continue;
+      const icon = icons[b.layer.record[BM.R.ICON]];
+      const svg = new DOMParser().parseFromString(icon.html, 'text/html').querySelector('svg');
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+      await img.decode();
+      const x0 = Math.round((frame.left + b.minX - r.left) * k), y0 = Math.round((frame.top + b.minY - r.top) * k);
+      const w = Math.round(icon.w * k), h = Math.round(icon.h * k);
+      if (x0 < 0 || y0 < 0 || x0 + w > c.width || y0 + h > c.height) continue;
+      const fresh = document.createElement('canvas');
+      fresh.width = w; fresh.height = h;
+      const f = fresh.getContext('2d');
+      f.drawImage(img, 0, 0, w, h);
+      const want = f.getImageData(0, 0, w, h).data;
+      let differ = 0, inked = 0;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const i = ((y0 + y) * c.width + x0 + x) * 4, j = (y * w + x) * 4;
+        if (want[j + 3] < 200) continue;  // the symbol's solid pixels
+        inked++;
+        const off = [0, 1, 2].reduce((sum, c) => sum + Math.abs(read[i + c] - want[j + c]), 0);
+        if (off > 60) differ++;
+      }
+      if (inked) shares.push(differ / inked);
+    }
+  }
+  shares.sort((a, b) => a - b);
+  return shares;
+}"""
+
+
+def test_a_symbol_copied_from_its_bitmap_looks_like_its_svg(offline, battle, site) -> None:
+    """Symbols are drawn from a bitmap made once per symbol and resolution: what reaches the
+    map must be the build's SVG, in its colours and shape, at the place the page names."""
+    tab = _phase_page(offline, battle, site)
+    shares = tab.evaluate(SYMBOL_PIXELS)
+    assert len(shares) >= 5
+    assert shares[len(shares) // 2] < 0.05, shares  # most symbols: their own pixels
+    assert offline.errors == []

@@ -255,6 +255,7 @@ NOT_DATA = {
         "image.src": "an image element's source",
         "node.style.width": "a CSS property of the units' canvas",
         "node.width": "the units' canvas's pixel width",
+        "canvas.width": "a symbol bitmap's pixel width",
         "this.node.width": "the units' canvas's pixel width",
     },
     "bm-panel.js": {'"a"': "an HTML element", '"b"': "an HTML element", **_EL},
