@@ -393,3 +393,29 @@ def test_a_name_with_no_room_is_not_measured(offline, site: Path) -> None:
     assert placed > 10
     assert measured >= placed - tab.locator(".bm-curved").count()
     assert offline.errors == []
+
+
+def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None:
+    """The placer and the symbols' canvases project thousands of places per view with their
+    own arithmetic: it must give Leaflet's container points exactly, at whole and fractional
+    zooms, after pans, near the poles' cut-off and across the antimeridian."""
+    tab = offline.open(site / "index.html")
+    wrong = tab.evaluate("""() => {
+      const map = window.battleMap.map, wrong = [];
+      let seed = 7;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (const [zoom, dx, dy] of [[11, 0, 0], [12.5, 130, -40], [14.25, -300, 220], [3, 17, 9], [17, 0, 0]]) {
+        map.setZoom(zoom, {animate: false});
+        map.panBy([dx, dy], {animate: false});
+        const toScreen = BM.space.screen(map), c = map.getCenter();
+        const places = [[c.lng, c.lat], [179.9, 86], [-180, -89], [0, 0]];
+        for (let i = 0; i < 300; i++) places.push([c.lng + (random() - 0.5) * 0.4, c.lat + (random() - 0.5) * 0.3]);
+        for (const [lng, lat] of places) {
+          const ours = toScreen(lng, lat), theirs = map.latLngToContainerPoint([lat, lng]);
+          if (ours.x !== theirs.x || ours.y !== theirs.y) wrong.push([zoom, lng, lat, ours, theirs]);
+        }
+      }
+      return wrong.slice(0, 5);
+    }""")
+    assert wrong == []
+    assert offline.errors == []

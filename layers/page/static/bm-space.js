@@ -165,7 +165,23 @@
     return count;
   }
 
+  /* Container pixels of (lng, lat) in the map's current view: exactly what Leaflet's
+   * latLngToContainerPoint gives (its projection, rounded as it rounds), without making a
+   * LatLng and three Points for each of thousands of places per view. */
+  function screen(map) {
+    var crs = map.options.crs, M = L.Projection.SphericalMercator;
+    if (crs !== L.CRS.EPSG3857) { return function (lng, lat) { return map.latLngToContainerPoint([lat, lng]); }; }
+    var s = crs.scale(map.getZoom()), origin = map.getPixelOrigin(), at = map.containerPointToLayerPoint([0, 0]);
+    var k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE, ox = origin.x + at.x, oy = origin.y + at.y;
+    return function (lng, lat) {
+      var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+      var x = M.R * lng * d, y = M.R * Math.log((1 + sin) / (1 - sin)) / 2;
+      return { x: Math.round(s * (k * x + 0.5)) - ox, y: Math.round(s * (-k * y + 0.5)) - oy };
+    };
+  }
+
   window.BM.space = {
+    screen: screen,
     box: box,
     overlaps: overlaps,
     inside: inside,

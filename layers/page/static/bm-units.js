@@ -200,11 +200,12 @@
       if (!this.touched && key === this.key) { return; }
       this.touched = false;
       this.key = key;
+      var toScreen = BM.space.screen(map);
       for (var id in this.marks) {
         if (!Object.prototype.hasOwnProperty.call(this.marks, id)) { continue; }
         var mark = this.marks[id];
         if (!mark.shownAt(zoom)) { continue; }
-        var p = map.latLngToContainerPoint(mark.latlng);
+        var p = toScreen(mark.latlng.lng, mark.latlng.lat);
         var s = mark.shape(current);
         var x0 = p.x + mark.offset[0] + s[0], y0 = p.y + mark.offset[1] + s[1];
         if (x0 > size.x + pad.x || y0 > size.y + pad.y || x0 + s[2] - s[0] < -pad.x || y0 + s[3] - s[1] < -pad.y) { continue; }

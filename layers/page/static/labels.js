@@ -84,10 +84,14 @@
     window.requestAnimationFrame(function () { self.pending = false; self.place(); });
   };
 
-  /* The key a name's size is known by: its class, text and language. */
+  /* The key a name's size is known by: its class, text and language (made once per record
+   * and language: thousands of names are looked up per view). */
+  var keys = new WeakMap();
   function nameKey(record, lang) {
-    return record[R.PLACEMENT] + "|" + (record[R.RANK] <= 1) + "|" + lang + "|" + record[R.LABEL].join("|") + "|" +
-      (record[R.ELEVATION] || "");
+    var known = keys.get(record);
+    if (!known) { keys.set(record, known = {}); }
+    return known[lang] || (known[lang] = record[R.PLACEMENT] + "|" + (record[R.RANK] <= 1) + "|" + lang + "|" +
+      record[R.LABEL].join("|") + "|" + (record[R.ELEVATION] || ""));
   }
 
   /* A box no larger than name's own (the smallest font is 11 px with a line height of 1.15;
@@ -267,35 +271,44 @@
     });
   };
 
-  /* The box of a w×h name on side (sx, sy) of point p, `reach` pixels away (0: centred). */
-  function beside(p, sx, sy, reach, w, h, owner) {
-    var x = sx > 0 ? p.x + reach : sx < 0 ? p.x - reach - w : p.x - w / 2;
-    var y = sy > 0 ? p.y + reach : sy < 0 ? p.y - reach - h : p.y - h / 2;
-    return box(x, y, x + w, y + h, owner);
-  }
-
-  /* The places to try for a name beside its point: [side x, side y, reach, with a leader]. */
+  /* The places to try for a name beside its point, in order: the eight places around the
+   * point (an area's name first inside it); then, for what the phase is about or a key
+   * place, further out with a leader line rather than unnamed. Try k as [side x, side y,
+   * reach, with a leader], written into `way` (no array made per try). */
   function tries(entry) {
+    return (entry.record[R.PLACEMENT] === P.AREA ? 1 : 0) + AROUND.length +
+      (entry.rank <= CALLOUT_RANK ? AROUND.length * CALLOUT_STEPS.length : 0);
+  }
+  function tryOf(entry, k, way) {
     var r = entry.radius;
-    /* The eight places around the point (an area's name first inside it); then, for what the
-     * phase is about or a key place, further out with a leader line rather than unnamed. */
-    var out = (entry.record[R.PLACEMENT] === P.AREA ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
-      return [s[0], s[1], s[0] && s[1] ? r * 0.75 + GAP : r + GAP];
-    }));
-    if (entry.rank <= CALLOUT_RANK) {
-      CALLOUT_STEPS.forEach(function (step) {
-        AROUND.forEach(function (s) { out.push([s[0], s[1], r + step, true]); });
-      });
+    if (entry.record[R.PLACEMENT] === P.AREA) {
+      if (k === 0) { way[0] = 0; way[1] = 0; way[2] = 0; way[3] = false; return way; }
+      k -= 1;
     }
-    return out;
+    var side = AROUND[k % AROUND.length], step = Math.floor(k / AROUND.length);
+    way[0] = side[0];
+    way[1] = side[1];
+    way[2] = step ? r + CALLOUT_STEPS[step - 1] : side[0] && side[1] ? r * 0.75 + GAP : r + GAP;
+    way[3] = step > 0;
+    return way;
   }
 
-  /* The first free place for a w×h name beside its point: [box, try], or null. */
+  /* The first free place for a w×h name beside its point: [box, try], or null. The tries are
+   * tested on one box reused (thousands of names are tried per view). */
+  var trial = box(0, 0, 0, 0), way = [0, 0, 0, false];
   Labeler.prototype.spot = function (entry, wh, tree, size) {
-    var ways = entry.tries || (entry.tries = tries(entry));
-    for (var k = 0; k < ways.length; k++) {
-      var b = beside(entry.point, ways[k][0], ways[k][1], ways[k][2], wh[0], wh[1], entry.id);
-      if (inside(b, size) && free(tree, b)) { return [b, ways[k]]; }
+    var p = entry.point, w = wh[0], h = wh[1], n = tries(entry);
+    trial.owner = entry.id;
+    for (var k = 0; k < n; k++) {
+      tryOf(entry, k, way);
+      var reach = way[2];
+      trial.minX = way[0] > 0 ? p.x + reach : way[0] < 0 ? p.x - reach - w : p.x - w / 2;
+      trial.minY = way[1] > 0 ? p.y + reach : way[1] < 0 ? p.y - reach - h : p.y - h / 2;
+      trial.maxX = trial.minX + w;
+      trial.maxY = trial.minY + h;
+      if (inside(trial, size) && free(tree, trial)) {
+        return [box(trial.minX, trial.minY, trial.maxX, trial.maxY, entry.id), way.slice()];
+      }
     }
     return null;
   };
@@ -315,7 +328,7 @@
 
   /* Everything the page shows now, as label candidates and obstacles. */
   Labeler.prototype.collect = function (size) {
-    var map = this.map, zoom = map.getZoom();
+    var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
@@ -325,7 +338,7 @@
       if (!feature) { return; }
       var order = index++;
       if (feature[R.ICON] !== undefined) {
-        var at = map.latLngToContainerPoint(layer.getLatLng());
+        var ll = layer.getLatLng(), at = toScreen(ll.lng, ll.lat);
         if (at.x < far.minX || at.x > far.maxX || at.y < far.minY || at.y > far.maxY) {
           if (layer.fanned) { away.push(layer); }  // far off screen: back to its place, not fanned out
         } else if (unitShown(layer)) {
@@ -335,18 +348,18 @@
       }
       var g = feature[R.GEOMETRY], point = null, radius = 0;
       if (g.type === "Point") {
-        point = map.latLngToContainerPoint([g.coordinates[1], g.coordinates[0]]);
+        point = toScreen(g.coordinates[0], g.coordinates[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
           obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]));
         }
       }
       if (feature[R.TIP]) {
-        var tip = map.latLngToContainerPoint([feature[R.TIP][1], feature[R.TIP][0]]);
+        var tip = toScreen(feature[R.TIP][0], feature[R.TIP][1]);
         obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
       }
       if (!feature[R.LABEL]) { return; }
-      if (feature[R.ANCHOR]) { point = map.latLngToContainerPoint([feature[R.ANCHOR][1], feature[R.ANCHOR][0]]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
+      if (feature[R.ANCHOR]) { point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
       var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
       if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
       var rank = layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank;
