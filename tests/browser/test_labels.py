@@ -419,3 +419,41 @@ def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None
     }""")
     assert wrong == []
     assert offline.errors == []
+
+
+def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: Path) -> None:
+    """After so many names in a row found no room (a thousand; here none, through the page's
+    BM_OPTIONS) the view counts as full: the names after them wait for a closer view, except
+    the key ones (rank 2 or better), which are always tried. Names along lines and rivers are
+    placed as before."""
+    phase = battle.phases[-1].id
+    ranks = """() => Array.from(window.battleMap.map.getPane('bm-labels').children)
+      .filter(e => !e.classList.contains('bm-curved')).map(e => e.getAttribute('data-feature'))"""
+    full = OfflinePage(browser)
+    full.context.add_init_script("window.BM_OPTIONS = {fullAfter: 0};")
+    plain = OfflinePage(browser)
+    try:
+        tabs = [page.open(site / f"{phase}.html") for page in (full, plain)]
+        for tab in tabs:
+            tab.evaluate("window.battleMap.labels.place()")
+        named_full, named_plain = (set(tab.evaluate(ranks)) for tab in tabs)
+        rank_of = tabs[1].evaluate("""() => {
+          const out = {};
+          Object.values(window.battleMap.groups).forEach(g => g.eachLayer(l => {
+            if (l.record && l.record[BM.R.LABEL]) out[l.featureId] = Math.min(out[l.featureId] ?? 99,
+              (l.labelRank === undefined ? l.record[BM.R.RANK] : l.labelRank) + (l.faded ? 2 : 0));
+          }));
+          return out;
+        }""")
+        assert named_full and named_full < named_plain
+        assert all(rank_of[f] <= 2 for f in named_full), sorted((rank_of[f], f) for f in named_full)
+        assert {f for f in named_plain if rank_of[f] <= 2} <= named_full
+        curved = "() => document.querySelectorAll('.bm-curved').length"
+        assert tabs[0].evaluate(curved) == tabs[1].evaluate(curved)
+        # Symbols: in a full crowd they stay at their places, unfanned.
+        fanned = "() => BM.units.boxes().filter(b => b.layer.offset[0] || b.layer.offset[1]).length"
+        assert tabs[0].evaluate(fanned) == 0 < tabs[1].evaluate(fanned)
+        assert full.errors == [] and plain.errors == []
+    finally:
+        full.close()
+        plain.close()

@@ -25,6 +25,11 @@
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
   var CALLOUT_STEPS = [16, 30, 48, 70];
+  /* A view so crowded that this many names in a row found no room is full: the names after
+   * them (all but the key ones, which are always tried) wait for a closer view, as a name
+   * with no room does. Thousands of names on one screen are then not all tried in vain. */
+  var OPTIONS = window.BM_OPTIONS || {};
+  var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 1000;
   /* Candidate corners around a point, in order of preference (upper right first). */
   var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
 
@@ -315,7 +320,7 @@
 
   Labeler.prototype.placeBeside = function (entry, wh, lang, tree, size, out, leaders) {
     var found = this.spot(entry, wh, tree, size);
-    if (!found) { return; }
+    if (!found) { return false; }
     var b = found[0], way = found[1], p = entry.point, r = entry.radius, record = entry.record;
     tree.insert(b);
     out.push([labelNode(record[R.PLACEMENT], textLines(record[R.LABEL], lang), lang, record), b.minX, b.minY, 0, b]);
@@ -324,6 +329,7 @@
       var t = r / Math.max(way[2], 1);
       leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
     }
+    return true;
   };
 
   /* Everything the page shows now, as label candidates and obstacles. */
@@ -390,6 +396,7 @@
     tree.load(found.obstacles);
     this.pane.textContent = "";
     this.pass = {};
+    var missed = 0;  // names in a row that found no room
     found.names.forEach(function (entry, i, names) {
       var kind = entry.record[R.PLACEMENT];
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
@@ -398,12 +405,16 @@
         });
         return;
       }
+      if (missed >= FULL_AFTER && entry.rank > CALLOUT_RANK) { return; }  // the view is full
       var key = nameKey(entry.record, lang);
       if (!self.known(key)) {
-        if (entry.stuck || !self.spot(entry, least(entry.record, lang), tree, size)) { return; }  // no room even for less
+        if (entry.stuck || !self.spot(entry, least(entry.record, lang), tree, size)) {  // no room even for less
+          missed += 1;
+          return;
+        }
         self.measureAhead(names, i, lang, tree, size);
       }
-      self.placeBeside(entry, self.known(key), lang, tree, size, out, lines);
+      missed = self.placeBeside(entry, self.known(key), lang, tree, size, out, lines) ? 0 : missed + 1;
     });
     this.pane.textContent = "";
     var origin = map.containerPointToLayerPoint([0, 0]);
