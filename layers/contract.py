@@ -100,6 +100,7 @@ class Site:
     STYLES: Final = "styles"  # Leaflet path options, by style id
     ICONS: Final = "icons"  # unit symbols (Icon), by symbol code
     TEXTS: Final = "texts"  # dates as readers write them (Texts)
+    DETAILS: Final = "details"  # [features per detail file, [path, ...]]: the records' accounts (Detail)
 
 
 class Texts:

@@ -25,7 +25,7 @@
     // Built when first shown, not for every feature up front.
     layer.bindTooltip(function () { return el("span", null, [bi(feature[R.NAME])]); },
       { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
-    layer.bindPopup(function () { return BM.panel.popupContent(feature, data); }, {
+    layer.bindPopup(function () { return BM.panel.popupFor(feature, data, layer); }, {
       maxWidth: 380,
       autoPanPaddingTopLeft: data.popupPad || [24, 24],
       autoPanPaddingBottomRight: [24, 24]
