@@ -168,3 +168,59 @@ def test_a_symbol_copied_from_its_bitmap_looks_like_its_svg(offline, battle, sit
     assert len(shares) >= 5
     assert shares[len(shares) // 2] < 0.05, shares  # most symbols: their own pixels
     assert offline.errors == []
+
+
+#: A polygon that is the topmost feature at its own centre (no symbol over it, no path drawn
+#: above it on its canvas or on a canvas stacked above), preferring one on a canvas with
+#: another above it (the pointer meets the upper canvas first): [feature id, page x, page y,
+#: its name in Chinese, whether a canvas lies above], or null.
+TOP_POLYGON = """() => {
+  const bm = window.battleMap, map = bm.map, frame = map.getContainer().getBoundingClientRect();
+  const groups = Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map)
+    .sort((a, b) => +a.paneNodes[0].style.zIndex - +b.paneNodes[0].style.zIndex);
+  const drawn = groups.map(g => {
+    const out = [];
+    for (let o = g.canvas._drawFirst; o; o = o.next) out.push(o.layer);
+    return out;
+  });
+  const found = [];
+  drawn.forEach((paths, gi) => paths.forEach(layer => {
+    if (!layer.record || !(layer instanceof L.Polygon)) return;
+    const p = map.latLngToContainerPoint(layer.getCenter());
+    if (p.x < 360 || p.y < 40 || p.x > frame.width - 40 || p.y > frame.height - 40 || BM.units.at(p)) return;
+    const over = drawn.flat().filter(l => l.record && l._containsPoint(p)).pop();
+    const beneath = gi < groups.length - 1;
+    const name = layer.record[BM.R.NAME][0];
+    if (over === layer) found.push([layer.featureId, frame.left + p.x, frame.top + p.y, name, beneath]);
+  }));
+  found.sort((a, b) => b[4] - a[4]);
+  return found[0] || null;
+}"""
+TALKING = """() => {
+  let n = 0;
+  Object.values(window.battleMap.groups).forEach(g => g.eachLayer(l => { if (l.talks) n++; }));
+  return n;
+}"""
+
+
+def test_a_path_gets_its_tooltip_and_popup_when_the_reader_first_asks(offline, battle, site) -> None:
+    """No feature's tooltip or popup is bound until the reader points at or clicks it (the
+    page has thousands): pointing at a polygon shows its name, clicking opens its popup,
+    though its group's canvas lies under another group's."""
+    tab = _phase_page(offline, battle, site)
+    assert tab.evaluate(TALKING) == 0
+    found = tab.evaluate(TOP_POLYGON)
+    assert found, "no polygon on top at its centre"
+    _, x, y, name, beneath = found
+    assert beneath  # a canvas of another group lies over it
+    tab.mouse.move(x, y)
+    tip = tab.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert name in tip.inner_text()
+    assert tab.evaluate(TALKING) == 1
+    tab.mouse.click(x, y)
+    popup = tab.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert name in popup.inner_text()
+    assert tab.evaluate(TALKING) == 1
+    assert offline.errors == []

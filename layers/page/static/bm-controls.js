@@ -24,7 +24,7 @@
       if (!found) { return; }
       var where = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
       map.setView(where, Math.max(map.getZoom(), 14));
-      found.openPopup(where);
+      BM.layers.talk(found).openPopup(where);
     }
 
     var prev = document.querySelector(".bm-prev");

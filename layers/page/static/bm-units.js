@@ -262,34 +262,56 @@
     return null;
   }
 
-  /* Pointing and clicking: a symbol takes the pointer before the paths beneath it. */
+  /* Pointing and clicking. Each group draws on canvases of its own, stacked, and a canvas
+   * would take the pointer over the whole map, so the features of the canvases beneath could
+   * never be pointed at: the canvases let the pointer through (battlemap.css), and the page
+   * finds what is under it itself: a symbol first, else the topmost path (bm-layers.js,
+   * pathAt), and fires the layer's own events, so tooltips and popups are Leaflet's. */
   function listen(map) {
     var container = map.getContainer(), hovered = null;
-    function at(event) { return unitAt(map.mouseEventToContainerPoint(event)); }
-    function hover(mark, event) {
-      if (mark === hovered) { return; }
-      if (hovered) { hovered.fire("mouseout", { originalEvent: event }); }
-      hovered = mark;
-      container.classList.toggle("bm-over-unit", !!mark);
-      if (mark) { mark.fire("mouseover", { latlng: mark.getLatLng(), originalEvent: event }); }
+    function at(event) {
+      var t = event.target;
+      if (t && t.closest && t.closest(".leaflet-control-container, .leaflet-popup, .leaflet-tooltip")) { return null; }
+      var p = map.mouseEventToContainerPoint(event);
+      return unitAt(p) || BM.layers.pathAt(p);
     }
+    function where(layer, event) {
+      return layer instanceof UnitMark ? layer.getLatLng() : map.mouseEventToLatLng(event);
+    }
+    function hover(layer, event) {
+      if (layer === hovered) {
+        if (layer && !(layer instanceof UnitMark)) {  // a path's sticky tooltip follows the pointer
+          layer.fire("mousemove", { latlng: where(layer, event), originalEvent: event }, true);
+        }
+        return;
+      }
+      if (hovered) { hovered.fire("mouseout", { originalEvent: event }, true); }
+      hovered = layer;
+      container.classList.toggle("bm-over-unit", !!layer);
+      if (layer) { layer.fire("mouseover", { latlng: where(layer, event), originalEvent: event }, true); }
+    }
+    var last = null, pending = false;  // one hit test a frame, however fast the pointer moves
     container.addEventListener("mousemove", function (event) {
       if (event.buttons) { return; }  // a drag is the map's
-      var mark = at(event);
-      hover(mark, event);
-      if (mark) { event.stopPropagation(); }  // the paths beneath do not answer as well
+      last = event;
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        if (last) { hover(at(last), last); }
+      });
     }, true);
-    container.addEventListener("mouseleave", function (event) { hover(null, event); });
-    // A press that became a drag of the map ends in a click event, which is no click on a symbol.
+    container.addEventListener("mouseleave", function (event) { last = null; hover(null, event); });
+    // A press that became a drag of the map ends in a click event, which is no click on a feature.
     var dragged = false;
     container.addEventListener("mousedown", function () { dragged = false; }, true);
     map.on("dragstart", function () { dragged = true; });
     container.addEventListener("click", function (event) {
       if (dragged) { return; }
-      var mark = at(event);
-      if (!mark) { return; }
+      var layer = at(event);
+      if (!layer) { return; }
       event.stopPropagation();
-      mark.fire("click", { latlng: mark.getLatLng(), originalEvent: event });
+      layer.fire("click", { latlng: where(layer, event), originalEvent: event }, true);
     }, true);
     map.on("zoomstart", function () { hover(null, null); });
   }
