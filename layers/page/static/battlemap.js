@@ -39,14 +39,14 @@
 
     var groups = {};
     var overlays = {};
+    var shown = [];  // put on the map once the opening view is set (below): drawn once, there
     data[K.GROUPS].forEach(function (group) {
       var layer = new BM.layers.LazyGroup(group[O.ITEMS], data, map);
       layer.groupId = group[O.ID];
       groups[group[O.ID]] = layer;
       overlays[group[O.LABEL]] = layer;
-      if (group[O.SHOW]) {
-        layer.addTo(map);
-      }
+      layer.place();  // its panes now, in the data's order: groups stack as listed, whenever shown
+      if (group[O.SHOW]) { shown.push(layer); }
     });
     var control = L.control.layers(bases, overlays, { collapsed: narrow, position: "topright" }).addTo(map);
     map.attributionControl.setPrefix(false);
@@ -85,6 +85,10 @@
 
     // The opening view is set at once (no camera move), so the names are placed where they stay.
     moves.selectPhase(atlas ? (moves.fromHash() || opening) : opening, { push: false, animate: false });
+    // What the phase does not choose (the reference layers) is shown as the data says.
+    var phases = {};
+    data[K.TIMELINE][T.PHASES].forEach(function (phase) { phases[phase[BM.TP.ID]] = true; });
+    shown.forEach(function (layer) { if (!phases[layer.groupId] && !map.hasLayer(layer)) { layer.addTo(map); } });
 
     /* Once the first view is drawn, prepare the other groups while the page is idle. */
     var ready = new Promise(function (resolve) {

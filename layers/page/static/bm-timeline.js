@@ -69,6 +69,11 @@
       if (id !== G.ALL && !phaseById(id)) { return; }
       clearDay();
       state.phase = id;
+      var phase = phaseById(id), fits = options.fit !== false, still = fits && options.animate === false;
+      if (still) {  // the view first (no camera move): what is added next is drawn once, where it stays
+        showSection(id);  // (a phone's panel height, which the view keeps clear of, depends on it)
+        fit(phase ? phase[TP.FIT] : tl[T.FIT], false);
+      }
       if (atlas) {
         phaseIds.forEach(function (pid) {
           var wanted = id === G.ALL || pid === id;
@@ -80,11 +85,10 @@
           if (!map.hasLayer(groups[gid])) { map.addLayer(groups[gid]); }
         });
       }
-      showSection(id);
+      if (!still) { showSection(id); }
       BM.layers.applyHalos(map, groups, null);
-      var phase = phaseById(id);
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      if (options.fit !== false) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
+      if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
