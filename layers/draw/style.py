@@ -7,6 +7,8 @@ the battle's manifest; everything else here is generic battle-map convention.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +115,8 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     each combination of them.
     """
     global _STYLES
-    if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
-        _STYLES = (battle, {})
+    if _STYLES[0]() is not battle:  # one battle at a time: a new one starts a fresh cache
+        _STYLES = (weakref.ref(battle), {})
     key = (feature.kind, feature.side, feature.certainty, feature.movement, status, feature.width is None)
     cache = _STYLES[1]
     style = cache.get(key)
@@ -123,7 +125,13 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     return style
 
 
-_STYLES: tuple[Battle | None, dict[tuple[Any, ...], Style]] = (None, {})
+def _no_battle() -> None:
+    return None
+
+
+#: The battle the cache is for, held weakly: a cache that kept the battle alive would keep its
+#: millions of objects for the interpreter's last collection at exit (a second and more at 100k).
+_STYLES: tuple[Callable[[], Battle | None], dict[tuple[Any, ...], Style]] = (_no_battle, {})
 
 
 def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style:
