@@ -21,14 +21,13 @@ from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
-from layers.draw.dispatch import draw
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
+from layers.page.sitedata import Group, SiteData, data_json, member, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -101,7 +100,7 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
         yield site.path, site.file()
-    reference = _reference_group(base)
+    reference = _reference_group(base, site)
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
@@ -109,15 +108,16 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
     yield "index.html", _atlas_page(base, phases, reference, site, opts)
 
 
-def _reference_group(ctx: Context) -> Group:
+def _reference_group(ctx: Context, site: SiteData) -> Group:
     battle = ctx.battle
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
-    return Group(contract.Group.REFERENCE, label, True, tuple(draw(f, ctx) for f in battle.reference_features))
+    members = tuple(member(f, ctx, site) for f in battle.reference_features)
+    return Group(contract.Group.REFERENCE, label, True, members)
 
 
-def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
+def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
@@ -130,7 +130,7 @@ def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
     for spec in battle.layers:
         if spec.role != "battle" or spec.id not in by_layer:
             continue
-        members = tuple(draw(f, ctx) for f in by_layer[spec.id])
+        members = tuple(member(f, ctx, site) for f in by_layer[spec.id])
         groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase))
     return groups
 
@@ -166,7 +166,7 @@ def _phase_page(
     assert phase is not None
     section = _section(battle, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
-    groups = [reference, *_layer_groups(ctx, changed)]
+    groups = [reference, *_layer_groups(ctx, changed, site)]
     fit = phase_extent(ctx, phase) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
@@ -183,7 +183,7 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
         section = _section(battle, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
         sections.append(section)
         ctx = base.at(phase)
-        members = tuple(draw(f, ctx) for f in battle.features_in(phase))
+        members = tuple(member(f, ctx, site) for f in battle.features_in(phase))
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
@@ -220,7 +220,7 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    on_page = {d.feature_id for g in groups for d in g.drawables}
+    on_page = {feature_id for g in groups for feature_id, _ in g.members}
     cited_by_id = battle.cited_by_id
     cited: set[str] = set().union(*(cited_by_id[fid] for fid in on_page))
     for section in panel["sections"]:

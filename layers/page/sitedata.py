@@ -17,22 +17,25 @@ from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
 from layers.draw.dispatch import draw
-from layers.draw.drawable import Context, Drawable
+from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
 from layers.page import story
 from layers.page.elements import to_json
 from layers.page.ui import TILES, UI
 
+#: A feature as a page shows it: its id and the style it is drawn in on that page.
+Member = tuple[str, Style]
+
 
 @dataclass(frozen=True)
 class Group:
-    """An overlay in the layer control: a label and the drawables it shows."""
+    """An overlay in the layer control: a label and the features it shows (:func:`member`)."""
 
     id: str
     label: Markup
     show: bool
-    drawables: tuple[Drawable, ...]
+    members: tuple[Member, ...]
     changed: frozenset[str] = frozenset()
     #: Units and lines whose time ended before the phase's last day: drawn faded.
     ended: frozenset[str] = frozenset()
@@ -63,6 +66,13 @@ class SiteData:
     #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
     #: of its status changes, so that a page's legend lists only what its day slider reaches.
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
+    #: The style each feature is drawn in where it is the same on every page (every kind but
+    #: positions, whose style follows their status on the page's day: :func:`member`).
+    drawn_styles: dict[str, Style]
+    #: Features drawn with a precision halo.
+    halos: frozenset[str]
+    #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
+    ranks: dict[str, int]
 
     @cached_property
     def style_ids(self) -> dict[Style, int]:
@@ -126,9 +136,24 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    drawn_styles: dict[str, Style] = {}
+    halos: set[str] = set()
+    ranks: dict[str, int] = {}
     entries = []
+    # Each feature is drawn once, here, in a memo of its own: its geometry and record live only
+    # until its entry is written (pages need only its style, halo and rank, kept below).
+    scratch: dict[Any, Any] = {}
+    unit_names = base.unit_names
     for feature in shown:
-        drawn = draw(feature, base.at(first_phase[feature.id]))
+        scratch.clear()
+        scratch["unit-names"] = unit_names
+        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
+        if feature.kind != "position":
+            drawn_styles[feature.id] = drawn.style
+        if drawn.halo_m:
+            halos.add(feature.id)
+        if Record.RANK in drawn.record:
+            ranks[feature.id] = drawn.record[Record.RANK]
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         style_id(drawn.style)
         if feature.kind == "position":
@@ -145,8 +170,24 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         entries.append(str(to_json(entry)).encode("utf-8"))
     ordered = tuple(sorted(styles, key=styles.__getitem__))
     return SiteData(
-        {f.id: i for i, f in enumerate(shown)}, tuple(entries), _date_texts(battle, shown), ordered, icons, times
+        {f.id: i for i, f in enumerate(shown)},
+        tuple(entries),
+        _date_texts(battle, shown),
+        ordered,
+        icons,
+        times,
+        drawn_styles,
+        frozenset(halos),
+        ranks,
     )
+
+
+def member(feature: Feature, ctx: Context, site: SiteData) -> Member:
+    """How ``feature`` is drawn on the page of ``ctx`` (as :func:`layers.draw.dispatch.draw`
+    draws it there): only a position's style depends on the page."""
+    if feature.kind == "position":
+        return feature.id, positions.page_style(feature, ctx)
+    return feature.id, site.drawn_styles[feature.id]
 
 
 def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
@@ -187,31 +228,31 @@ def page_data(
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
-        for d in group.drawables:
-            feature = by_id[d.feature_id]
-            if d.feature_id not in seen:
-                seen.add(d.feature_id)
-                has_halo = has_halo or bool(d.halo_m)
-                if d.feature_id in site.times:
-                    valid_from, base, changes = site.times[d.feature_id]
+        for feature_id, drawn_style in group.members:
+            feature = by_id[feature_id]
+            if feature_id not in seen:
+                seen.add(feature_id)
+                has_halo = has_halo or feature_id in site.halos
+                if feature_id in site.times:
+                    valid_from, base, changes = site.times[feature_id]
                     reached = [(day, style) for day, style in changes if day <= last]
                     if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
                         used.setdefault(base)
                     for _, style in reached:
                         used.setdefault(style)
-            style = style_ids[d.style]
+            style = style_ids[drawn_style]
             used.setdefault(style)
-            item = [site.index[d.feature_id], style]
+            item = [site.index[feature_id], style]
             flags = 0
-            if d.feature_id in group.changed:
+            if feature_id in group.changed:
                 flags |= Flag.CHANGED
                 has_changed = True
-            if d.feature_id in group.ended:
+            if feature_id in group.ended:
                 flags |= Flag.ENDED
                 has_ended = True
-            ranked = Record.RANK in d.record
-            rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if ranked else None
-            if rank is not None and rank != d.record[Record.RANK]:
+            written = site.ranks.get(feature_id)
+            rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if written is not None else None
+            if rank is not None and rank != written:
                 item.extend((flags, rank))
             elif flags:
                 item.append(flags)

@@ -10,6 +10,7 @@ from layers import site
 from layers.data.load import load_battle
 from layers.page import assemble
 from layers.page.assemble import iter_site, render_site
+from layers.page.sitedata import site_data
 from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT
@@ -101,3 +102,27 @@ def test_the_shared_file_is_joined_from_entries_kept_as_utf8() -> None:
     assert data.path == f"data/site-{whole.hexdigest()[:16]}.js"
     files = render_site(battle)
     assert files[data.path] == data.file()
+
+
+def test_each_feature_is_drawn_once_and_its_drawing_let_go(monkeypatch) -> None:
+    """The site's data draws every feature once; pages only look up its style, halo and rank,
+    and no drawn geometry or record outlives the entry it was written into."""
+    from layers.draw.drawable import Context
+    from layers.page import sitedata
+
+    battle = load_battle(FIXTURE_BATTLE)
+    drawn_ids: list[str] = []
+    real = sitedata.draw
+
+    def counting(feature, ctx):
+        drawn_ids.append(feature.id)
+        return real(feature, ctx)
+
+    monkeypatch.setattr(sitedata, "draw", counting)
+    base = Context(battle)
+    data = site_data(base, list(battle.phases))
+    assert sorted(drawn_ids) == sorted(data.index)  # once each
+    assert not [key for key in base.memo if isinstance(key, tuple) and key[0] in ("geometry", "record", "drawable")]
+    pages = render_site(battle)
+    assert len(drawn_ids) == 2 * len(data.index)  # render_site made its own site data: once more each, no more
+    assert pages["index.html"]
