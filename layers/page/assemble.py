@@ -2,7 +2,7 @@
 
 Rendering is pure: :func:`render_site` returns every file of the site as bytes, and
 :func:`iter_site` yields them one at a time, so that :mod:`layers.site` can write a page as
-soon as it is made.
+soon as it is made (the shared data file as the pieces it is made of: see :data:`Content`).
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ OUTPUT_README = (
 )
 
 
+#: A file's content: bytes, or the pieces that joined make it (the shared data file, whose
+#: entries are written as they are held, with no copy of the whole).
+Content = bytes | tuple[bytes, ...]
+
+
 @dataclass(frozen=True)
 class PageOptions:
     """How pages are made: opening language; one self-contained file (no tiles, no
@@ -73,7 +78,10 @@ def render_site(
     printable : bool
         Lay the pages out for print and image export.
     """
-    return dict(iter_site(battle, phase_ids, lang, single_file=single_file, printable=printable))
+    return {
+        name: content if isinstance(content, bytes) else b"".join(content)
+        for name, content in iter_site(battle, phase_ids, lang, single_file=single_file, printable=printable)
+    }
 
 
 def iter_site(
@@ -83,7 +91,7 @@ def iter_site(
     *,
     single_file: bool = False,
     printable: bool = False,
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, Content]]:
     """The files of :func:`render_site`, one at a time (path, content): the site's shared
     data first, then each page as it is made, so a caller that writes them as they come
     holds one page at a time, however many phases there are."""
@@ -91,7 +99,7 @@ def iter_site(
         yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable))
 
 
-def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions) -> Iterator[tuple[str, bytes]]:
+def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions) -> Iterator[tuple[str, Content]]:
     wanted = list(phase_ids) if phase_ids else [p.id for p in battle.phases]
     phases = [p for p in battle.phases if p.id in wanted]
     base = Context(battle)  # one memo for the whole site: each popup is written once
@@ -99,7 +107,7 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
-        yield site.path, site.file()
+        yield site.path, site.pieces()
     reference = _reference_group(base, site)
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None

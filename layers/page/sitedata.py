@@ -99,8 +99,18 @@ class SiteData:
     def file(self) -> bytes:
         """The shared data file's content (:meth:`script` with every entry) as UTF-8, joined
         from the entries as they are."""
-        head = f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":['.encode()
-        return b"".join((head, b",".join(self.entries), b"]};"))
+        return b"".join(self.pieces())
+
+    def pieces(self) -> tuple[bytes, ...]:
+        """:meth:`file` in the pieces it is joined from (the head, each entry, the commas
+        between them, the tail), so that a writer can write it with no copy of the whole."""
+        pieces = [f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":['.encode()]
+        for i, entry in enumerate(self.entries):
+            if i:
+                pieces.append(b",")
+            pieces.append(entry)
+        pieces.append(b"]};")
+        return tuple(pieces)
 
     @cached_property
     def _head(self) -> str:

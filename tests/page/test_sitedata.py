@@ -126,3 +126,19 @@ def test_each_feature_is_drawn_once_and_its_drawing_let_go(monkeypatch) -> None:
     pages = render_site(battle)
     assert len(drawn_ids) == 2 * len(data.index)  # render_site made its own site data: once more each, no more
     assert pages["index.html"]
+
+
+def test_the_shared_file_is_written_in_pieces(tmp_path: Path) -> None:
+    """The shared file goes to the writer as the pieces it is joined from, the entries
+    themselves (never a copy of the whole); written, it is the whole file, under the name of
+    its digest."""
+    from layers.draw.drawable import Context
+
+    battle = load_battle(FIXTURE_BATTLE)
+    data = site_data(Context(battle), list(battle.phases))
+    files = dict(iter_site(battle))
+    pieces = files[data.path]
+    assert isinstance(pieces, tuple) and len(pieces) == 2 * len(data.entries) + 1
+    assert all(piece is entry for piece, entry in zip(data.pieces()[1::2], data.entries, strict=True))
+    out = write_site(files.items(), tmp_path / "out")
+    assert (out / data.path).read_bytes() == data.file() == render_site(battle)[data.path]
