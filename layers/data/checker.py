@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -180,9 +180,11 @@ class Checker:
                 ids.append(item)
         return tuple(ids)
 
-    def only(self, data: dict[str, Any], known: Iterable[str], *, prefix: str = "", what: str = "key") -> None:
+    def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "", what: str = "key") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
+        if all(key in known for key in data):  # the usual case, once per feature: nothing to sort
+            return
         names = sorted(known)
         for key in sorted((k for k in data if k not in names), key=str):
             guess = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)

@@ -483,3 +483,19 @@ def test_schema_version_is_checked(mini: Path) -> None:
         text = "schema_version = 1\n" + text
     manifest.write_text(text.replace("schema_version = 1", "schema_version = 99", 1), encoding="utf-8")
     assert any("schema_version" in p and "found 99" in p for p in problems_of(mini))
+
+
+def test_points_are_made_as_shape_makes_them() -> None:
+    """Points skip shapely's shape() (they cannot fail its checks): the same geometry, 2D or 3D."""
+    from shapely.geometry import shape
+
+    from layers.data.checker import Checker
+    from layers.data.features import _geometry
+
+    check = Checker("x.geojson", [])
+    for coords in ([112.6, 26.9], [112, 27], [112.6, 26.9, 40.5]):
+        geometry = {"type": "Point", "coordinates": coords}
+        made = _geometry(check, geometry, "event", None)
+        assert made.equals_exact(shape(geometry), 0) and made.has_z == shape(geometry).has_z
+        assert made.wkb == shape(geometry).wkb
+    assert not check.problems
