@@ -129,6 +129,11 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
         feature_id=feature.id,
         geometry=ctx.once(("geometry", feature.id), lambda: rounded(feature.geojson, feature.precision_m)),
         style=style_for(ctx.battle, feature, status),
-        record=ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names)),
+        record=record_of(feature, ctx),
         halo_m=halo_for(feature),
     )
+
+
+def record_of(feature: Feature, ctx: Context) -> dict[str, Any]:
+    """The feature's data record (:func:`layers.draw.records.record`), made once per build."""
+    return ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names))

@@ -18,7 +18,8 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
 from layers.data.model import Feature
-from layers.draw.drawable import Context, Drawable, plain, rounded
+from layers.draw.drawable import Context, Drawable, decimals_for, record_of, rounded
+from layers.draw.style import style_for
 
 METRES_PER_DEGREE_LAT = 110_574.0
 METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
@@ -26,6 +27,13 @@ SEGMENTS = 16
 
 
 def arrow_polygon(centre: LineString) -> Polygon:
+    """A tapered arrow along ``centre`` (lon/lat) whose head contains its end point (see
+    :func:`arrow_outline`)."""
+    outline = arrow_outline(centre)
+    return outline if isinstance(outline, Polygon) else shapely.polygons(outline)
+
+
+def arrow_outline(centre: LineString) -> Polygon | np.ndarray:
     """A tapered arrow along ``centre`` (lon/lat) whose head contains its end point.
 
     Widths follow the arrow's length (shaft 4 % of it, between 60 m and 400 m) so that a
@@ -33,6 +41,9 @@ def arrow_polygon(centre: LineString) -> Polygon:
     centre line offset to both sides at its own vertices, in a local metric plane; a bend too
     sharp for that outline falls back to a union of buffered pieces. A centre line has a few
     vertices: plain float arithmetic, which costs a fraction of numpy's per-call overhead.
+
+    The usual outline comes back as the (n, 2) array of its ring's lon/lat, which is what
+    the page needs (made into a polygon only to check it); the fallback as a polygon.
     """
     coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
     lon0, lat0 = coords[0]
@@ -46,10 +57,11 @@ def arrow_polygon(centre: LineString) -> Polygon:
 
     ring = _offset_arrow(local, shaft_len, width, head_len, head_half)
     if ring is not None:
-        polygon = Polygon([(x / kx + lon0, y / ky + lat0) for x, y in ring])
+        lonlat = np.array(ring) / (kx, ky) + (lon0, lat0)
+        polygon = shapely.polygons(lonlat)
         # valid, and the end inside its head, in lon/lat as drawn (a bend may fold the outline)
-        if polygon.is_valid and shapely.contains_xy(polygon, *coords[-1]):
-            return polygon
+        if shapely.is_valid(polygon) and shapely.contains_xy(polygon, *coords[-1]):
+            return lonlat
     arrow = _buffered_arrow(LineString(local), shaft_len, width, head_len, head_half)
     return shapely.transform(arrow, lambda c: c / np.array([kx, ky]) + np.array([lon0, lat0]))
 
@@ -145,19 +157,22 @@ def _buffered_arrow(line: LineString, shaft_len: float, width: float, head_len: 
 
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a movement as its arrow polygon, in its side's colour and kind's dash."""
-    base = plain(feature, ctx)
     centre = feature.geometry
     if not isinstance(centre, LineString):  # the loader allows movements no other geometry
         raise ValueError(f"movement '{feature.id}' is a {centre.geom_type}, not a LineString")
-    geometry = ctx.once(
-        ("arrow", feature.id),
-        lambda: rounded(mapping_lists(arrow_polygon(centre)), feature.precision_m / 4),
-    )
+
+    def make() -> dict[str, Any]:
+        outline = arrow_outline(centre)
+        if isinstance(outline, Polygon):
+            return rounded(mapping_lists(outline), feature.precision_m / 4)
+        # the ring's coordinates as the polygon would give them back (GEOS keeps a closed ring as it is)
+        return {"type": "Polygon", "coordinates": [np.round(outline, decimals_for(feature.precision_m / 4)).tolist()]}
+
     return Drawable(
-        feature_id=base.feature_id,
-        geometry=geometry,
-        style=base.style,
-        record=base.record,
+        feature_id=feature.id,
+        geometry=ctx.once(("arrow", feature.id), make),
+        style=style_for(ctx.battle, feature),
+        record=record_of(feature, ctx),
     )
 
 
