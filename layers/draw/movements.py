@@ -30,7 +30,10 @@ def arrow_polygon(centre: LineString) -> Polygon:
     """A tapered arrow along ``centre`` (lon/lat) whose head contains its end point (see
     :func:`arrow_outline`)."""
     outline = arrow_outline(centre)
-    return outline if isinstance(outline, Polygon) else shapely.polygons(outline)
+    if isinstance(outline, Polygon):
+        return outline
+    polygon: Polygon = shapely.polygons(outline)
+    return polygon
 
 
 def arrow_outline(centre: LineString) -> Polygon | np.ndarray:
