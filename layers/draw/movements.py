@@ -32,8 +32,7 @@ def arrow_polygon(centre: LineString) -> Polygon:
     outline = arrow_outline(centre)
     if isinstance(outline, Polygon):
         return outline
-    polygon: Polygon = shapely.polygons(outline)
-    return polygon
+    return Polygon(outline)
 
 
 def arrow_outline(centre: LineString) -> Polygon | np.ndarray:
