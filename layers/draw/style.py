@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from layers.contract import Default
@@ -85,6 +85,14 @@ class Style:
     shape: str
     label: Bilingual
     options: tuple[tuple[str, LeafletValue], ...]
+    #: The hash, made once: styles key the site's style table, looked up per feature per page.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.key, self.shape, self.label, self.options)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def as_dict(self) -> dict[str, LeafletValue]:
         """Leaflet options, ready to serialise."""

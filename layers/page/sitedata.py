@@ -229,22 +229,27 @@ def page_data(
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
     seen: set[str] = set()
-    has_halo = has_changed = has_ended = False
+    has_halo = has_changed = has_ended = has_hill = False
+    units = 0
     by_id = battle.by_id
     first, last = timeline[Timeline.RANGE]
-    style_ids = site.style_ids
+    style_ids, index, ranks, halos, times = site.style_ids, site.index, site.ranks, site.halos, site.times
 
     out_groups = []
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
+        changed, ended, phase = group.changed, group.ended, group.phase
         for feature_id, drawn_style in group.members:
             feature = by_id[feature_id]
             if feature_id not in seen:
                 seen.add(feature_id)
-                has_halo = has_halo or feature_id in site.halos
-                if feature_id in site.times:
-                    valid_from, base, changes = site.times[feature_id]
+                has_halo = has_halo or feature_id in halos
+                has_hill = has_hill or feature.is_hill
+                units += feature.kind == "unit"
+                timed = times.get(feature_id)
+                if timed is not None:
+                    valid_from, base, changes = timed
                     reached = [(day, style) for day, style in changes if day <= last]
                     if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
                         used.setdefault(base)
@@ -252,23 +257,26 @@ def page_data(
                         used.setdefault(style)
             style = style_ids[drawn_style]
             used.setdefault(style)
-            item = [site.index[feature_id], style]
             flags = 0
-            if feature_id in group.changed:
-                flags |= Flag.CHANGED
+            if feature_id in changed:
+                flags = Flag.CHANGED
                 has_changed = True
-            if feature_id in group.ended:
+            if feature_id in ended:
                 flags |= Flag.ENDED
                 has_ended = True
-            written = site.ranks.get(feature_id)
-            rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if written is not None else None
-            if rank is not None and rank != written:
-                item.extend((flags, rank))
+            written = ranks.get(feature_id)
+            if (
+                written is not None
+                and (rank := labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))) != written
+            ):
+                item = [index[feature_id], style, flags, rank]
             elif flags:
-                item.append(flags)
-            if group.phase is not None and feature.status:
+                item = [index[feature_id], style, flags]
+            else:
+                item = [index[feature_id], style]
+            if phase is not None and feature.status:
                 # the status at the phase's end, for the text version's table
-                ends[str(len(items))] = feature.status_on(group.phase.end) or Default.STATUS
+                ends[str(len(items))] = feature.status_on(phase.end) or Default.STATUS
             items.append(item)
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
@@ -288,15 +296,14 @@ def page_data(
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }
-    on_page = [by_id[fid] for fid in seen]
     if has_halo:
         legend_styles.append(halo_style())
         data[Page.HALO] = style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
-    if any(f.is_hill for f in on_page):
+    if has_hill:
         legend_styles.append(hill_style())
-    if sum(1 for f in on_page if f.kind == "unit") > 1:
+    if units > 1:
         legend_styles.append(leader_style())
     if has_changed:
         legend_styles.append(changed_style())
