@@ -19,7 +19,7 @@ from markupsafe import Markup
 from layers import __version__, contract
 from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused
-from layers.data.model import Battle, Feature, Phase
+from layers.data.model import Battle, Phase
 from layers.draw import records as payload
 from layers.draw.drawable import Context
 from layers.page import assets, story
@@ -27,7 +27,7 @@ from layers.page import fragments as html
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, SiteData, data_json, member, page_data, site_data
+from layers.page.sitedata import Group, Member, SiteData, data_json, member, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -129,37 +129,55 @@ def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    features = battle.features_in(phase)
-    by_layer: dict[str, list[Feature]] = {}
-    for feature in features:
-        by_layer.setdefault(feature.layer, []).append(feature)
-    changed_ids, ended = frozenset(changed), _ended(features, phase)
+    by_layer: dict[str, list[Member]] = {}
+    for feature, shown in zip(battle.features_in(phase), _members(ctx, phase, site), strict=True):
+        by_layer.setdefault(feature.layer, []).append(shown)
+    changed_ids, ended = frozenset(changed), _ended(ctx, phase)
     groups = []
     for spec in battle.layers:
         if spec.role != "battle" or spec.id not in by_layer:
             continue
-        members = tuple(member(f, ctx, site) for f in by_layer[spec.id])
+        members = tuple(by_layer[spec.id])
         groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase))
     return groups
 
 
-def _ended(features: Iterable[Feature], phase: Phase) -> frozenset[str]:
+def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
+    """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
+    the phase's page and the atlas alike."""
+    here = ctx.at(phase)
+    return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
+
+
+def _ended(ctx: Context, phase: Phase) -> frozenset[str]:
     """Units and lines that end before ``phase``'s last day: superseded within the phase (a
-    unit moved on, a line given up), drawn faded beside what replaced them."""
-    return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
+    unit moved on, a line given up), drawn faded beside what replaced them (once per build)."""
+
+    def make() -> frozenset[str]:
+        features = ctx.battle.features_in(phase)
+        return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
+
+    return ctx.once(("ended", phase.id), make)
 
 
-def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
-    """Everything the panel says about one phase, escaped."""
-    return {
-        "phase": phase,
-        "dates": html.bi(html.span_text(phase.start, phase.end)),
-        "prev": previous,
-        "next": next_phase,
-        "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
-        "changes": story.changes(battle, phase, previous),
-        "end_day": story.day_index(battle, phase.end),
-    }
+def _section(ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
+    """Everything the panel says about one phase, escaped (once per build: the phase's page
+    and the atlas say the same)."""
+    battle = ctx.battle
+
+    def make() -> dict[str, Any]:
+        return {
+            "phase": phase,
+            "dates": html.bi(html.span_text(phase.start, phase.end)),
+            "prev": previous,
+            "next": next_phase,
+            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
+            "changes": story.changes(battle, phase, previous),
+            "end_day": story.day_index(battle, phase.end),
+        }
+
+    key = ("section", phase.id, previous and previous.id, next_phase and next_phase.id)
+    return ctx.once(key, make)
 
 
 def _phase_page(
@@ -172,7 +190,7 @@ def _phase_page(
 ) -> bytes:
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    section = _section(battle, phase, prev_phase, next_phase)
+    section = _section(ctx, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
     groups = [reference, *_layer_groups(ctx, changed, site)]
     fit = phase_extent(ctx, phase) or bounds_latlng(battle)
@@ -188,15 +206,14 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
-        section = _section(battle, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
+        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
         sections.append(section)
-        ctx = base.at(phase)
-        members = tuple(member(f, ctx, site) for f in battle.features_in(phase))
+        members = _members(base, phase, site)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
         changed = frozenset(c.feature_id for c in section["changes"])
-        ended = _ended(battle.features_in(phase), phase)
+        ended = _ended(base, phase)
         groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = extent(battle, battle_features) or bounds_latlng(battle)
