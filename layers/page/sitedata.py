@@ -21,7 +21,7 @@ from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
 from layers.page import story
-from layers.page.elements import to_json
+from layers.page.elements import json_text, to_json
 from layers.page.ui import TILES, UI
 
 #: A feature as a page shows it: its id and the style it is drawn in on that page.
@@ -177,7 +177,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = _add_time(battle, feature, entry, style_id)
-        entries.append(str(to_json(entry)).encode("utf-8"))
+        entries.append(json_text(entry).encode("utf-8"))
     ordered = tuple(sorted(styles, key=styles.__getitem__))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
