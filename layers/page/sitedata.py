@@ -16,11 +16,11 @@ from layers.contract import Base, Default, Flag, Overlay, Page, Record, Site, Te
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
-from layers.draw.dispatch import draw
+from layers.draw.dispatch import draw, style_of
 from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
+from layers.page import forked, story
 from layers.page import fragments as html
-from layers.page import story
 from layers.page.elements import json_text, to_json
 from layers.page.ui import TILES, UI
 
@@ -66,9 +66,6 @@ class SiteData:
     #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
     #: of its status changes, so that a page's legend lists only what its day slider reaches.
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
-    #: The style each feature is drawn in where it is the same on every page (every kind but
-    #: positions, whose style follows their status on the page's day: :func:`member`).
-    drawn_styles: dict[str, Style]
     #: Features drawn with a precision halo.
     halos: frozenset[str]
     #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
@@ -129,7 +126,13 @@ class SiteData:
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
     """Every feature the site shows (reference, and battle features of ``phases``), in data
-    order, with the site's style and symbol tables."""
+    order, with the site's style and symbol tables.
+
+    The style table and the features' times come first, from the data alone; then each
+    feature is drawn and its entry written, a map over the features that
+    :func:`layers.page.forked.map_chunks` may share among the machine's cores (the same
+    entries, in the same order, however it is shared).
+    """
     battle = base.battle
     first_phase: dict[str, Phase | None] = {f.id: None for f in battle.reference_features}
     for phase in phases:
@@ -144,60 +147,72 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     # Decorations every page may draw, first: their ids do not depend on the data's order.
     style_id(halo_style())
     style_id(changed_style())
-    icons: dict[str, dict[str, Any]] = {}
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
-    drawn_styles: dict[str, Style] = {}
-    halos: set[str] = set()
-    ranks: dict[str, int] = {}
-    entries = []
-    # Each feature is drawn once, here, in a memo of its own: its geometry and record live only
-    # until its entry is written (pages need only its style, halo and rank, kept below).
-    scratch: dict[Any, Any] = {}
-    unit_names = base.unit_names
     for feature in shown:
-        scratch.clear()
-        scratch["unit-names"] = unit_names
-        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
-        if feature.kind != "position":
-            drawn_styles[feature.id] = drawn.style
-        if drawn.halo_m:
-            halos.add(feature.id)
-        if Record.RANK in drawn.record:
-            ranks[feature.id] = drawn.record[Record.RANK]
-        # every style a page may draw the feature in: as drawn here, or (a position) in any status
-        style_id(drawn.style)
+        # every style a page may draw the feature in: as drawn in its first phase, or (a
+        # position) in any status, then those of its status changes
+        style_id(style_of(feature, base.at(first_phase[feature.id])))
         if feature.kind == "position":
             for status in positions.DRAWN_STATUSES:
                 style_id(style_for(battle, feature, status))
-        entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
-        if drawn.halo_m:
-            entry[Record.HALO] = round(drawn.halo_m)
-        if drawn.icon is not None and feature.sidc:
-            icons.setdefault(feature.sidc, drawn.icon.as_dict())
-            entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
-            times[feature.id] = _add_time(battle, feature, entry, style_id)
-        entries.append(json_text(entry).encode("utf-8"))
-    ordered = tuple(sorted(styles, key=styles.__getitem__))
+            times[feature.id] = _add_time(battle, feature, {}, style_id)
+    unit_names = base.unit_names  # made before the work is shared, not once per process
+
+    def entries(start: int, stop: int) -> _Entries:
+        """Draw ``shown[start:stop]`` and write their entries."""
+        out = _Entries([], [], {}, {})
+        # Each feature is drawn in a memo of its own: its geometry and record live only until
+        # its entry is written (pages need only its halo and rank, kept below).
+        scratch: dict[Any, Any] = {}
+        for feature in shown[start:stop]:
+            scratch.clear()
+            scratch["unit-names"] = unit_names
+            drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
+            entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
+            if Record.RANK in drawn.record:
+                out.ranks[feature.id] = drawn.record[Record.RANK]
+            if drawn.halo_m:
+                out.halos.append(feature.id)
+                entry[Record.HALO] = round(drawn.halo_m)
+            if drawn.icon is not None and feature.sidc:
+                out.icons.setdefault(feature.sidc, drawn.icon.as_dict())
+                entry[Record.ICON] = feature.sidc
+            if not feature.is_reference:
+                _add_time(battle, feature, entry, styles.__getitem__)  # every style has its id by now
+            out.entries.append(json_text(entry).encode("utf-8"))
+        return out
+
+    parts = forked.map_chunks(entries, len(shown))
+    icons: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for code, icon in part.icons.items():
+            icons.setdefault(code, icon)
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
-        tuple(entries),
+        tuple(entry for part in parts for entry in part.entries),
         _date_texts(battle, shown),
-        ordered,
+        tuple(sorted(styles, key=styles.__getitem__)),
         icons,
         times,
-        drawn_styles,
-        frozenset(halos),
-        ranks,
+        frozenset(feature_id for part in parts for feature_id in part.halos),
+        {feature_id: rank for part in parts for feature_id, rank in part.ranks.items()},
     )
 
 
+@dataclass
+class _Entries:
+    """What drawing a run of features gives: their entries, and what pages need of them."""
+
+    entries: list[bytes]
+    halos: list[str]
+    ranks: dict[str, int]
+    icons: dict[str, dict[str, Any]]
+
+
 def member(feature: Feature, ctx: Context, site: SiteData) -> Member:
-    """How ``feature`` is drawn on the page of ``ctx`` (as :func:`layers.draw.dispatch.draw`
-    draws it there): only a position's style depends on the page."""
-    if feature.kind == "position":
-        return feature.id, positions.page_style(feature, ctx)
-    return feature.id, site.drawn_styles[feature.id]
+    """How ``feature`` is drawn on the page of ``ctx``: its id and style (:func:`style_of`)."""
+    return feature.id, style_of(feature, ctx)
 
 
 def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
