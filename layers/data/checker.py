@@ -100,6 +100,9 @@ class Checker:
         self, data: dict[str, Any], stem: str, *, required: bool = True, prefix: str = ""
     ) -> Bilingual | None:
         """``<stem>_zh`` and ``<stem>_en`` as one Bilingual (both or neither)."""
+        zh, en = data.get(stem + "_zh"), data.get(stem + "_en")
+        if type(zh) is str and type(en) is str and zh.strip() and en.strip():
+            return Bilingual(zh, en)  # the usual case, as the checks below would find it
         zh = self.text(data, f"{stem}_zh", required=required, prefix=prefix)
         en = self.text(data, f"{stem}_en", required=required, prefix=prefix)
         if not required and (zh is None) != (en is None):
