@@ -22,11 +22,14 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from layers.data.batch import collector_paused
 from layers.data.model import Battle
 from layers.errors import OutputError, OutputInterrupted, inert
-from layers.page.assemble import Content, iter_site
+
+if TYPE_CHECKING:
+    from layers.page.assemble import Content
 
 #: Written into every output folder; only a folder with it (or an empty one) is ever replaced,
 #: so a mistyped --out can never wipe a folder of the user's. Staging folders carry it from
@@ -284,4 +287,10 @@ def _recover(out: Path | str) -> None:
 
 def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:
     """Render the site for ``battle`` and write it atomically to ``out_dir``, page by page."""
-    return write_site(iter_site(battle, phase_ids, lang), out_dir)
+    with collector_paused():
+        # The page stack (folium, branca, jinja2...) is imported here, with the collector paused
+        # like the rest of the build: its hundred thousand new objects would otherwise set off
+        # full collections that walk every object of the loaded battle (1.5 s at 100,000 features).
+        from layers.page.assemble import iter_site
+
+        return write_site(iter_site(battle, phase_ids, lang), out_dir)
