@@ -19,8 +19,8 @@ from layers.draw import records as payload
 from layers.draw.dispatch import draw, style_of
 from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
-from layers.page import forked, story
 from layers.page import fragments as html
+from layers.page import story
 from layers.page.elements import json_text, to_json
 from layers.page.ui import TILES, UI
 
@@ -126,13 +126,7 @@ class SiteData:
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
     """Every feature the site shows (reference, and battle features of ``phases``), in data
-    order, with the site's style and symbol tables.
-
-    The style table and the features' times come first, from the data alone; then each
-    feature is drawn and its entry written, a map over the features that
-    :func:`layers.page.forked.map_chunks` may share among the machine's cores (the same
-    entries, in the same order, however it is shared).
-    """
+    order, with the site's style and symbol tables."""
     battle = base.battle
     first_phase: dict[str, Phase | None] = {f.id: None for f in battle.reference_features}
     for phase in phases:
@@ -147,67 +141,47 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     # Decorations every page may draw, first: their ids do not depend on the data's order.
     style_id(halo_style())
     style_id(changed_style())
+    icons: dict[str, dict[str, Any]] = {}
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    halos: set[str] = set()
+    ranks: dict[str, int] = {}
+    entries = []
+    # Each feature is drawn once, here, in a memo of its own: its geometry and record live only
+    # until its entry is written (pages need only its halo and rank, kept below, and its style:
+    # style_of).
+    scratch: dict[Any, Any] = {}
+    unit_names = base.unit_names
     for feature in shown:
-        # every style a page may draw the feature in: as drawn in its first phase, or (a
-        # position) in any status, then those of its status changes
-        style_id(style_of(feature, base.at(first_phase[feature.id])))
+        scratch.clear()
+        scratch["unit-names"] = unit_names
+        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
+        # every style a page may draw the feature in: as drawn here, or (a position) in any status
+        style_id(drawn.style)
         if feature.kind == "position":
             for status in positions.DRAWN_STATUSES:
                 style_id(style_for(battle, feature, status))
+        entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
+        if Record.RANK in drawn.record:
+            ranks[feature.id] = drawn.record[Record.RANK]
+        if drawn.halo_m:
+            halos.add(feature.id)
+            entry[Record.HALO] = round(drawn.halo_m)
+        if drawn.icon is not None and feature.sidc:
+            icons.setdefault(feature.sidc, drawn.icon.as_dict())
+            entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
-            times[feature.id] = _add_time(battle, feature, {}, style_id)
-    unit_names = base.unit_names  # made before the work is shared, not once per process
-
-    def entries(start: int, stop: int) -> _Entries:
-        """Draw ``shown[start:stop]`` and write their entries."""
-        out = _Entries([], [], {}, {})
-        # Each feature is drawn in a memo of its own: its geometry and record live only until
-        # its entry is written (pages need only its halo and rank, kept below).
-        scratch: dict[Any, Any] = {}
-        for feature in shown[start:stop]:
-            scratch.clear()
-            scratch["unit-names"] = unit_names
-            drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
-            entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
-            if Record.RANK in drawn.record:
-                out.ranks[feature.id] = drawn.record[Record.RANK]
-            if drawn.halo_m:
-                out.halos.append(feature.id)
-                entry[Record.HALO] = round(drawn.halo_m)
-            if drawn.icon is not None and feature.sidc:
-                out.icons.setdefault(feature.sidc, drawn.icon.as_dict())
-                entry[Record.ICON] = feature.sidc
-            if not feature.is_reference:
-                _add_time(battle, feature, entry, styles.__getitem__)  # every style has its id by now
-            out.entries.append(json_text(entry).encode("utf-8"))
-        return out
-
-    parts = forked.map_chunks(entries, len(shown))
-    icons: dict[str, dict[str, Any]] = {}
-    for part in parts:
-        for code, icon in part.icons.items():
-            icons.setdefault(code, icon)
+            times[feature.id] = _add_time(battle, feature, entry, style_id)
+        entries.append(json_text(entry).encode("utf-8"))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
-        tuple(entry for part in parts for entry in part.entries),
+        tuple(entries),
         _date_texts(battle, shown),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
         times,
-        frozenset(feature_id for part in parts for feature_id in part.halos),
-        {feature_id: rank for part in parts for feature_id, rank in part.ranks.items()},
+        frozenset(halos),
+        ranks,
     )
-
-
-@dataclass
-class _Entries:
-    """What drawing a run of features gives: their entries, and what pages need of them."""
-
-    entries: list[bytes]
-    halos: list[str]
-    ranks: dict[str, int]
-    icons: dict[str, dict[str, Any]]
 
 
 def member(feature: Feature, ctx: Context, site: SiteData) -> Member:
