@@ -103,6 +103,8 @@ class Checker:
         zh, en = data.get(stem + "_zh"), data.get(stem + "_en")
         if type(zh) is str and type(en) is str and zh.strip() and en.strip():
             return Bilingual(zh, en)  # the usual case, as the checks below would find it
+        if zh is None and en is None and not required:
+            return None  # an optional pair left out (or null): nothing to check
         zh = self.text(data, f"{stem}_zh", required=required, prefix=prefix)
         en = self.text(data, f"{stem}_en", required=required, prefix=prefix)
         if not required and (zh is None) != (en is None):
@@ -197,6 +199,8 @@ class Checker:
 
     def records(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Each table of an optional list of tables, with its field prefix."""
+        if data.get(key) is None:  # left out: the usual case, nothing to check
+            return
         items = self.take(data, key, list, "a list of tables", required=False, prefix=prefix)
         for i, item in enumerate(items or ()):
             here = f"{prefix}{key}[{i}]."

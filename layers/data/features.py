@@ -327,6 +327,8 @@ def _designation(check: Checker, props: dict[str, Any], kind: str | None) -> Bil
 
 def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> Measure | None:
     """``<stem>_m`` with the sources that give it, ``<stem>_sources`` (both or neither)."""
+    if f"{stem}_m" not in props and f"{stem}_sources" not in props:
+        return None  # the usual case: neither
     value = check.take(props, f"{stem}_m", (int, float), f"a number of metres, 0..{max_m:g}", required=False)
     sources = check.id_list(props, f"{stem}_sources", required=False)
     if value is None:
