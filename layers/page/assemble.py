@@ -138,7 +138,7 @@ def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group
         if spec.role != "battle" or spec.id not in by_layer:
             continue
         members = tuple(by_layer[spec.id])
-        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase))
+        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase, _items(ctx, phase)))
     return groups
 
 
@@ -147,6 +147,12 @@ def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
     the phase's page and the atlas alike."""
     here = ctx.at(phase)
     return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
+
+
+def _items(ctx: Context, phase: Phase) -> dict[str, list[int]]:
+    """The items the pages of ``phase`` list, filled by the first to list them (the phase's
+    page, then reused by the atlas: :attr:`Group.items`)."""
+    return ctx.once(("items", phase.id), dict)
 
 
 def _ended(ctx: Context, phase: Phase) -> frozenset[str]:
@@ -214,7 +220,7 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
         )
         changed = frozenset(c.feature_id for c in section["changes"])
         ended = _ended(base, phase)
-        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase))
+        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase, _items(base, phase)))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = extent(battle, battle_features) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -41,6 +41,10 @@ class Group:
     ended: frozenset[str] = frozenset()
     #: The phase the group shows (None: the reference layers), which ranks its names.
     phase: Phase | None = None
+    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``),
+    #: filled by the first page that lists it and shared by every group of the same phase: the
+    #: phase's page and the atlas list the same items (see :func:`page_data`).
+    items: dict[str, list[int]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,8 @@ def page_data(
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
-        changed, ended, phase = group.changed, group.ended, group.phase
+        phase = group.phase
+        known = group.items if group.items is not None else {}
         for feature_id, drawn_style in group.members:
             feature = by_id[feature_id]
             if feature_id not in seen:
@@ -244,25 +249,13 @@ def page_data(
                         used.setdefault(base)
                     for _, style in reached:
                         used.setdefault(style)
-            style = style_ids[drawn_style]
-            used.setdefault(style)
-            flags = 0
-            if feature_id in changed:
-                flags = Flag.CHANGED
-                has_changed = True
-            if feature_id in ended:
-                flags |= Flag.ENDED
-                has_ended = True
-            written = ranks.get(feature_id)
-            if (
-                written is not None
-                and (rank := labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))) != written
-            ):
-                item = [index[feature_id], style, flags, rank]
-            elif flags:
-                item = [index[feature_id], style, flags]
-            else:
-                item = [index[feature_id], style]
+            item = known.get(feature_id)
+            if item is None:
+                item = known[feature_id] = _item(feature, index[feature_id], style_ids[drawn_style], group, ranks)
+            used.setdefault(item[1])
+            if len(item) > 2:
+                has_changed = has_changed or bool(item[2] & Flag.CHANGED)
+                has_ended = has_ended or bool(item[2] & Flag.ENDED)
             if phase is not None and feature.status:
                 # the status at the phase's end, for the text version's table
                 ends[str(len(items))] = feature.status_on(phase.end) or Default.STATUS
@@ -298,6 +291,21 @@ def page_data(
         legend_styles.append(changed_style())
         data[Page.CHANGED] = style_ids[changed_style()]
     return data, legend_styles
+
+
+def _item(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> list[int]:
+    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`)."""
+    flags = 0
+    if feature.id in group.changed:
+        flags = Flag.CHANGED
+    if feature.id in group.ended:
+        flags |= Flag.ENDED
+    written = ranks.get(feature.id)
+    if written is not None and (rank := labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED))) != written:
+        return [index, style, flags, rank]
+    if flags:
+        return [index, style, flags]
+    return [index, style]
 
 
 def data_json(data: dict[str, Any]) -> Markup:

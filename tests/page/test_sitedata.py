@@ -142,3 +142,22 @@ def test_the_shared_file_is_written_in_pieces(tmp_path: Path) -> None:
     assert all(piece is entry for piece, entry in zip(data.pieces()[1::2], data.entries, strict=True))
     out = write_site(files.items(), tmp_path / "out")
     assert (out / data.path).read_bytes() == data.file() == render_site(battle)[data.path]
+
+
+def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -> None:
+    """The atlas lists each phase's features as the phase's page does: each item is made by
+    the first page that lists it and reused (the reference layers' once per page)."""
+    from layers.page import sitedata
+
+    battle = load_battle(FIXTURE_BATTLE)
+    made: list[str] = []
+    real = sitedata._item
+
+    def counting(feature, *args):
+        made.append(feature.id)
+        return real(feature, *args)
+
+    monkeypatch.setattr(sitedata, "_item", counting)
+    render_site(battle)
+    pages = len(battle.phases) + 1
+    assert len(made) == sum(len(battle.features_in(p)) for p in battle.phases) + pages * len(battle.reference_features)
