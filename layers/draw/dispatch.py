@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from layers.data.model import Feature
 from layers.draw import movements, positions, rivers, units
@@ -35,3 +35,9 @@ def style_of(feature: Feature, ctx: Context) -> Style:
     if feature.kind == "position":
         return positions.page_style(feature, ctx)
     return style_for(ctx.battle, feature)
+
+
+def prepare(features: Sequence[Feature], ctx: Context) -> None:
+    """Let the builders that gain from it draw a run of features at once into ``ctx``'s memo
+    (the arrows: checked in one shapely call), before :func:`draw` draws each as usual."""
+    movements.prepare(features, ctx)

@@ -16,7 +16,7 @@ from layers.contract import Base, Default, Flag, Overlay, Page, Record, Site, Te
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
-from layers.draw.dispatch import draw, style_of
+from layers.draw.dispatch import draw, prepare, style_of
 from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
@@ -128,6 +128,10 @@ class SiteData:
         )
 
 
+#: How many features are drawn together before their drawings are let go.
+_RUN = 1024
+
+
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
     """Every feature the site shows (reference, and battle features of ``phases``), in data
     order, with the site's style and symbol tables."""
@@ -150,14 +154,16 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     halos: set[str] = set()
     ranks: dict[str, int] = {}
     entries = []
-    # Each feature is drawn once, here, in a memo of its own: its geometry and record live only
-    # until its entry is written (pages need only its halo and rank, kept below, and its style:
-    # style_of).
+    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
+    # only until its run's entries are written (pages need only its halo and rank, kept below,
+    # and its style: style_of).
     scratch: dict[Any, Any] = {}
     unit_names = base.unit_names
-    for feature in shown:
-        scratch.clear()
-        scratch["unit-names"] = unit_names
+    for i, feature in enumerate(shown):
+        if i % _RUN == 0:  # a run of features drawn together (arrows checked at once), then let go
+            scratch.clear()
+            scratch["unit-names"] = unit_names
+            prepare(shown[i : i + _RUN], Context(battle, None, scratch))
         drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         style_id(drawn.style)
