@@ -42,3 +42,22 @@ def test_style_of_is_the_style_draw_draws_in(mini) -> None:
             ctx = Context(battle, phase)
             for feature in battle.features:
                 assert style_of(feature, ctx) == draw(feature, ctx).style, (feature.id, phase)
+
+
+def test_drawing_leaves_no_reference_cycles(mini) -> None:
+    """A build pauses the cyclic collector: drawing must leave nothing only it could free
+    (a rounding closure that called itself was a cycle per feature)."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        for battle in (mini, load_battle(ROOT / "geo")):
+            for phase in (None, *battle.phases):
+                ctx = Context(battle, phase)
+                for feature in battle.features:
+                    draw(feature, ctx)
+            del ctx
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
