@@ -8,7 +8,7 @@ soon as it is made (the shared data file as the pieces it is made of: see :data:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from layers import __version__, contract
 from layers.contract import Page, Story, Timeline
-from layers.data.batch import collector_paused
+from layers.data.batch import collector_paused, young_collections
 from layers.data.model import Battle, Phase
 from layers.draw import records as payload
 from layers.draw.drawable import Context
@@ -95,11 +95,13 @@ def iter_site(
     """The files of :func:`render_site`, one at a time (path, content): the site's shared
     data first, then each page as it is made, so a caller that writes them as they come
     holds one page at a time, however many phases there are."""
-    with collector_paused():
-        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable))
+    with collector_paused(), young_collections() as collect:
+        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable), collect)
 
 
-def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions) -> Iterator[tuple[str, Content]]:
+def _iter_site(
+    battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions, collect: Callable[..., None]
+) -> Iterator[tuple[str, Content]]:
     wanted = list(phase_ids) if phase_ids else [p.id for p in battle.phases]
     phases = [p for p in battle.phases if p.id in wanted]
     base = Context(battle)  # one memo for the whole site: each popup is written once
@@ -109,10 +111,12 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
         yield from assets.site_assets().items()
         yield site.path, site.pieces()
     reference = _reference_group(base, site)
+    collect(free=False)  # the site's data, kept: out of sight of the page-by-page collections
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
         yield f"{phase.id}.html", _phase_page(base.at(phase), prev_phase, next_phase, reference, site, opts)
+        collect()
     yield "index.html", _atlas_page(base, phases, reference, site, opts)
 
 
