@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -100,6 +100,11 @@ class Checker:
         self, data: dict[str, Any], stem: str, *, required: bool = True, prefix: str = ""
     ) -> Bilingual | None:
         """``<stem>_zh`` and ``<stem>_en`` as one Bilingual (both or neither)."""
+        zh, en = data.get(stem + "_zh"), data.get(stem + "_en")
+        if type(zh) is str and type(en) is str and zh.strip() and en.strip():
+            return Bilingual(zh, en)  # the usual case, as the checks below would find it
+        if zh is None and en is None and not required:
+            return None  # an optional pair left out (or null): nothing to check
         zh = self.text(data, f"{stem}_zh", required=required, prefix=prefix)
         en = self.text(data, f"{stem}_en", required=required, prefix=prefix)
         if not required and (zh is None) != (en is None):
@@ -180,9 +185,11 @@ class Checker:
                 ids.append(item)
         return tuple(ids)
 
-    def only(self, data: dict[str, Any], known: Iterable[str], *, prefix: str = "", what: str = "key") -> None:
+    def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "", what: str = "key") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
+        if all(key in known for key in data):  # the usual case, once per feature: nothing to sort
+            return
         names = sorted(known)
         for key in sorted((k for k in data if k not in names), key=str):
             guess = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
@@ -192,6 +199,8 @@ class Checker:
 
     def records(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Each table of an optional list of tables, with its field prefix."""
+        if data.get(key) is None:  # left out: the usual case, nothing to check
+            return
         items = self.take(data, key, list, "a list of tables", required=False, prefix=prefix)
         for i, item in enumerate(items or ()):
             here = f"{prefix}{key}[{i}]."

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import numpy as np
 import shapely
 import shapely.errors
 from shapely.geometry import shape
@@ -93,6 +94,10 @@ def _geometry(
                     f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
                 )
                 return None
+    if gtype == "Point":
+        # Two or three finite numbers (checked above) always make a valid point: made later
+        # with all the layer's points in one call (read_features), not one shape() each.
+        return _Point(coords)
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as err:
@@ -109,6 +114,29 @@ def _geometry(
         )
         return None
     return geom
+
+
+class _Point:
+    """A point's checked coordinates, until the layer's points are made at once."""
+
+    __slots__ = ("coords",)
+
+    def __init__(self, coords: list[float]):
+        self.coords = coords
+
+
+def _with_points(made: list[dict[str, Any]]) -> list[Feature]:
+    """The features of ``made`` (Feature's arguments), each :class:`_Point` made a shapely point:
+    all in one call per dimension, as shapely.points makes them one by one."""
+    for size in (2, 3):
+        at = [(i, args["geometry"].coords) for i, args in enumerate(made) if isinstance(args["geometry"], _Point)]
+        at = [(i, coords) for i, coords in at if len(coords) == size]
+        if at:
+            # an array of as many points as rows (shapely's stubs also allow one Point)
+            points: Any = shapely.points(np.array([coords for _, coords in at], dtype=float))
+            for (i, _), point in zip(at, points, strict=True):
+                made[i]["geometry"] = point
+    return [Feature(**args) for args in made]
 
 
 def _status(check: Checker, props: dict[str, Any], start: date | None, end: date | None) -> tuple[StatusChange, ...]:
@@ -148,7 +176,7 @@ def read_features(
         check.problem("features", shorten(items), "an array of GeoJSON features")
         return []
     kinds = BATTLE_KINDS if spec.role == "battle" else REFERENCE_KINDS
-    features = []
+    made: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         check.feature = f"feature #{index}"
         if not isinstance(item, dict) or item.get("type") != "Feature":
@@ -166,11 +194,18 @@ def read_features(
         geom = _geometry(check, item.get("geometry"), kind, bounds)
         feature = _feature(check, props, spec, kind, sides, span)
         if feature_id and kind and geom is not None and feature is not None:
-            features.append(
-                Feature(id=feature_id, layer=spec.id, kind=kind, geometry=geom, geojson=item["geometry"], **feature)
+            made.append(
+                {
+                    "id": feature_id,
+                    "layer": spec.id,
+                    "kind": kind,
+                    "geometry": geom,
+                    "geojson": item["geometry"],
+                    **feature,
+                }
             )
     check.feature = ""
-    return features
+    return _with_points(made)
 
 
 def _feature(
@@ -292,6 +327,8 @@ def _designation(check: Checker, props: dict[str, Any], kind: str | None) -> Bil
 
 def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> Measure | None:
     """``<stem>_m`` with the sources that give it, ``<stem>_sources`` (both or neither)."""
+    if f"{stem}_m" not in props and f"{stem}_sources" not in props:
+        return None  # the usual case: neither
     value = check.take(props, f"{stem}_m", (int, float), f"a number of metres, 0..{max_m:g}", required=False)
     sources = check.id_list(props, f"{stem}_sources", required=False)
     if value is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from layers.data.model import Feature
 from layers.draw import movements, positions, rivers, units
 from layers.draw.drawable import Context, Drawable, plain
+from layers.draw.style import Style, style_for
 
 #: Builders of the kinds whose drawing is the same on every page (positions: see draw()).
 BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {
@@ -26,3 +27,17 @@ def draw(feature: Feature, ctx: Context) -> Drawable:
         status = positions.status_on_page(feature, ctx)
         return ctx.once(("drawable", feature.id, status), lambda: positions.build(feature, ctx, status))
     return ctx.once(("drawable", feature.id), lambda: BUILDERS.get(feature.kind, plain)(feature, ctx))
+
+
+def style_of(feature: Feature, ctx: Context) -> Style:
+    """The style :func:`draw` draws ``feature`` in on the page of ``ctx``, without drawing it:
+    every builder draws in the feature's registry style, a position in its status on the page."""
+    if feature.kind == "position":
+        return positions.page_style(feature, ctx)
+    return style_for(ctx.battle, feature)
+
+
+def prepare(features: Sequence[Feature], ctx: Context) -> None:
+    """Let the builders that gain from it draw a run of features at once into ``ctx``'s memo
+    (the arrows: checked in one shapely call), before :func:`draw` draws each as usual."""
+    movements.prepare(features, ctx)

@@ -100,16 +100,17 @@ def decimals_for(precision_m: float) -> int:
 
 def rounded(geometry: dict[str, Any], precision_m: float) -> dict[str, Any]:
     """``geometry`` with coordinates rounded to what its precision justifies (2D only)."""
-    places = decimals_for(precision_m)
+    return {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], decimals_for(precision_m))}
 
-    def walk(value: Any) -> Any:
-        if value and isinstance(value[0], (int, float)):
-            return [round(float(value[0]), places), round(float(value[1]), places)]
-        if value and value[0] and isinstance(value[0][0], (int, float)):  # a run of positions: at once
-            return np.round(np.asarray(value, dtype=float)[:, :2], places).tolist()
-        return [walk(v) for v in value]
 
-    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+def _rounded(value: Any, places: int) -> Any:
+    """Coordinates (any depth) rounded to ``places``, 2D. A module function, not a closure
+    that calls itself: such a closure is a reference cycle, left for the collector, per feature."""
+    if value and isinstance(value[0], (int, float)):
+        return [round(float(value[0]), places), round(float(value[1]), places)]
+    if value and value[0] and isinstance(value[0][0], (int, float)):  # a run of positions: at once
+        return np.round(np.asarray(value, dtype=float)[:, :2], places).tolist()
+    return [_rounded(v, places) for v in value]
 
 
 def halo_for(feature: Feature) -> float:
@@ -129,6 +130,11 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
         feature_id=feature.id,
         geometry=ctx.once(("geometry", feature.id), lambda: rounded(feature.geojson, feature.precision_m)),
         style=style_for(ctx.battle, feature, status),
-        record=ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names)),
+        record=record_of(feature, ctx),
         halo_m=halo_for(feature),
     )
+
+
+def record_of(feature: Feature, ctx: Context) -> dict[str, Any]:
+    """The feature's data record (:func:`layers.draw.records.record`), made once per build."""
+    return ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,8 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
 from layers.data.model import Feature
-from layers.draw.drawable import Context, Drawable, plain, rounded
+from layers.draw.drawable import Context, Drawable, decimals_for, record_of, rounded
+from layers.draw.style import style_for
 
 METRES_PER_DEGREE_LAT = 110_574.0
 METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
@@ -26,6 +28,15 @@ SEGMENTS = 16
 
 
 def arrow_polygon(centre: LineString) -> Polygon:
+    """A tapered arrow along ``centre`` (lon/lat) whose head contains its end point (see
+    :func:`arrow_outline`)."""
+    outline = arrow_outline(centre)
+    if isinstance(outline, Polygon):
+        return outline
+    return Polygon(outline)
+
+
+def arrow_outline(centre: LineString) -> Polygon | np.ndarray:
     """A tapered arrow along ``centre`` (lon/lat) whose head contains its end point.
 
     Widths follow the arrow's length (shaft 4 % of it, between 60 m and 400 m) so that a
@@ -33,25 +44,44 @@ def arrow_polygon(centre: LineString) -> Polygon:
     centre line offset to both sides at its own vertices, in a local metric plane; a bend too
     sharp for that outline falls back to a union of buffered pieces. A centre line has a few
     vertices: plain float arithmetic, which costs a fraction of numpy's per-call overhead.
-    """
-    coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
-    lon0, lat0 = coords[0]
-    kx, ky = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)), METRES_PER_DEGREE_LAT
-    local = [((x - lon0) * kx, (y - lat0) * ky) for x, y in coords]
-    length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(local))
-    width = min(max(length * 0.04, 60.0), 400.0)
-    head_len = min(width * 3.0, length * 0.4)
-    head_half = width * 1.3
-    shaft_len = length - head_len
 
-    ring = _offset_arrow(local, shaft_len, width, head_len, head_half)
-    if ring is not None:
-        polygon = Polygon([(x / kx + lon0, y / ky + lat0) for x, y in ring])
+    The usual outline comes back as the (n, 2) array of its ring's lon/lat, which is what
+    the page needs (made into a polygon only to check it); the fallback as a polygon.
+    """
+    candidate = _Candidate(centre)
+    lonlat, end = candidate.lonlat, candidate.end
+    if lonlat is not None:
+        polygon = shapely.polygons(lonlat)
         # valid, and the end inside its head, in lon/lat as drawn (a bend may fold the outline)
-        if polygon.is_valid and shapely.contains_xy(polygon, *coords[-1]):
-            return polygon
-    arrow = _buffered_arrow(LineString(local), shaft_len, width, head_len, head_half)
-    return shapely.transform(arrow, lambda c: c / np.array([kx, ky]) + np.array([lon0, lat0]))
+        if shapely.is_valid(polygon) and shapely.contains_xy(polygon, *end):
+            return lonlat
+    return candidate.fallback()
+
+
+class _Candidate:
+    """An arrow's offset outline in lon/lat (None if the line allows none), not yet checked,
+    and what its fallback is made from."""
+
+    def __init__(self, centre: LineString):
+        coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
+        lon0, lat0 = coords[0]
+        kx, ky = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)), METRES_PER_DEGREE_LAT
+        local = [((x - lon0) * kx, (y - lat0) * ky) for x, y in coords]
+        length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(local))
+        width = min(max(length * 0.04, 60.0), 400.0)
+        head_len = min(width * 3.0, length * 0.4)
+        head_half = width * 1.3
+        shaft_len = length - head_len
+        ring = _offset_arrow(local, shaft_len, width, head_len, head_half)
+        self.lonlat = None if ring is None else np.array(ring) / (kx, ky) + (lon0, lat0)
+        self.end = coords[-1]
+        self._plane = (local, (kx, ky), (lon0, lat0), (shaft_len, width, head_len, head_half))
+
+    def fallback(self) -> Polygon:
+        """The arrow as a union of buffered pieces, for a bend too sharp for the outline."""
+        local, scale, origin, (shaft_len, width, head_len, head_half) = self._plane
+        arrow = _buffered_arrow(LineString(local), shaft_len, width, head_len, head_half)
+        return shapely.transform(arrow, lambda c: c / np.array(scale) + np.array(origin))
 
 
 Point2 = tuple[float, float]
@@ -145,20 +175,51 @@ def _buffered_arrow(line: LineString, shaft_len: float, width: float, head_len: 
 
 def build(feature: Feature, ctx: Context) -> Drawable:
     """Draw a movement as its arrow polygon, in its side's colour and kind's dash."""
-    base = plain(feature, ctx)
     centre = feature.geometry
     if not isinstance(centre, LineString):  # the loader allows movements no other geometry
         raise ValueError(f"movement '{feature.id}' is a {centre.geom_type}, not a LineString")
-    geometry = ctx.once(
-        ("arrow", feature.id),
-        lambda: rounded(mapping_lists(arrow_polygon(centre)), feature.precision_m / 4),
-    )
+
     return Drawable(
-        feature_id=base.feature_id,
-        geometry=geometry,
-        style=base.style,
-        record=base.record,
+        feature_id=feature.id,
+        geometry=ctx.once(("arrow", feature.id), lambda: _geometry(arrow_outline(centre), feature)),
+        style=style_for(ctx.battle, feature),
+        record=record_of(feature, ctx),
     )
+
+
+def prepare(features: Sequence[Feature], ctx: Context) -> None:
+    """Draw the arrows of the movements among ``features`` at once, into ``ctx``'s memo where
+    :func:`build` finds them: the same outlines, checked (valid, end in the head) with one
+    shapely call for all instead of three per arrow."""
+    todo = [
+        (f, _Candidate(f.geometry))
+        for f in features
+        if f.kind == "movement" and isinstance(f.geometry, LineString) and ("arrow", f.id) not in ctx.memo
+    ]
+    offset = [(f, c) for f, c in todo if c.lonlat is not None]
+    good = np.zeros(len(offset), dtype=bool)
+    if offset:
+        sizes = [len(c.lonlat) for _, c in offset if c.lonlat is not None]
+        rings = shapely.linearrings(
+            np.concatenate([c.lonlat for _, c in offset if c.lonlat is not None]),
+            indices=np.repeat(np.arange(len(offset)), sizes),
+        )
+        polygons = shapely.polygons(rings)
+        ends = np.array([c.end for _, c in offset])
+        good = shapely.is_valid(polygons) & shapely.contains_xy(polygons, ends[:, 0], ends[:, 1])
+    checked = {f.id: bool(ok) for (f, _), ok in zip(offset, good, strict=True)}
+    for feature, candidate in todo:
+        lonlat = candidate.lonlat
+        outline = lonlat if lonlat is not None and checked[feature.id] else candidate.fallback()
+        ctx.memo[("arrow", feature.id)] = _geometry(outline, feature)
+
+
+def _geometry(outline: Polygon | np.ndarray, feature: Feature) -> dict[str, Any]:
+    """The arrow as the page draws it: rounded to a quarter of the feature's precision."""
+    if isinstance(outline, Polygon):
+        return rounded(mapping_lists(outline), feature.precision_m / 4)
+    # the ring's coordinates as the polygon would give them back (GEOS keeps a closed ring as it is)
+    return {"type": "Polygon", "coordinates": [np.round(outline, decimals_for(feature.precision_m / 4)).tolist()]}
 
 
 def mapping_lists(geometry: Polygon) -> dict[str, Any]:

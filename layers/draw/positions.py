@@ -5,6 +5,7 @@ from __future__ import annotations
 from layers.contract import Default
 from layers.data.model import STATUSES, Feature
 from layers.draw.drawable import Context, Drawable, plain
+from layers.draw.style import Style, style_for
 
 #: What a position may be drawn as on some page: its statuses, and a ghost once lost before.
 DRAWN_STATUSES = (*STATUSES, "ghost")
@@ -25,3 +26,8 @@ def status_on_page(feature: Feature, ctx: Context) -> str:
 def build(feature: Feature, ctx: Context, status: str | None = None) -> Drawable:
     """Draw ``feature`` in ``status``, by default its status on the page (:func:`status_on_page`)."""
     return plain(feature, ctx, status or status_on_page(feature, ctx))
+
+
+def page_style(feature: Feature, ctx: Context) -> Style:
+    """The style :func:`build` draws ``feature`` in on the page of ``ctx``, without drawing it."""
+    return style_for(ctx.battle, feature, status_on_page(feature, ctx))

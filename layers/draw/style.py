@@ -7,7 +7,9 @@ the battle's manifest; everything else here is generic battle-map convention.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from layers.contract import Default
@@ -83,6 +85,14 @@ class Style:
     shape: str
     label: Bilingual
     options: tuple[tuple[str, LeafletValue], ...]
+    #: The hash, made once: styles key the site's style table, looked up per feature per page.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.key, self.shape, self.label, self.options)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def as_dict(self) -> dict[str, LeafletValue]:
         """Leaflet options, ready to serialise."""
@@ -113,8 +123,8 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     each combination of them.
     """
     global _STYLES
-    if _STYLES[0] is not battle:  # one battle at a time: a new one starts a fresh cache
-        _STYLES = (battle, {})
+    if _STYLES[0]() is not battle:  # one battle at a time: a new one starts a fresh cache
+        _STYLES = (weakref.ref(battle), {})
     key = (feature.kind, feature.side, feature.certainty, feature.movement, status, feature.width is None)
     cache = _STYLES[1]
     style = cache.get(key)
@@ -123,7 +133,13 @@ def style_for(battle: Battle, feature: Feature, status: str | None = None) -> St
     return style
 
 
-_STYLES: tuple[Battle | None, dict[tuple[Any, ...], Style]] = (None, {})
+def _no_battle() -> None:
+    return None
+
+
+#: The battle the cache is for, held weakly: a cache that kept the battle alive would keep its
+#: millions of objects for the interpreter's last collection at exit (a second and more at 100k).
+_STYLES: tuple[Callable[[], Battle | None], dict[tuple[Any, ...], Style]] = (_no_battle, {})
 
 
 def _style(battle: Battle, feature: Feature, status: str | None = None) -> Style:

@@ -2,13 +2,13 @@
 
 Rendering is pure: :func:`render_site` returns every file of the site as bytes, and
 :func:`iter_site` yields them one at a time, so that :mod:`layers.site` can write a page as
-soon as it is made.
+soon as it is made (the shared data file as the pieces it is made of: see :data:`Content`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +18,16 @@ from markupsafe import Markup
 
 from layers import __version__, contract
 from layers.contract import Page, Story, Timeline
-from layers.data.batch import collector_paused
-from layers.data.model import Battle, Feature, Phase
+from layers.data.batch import collector_paused, young_collections
+from layers.data.model import Battle, Phase
 from layers.draw import records as payload
-from layers.draw.dispatch import draw
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
+from layers.page.sitedata import Group, Member, SiteData, data_json, member, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -39,6 +38,11 @@ OUTPUT_README = (
     "use (`static/`). Do not edit: every build replaces this folder as a whole. Open\n"
     "`index.html` in any browser; no network is needed.\n"
 )
+
+
+#: A file's content: bytes, or the pieces that joined make it (the shared data file, whose
+#: entries are written as they are held, with no copy of the whole).
+Content = bytes | tuple[bytes, ...]
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,10 @@ def render_site(
     printable : bool
         Lay the pages out for print and image export.
     """
-    return dict(iter_site(battle, phase_ids, lang, single_file=single_file, printable=printable))
+    return {
+        name: content if isinstance(content, bytes) else b"".join(content)
+        for name, content in iter_site(battle, phase_ids, lang, single_file=single_file, printable=printable)
+    }
 
 
 def iter_site(
@@ -84,15 +91,17 @@ def iter_site(
     *,
     single_file: bool = False,
     printable: bool = False,
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, Content]]:
     """The files of :func:`render_site`, one at a time (path, content): the site's shared
     data first, then each page as it is made, so a caller that writes them as they come
     holds one page at a time, however many phases there are."""
-    with collector_paused():
-        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable))
+    with collector_paused(), young_collections() as collect:
+        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable), collect)
 
 
-def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions) -> Iterator[tuple[str, bytes]]:
+def _iter_site(
+    battle: Battle, phase_ids: Iterable[str] | None, opts: PageOptions, collect: Callable[..., None]
+) -> Iterator[tuple[str, Content]]:
     wanted = list(phase_ids) if phase_ids else [p.id for p in battle.phases]
     phases = [p for p in battle.phases if p.id in wanted]
     base = Context(battle)  # one memo for the whole site: each popup is written once
@@ -100,58 +109,85 @@ def _iter_site(battle: Battle, phase_ids: Iterable[str] | None, opts: PageOption
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
-        yield site.path, site.file()
-    reference = _reference_group(base)
+        yield site.path, site.pieces()
+    reference = _reference_group(base, site)
+    collect(free=False)  # the site's data, kept: out of sight of the page-by-page collections
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
         yield f"{phase.id}.html", _phase_page(base.at(phase), prev_phase, next_phase, reference, site, opts)
+        collect()
     yield "index.html", _atlas_page(base, phases, reference, site, opts)
 
 
-def _reference_group(ctx: Context) -> Group:
+def _reference_group(ctx: Context, site: SiteData) -> Group:
     battle = ctx.battle
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
-    return Group(contract.Group.REFERENCE, label, True, tuple(draw(f, ctx) for f in battle.reference_features))
+    members = tuple(member(f, ctx, site) for f in battle.reference_features)
+    return Group(contract.Group.REFERENCE, label, True, members)
 
 
-def _layer_groups(ctx: Context, changed: set[str]) -> list[Group]:
+def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    features = battle.features_in(phase)
-    by_layer: dict[str, list[Feature]] = {}
-    for feature in features:
-        by_layer.setdefault(feature.layer, []).append(feature)
-    changed_ids, ended = frozenset(changed), _ended(features, phase)
+    by_layer: dict[str, list[Member]] = {}
+    for feature, shown in zip(battle.features_in(phase), _members(ctx, phase, site), strict=True):
+        by_layer.setdefault(feature.layer, []).append(shown)
+    changed_ids, ended = frozenset(changed), _ended(ctx, phase)
     groups = []
     for spec in battle.layers:
         if spec.role != "battle" or spec.id not in by_layer:
             continue
-        members = tuple(draw(f, ctx) for f in by_layer[spec.id])
-        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase))
+        members = tuple(by_layer[spec.id])
+        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase, _items(ctx, phase)))
     return groups
 
 
-def _ended(features: Iterable[Feature], phase: Phase) -> frozenset[str]:
+def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
+    """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
+    the phase's page and the atlas alike."""
+    here = ctx.at(phase)
+    return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
+
+
+def _items(ctx: Context, phase: Phase) -> dict[str, list[int]]:
+    """The items the pages of ``phase`` list, filled by the first to list them (the phase's
+    page, then reused by the atlas: :attr:`Group.items`)."""
+    return ctx.once(("items", phase.id), dict)
+
+
+def _ended(ctx: Context, phase: Phase) -> frozenset[str]:
     """Units and lines that end before ``phase``'s last day: superseded within the phase (a
-    unit moved on, a line given up), drawn faded beside what replaced them."""
-    return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
+    unit moved on, a line given up), drawn faded beside what replaced them (once per build)."""
+
+    def make() -> frozenset[str]:
+        features = ctx.battle.features_in(phase)
+        return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
+
+    return ctx.once(("ended", phase.id), make)
 
 
-def _section(battle: Battle, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
-    """Everything the panel says about one phase, escaped."""
-    return {
-        "phase": phase,
-        "dates": html.bi(html.span_text(phase.start, phase.end)),
-        "prev": previous,
-        "next": next_phase,
-        "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
-        "changes": story.changes(battle, phase, previous),
-        "end_day": story.day_index(battle, phase.end),
-    }
+def _section(ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
+    """Everything the panel says about one phase, escaped (once per build: the phase's page
+    and the atlas say the same)."""
+    battle = ctx.battle
+
+    def make() -> dict[str, Any]:
+        return {
+            "phase": phase,
+            "dates": html.bi(html.span_text(phase.start, phase.end)),
+            "prev": previous,
+            "next": next_phase,
+            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
+            "changes": story.changes(battle, phase, previous),
+            "end_day": story.day_index(battle, phase.end),
+        }
+
+    key = ("section", phase.id, previous and previous.id, next_phase and next_phase.id)
+    return ctx.once(key, make)
 
 
 def _phase_page(
@@ -164,9 +200,9 @@ def _phase_page(
 ) -> bytes:
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    section = _section(battle, phase, prev_phase, next_phase)
+    section = _section(ctx, phase, prev_phase, next_phase)
     changed = {c.feature_id for c in section["changes"]}
-    groups = [reference, *_layer_groups(ctx, changed)]
+    groups = [reference, *_layer_groups(ctx, changed, site)]
     fit = phase_extent(ctx, phase) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
@@ -180,16 +216,15 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
-        section = _section(battle, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
+        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
         sections.append(section)
-        ctx = base.at(phase)
-        members = tuple(draw(f, ctx) for f in battle.features_in(phase))
+        members = _members(base, phase, site)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
         changed = frozenset(c.feature_id for c in section["changes"])
-        ended = _ended(battle.features_in(phase), phase)
-        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase))
+        ended = _ended(base, phase)
+        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase, _items(base, phase)))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = extent(battle, battle_features) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
@@ -220,7 +255,7 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    on_page = {d.feature_id for g in groups for d in g.drawables}
+    on_page = {feature_id for g in groups for feature_id, _ in g.members}
     cited_by_id = battle.cited_by_id
     cited: set[str] = set().union(*(cited_by_id[fid] for fid in on_page))
     for section in panel["sections"]:

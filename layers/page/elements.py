@@ -22,12 +22,21 @@ from markupsafe import Markup
 _JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def to_json(value: Any) -> Markup:
-    """Deterministic, compact JSON that is safe inside an inline ``<script>``."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+#: One encoder for the build (``json.dumps`` with these options makes a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def json_text(value: Any) -> str:
+    """Deterministic, compact JSON that is safe inside an inline ``<script>``, as plain text."""
+    text = _ENCODER.encode(value)
     for char, escaped in _JS_UNSAFE.items():
         text = text.replace(char, escaped)
-    return Markup(text)
+    return text
+
+
+def to_json(value: Any) -> Markup:
+    """Deterministic, compact JSON that is safe inside an inline ``<script>`` (:func:`json_text`)."""
+    return Markup(json_text(value))
 
 
 ENV = Environment(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -16,28 +16,35 @@ from layers.contract import Base, Default, Flag, Overlay, Page, Record, Site, Te
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
-from layers.draw.dispatch import draw
-from layers.draw.drawable import Context, Drawable
+from layers.draw.dispatch import draw, prepare, style_of
+from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
 from layers.page import story
-from layers.page.elements import to_json
+from layers.page.elements import json_text, to_json
 from layers.page.ui import TILES, UI
+
+#: A feature as a page shows it: its id and the style it is drawn in on that page.
+Member = tuple[str, Style]
 
 
 @dataclass(frozen=True)
 class Group:
-    """An overlay in the layer control: a label and the drawables it shows."""
+    """An overlay in the layer control: a label and the features it shows (:func:`member`)."""
 
     id: str
     label: Markup
     show: bool
-    drawables: tuple[Drawable, ...]
+    members: tuple[Member, ...]
     changed: frozenset[str] = frozenset()
     #: Units and lines whose time ended before the phase's last day: drawn faded.
     ended: frozenset[str] = frozenset()
     #: The phase the group shows (None: the reference layers), which ranks its names.
     phase: Phase | None = None
+    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``),
+    #: filled by the first page that lists it and shared by every group of the same phase: the
+    #: phase's page and the atlas list the same items (see :func:`page_data`).
+    items: dict[str, list[int]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,10 @@ class SiteData:
     #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
     #: of its status changes, so that a page's legend lists only what its day slider reaches.
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
+    #: Features drawn with a precision halo.
+    halos: frozenset[str]
+    #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
+    ranks: dict[str, int]
 
     @cached_property
     def style_ids(self) -> dict[Style, int]:
@@ -89,8 +100,18 @@ class SiteData:
     def file(self) -> bytes:
         """The shared data file's content (:meth:`script` with every entry) as UTF-8, joined
         from the entries as they are."""
-        head = f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":['.encode()
-        return b"".join((head, b",".join(self.entries), b"]};"))
+        return b"".join(self.pieces())
+
+    def pieces(self) -> tuple[bytes, ...]:
+        """:meth:`file` in the pieces it is joined from (the head, each entry, the commas
+        between them, the tail), so that a writer can write it with no copy of the whole."""
+        pieces = [f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":['.encode()]
+        for i, entry in enumerate(self.entries):
+            if i:
+                pieces.append(b",")
+            pieces.append(entry)
+        pieces.append(b"]};")
+        return tuple(pieces)
 
     @cached_property
     def _head(self) -> str:
@@ -105,6 +126,10 @@ class SiteData:
                 (Site.TEXTS, to_json(self.texts)),
             )
         )
+
+
+#: How many features are drawn together before their drawings are let go.
+_RUN = 1024
 
 
 def site_data(base: Context, phases: list[Phase]) -> SiteData:
@@ -126,27 +151,52 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    halos: set[str] = set()
+    ranks: dict[str, int] = {}
     entries = []
-    for feature in shown:
-        drawn = draw(feature, base.at(first_phase[feature.id]))
+    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
+    # only until its run's entries are written (pages need only its halo and rank, kept below,
+    # and its style: style_of).
+    scratch: dict[Any, Any] = {}
+    unit_names = base.unit_names
+    for i, feature in enumerate(shown):
+        if i % _RUN == 0:  # a run of features drawn together (arrows checked at once), then let go
+            scratch.clear()
+            scratch["unit-names"] = unit_names
+            prepare(shown[i : i + _RUN], Context(battle, None, scratch))
+        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         style_id(drawn.style)
         if feature.kind == "position":
             for status in positions.DRAWN_STATUSES:
                 style_id(style_for(battle, feature, status))
         entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
+        if Record.RANK in drawn.record:
+            ranks[feature.id] = drawn.record[Record.RANK]
         if drawn.halo_m:
+            halos.add(feature.id)
             entry[Record.HALO] = round(drawn.halo_m)
         if drawn.icon is not None and feature.sidc:
             icons.setdefault(feature.sidc, drawn.icon.as_dict())
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = _add_time(battle, feature, entry, style_id)
-        entries.append(str(to_json(entry)).encode("utf-8"))
-    ordered = tuple(sorted(styles, key=styles.__getitem__))
+        entries.append(json_text(entry).encode("utf-8"))
     return SiteData(
-        {f.id: i for i, f in enumerate(shown)}, tuple(entries), _date_texts(battle, shown), ordered, icons, times
+        {f.id: i for i, f in enumerate(shown)},
+        tuple(entries),
+        _date_texts(battle, shown),
+        tuple(sorted(styles, key=styles.__getitem__)),
+        icons,
+        times,
+        frozenset(halos),
+        ranks,
     )
+
+
+def member(feature: Feature, ctx: Context, site: SiteData) -> Member:
+    """How ``feature`` is drawn on the page of ``ctx``: its id and style (:func:`style_of`)."""
+    return feature.id, style_of(feature, ctx)
 
 
 def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
@@ -178,46 +228,43 @@ def page_data(
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
     seen: set[str] = set()
-    has_halo = has_changed = has_ended = False
+    has_halo = has_changed = has_ended = has_hill = False
+    units = 0
     by_id = battle.by_id
     first, last = timeline[Timeline.RANGE]
-    style_ids = site.style_ids
+    style_ids, index, ranks, halos, times = site.style_ids, site.index, site.ranks, site.halos, site.times
 
     out_groups = []
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
-        for d in group.drawables:
-            feature = by_id[d.feature_id]
-            if d.feature_id not in seen:
-                seen.add(d.feature_id)
-                has_halo = has_halo or bool(d.halo_m)
-                if d.feature_id in site.times:
-                    valid_from, base, changes = site.times[d.feature_id]
+        phase = group.phase
+        known = group.items if group.items is not None else {}
+        for feature_id, drawn_style in group.members:
+            feature = by_id[feature_id]
+            if feature_id not in seen:
+                seen.add(feature_id)
+                has_halo = has_halo or feature_id in halos
+                has_hill = has_hill or feature.is_hill
+                units += feature.kind == "unit"
+                timed = times.get(feature_id)
+                if timed is not None:
+                    valid_from, base, changes = timed
                     reached = [(day, style) for day, style in changes if day <= last]
                     if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
                         used.setdefault(base)
                     for _, style in reached:
                         used.setdefault(style)
-            style = style_ids[d.style]
-            used.setdefault(style)
-            item = [site.index[d.feature_id], style]
-            flags = 0
-            if d.feature_id in group.changed:
-                flags |= Flag.CHANGED
-                has_changed = True
-            if d.feature_id in group.ended:
-                flags |= Flag.ENDED
-                has_ended = True
-            ranked = Record.RANK in d.record
-            rank = labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED)) if ranked else None
-            if rank is not None and rank != d.record[Record.RANK]:
-                item.extend((flags, rank))
-            elif flags:
-                item.append(flags)
-            if group.phase is not None and feature.status:
+            item = known.get(feature_id)
+            if item is None:
+                item = known[feature_id] = _item(feature, index[feature_id], style_ids[drawn_style], group, ranks)
+            used.setdefault(item[1])
+            if len(item) > 2:
+                has_changed = has_changed or bool(item[2] & Flag.CHANGED)
+                has_ended = has_ended or bool(item[2] & Flag.ENDED)
+            if phase is not None and feature.status:
                 # the status at the phase's end, for the text version's table
-                ends[str(len(items))] = feature.status_on(group.phase.end) or Default.STATUS
+                ends[str(len(items))] = feature.status_on(phase.end) or Default.STATUS
             items.append(item)
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
@@ -237,20 +284,34 @@ def page_data(
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }
-    on_page = [by_id[fid] for fid in seen]
     if has_halo:
         legend_styles.append(halo_style())
         data[Page.HALO] = style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
-    if any(f.is_hill for f in on_page):
+    if has_hill:
         legend_styles.append(hill_style())
-    if sum(1 for f in on_page if f.kind == "unit") > 1:
+    if units > 1:
         legend_styles.append(leader_style())
     if has_changed:
         legend_styles.append(changed_style())
         data[Page.CHANGED] = style_ids[changed_style()]
     return data, legend_styles
+
+
+def _item(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> list[int]:
+    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`)."""
+    flags = 0
+    if feature.id in group.changed:
+        flags = Flag.CHANGED
+    if feature.id in group.ended:
+        flags |= Flag.ENDED
+    written = ranks.get(feature.id)
+    if written is not None and (rank := labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED))) != written:
+        return [index, style, flags, rank]
+    if flags:
+        return [index, style, flags]
+    return [index, style]
 
 
 def data_json(data: dict[str, Any]) -> Markup:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import shapely
+
 from layers.contract import Timeline, TimelinePhase
 from layers.data.model import Battle, Feature, Phase
 from layers.draw.drawable import Context
@@ -58,12 +60,12 @@ def phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
 
 def extent(battle: Battle, features: Iterable[Feature]) -> list[list[float]] | None:
     """[[south, west], [north, east]] of ``features``, or None if there are none."""
-    boxes = [f.geometry.bounds for f in features]
-    if not boxes:
+    geometries = [f.geometry for f in features]
+    if not geometries:
         return None
-    west = min(b[0] for b in boxes)
-    south = min(b[1] for b in boxes)
-    east = max(b[2] for b in boxes)
-    north = max(b[3] for b in boxes)
+    # every box at once (one call, not one per feature); min and max of the same floats
+    boxes = shapely.bounds(geometries)
+    west, south = (float(v) for v in boxes[:, :2].min(axis=0))
+    east, north = (float(v) for v in boxes[:, 2:].max(axis=0))
     pad = 0.004
     return [[round(south - pad, 5), round(west - pad, 5)], [round(north + pad, 5), round(east + pad, 5)]]

@@ -483,3 +483,27 @@ def test_schema_version_is_checked(mini: Path) -> None:
         text = "schema_version = 1\n" + text
     manifest.write_text(text.replace("schema_version = 1", "schema_version = 99", 1), encoding="utf-8")
     assert any("schema_version" in p and "found 99" in p for p in problems_of(mini))
+
+
+def test_points_are_made_as_shape_makes_them(tmp_path) -> None:
+    """A layer's points are made at once (shapely.points on an array), not by shape() one by
+    one: the same geometries, flat and with heights, in data order."""
+    from shapely.geometry import shape
+
+    geo = tmp_path / "geo"
+    shutil.copytree(FIXTURE_BATTLE, geo)
+    layers = sorted(geo.glob("*.geojson"))
+    changed = 0
+    for path in layers:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+        for i, item in enumerate(collection["features"]):
+            if item["geometry"]["type"] == "Point" and i % 2:
+                item["geometry"]["coordinates"] = [*item["geometry"]["coordinates"][:2], 40.5 + i]
+                changed += 1
+        path.write_text(json.dumps(collection), encoding="utf-8")
+    assert changed
+    battle = load_battle(geo)
+    points = [f for f in battle.features if f.geojson["type"] == "Point"]
+    assert any(f.geometry.has_z for f in points) and not all(f.geometry.has_z for f in points)
+    for feature in points:
+        assert feature.geometry.wkb == shape(feature.geojson).wkb, feature.id

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 from shapely.geometry import LineString, Point, shape
 
+from layers.data.load import load_battle
 from layers.draw import movements
-from layers.draw.drawable import Context
+from layers.draw.drawable import Context, rounded
 
+from ..conftest import ROOT
 from .conftest import by_id
 
 
@@ -46,3 +51,37 @@ def test_a_hairpin_falls_back_to_a_buffered_outline() -> None:
     assert arrow.geom_type == "Polygon" and arrow.is_valid
     assert arrow.contains(Point(centre.coords[-1]))
     assert len(arrow.exterior.coords) > 20  # round joins: not the seven-corner outline
+
+
+def test_an_arrow_drawn_from_its_outline_is_its_polygon_rounded(mini) -> None:
+    """The page gets an arrow's ring straight from the outline's array (no polygon made and
+    read back): the same coordinates as the polygon's, rounded the same way."""
+    for coords in ([(112.60, 26.85), (112.62, 26.86)], [(112.60, 26.85), (112.61, 26.86), (112.63, 26.86)]):
+        centre = LineString(coords)
+        outline = movements.arrow_outline(centre)
+        assert not isinstance(outline, movements.Polygon)  # the usual, offset outline
+        polygon = movements.arrow_polygon(centre)
+        expected = rounded(movements.mapping_lists(polygon), 25.0)
+        feature = replace(by_id(mini, "south-attack"), geometry=centre, precision_m=100.0)
+        drawn = movements.build(feature, Context(mini, mini.phases[0]))
+        assert drawn.geometry == expected
+
+
+def test_arrows_drawn_together_are_the_arrows_drawn_alone(mini) -> None:
+    """prepare() checks a run's outlines in one shapely call: each arrow is the one build()
+    draws alone, the fallback of a hairpin bend included."""
+    template = by_id(mini, "south-attack")
+    lines = [
+        [(112.60, 26.85), (112.62, 26.86)],
+        [(112.60, 26.85), (112.61, 26.86), (112.63, 26.86)],
+        [(112.60, 26.85), (112.64, 26.85), (112.60, 26.8502)],  # a hairpin: the buffered fallback
+    ]
+    features = [replace(template, id=f"m{i}", geometry=LineString(c)) for i, c in enumerate(lines)]
+    real = load_battle(ROOT / "geo")
+    for battle, run in ((mini, features), (real, [f for f in real.features if f.kind == "movement"])):
+        together = Context(battle)
+        movements.prepare(run, together)
+        for feature in run:
+            alone = movements.build(feature, Context(battle)).geometry
+            assert together.memo[("arrow", feature.id)] == alone, feature.id
+    assert not isinstance(movements.arrow_outline(features[2].geometry), np.ndarray)  # the fallback was tried

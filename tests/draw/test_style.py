@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import gc
+import weakref
+
+from layers.data.load import load_battle
 from layers.draw.style import halo_style, style_for
 
+from ..conftest import FIXTURE_BATTLE
 from .conftest import by_id
 
 
@@ -20,3 +25,14 @@ def test_labels_are_bilingual(mini) -> None:
     label = style_for(mini, by_id(mini, "mill"), "lost").label
     assert "失守" in label.zh and "lost" in label.en and "Northern army" in label.en
     assert halo_style().label.en.startswith("Location uncertainty")
+
+
+def test_the_style_cache_does_not_keep_a_battle_alive() -> None:
+    # A battle kept by the cache would stay for the interpreter's last collection at exit,
+    # which walks every one of its objects.
+    battle = load_battle(FIXTURE_BATTLE)
+    style_for(battle, by_id(battle, "mill"), "held")
+    alive = weakref.ref(battle)
+    del battle
+    gc.collect()
+    assert alive() is None
