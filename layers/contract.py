@@ -207,6 +207,7 @@ class Words:
     DISAGREE: Final = "disagree"
     ELEVATION: Final = "elevation"
     WIDTH: Final = "width"
+    MORE: Final = "more"  # the button under a long story list that shows more of it
 
 
 class Tiles:

@@ -28,6 +28,7 @@ UI_LABELS = {
     Words.DISAGREE: Bilingual("来源说法不一", "Sources disagree"),
     Words.ELEVATION: Bilingual("高程", "Spot height"),
     Words.WIDTH: Bilingual("河宽", "Width"),
+    Words.MORE: Bilingual("显示更多", "Show more"),
 }
 #: What a source's tier means, shown with it in the bibliography.
 TIER_LABELS = {

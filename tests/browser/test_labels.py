@@ -366,3 +366,94 @@ def test_the_grid_and_the_early_exit_agree_with_a_plain_search(offline, site: Pa
     }""")
     assert disagreements == 0
     assert offline.errors == []
+
+
+def test_a_name_with_no_room_is_not_measured(offline, site: Path) -> None:
+    """Measuring a name costs the browser a layout: a name that cannot fit anywhere, even as
+    a box smaller than itself, is skipped unmeasured. With the whole map taken (a control
+    over all of it) nothing is measured or placed; with the map free again, names are."""
+    tab = offline.open(site / "index.html")
+    measure = """(cover) => {
+      const labels = window.battleMap.labels, box = labels.map.getContainer();
+      const old = box.querySelector('.bm-test-cover');
+      if (old) old.remove();
+      if (cover) {
+        const div = document.createElement('div');
+        div.className = 'leaflet-control bm-test-cover';
+        div.style.cssText = 'position:absolute;left:0;top:0;right:0;bottom:0;z-index:2000';
+        box.appendChild(div);
+      }
+      labels.measures = {};
+      labels.place();
+      const names = Object.keys(labels.measures).filter(k => !k.startsWith('g|')).length;
+      return [names, labels.pane.querySelectorAll('.bm-label').length];
+    }"""
+    assert tab.evaluate(measure, True) == [0, 0]
+    measured, placed = tab.evaluate(measure, False)
+    assert placed > 10
+    assert measured >= placed - tab.locator(".bm-curved").count()
+    assert offline.errors == []
+
+
+def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None:
+    """The placer and the symbols' canvases project thousands of places per view with their
+    own arithmetic: it must give Leaflet's container points exactly, at whole and fractional
+    zooms, after pans, near the poles' cut-off and across the antimeridian."""
+    tab = offline.open(site / "index.html")
+    wrong = tab.evaluate("""() => {
+      const map = window.battleMap.map, wrong = [];
+      let seed = 7;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (const [zoom, dx, dy] of [[11, 0, 0], [12.5, 130, -40], [14.25, -300, 220], [3, 17, 9], [17, 0, 0]]) {
+        map.setZoom(zoom, {animate: false});
+        map.panBy([dx, dy], {animate: false});
+        const toScreen = BM.space.screen(map), c = map.getCenter();
+        const places = [[c.lng, c.lat], [179.9, 86], [-180, -89], [0, 0]];
+        for (let i = 0; i < 300; i++) places.push([c.lng + (random() - 0.5) * 0.4, c.lat + (random() - 0.5) * 0.3]);
+        for (const [lng, lat] of places) {
+          const ours = toScreen(lng, lat), theirs = map.latLngToContainerPoint([lat, lng]);
+          if (ours.x !== theirs.x || ours.y !== theirs.y) wrong.push([zoom, lng, lat, ours, theirs]);
+        }
+      }
+      return wrong.slice(0, 5);
+    }""")
+    assert wrong == []
+    assert offline.errors == []
+
+
+def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: Path) -> None:
+    """After so many names in a row found no room (a thousand; here none, through the page's
+    BM_OPTIONS) the view counts as full: the names after them wait for a closer view, except
+    the key ones (rank 2 or better), which are always tried. Names along lines and rivers are
+    placed as before."""
+    phase = battle.phases[-1].id
+    ranks = """() => Array.from(window.battleMap.map.getPane('bm-labels').children)
+      .filter(e => !e.classList.contains('bm-curved')).map(e => e.getAttribute('data-feature'))"""
+    full = OfflinePage(browser)
+    full.context.add_init_script("window.BM_OPTIONS = {fullAfter: 0};")
+    plain = OfflinePage(browser)
+    try:
+        tabs = [page.open(site / f"{phase}.html") for page in (full, plain)]
+        for tab in tabs:
+            tab.evaluate("window.battleMap.labels.place()")
+        named_full, named_plain = (set(tab.evaluate(ranks)) for tab in tabs)
+        rank_of = tabs[1].evaluate("""() => {
+          const out = {};
+          Object.values(window.battleMap.groups).forEach(g => g.eachLayer(l => {
+            if (l.record && l.record[BM.R.LABEL]) out[l.featureId] = Math.min(out[l.featureId] ?? 99,
+              (l.labelRank === undefined ? l.record[BM.R.RANK] : l.labelRank) + (l.faded ? 2 : 0));
+          }));
+          return out;
+        }""")
+        assert named_full and named_full < named_plain
+        assert all(rank_of[f] <= 2 for f in named_full), sorted((rank_of[f], f) for f in named_full)
+        assert {f for f in named_plain if rank_of[f] <= 2} <= named_full
+        curved = "() => document.querySelectorAll('.bm-curved').length"
+        assert tabs[0].evaluate(curved) == tabs[1].evaluate(curved)
+        # Symbols: in a full crowd they stay at their places, unfanned.
+        fanned = "() => BM.units.boxes().filter(b => b.layer.offset[0] || b.layer.offset[1]).length"
+        assert tabs[0].evaluate(fanned) == 0 < tabs[1].evaluate(fanned)
+        assert full.errors == [] and plain.errors == []
+    finally:
+        full.close()
+        plain.close()

@@ -73,7 +73,7 @@ def test_popup_opens_with_sources(offline, battle, site) -> None:
       for (const g of Object.values(bm.groups)) {
         for (const l of g.getLayers()) {
           if (l.featureId === 'zhangjiashan') {
-            l.openPopup();
+            BM.layers.talk(l).openPopup();
             return document.querySelector('.leaflet-popup-content').innerHTML;
           }
         }
@@ -100,7 +100,9 @@ def test_citation_opens_the_bibliography(offline, battle, site) -> None:
     tab = offline.open(site / f"{battle.phases[0].id}.html")
     tab.evaluate("""() => {
       for (const g of Object.values(window.battleMap.groups)) {
-        for (const l of g.getLayers()) { if (l.featureId === 'zhangjiashan') { l.openPopup(); return; } }
+        for (const l of g.getLayers()) {
+          if (l.featureId === 'zhangjiashan') { BM.layers.talk(l).openPopup(); return; }
+        }
       }
     }""")
     cite = tab.locator(".leaflet-popup-content a.bm-cite").first
@@ -117,7 +119,7 @@ POPUP_TEXT = """featureId => {
     window.battleMap.map.addLayer(g);
     for (const l of g.getLayers()) {
       if (l.featureId === featureId && !l.isDecor) {
-        l.openPopup();
+        BM.layers.talk(l).openPopup();
         const text = l.getPopup().getElement().querySelector('.leaflet-popup-content').innerText;
         l.closePopup();
         return text;

@@ -108,6 +108,28 @@ def test_changes_since_the_previous_phase(offline, battle, site: Path) -> None:
         assert named == expected, phase.id
 
 
+def test_a_long_story_list_shows_a_page_and_then_more(offline, battle, site: Path) -> None:
+    """A list longer than a page shows a page of it and a button naming how many are left; the
+    button shows the rest (here a page of 2, the next page larger than what is left) and hands
+    the keyboard focus to the first new entry."""
+    offline.context.add_init_script("window.BM_OPTIONS = {listPage: 2};")
+    told = [(p, story.changes(battle, p, battle.phases[i - 1] if i else None)) for i, p in enumerate(battle.phases)]
+    phase, changes = next((p, c) for p, c in told if len(c) > 2)
+    tab = offline.open(site / "index.html")
+    tab.evaluate("(id) => window.battleMap.selectPhase(id)", phase.id)
+    listed = f".bm-section[data-phase='{phase.id}'] .bm-changes"
+    assert tab.locator(f"{listed} > li .bm-goto").count() == 2
+    more = tab.locator(f"{listed} .bm-more")
+    assert more.inner_text().endswith(f"({len(changes) - 2})")
+    assert "显示更多" in more.inner_text() or "Show more" in more.inner_text()
+    more.click()
+    assert tab.locator(f"{listed} > li .bm-goto").count() == len(changes)
+    assert tab.locator(f"{listed} .bm-more").count() == 0
+    focused = tab.evaluate("document.activeElement.getAttribute('data-feature')")
+    assert focused == changes[2].feature_id
+    assert offline.errors == []
+
+
 def test_event_list_zooms_to_the_event(offline, battle, site: Path) -> None:
     phase = next(p for p in battle.phases if story.events(battle, p))
     tab = offline.open(site / f"{phase.id}.html")

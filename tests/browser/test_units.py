@@ -117,3 +117,110 @@ def test_symbols_are_ink_where_the_page_drew_them_and_designations_follow_the_la
         assert both == (zh if zh == en else f"{zh}\n{en}"), feature
     assert any(designations["zh"][f] != designations["en"][f] for f in designations["zh"])
     assert offline.errors == []
+
+
+#: For every symbol on the canvases: its pixels there against the build's SVG drawn afresh at
+#: the same place and resolution on a blank canvas (symbols of other units and designations
+#: may overlap a box, so only the worst share of differing pixels matters).
+SYMBOL_PIXELS = """async () => {
+  const icons = window.BM_SITE.icons, shares = [];
+  for (const c of document.querySelectorAll('canvas.bm-units')) {
+    const r = c.getBoundingClientRect();
+    if (!r.width || !c.width) continue;
+    const k = c.width / r.width, frame = window.battleMap.map.getContainer().getBoundingClientRect();
+    const read = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (const b of BM.units.boxes()) {
+      if (b.layer.opacity !== 1) continue;
+      const icon = icons[b.layer.record[BM.R.ICON]];
+      const svg = new DOMParser().parseFromString(icon.html, 'text/html').querySelector('svg');
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+      await img.decode();
+      const x0 = Math.round((frame.left + b.minX - r.left) * k), y0 = Math.round((frame.top + b.minY - r.top) * k);
+      const w = Math.round(icon.w * k), h = Math.round(icon.h * k);
+      if (x0 < 0 || y0 < 0 || x0 + w > c.width || y0 + h > c.height) continue;
+      const fresh = document.createElement('canvas');
+      fresh.width = w; fresh.height = h;
+      const f = fresh.getContext('2d');
+      f.drawImage(img, 0, 0, w, h);
+      const want = f.getImageData(0, 0, w, h).data;
+      let differ = 0, inked = 0;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const i = ((y0 + y) * c.width + x0 + x) * 4, j = (y * w + x) * 4;
+        if (want[j + 3] < 200) continue;  // the symbol's solid pixels
+        inked++;
+        const off = [0, 1, 2].reduce((sum, c) => sum + Math.abs(read[i + c] - want[j + c]), 0);
+        if (off > 60) differ++;
+      }
+      if (inked) shares.push(differ / inked);
+    }
+  }
+  shares.sort((a, b) => a - b);
+  return shares;
+}"""
+
+
+def test_a_symbol_copied_from_its_bitmap_looks_like_its_svg(offline, battle, site) -> None:
+    """Symbols are drawn from a bitmap made once per symbol and resolution: what reaches the
+    map must be the build's SVG, in its colours and shape, at the place the page names."""
+    tab = _phase_page(offline, battle, site)
+    shares = tab.evaluate(SYMBOL_PIXELS)
+    assert len(shares) >= 5
+    assert shares[len(shares) // 2] < 0.05, shares  # most symbols: their own pixels
+    assert offline.errors == []
+
+
+#: A polygon that is the topmost feature at its own centre (no symbol over it, no path drawn
+#: above it on its canvas or on a canvas stacked above), preferring one on a canvas with
+#: another above it (the pointer meets the upper canvas first): [feature id, page x, page y,
+#: its name in Chinese, whether a canvas lies above], or null.
+TOP_POLYGON = """() => {
+  const bm = window.battleMap, map = bm.map, frame = map.getContainer().getBoundingClientRect();
+  const groups = Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map)
+    .sort((a, b) => +a.paneNodes[0].style.zIndex - +b.paneNodes[0].style.zIndex);
+  const drawn = groups.map(g => {
+    const out = [];
+    for (let o = g.canvas._drawFirst; o; o = o.next) out.push(o.layer);
+    return out;
+  });
+  const found = [];
+  drawn.forEach((paths, gi) => paths.forEach(layer => {
+    if (!layer.record || !(layer instanceof L.Polygon)) return;
+    const p = map.latLngToContainerPoint(layer.getCenter());
+    if (p.x < 360 || p.y < 40 || p.x > frame.width - 40 || p.y > frame.height - 40 || BM.units.at(p)) return;
+    const over = drawn.flat().filter(l => l.record && l._containsPoint(p)).pop();
+    const beneath = gi < groups.length - 1;
+    const name = layer.record[BM.R.NAME][0];
+    if (over === layer) found.push([layer.featureId, frame.left + p.x, frame.top + p.y, name, beneath]);
+  }));
+  found.sort((a, b) => b[4] - a[4]);
+  return found[0] || null;
+}"""
+TALKING = """() => {
+  let n = 0;
+  Object.values(window.battleMap.groups).forEach(g => g.eachLayer(l => { if (l.talks) n++; }));
+  return n;
+}"""
+
+
+def test_a_path_gets_its_tooltip_and_popup_when_the_reader_first_asks(offline, battle, site) -> None:
+    """No feature's tooltip or popup is bound until the reader points at or clicks it (the
+    page has thousands): pointing at a polygon shows its name, clicking opens its popup,
+    though its group's canvas lies under another group's."""
+    tab = _phase_page(offline, battle, site)
+    assert tab.evaluate(TALKING) == 0
+    found = tab.evaluate(TOP_POLYGON)
+    assert found, "no polygon on top at its centre"
+    _, x, y, name, beneath = found
+    assert beneath  # a canvas of another group lies over it
+    tab.mouse.move(x, y)
+    tip = tab.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert name in tip.inner_text()
+    assert tab.evaluate(TALKING) == 1
+    tab.mouse.click(x, y)
+    popup = tab.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert name in popup.inner_text()
+    assert tab.evaluate(TALKING) == 1
+    assert offline.errors == []

@@ -24,7 +24,7 @@ OPEN_EVERYTHING = """() => {
     bm.map.addLayer(group);
     for (const layer of group.getLayers()) {
       if (layer.isHalo) continue;
-      layer.openTooltip();
+      BM.layers.talk(layer).openTooltip();
       layer.openPopup();
       const popup = layer.getPopup() && layer.getPopup().getElement();
       if (popup) texts.push(popup.textContent);

@@ -240,6 +240,7 @@ NOT_DATA = {
     },
     "bm-controls.js": {
         '"label"': "an HTML element",
+        '"details"': "an HTML element (the text version's disclosure)",
         "ctx.groups": _CTX,
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
         **_EL,
@@ -255,9 +256,15 @@ NOT_DATA = {
         "image.src": "an image element's source",
         "node.style.width": "a CSS property of the units' canvas",
         "node.width": "the units' canvas's pixel width",
+        "canvas.width": "a symbol bitmap's pixel width",
         "this.node.width": "the units' canvas's pixel width",
     },
-    "bm-panel.js": {'"a"': "an HTML element", '"b"': "an HTML element", **_EL},
+    "bm-panel.js": {
+        '"a"': "an HTML element",
+        '"b"': "an HTML element",
+        "script.src": "a script element's source",
+        **_EL,
+    },
     "bm-timeline.js": {
         "BM.timeline": "the timeline part of the script, defined here",
         "ctx.groups": _CTX,

@@ -24,7 +24,7 @@
       if (!found) { return; }
       var where = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
       map.setView(where, Math.max(map.getZoom(), 14));
-      found.openPopup(where);
+      BM.layers.talk(found).openPopup(where);
     }
 
     var prev = document.querySelector(".bm-prev");
@@ -59,6 +59,8 @@
             group[O.ITEMS].forEach(function (item, i) { entries.push([item[I.FEATURE], ends[String(i)]]); });
           }
         });
+        // its sources and kinds are in the records' detail files: filled once they are loaded
+        if (!BM.panel.need(entries.map(function (entry) { return entry[0]; }), fill)) { return; }
         BM.panel.fillTwin(tbody, entries, data);
       }
       details.addEventListener("toggle", fill);

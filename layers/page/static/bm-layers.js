@@ -9,6 +9,35 @@
   /* Units without a group of their own (the day slider's layer) share one canvas. */
   var looseUnits = null;
 
+  /* A feature's tooltip and popup, bound to its layer the first time the reader points at
+   * or clicks it (or the page opens it: talk), not for each of many thousands of layers up
+   * front. Every feature's layer has `hub` as its event parent, which hears the first. */
+  var hub = new L.Evented(), pageData = null;
+  function talk(layer) {
+    if (layer.talks || !layer.record) { return layer; }  // a decoration says nothing
+    layer.talks = true;
+    var R = BM.R, feature = layer.record, data = pageData;
+    layer.bindTooltip(function () { return el("span", null, [bi(feature[R.NAME])]); },
+      { direction: "top", sticky: feature[R.GEOMETRY].type !== "Point", opacity: 0.95 });
+    layer.bindPopup(function () { return BM.panel.popupFor(feature, data, layer); }, {
+      maxWidth: 380,
+      autoPanPaddingTopLeft: data.popupPad || [24, 24],
+      autoPanPaddingBottomRight: [24, 24]
+    });
+    return layer;
+  }
+  hub.on("mouseover", function (e) {
+    var layer = e.propagatedFrom;
+    if (!layer || layer.talks) { return; }
+    talk(layer).openTooltip(layer.getTooltip().options.sticky ? e.latlng : undefined);
+  });
+  hub.on("click", function (e) {
+    var layer = e.propagatedFrom;
+    if (!layer || layer.talks) { return; }
+    L.DomEvent.stop(e);
+    talk(layer).openPopup(e.latlng);
+  });
+
   function drawFeature(feature, styleIndex, data, place) {
     var R = BM.R, S = BM.S, geometry = feature[R.GEOMETRY];
     var options = L.extend({}, data[S.STYLES][styleIndex], place ? place.paths : null);
@@ -22,16 +51,10 @@
     } else {
       layer = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, options);
     }
-    // Built when first shown, not for every feature up front.
-    layer.bindTooltip(function () { return el("span", null, [bi(feature[R.NAME])]); },
-      { direction: "top", sticky: geometry.type !== "Point", opacity: 0.95 });
-    layer.bindPopup(function () { return BM.panel.popupContent(feature, data); }, {
-      maxWidth: 380,
-      autoPanPaddingTopLeft: data.popupPad || [24, 24],
-      autoPanPaddingBottomRight: [24, 24]
-    });
     layer.featureId = feature[R.ID];
     layer.record = feature;
+    layer.addEventParent(hub);  // its tooltip and popup are bound when first asked for (talk)
+    pageData = data;
     if (feature[R.HALO] && data[BM.K.HALO] !== undefined) { withHalo(layer, feature, data); }
     return layer;
   }
@@ -138,6 +161,23 @@
     return b;
   }
 
+  /* The groups with canvases, bottom first (their panes stack in the order they were made). */
+  var stacked = [];
+
+  /* The path drawn topmost at container point p on a visible group's canvas (as Leaflet's
+   * renderer finds it on its own canvas: the last drawn that contains p), or null. */
+  function pathAt(p) {
+    for (var g = stacked.length - 1; g >= 0; g--) {
+      var group = stacked[g], renderer = group.canvas;
+      if (!renderer._map || group.paneNodes[0].style.display === "none") { continue; }
+      for (var o = renderer._drawLast; o; o = o.prev) {
+        var layer = o.layer;
+        if (layer.record && layer.options.interactive && layer._containsPoint(p)) { return layer; }
+      }
+    }
+    return null;
+  }
+
   var paneCount = 0;
   var LazyGroup = L.FeatureGroup.extend({
     initialize: function (items, data, map) {
@@ -163,6 +203,7 @@
         markers.style.zIndex = String(600 + n);
         this.paneNodes = [paths, markers];
         this.canvas = L.canvas({ pane: "bm-paths-" + n });
+        stacked.push(this);
         this.units = new BM.units.UnitCanvas("bm-markers-" + n).addTo(map);
         this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units };
       }
@@ -358,6 +399,8 @@
 
   BM.layers = {
     LazyGroup: LazyGroup,
+    talk: talk,
+    pathAt: pathAt,
     addDrawn: addDrawn,
     applyHalos: applyHalos,
     setAllHalos: setAllHalos,

@@ -71,6 +71,96 @@
     return el("div", "bm-claims", [el("b", null, [bi(labels[TB.UI][BM.W.DISAGREE])]), list]);
   }
 
+  /* A feature's account (its description, location note, sources, claims, figures, status
+   * history, commander …) is not in the site's shared file, which every page loads before it
+   * draws, but in detail files of `size` features each (Site.DETAILS: [size, [path, ...]]),
+   * each loaded the first time a reader asks for one of its features: a popup, the text
+   * version. A detail file queues its part of each record ([chunk, {feature index: part}]) on
+   * window.BM_DETAILS; a single-file page carries its parts inline. Without Site.DETAILS,
+   * every record is whole. */
+  var details = null;
+
+  function detailsReady() {
+    if (!details) {
+      var site = window.BM_SITE, spec = site[BM.S.DETAILS];
+      details = { size: spec ? spec[0] : 0, files: spec ? spec[1] : [], done: {}, asked: {}, waiting: [],
+        records: site[BM.S.FEATURES], index: null };
+    }
+    var queue = window.BM_DETAILS || [];
+    while (queue.length) {
+      var chunk = queue.shift(), parts = chunk[1];
+      for (var i in parts) {
+        if (!Object.prototype.hasOwnProperty.call(parts, i)) { continue; }
+        var record = details.records[i], part = parts[i];
+        for (var key in part) {
+          if (Object.prototype.hasOwnProperty.call(part, key)) { record[key] = part[key]; }
+        }
+      }
+      details.done[chunk[0]] = true;
+    }
+    return details;
+  }
+
+  function chunksOf(indices) {
+    var d = detailsReady(), seen = {}, out = [];
+    if (!d.size) { return out; }
+    indices.forEach(function (i) {
+      var k = Math.floor(i / d.size);
+      if (!seen[k] && !d.done[k]) { seen[k] = true; out.push(k); }
+    });
+    return out;
+  }
+
+  /* Whether the records of features `indices` are whole now; if not, their detail files are
+   * loaded and `then` is called once they are (or have failed: the page says what it has). */
+  function need(indices, then) {
+    var d = detailsReady(), chunks = chunksOf(indices);
+    if (!chunks.length) { return true; }
+    d.waiting.push([chunks, then]);
+    chunks.forEach(function (k) {
+      if (d.asked[k]) { return; }
+      d.asked[k] = true;
+      var script = document.createElement("script");
+      script.src = d.files[k];
+      script.onload = arrived;
+      script.onerror = function () { d.done[k] = true; arrived(); };
+      document.head.appendChild(script);
+    });
+    return false;
+  }
+
+  function arrived() {
+    var d = detailsReady();
+    d.waiting = d.waiting.filter(function (w) {
+      if (!w[0].every(function (k) { return d.done[k]; })) { return true; }
+      w[1]();
+      return false;
+    });
+  }
+
+  /* A feature's index in the site's records (found once for all when first asked). */
+  function indexOf(record) {
+    var d = detailsReady();
+    if (!d.index) {
+      d.index = new Map();
+      Object.keys(d.records).forEach(function (i) { d.index.set(d.records[i], +i); });
+    }
+    return d.index.get(record);
+  }
+
+  /* The popup of `layer`'s feature: whole when its record is, else its name while the rest
+   * arrives (the popup is then filled in place). */
+  function popupFor(feature, data, layer) {
+    var index = indexOf(feature);
+    if (index === undefined || need([index], function () { if (layer.isPopupOpen()) { layer.getPopup().update(); } })) {
+      return popupContent(feature, data);
+    }
+    var wait = el("p", "bm-wait", ["…"]);
+    var box = el("div", "bm-popup", [el("h3", null, [bi(feature[BM.R.NAME])]), wait]);
+    box.setAttribute("aria-busy", "true");
+    return box;
+  }
+
   /* Everything a reader may ask of a feature: names, dates, status, account, sources. */
   function popupContent(feature, data) {
     var R = BM.R, TB = BM.TB, W = BM.W, labels = data[BM.K.LABELS], tiers = labels[TB.TIER], words = labels[TB.UI];
@@ -87,13 +177,15 @@
           cites(change[2], tiers), change[3] ? " " : null, note(change[3], true)]);
       })));
     }
-    box.appendChild(el("p", "bm-desc", [bi(feature[R.DESCRIPTION])]));
+    if (feature[R.DESCRIPTION]) { box.appendChild(el("p", "bm-desc", [bi(feature[R.DESCRIPTION])])); }
     if (feature[R.FIGURES]) { box.appendChild(figuresTable(feature[R.FIGURES], tiers)); }
     if (feature[R.CLAIMS]) { box.appendChild(claimsBlock(feature[R.CLAIMS], labels)); }
     var where = feature[R.LOCATION_NOTE];
-    box.appendChild(el("p", "bm-loc", [bi(words[W.LOCATION]), ": ±" + thousands(feature[R.PRECISION]) + " m, ",
-      bi(labels[TB.CERTAINTY][feature[R.CERTAINTY] || BM.D.CERTAINTY]), where ? ". " : null, where ? bi(where) : null]));
-    box.appendChild(el("p", "bm-sources", [bi(words[W.SOURCES]), ": ", cites(feature[R.SOURCES], tiers)]));
+    if (feature[R.PRECISION] !== undefined) {  // a detail file that failed to load leaves it out
+      box.appendChild(el("p", "bm-loc", [bi(words[W.LOCATION]), ": ±" + thousands(feature[R.PRECISION]) + " m, ",
+        bi(labels[TB.CERTAINTY][feature[R.CERTAINTY] || BM.D.CERTAINTY]), where ? ". " : null, where ? bi(where) : null]));
+    }
+    if (feature[R.SOURCES]) { box.appendChild(el("p", "bm-sources", [bi(words[W.SOURCES]), ": ", cites(feature[R.SOURCES], tiers)])); }
     return box;
   }
 
@@ -149,25 +241,56 @@
 
   /* A phase's lists of what changed since the previous phase and of its dated events, filled
    * when its section is first shown (a campaign's phase may list thousands). */
+  /* A story list shows its first LIST_PAGE entries, then a button for the next LIST_MORE: a
+   * large battle's phase can change thousands of features, and laying all of them out would
+   * stall every step (the list is there to read, not to scroll through at once). */
+  var LIST_PAGE = window.BM_OPTIONS && window.BM_OPTIONS.listPage !== undefined ? window.BM_OPTIONS.listPage : 40;
+  var LIST_MORE = 200;
+
+  function paged(list, entries, entry, more) {
+    var shown = 0, button = null;
+    function next(count) {
+      var fragment = document.createDocumentFragment(), end = Math.min(entries.length, shown + count);
+      for (; shown < end; shown++) { fragment.appendChild(entry(entries[shown])); }
+      if (button) { button.parentNode.removeChild(button); button = null; }
+      list.appendChild(fragment);
+      var left = entries.length - shown;
+      if (left > 0) {
+        button = el("li", "bm-more-row", [el("button", "bm-more", [bi(more), " (" + thousands(left) + ")"])]);
+        button.firstChild.type = "button";
+        button.firstChild.addEventListener("click", function () {
+          var first = shown;
+          next(LIST_MORE);
+          var go = list.children[first] && list.children[first].querySelector("button");
+          if (go) { go.focus(); }  // the reader goes on from the first new entry
+        });
+        list.appendChild(button);
+      }
+    }
+    next(LIST_PAGE);
+  }
+
   function fillStory(phaseId, data) {
     var R = BM.R, ST = BM.ST, story = data[BM.K.STORY], features = data[BM.S.FEATURES];
+    var more = data[BM.K.LABELS][BM.TB.UI][BM.W.MORE];
     var told = Object.prototype.hasOwnProperty.call(story, phaseId) ? story[phaseId] : {};
     var selector = "[data-phase='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
     var changes = document.querySelector(".bm-changes" + selector);
     if (changes && !changes.hasChildNodes()) {
-      (told[ST.CHANGES] || []).forEach(function (change) {
+      paged(changes, told[ST.CHANGES] || [], function (change) {
         var feature = features[change[0]];
-        changes.appendChild(el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]));
-      });
+        return el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]);
+      }, more);
     }
     var events = document.querySelector(".bm-events" + selector);
     if (events && !events.hasChildNodes()) {
-      (told[ST.EVENTS] || []).forEach(function (event) {
+      paged(events, told[ST.EVENTS] || [], function (event) {
         var feature = features[event[0]];
-        events.appendChild(el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]));
-      });
+        return el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]);
+      }, more);
     }
   }
 
-  BM.panel = { popupContent: popupContent, fillTwin: fillTwin, fillFacts: fillFacts, fillStory: fillStory };
+  BM.panel = { popupContent: popupContent, popupFor: popupFor, need: need, fillTwin: fillTwin, fillFacts: fillFacts,
+    fillStory: fillStory };
 })();

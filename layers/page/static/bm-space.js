@@ -24,7 +24,7 @@
   /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
    * some box covers whole, so that a candidate over a taken cell is refused without a search
    * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
-  var CELL = 6, NOBODY = {};
+  var CELL = 3, NOBODY = {};
   function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
   function Space(size) {
     this.tree = new RBush();
@@ -128,13 +128,18 @@
   /* Unit symbols fanned out where they would overlap: each takes the nearest free place (on
    * screen if it is on screen), a leader line runs from its true place, which stays marked
    * (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in `tree`. */
+  /* A crowd so dense that this many symbols in a row found no free place is full: the
+   * symbols after them stay at their places unfanned, as a symbol with no free place does. */
+  var OPTIONS = window.BM_OPTIONS || {};
+  var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 1000;
+
   function fanOut(units, tree, lines, lang, size) {
     var IC = window.BM.IC;
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
-    var placed = new Space(size), count = 0;
+    var placed = new Space(size), count = 0, missed = 0;
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
-    // atlas showing several phases) fan out like any two symbols.
-    function clear(b, n) { return free(placed, box(b.minX, b.minY, b.maxX, b.maxY, n)); }
+    // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
+    var trial = box(0, 0, 0, 0);
     // Every shape is read before any symbol moves: one layout, not one per symbol.
     var shapes = units.map(function (entry) { return entry.layer.shape(lang); });
     units.forEach(function (entry, n) {
@@ -142,11 +147,19 @@
       var w = shape[2] - shape[0], h = shape[3] - shape[1];
       var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
       // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
-      var onScreen = inside(natural, size), chosen = null, offsets = fanOffsets(w, h);
+      var onScreen = inside(natural, size), chosen = null, offsets = missed >= FULL_AFTER ? [] : fanOffsets(w, h);
+      trial.owner = n;
       for (var k = 0; k < offsets.length && !chosen; k++) {
-        var o = offsets[k], b = box(natural.minX + o[0], natural.minY + o[1], natural.maxX + o[0], natural.maxY + o[1], entry.id);
-        if ((k === 0 || !onScreen || inside(b, size)) && clear(b, n)) { chosen = [o, b]; }
+        var o = offsets[k];
+        trial.minX = natural.minX + o[0];
+        trial.minY = natural.minY + o[1];
+        trial.maxX = natural.maxX + o[0];
+        trial.maxY = natural.maxY + o[1];
+        if ((k === 0 || !onScreen || inside(trial, size)) && free(placed, trial)) {
+          chosen = [o, box(trial.minX, trial.minY, trial.maxX, trial.maxY, entry.id)];
+        }
       }
+      missed = chosen ? 0 : missed + 1;
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = layer.icon;
       layer.setOffset(chosen[0][0], chosen[0][1]);
@@ -165,7 +178,23 @@
     return count;
   }
 
+  /* Container pixels of (lng, lat) in the map's current view: exactly what Leaflet's
+   * latLngToContainerPoint gives (its projection, rounded as it rounds), without making a
+   * LatLng and three Points for each of thousands of places per view. */
+  function screen(map) {
+    var crs = map.options.crs, M = L.Projection.SphericalMercator;
+    if (crs !== L.CRS.EPSG3857) { return function (lng, lat) { return map.latLngToContainerPoint([lat, lng]); }; }
+    var s = crs.scale(map.getZoom()), origin = map.getPixelOrigin(), at = map.containerPointToLayerPoint([0, 0]);
+    var k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE, ox = origin.x + at.x, oy = origin.y + at.y;
+    return function (lng, lat) {
+      var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+      var x = M.R * lng * d, y = M.R * Math.log((1 + sin) / (1 - sin)) / 2;
+      return { x: Math.round(s * (k * x + 0.5)) - ox, y: Math.round(s * (-k * y + 0.5)) - oy };
+    };
+  }
+
   window.BM.space = {
+    screen: screen,
     box: box,
     overlaps: overlaps,
     inside: inside,

@@ -25,6 +25,11 @@
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
   var CALLOUT_STEPS = [16, 30, 48, 70];
+  /* A view so crowded that this many names in a row found no room is full: the names after
+   * them (all but the key ones, which are always tried) wait for a closer view, as a name
+   * with no room does. Thousands of names on one screen are then not all tried in vain. */
+  var OPTIONS = window.BM_OPTIONS || {};
+  var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 1000;
   /* Candidate corners around a point, in order of preference (upper right first). */
   var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
 
@@ -84,29 +89,49 @@
     window.requestAnimationFrame(function () { self.pending = false; self.place(); });
   };
 
-  /* The key a name's size is known by: its class, text and language. */
+  /* The key a name's size is known by: its class, text and language (made once per record
+   * and language: thousands of names are looked up per view). */
+  var keys = new WeakMap();
   function nameKey(record, lang) {
-    return record[R.PLACEMENT] + "|" + (record[R.RANK] <= 1) + "|" + lang + "|" + record[R.LABEL].join("|") + "|" +
-      (record[R.ELEVATION] || "");
+    var known = keys.get(record);
+    if (!known) { keys.set(record, known = {}); }
+    return known[lang] || (known[lang] = record[R.PLACEMENT] + "|" + (record[R.RANK] <= 1) + "|" + lang + "|" +
+      record[R.LABEL].join("|") + "|" + (record[R.ELEVATION] || ""));
   }
 
-  /* Measure every name not measured yet in one go: all are put in the pane first and read
-   * after, so the browser lays the pane out once, not once per name. */
-  Labeler.prototype.measureAll = function (names, lang) {
+  /* A box no larger than name's own (the smallest font is 11 px with a line height of 1.15;
+   * no glyph is narrower than 0.2 em): a name that cannot place even this box, on the same
+   * side of its point and so inside its own, cannot be placed, and is not measured. */
+  function least(record, lang) {
+    var lines = textLines(record[R.LABEL], lang), chars = 0;
+    lines.forEach(function (line) { chars = Math.max(chars, line.length); });
+    return [Math.max(4, chars * 2.2), lines.length * 12];
+  }
+  /* Names measured together: one layout of the pane for them all. */
+  var BATCH = 64;
+
+  /* The size of a name, if known (measured once per class, text and language). */
+  Labeler.prototype.known = function (key) {
+    return this.measures[key] || this.pass[key];
+  };
+
+  /* Measure names[i] and, in the same layout, the next names not measured yet that could still
+   * be placed (each would fit its smallest box somewhere now: as names are placed, space only
+   * shrinks, so a name that cannot fit now is never measured). */
+  Labeler.prototype.measureAhead = function (names, i, lang, tree, size) {
     var self = this, batch = [], queued = {};
-    this.pass = {};
-    names.forEach(function (entry) {
-      var record = entry.record, kind = record[R.PLACEMENT];
-      if (kind === P.RIVER || kind === P.LINE) { return; }
+    for (var j = i; j < names.length && batch.length < BATCH; j++) {
+      var entry = names[j], record = entry.record, kind = record[R.PLACEMENT];
+      if (kind === P.RIVER || kind === P.LINE || entry.stuck) { continue; }
       var key = nameKey(record, lang);
-      if (self.measures[key] || queued[key]) { return; }
+      if (this.known(key) || queued[key]) { continue; }
+      if (j > i && !this.spot(entry, least(record, lang), tree, size)) { entry.stuck = true; continue; }
       queued[key] = true;
       var node = labelNode(kind, textLines(record[R.LABEL], lang), lang, record);
       node.style.transform = "none";
       node.style.visibility = "hidden";
       batch.push([key, node]);
-    });
-    if (!batch.length) { return; }
+    }
     var fragment = document.createDocumentFragment();
     batch.forEach(function (item) { fragment.appendChild(item[1]); });
     this.pane.appendChild(fragment);
@@ -116,20 +141,6 @@
       if (ready) { self.measures[item[0]] = known; } else { self.pass[item[0]] = known; }
     });
     batch.forEach(function (item) { self.pane.removeChild(item[1]); });
-  };
-
-  /* Width and height of a label's element, measured once per class, text and language. */
-  Labeler.prototype.measure = function (node, key) {
-    var known = this.measures[key] || (this.pass && this.pass[key]);
-    if (known) { return known; }
-    node.style.transform = "none";
-    node.style.visibility = "hidden";
-    this.pane.appendChild(node);
-    var r = node.getBoundingClientRect();
-    known = [Math.ceil(r.width), Math.ceil(r.height)];
-    if (fontsReady()) { this.measures[key] = known; }
-    node.style.visibility = "";
-    return known;
   };
 
   function labelNode(kind, lines, lang, feature) {
@@ -265,43 +276,65 @@
     });
   };
 
-  /* The box of a w×h name on side (sx, sy) of point p, `reach` pixels away (0: centred). */
-  function beside(p, sx, sy, reach, w, h, owner) {
-    var x = sx > 0 ? p.x + reach : sx < 0 ? p.x - reach - w : p.x - w / 2;
-    var y = sy > 0 ? p.y + reach : sy < 0 ? p.y - reach - h : p.y - h / 2;
-    return box(x, y, x + w, y + h, owner);
+  /* The places to try for a name beside its point, in order: the eight places around the
+   * point (an area's name first inside it); then, for what the phase is about or a key
+   * place, further out with a leader line rather than unnamed. Try k as [side x, side y,
+   * reach, with a leader], written into `way` (no array made per try). */
+  function tries(entry) {
+    return (entry.record[R.PLACEMENT] === P.AREA ? 1 : 0) + AROUND.length +
+      (entry.rank <= CALLOUT_RANK ? AROUND.length * CALLOUT_STEPS.length : 0);
+  }
+  function tryOf(entry, k, way) {
+    var r = entry.radius;
+    if (entry.record[R.PLACEMENT] === P.AREA) {
+      if (k === 0) { way[0] = 0; way[1] = 0; way[2] = 0; way[3] = false; return way; }
+      k -= 1;
+    }
+    var side = AROUND[k % AROUND.length], step = Math.floor(k / AROUND.length);
+    way[0] = side[0];
+    way[1] = side[1];
+    way[2] = step ? r + CALLOUT_STEPS[step - 1] : side[0] && side[1] ? r * 0.75 + GAP : r + GAP;
+    way[3] = step > 0;
+    return way;
   }
 
-  Labeler.prototype.placeBeside = function (entry, node, wh, tree, size, out, leaders) {
-    var p = entry.point, r = entry.radius, w = wh[0], h = wh[1];
-    /* The eight places around the point (an area's name first inside it); then, for what the
-     * phase is about or a key place, further out with a leader line rather than unnamed. */
-    var tries = (entry.record[R.PLACEMENT] === P.AREA ? [[0, 0, 0]] : []).concat(AROUND.map(function (s) {
-      return [s[0], s[1], s[0] && s[1] ? r * 0.75 + GAP : r + GAP];
-    }));
-    if (entry.rank <= CALLOUT_RANK) {
-      CALLOUT_STEPS.forEach(function (step) {
-        AROUND.forEach(function (s) { tries.push([s[0], s[1], r + step, true]); });
-      });
-    }
-    for (var k = 0; k < tries.length; k++) {
-      var b = beside(p, tries[k][0], tries[k][1], tries[k][2], w, h, entry.id);
-      if (inside(b, size) && free(tree, b)) {
-        tree.insert(b);
-        out.push([node, b.minX, b.minY, 0, b]);
-        if (tries[k][3]) {  // a leader from the point's rim to the nearest edge of the name
-          var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
-          var t = r / Math.max(tries[k][2], 1);
-          leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
-        }
-        return;
+  /* The first free place for a w×h name beside its point: [box, try], or null. The tries are
+   * tested on one box reused (thousands of names are tried per view). */
+  var trial = box(0, 0, 0, 0), way = [0, 0, 0, false];
+  Labeler.prototype.spot = function (entry, wh, tree, size) {
+    var p = entry.point, w = wh[0], h = wh[1], n = tries(entry);
+    trial.owner = entry.id;
+    for (var k = 0; k < n; k++) {
+      tryOf(entry, k, way);
+      var reach = way[2];
+      trial.minX = way[0] > 0 ? p.x + reach : way[0] < 0 ? p.x - reach - w : p.x - w / 2;
+      trial.minY = way[1] > 0 ? p.y + reach : way[1] < 0 ? p.y - reach - h : p.y - h / 2;
+      trial.maxX = trial.minX + w;
+      trial.maxY = trial.minY + h;
+      if (inside(trial, size) && free(tree, trial)) {
+        return [box(trial.minX, trial.minY, trial.maxX, trial.maxY, entry.id), way.slice()];
       }
     }
+    return null;
+  };
+
+  Labeler.prototype.placeBeside = function (entry, wh, lang, tree, size, out, leaders) {
+    var found = this.spot(entry, wh, tree, size);
+    if (!found) { return false; }
+    var b = found[0], way = found[1], p = entry.point, r = entry.radius, record = entry.record;
+    tree.insert(b);
+    out.push([labelNode(record[R.PLACEMENT], textLines(record[R.LABEL], lang), lang, record), b.minX, b.minY, 0, b]);
+    if (way[3]) {  // a leader from the point's rim to the nearest edge of the name
+      var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
+      var t = r / Math.max(way[2], 1);
+      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
+    }
+    return true;
   };
 
   /* Everything the page shows now, as label candidates and obstacles. */
   Labeler.prototype.collect = function (size) {
-    var map = this.map, zoom = map.getZoom();
+    var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
@@ -311,7 +344,7 @@
       if (!feature) { return; }
       var order = index++;
       if (feature[R.ICON] !== undefined) {
-        var at = map.latLngToContainerPoint(layer.getLatLng());
+        var ll = layer.getLatLng(), at = toScreen(ll.lng, ll.lat);
         if (at.x < far.minX || at.x > far.maxX || at.y < far.minY || at.y > far.maxY) {
           if (layer.fanned) { away.push(layer); }  // far off screen: back to its place, not fanned out
         } else if (unitShown(layer)) {
@@ -321,18 +354,18 @@
       }
       var g = feature[R.GEOMETRY], point = null, radius = 0;
       if (g.type === "Point") {
-        point = map.latLngToContainerPoint([g.coordinates[1], g.coordinates[0]]);
+        point = toScreen(g.coordinates[0], g.coordinates[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
           obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]));
         }
       }
       if (feature[R.TIP]) {
-        var tip = map.latLngToContainerPoint([feature[R.TIP][1], feature[R.TIP][0]]);
+        var tip = toScreen(feature[R.TIP][0], feature[R.TIP][1]);
         obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
       }
       if (!feature[R.LABEL]) { return; }
-      if (feature[R.ANCHOR]) { point = map.latLngToContainerPoint([feature[R.ANCHOR][1], feature[R.ANCHOR][0]]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
+      if (feature[R.ANCHOR]) { point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
       var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
       if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
       var rank = layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank;
@@ -362,8 +395,9 @@
     S.fanOut(found.units, tree, lines, lang, size);
     tree.load(found.obstacles);
     this.pane.textContent = "";
-    this.measureAll(found.names, lang);
-    found.names.forEach(function (entry) {
+    this.pass = {};
+    var missed = 0;  // names in a row that found no room
+    found.names.forEach(function (entry, i, names) {
       var kind = entry.record[R.PLACEMENT];
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
         textLines(entry.record[R.LABEL], lang).forEach(function (text, i) {
@@ -371,9 +405,16 @@
         });
         return;
       }
-      var node = labelNode(kind, textLines(entry.record[R.LABEL], lang), lang, entry.record);
-      var wh = self.measure(node, nameKey(entry.record, lang));
-      self.placeBeside(entry, node, wh, tree, size, out, lines);
+      if (missed >= FULL_AFTER && entry.rank > CALLOUT_RANK) { return; }  // the view is full
+      var key = nameKey(entry.record, lang);
+      if (!self.known(key)) {
+        if (entry.stuck || !self.spot(entry, least(entry.record, lang), tree, size)) {  // no room even for less
+          missed += 1;
+          return;
+        }
+        self.measureAhead(names, i, lang, tree, size);
+      }
+      missed = self.placeBeside(entry, self.known(key), lang, tree, size, out, lines) ? 0 : missed + 1;
     });
     this.pane.textContent = "";
     var origin = map.containerPointToLayerPoint([0, 0]);
