@@ -52,6 +52,25 @@ class Record:
     STYLES: Final = "s"  # [[day, style index], ...] from each status change on
 
 
+#: What of a record is written to the site's detail files, not its shared file: what only a
+#: popup or the text version reads (the page loads a detail file when a reader first asks).
+DETAIL: Final = (
+    Record.KIND,
+    Record.SIDE,
+    Record.COMMANDER,
+    Record.UNIT,
+    Record.STATUS,
+    Record.DESCRIPTION,
+    Record.FIGURES,
+    Record.CLAIMS,
+    Record.PRECISION,
+    Record.CERTAINTY,
+    Record.LOCATION_NOTE,
+    Record.SOURCES,
+    Record.ELEVATION_SOURCES,
+)
+
+
 class Placement:
     """How a name is placed on the map."""
 
@@ -100,7 +119,7 @@ class Site:
     STYLES: Final = "styles"  # Leaflet path options, by style id
     ICONS: Final = "icons"  # unit symbols (Icon), by symbol code
     TEXTS: Final = "texts"  # dates as readers write them (Texts)
-    DETAILS: Final = "details"  # [features per detail file, [path, ...]]: the records' accounts (Detail)
+    DETAILS: Final = "details"  # [features per detail file, [path, ...]]: the records' accounts (DETAIL)
 
 
 class Texts:

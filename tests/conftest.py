@@ -80,6 +80,14 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+#: Loads every detail file of the page's site (the page loads one when a reader first asks
+#: for a feature of it): for tests that read many popups at once.
+ALL_DETAILS = """() => new Promise(resolve => {
+  const all = Object.keys(window.BM_SITE.features).map(Number);
+  if (BM.panel.need(all, resolve)) resolve();
+})"""
+
+
 class OfflinePage:
     """A page whose every non-file request is aborted, recording errors and blocked requests."""
 

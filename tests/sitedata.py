@@ -7,14 +7,44 @@ import re
 from pathlib import Path
 
 SITE_DATA = re.compile(r"data/site-[0-9a-f]{16}\.js", re.ASCII)
+DETAIL_DATA = re.compile(r"data/detail-[0-9a-f]{16}\.js", re.ASCII)
 PREFIX, SUFFIX = "window.BM_SITE = ", ";"
+DETAIL_PREFIX, DETAIL_SUFFIX = "(window.BM_DETAILS=window.BM_DETAILS||[]).push(", ");"
 
 
-def shared_data(text: str) -> dict:
-    """The object a shared site data file (or a single-file page's inline copy) sets."""
-    assert text.startswith(PREFIX) and text.endswith(SUFFIX), text[:80]
+def detail_chunks(text: str) -> list[list]:
+    """The ``[chunk, {feature index: detail}]`` a detail file (or the detail scripts after a
+    single-file page's inline data) queues, in order."""
     assert "<" not in text and "\u2028" not in text  # safe inline, and as a script
-    return json.loads(text[len(PREFIX) : -len(SUFFIX)])
+    decoder, out, at = json.JSONDecoder(), [], 0
+    while at < len(text):
+        assert text.startswith(DETAIL_PREFIX, at), text[at : at + 80]
+        chunk, at = decoder.raw_decode(text, at + len(DETAIL_PREFIX))
+        assert text.startswith(DETAIL_SUFFIX, at), text[at : at + 80]
+        at += len(DETAIL_SUFFIX)
+        out.append(chunk)
+    return out
+
+
+def merge_details(site: dict, chunks: list[list]) -> dict:
+    """The site's records made whole with their details, as the page makes them (bm-panel.js)."""
+    features = site["features"]
+    for _, parts in chunks:
+        for index, part in parts.items():
+            (features[int(index)] if isinstance(features, list) else features[index]).update(part)
+    return site
+
+
+def shared_data(text: str, whole: bool = True) -> dict:
+    """The object a shared site data file (or a single-file page's inline copy) sets; a
+    single-file page's records made whole with the details it carries (unless not ``whole``)."""
+    assert text.startswith(PREFIX), text[:80]
+    assert "<" not in text and "\u2028" not in text  # safe inline, and as a script
+    end = text.find(SUFFIX + DETAIL_PREFIX)
+    site_text, details = (text, "") if end < 0 else (text[: end + 1], text[end + 1 :])
+    assert site_text.endswith(SUFFIX), site_text[-80:]
+    site = json.loads(site_text[len(PREFIX) : -len(SUFFIX)])
+    return merge_details(site, detail_chunks(details)) if whole else site
 
 
 def page_part(page: str) -> dict:
@@ -32,8 +62,13 @@ def page_data(page: str | bytes, site: dict[str, bytes] | Path) -> dict:
     """
     text = page.decode("utf-8") if isinstance(page, bytes) else page
     name = SITE_DATA.search(text).group(0)
-    raw = site[name] if isinstance(site, dict) else (site / name).read_bytes()
-    shared = shared_data(raw.decode("utf-8"))
+
+    def read(name: str) -> str:
+        return (site[name] if isinstance(site, dict) else (site / name).read_bytes()).decode("utf-8")
+
+    shared = shared_data(read(name))
+    for path in shared["details"][1]:  # the page loads them when a reader asks: here, all
+        merge_details(shared, detail_chunks(read(path)))
     data = page_part(text)
     features = shared["features"]
     data["features"] = (

@@ -110,6 +110,7 @@ def _iter_site(
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
         yield site.path, site.pieces()
+        yield from site.detail_files()
     reference = _reference_group(base, site)
     collect(free=False)  # the site's data, kept: out of sight of the page-by-page collections
     for i, phase in enumerate(phases):

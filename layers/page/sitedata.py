@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from layers import __version__, contract
-from layers.contract import Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
+from layers.contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
@@ -51,15 +51,18 @@ class Group:
 class SiteData:
     """The site's features, written once and shared by every page.
 
-    Each entry is a feature's whole record: names, account, sources, geometry, its days of
-    validity and the style of each of its status changes (ids into the site's one style
-    table), and its symbol (a key of the site's icons, by symbol code). A page lists only
-    which entries it draws, in which style, with which flags."""
+    Each entry is what a page needs to draw a feature: names, geometry, its days of validity
+    and the style of each of its status changes (ids into the site's one style table), and
+    its symbol (a key of the site's icons, by symbol code). The rest of its record, its account
+    and sources (:data:`layers.contract.DETAIL`), is in the site's detail files, loaded when a
+    reader asks. A page lists only which entries it draws, in which style, with which flags."""
 
     index: dict[str, int]
     #: Each feature's entry as UTF-8 JSON (bytes: half or less the memory of ``str`` for text
     #: in Chinese, and written as they are).
     entries: tuple[bytes, ...]
+    #: Each feature's detail (the keys of DETAIL it has) as UTF-8 JSON, ``b"{}"`` when none.
+    details: tuple[bytes, ...]
     #: Dates as readers write them, made once here so the page never formats one
     #: (keys: :class:`layers.contract.Texts`).
     texts: dict[str, Any]
@@ -91,11 +94,18 @@ class SiteData:
     def script(self, only: Iterable[int] | None = None) -> str:
         """The shared data as a script setting ``window.BM_SITE`` (loaded with ``<script
         src>``, so it works from file:// under the CSP's 'self'); with ``only``, just those
-        entries, keyed by index (a single-file page inlines what it draws)."""
+        entries, keyed by index, and their details inline (a single-file page carries what it
+        draws, and no detail file)."""
         if only is None:
             return self.file().decode("utf-8")
-        features = ",".join(f'"{i}":{self.entries[i].decode("utf-8")}' for i in sorted(set(only)))
-        return f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":{{{features}}}}};'
+        indices = sorted(set(only))
+        features = ",".join(f'"{i}":{self.entries[i].decode("utf-8")}' for i in indices)
+        head = self._head_with([])
+        chunks: dict[int, list[int]] = {}
+        for i in indices:
+            chunks.setdefault(i // DETAIL_SIZE, []).append(i)
+        details = "".join(self._detail_script(k, ks).decode("utf-8") for k, ks in sorted(chunks.items()))
+        return f'window.BM_SITE = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
 
     def file(self) -> bytes:
         """The shared data file's content (:meth:`script` with every entry) as UTF-8, joined
@@ -113,10 +123,33 @@ class SiteData:
         pieces.append(b"]};")
         return tuple(pieces)
 
+    def detail_files(self) -> list[tuple[str, tuple[bytes, ...]]]:
+        """The detail files (path, pieces): DETAIL_SIZE features' details each, in feature
+        order, each named by its content."""
+        return [(path, (script,)) for path, script in self._detail_files]
+
+    @cached_property
+    def _detail_files(self) -> list[tuple[str, bytes]]:
+        out = []
+        for k in range(0, (len(self.details) + DETAIL_SIZE - 1) // DETAIL_SIZE):
+            script = self._detail_script(k, range(k * DETAIL_SIZE, min(len(self.details), (k + 1) * DETAIL_SIZE)))
+            out.append((f"data/detail-{hashlib.sha256(script).hexdigest()[:16]}.js", script))
+        return out
+
+    def _detail_script(self, chunk: int, indices: Iterable[int]) -> bytes:
+        """A detail file's script: it queues ``[chunk, {feature index: detail}]`` on
+        ``window.BM_DETAILS`` for the page to take (bm-panel.js)."""
+        parts = b",".join(b'"%d":%s' % (i, self.details[i]) for i in indices)
+        return b"(window.BM_DETAILS=window.BM_DETAILS||[]).push([%d,{%s}]);" % (chunk, parts)
+
     @cached_property
     def _head(self) -> str:
-        """The contract the page reads its keys from, the style and symbol tables, and the
-        date texts (the symbols are the build's own SVG; no text from the data)."""
+        return self._head_with([path for path, _ in self._detail_files])
+
+    def _head_with(self, detail_paths: list[str]) -> str:
+        """The contract the page reads its keys from, the style and symbol tables, the date
+        texts (the symbols are the build's own SVG; no text from the data) and where the
+        details are."""
         return ",".join(
             f'"{name}":{value}'
             for name, value in (
@@ -124,9 +157,14 @@ class SiteData:
                 (Site.ICONS, to_json(self.icons)),
                 (Site.STYLES, to_json([s.as_dict() for s in self.styles])),
                 (Site.TEXTS, to_json(self.texts)),
+                (Site.DETAILS, to_json([DETAIL_SIZE, detail_paths])),
             )
         )
 
+
+#: How many features' details a detail file holds (about 0.7 MB of a dense battle's text):
+#: a popup loads one file, however large the battle.
+DETAIL_SIZE = 1000
 
 #: How many features are drawn together before their drawings are let go.
 _RUN = 1024
@@ -153,7 +191,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
     halos: set[str] = set()
     ranks: dict[str, int] = {}
-    entries = []
+    entries, details = [], []
     # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
     # only until its run's entries are written (pages need only its halo and rank, kept below,
     # and its style: style_of).
@@ -181,10 +219,13 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = _add_time(battle, feature, entry, style_id)
+        detail = {key: entry.pop(key) for key in DETAIL if key in entry}
         entries.append(json_text(entry).encode("utf-8"))
+        details.append(json_text(detail).encode("utf-8"))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
         tuple(entries),
+        tuple(details),
         _date_texts(battle, shown),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import OfflinePage
+from ..conftest import ALL_DETAILS, OfflinePage
 
 pytestmark = pytest.mark.browser
 
@@ -66,9 +66,12 @@ def test_reference_layer_is_apart_from_phases(offline, site) -> None:
 
 
 def test_popup_opens_with_sources(offline, battle, site) -> None:
+    """A feature's account and sources are in the site's detail files: the popup opens at once
+    with the feature's name, and is filled in place once its file is loaded."""
     phase = battle.phases[0]
     tab = offline.open(site / f"{phase.id}.html")
-    html = tab.evaluate("""() => {
+    assert tab.evaluate("(window.BM_DETAILS || []).length") == 0  # nothing loaded before it is asked for
+    first = tab.evaluate("""() => {
       const bm = window.battleMap;
       for (const g of Object.values(bm.groups)) {
         for (const l of g.getLayers()) {
@@ -80,7 +83,11 @@ def test_popup_opens_with_sources(offline, battle, site) -> None:
       }
       return null;
     }""")
-    assert html and "张家山" in html and "bm-cite" in html
+    assert first and "张家山" in first
+    tab.locator(".leaflet-popup-content .bm-cite").first.wait_for()
+    html = tab.locator(".leaflet-popup-content").inner_html()
+    assert "张家山" in html and "bm-desc" in html and "bm-wait" not in html
+    assert offline.errors == []
 
 
 def test_language_switch(offline, battle, site) -> None:
@@ -146,6 +153,7 @@ def test_popups_show_every_part_of_the_data(offline, tmp_path) -> None:
     for feature in mini.features:
         if feature.is_reference:
             continue
+        tab.evaluate(ALL_DETAILS)
         text = tab.evaluate(POPUP_TEXT, feature.id)
         assert text is not None, feature.id
         wanted = [feature.name.zh, feature.name.en, feature.description.en, CERTAINTY_LABELS[feature.certainty].en]

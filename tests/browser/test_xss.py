@@ -11,7 +11,7 @@ import pytest
 from layers.data.load import load_battle
 from layers.site import build
 
-from ..conftest import FIXTURE_BATTLE, OfflinePage
+from ..conftest import ALL_DETAILS, FIXTURE_BATTLE, OfflinePage
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
@@ -61,6 +61,7 @@ def test_payloads_stay_text(browser, hostile_site: Path) -> None:
             tab = page.open(page_file)
             for code in ("zh", "en", "both"):
                 tab.click(f".bm-lang button[data-lang='{code}']")
+            tab.evaluate(ALL_DETAILS)
             text = tab.evaluate(OPEN_EVERYTHING)
             assert tab.evaluate("window.__xss") is None, page_file.name
             assert page.dialogs == [], page_file.name
@@ -118,6 +119,7 @@ def test_random_text_pages_run_clean(browser, tmp_path_factory) -> None:
         page = OfflinePage(browser)
         try:
             tab = page.open(out / "index.html")
+            tab.evaluate(ALL_DETAILS)
             tab.evaluate(OPEN_EVERYTHING)
             assert tab.evaluate("window.__xss") is None
             assert page.dialogs == [] and page.errors == [] and page.blocked == []

@@ -15,7 +15,7 @@ from layers.data.load import load_battle
 from layers.page.assemble import render_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT
-from ..sitedata import SITE_DATA, page_part, shared_data
+from ..sitedata import DETAIL_DATA, SITE_DATA, detail_chunks, page_part, shared_data
 
 STATIC = ROOT / "layers" / "page" / "static"
 TEMPLATES = ROOT / "layers" / "page" / "templates"
@@ -99,6 +99,9 @@ def emitted() -> list[tuple[str, dict[str, Any]]]:
         for name, content in render_site(battle, single_file=single_file).items():
             if SITE_DATA.fullmatch(name):
                 out.append((name, shared_data(content.decode("utf-8"))))
+            elif DETAIL_DATA.fullmatch(name):  # each feature's detail, keyed by its index
+                for _, parts in detail_chunks(content.decode("utf-8")):
+                    out.append((name, {Site.FEATURES: parts}))
             elif name.endswith(".html"):
                 text = content.decode("utf-8")
                 out.append((name, page_part(text)))
