@@ -210,7 +210,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
-        from layers.export.dispatch import export
+        from layers.data.batch import collector_paused
+
+        with collector_paused():  # as site.build: no full collection walks the loaded battle
+            from layers.export.dispatch import export
 
         out = args.out or Path("exports") / args.format
         from layers.export.film import FilmOptions
