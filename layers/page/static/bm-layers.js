@@ -1,6 +1,7 @@
 /* bm-layers.js: features drawn as Leaflet layers, and the phase groups that hold them.
- * Part of hengyang-map (MIT). Only Leaflet's public API (and the documented getEvents of
- * its layer extension interface). */
+ * Part of hengyang-map (MIT). Leaflet's public API (and the documented getEvents of its layer
+ * extension interface), except pathAt, which reads its canvas renderer's draw list and hit test
+ * (_drawLast, _containsPoint: what the renderer itself uses to find the path under the pointer). */
 (function () {
   "use strict";
 
