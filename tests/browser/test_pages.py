@@ -211,9 +211,13 @@ def test_uncertainty_circles_on_hover_and_all_at_once(offline, battle, site) -> 
     tab = offline.open(site / f"{phase.id}.html")
     count = """() => { let n = 0; window.battleMap.map.eachLayer(l => { if (l.isHalo) n++; }); return n; }"""
     assert tab.evaluate(count) == 0
+    made = """() => { const out = [0, 0]; Object.values(window.battleMap.groups).forEach(g => g.eachLayer(l => {
+      if (l.haloed) out[0]++; if (l.halo) out[1]++; })); return out; }"""
+    haloed, circles = tab.evaluate(made)
+    assert haloed > 0 and circles == 0  # a halo's circle is made the first time it shows
     tab.evaluate("""() => {
       for (const g of Object.values(window.battleMap.groups)) {
-        for (const l of g.getLayers()) { if (l.halo) { l.fire('mouseover'); return; } }
+        for (const l of g.getLayers()) { if (l.haloed) { l.fire('mouseover', {}, true); return; } }
       }
     }""")
     assert tab.evaluate(count) == 1

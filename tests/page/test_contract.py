@@ -250,6 +250,7 @@ NOT_DATA = {
     },
     "bm-layers.js": {
         "layer.halo": "a drawn layer's own halo circle (Leaflet)",
+        "e.layer.halo": "a removed layer's own halo circle (Leaflet's layerremove event)",
         "this.items": "a LazyGroup's items, as the page data gave them",
         **_EL,
     },

@@ -56,7 +56,7 @@
     layer.record = feature;
     layer.addEventParent(hub);  // its tooltip and popup are bound when first asked for (talk)
     pageData = data;
-    if (feature[R.HALO] && data[BM.K.HALO] !== undefined) { withHalo(layer, feature, data); }
+    if (feature[R.HALO] && data[BM.K.HALO] !== undefined) { withHalo(layer, feature); }
     return layer;
   }
 
@@ -65,33 +65,45 @@
   var halos = { all: false, applied: false, map: null };
 
   /* The precision halo of a point: drawn while the reader points at the feature or has its
-   * popup open, so that many overlapping estimates never fog the map. */
-  function withHalo(layer, feature, data) {
-    var R = BM.R, style = data[BM.S.STYLES][data[BM.K.HALO]];
-    var halo = L.circle(BM.pointOf(feature[R.GEOMETRY]), L.extend({ radius: feature[R.HALO] }, style));
-    halo.isDecor = true;
-    halo.isHalo = true;
-    layer.halo = halo;
-    function show() {
-      var map = halos.map;
-      if (map && map.hasLayer(layer) && !map.hasLayer(halo)) { halo.addTo(map); halo.bringToBack(); }
+   * popup open, so that many overlapping estimates never fog the map. A layer only knows its
+   * radius; the circle is made the first time it shows, and the shared event parent (hub)
+   * shows and hides it. */
+  function withHalo(layer, feature) { layer.haloed = feature[BM.R.HALO]; }
+
+  function haloOf(layer) {
+    if (!layer.halo) {
+      var style = pageData[BM.S.STYLES][pageData[BM.K.HALO]];
+      var halo = L.circle(BM.pointOf(layer.record[BM.R.GEOMETRY]), L.extend({ radius: layer.haloed }, style));
+      halo.isDecor = true;
+      halo.isHalo = true;
+      layer.halo = halo;
     }
-    function hide() { if (halos.map && halos.map.hasLayer(halo) && !layer.isPopupOpen() && !halos.all) { halo.remove(); } }
-    layer.on("mouseover popupopen", show);
-    layer.on("mouseout", hide);
-    layer.on("popupclose", hide);
-    layer.on("remove", function () { halo.remove(); });
+    return layer.halo;
   }
+
+  function showHalo(layer) {
+    var map = halos.map;
+    if (!layer || !layer.haloed || !map || !map.hasLayer(layer)) { return; }
+    var halo = haloOf(layer);
+    if (!map.hasLayer(halo)) { halo.addTo(map); halo.bringToBack(); }
+  }
+
+  function hideHalo(layer) {
+    var halo = layer && layer.halo;
+    if (halo && halos.map && halos.map.hasLayer(halo) && !layer.isPopupOpen() && !halos.all) { halo.remove(); }
+  }
+  hub.on("mouseover popupopen", function (e) { showHalo(e.propagatedFrom); });
+  hub.on("mouseout popupclose", function (e) { hideHalo(e.propagatedFrom); });
 
   function applyHalos(map, groups, dayLayer) {
     if (!halos.all && !halos.applied) { return; }  // nothing to add or take away: no pass over the layers
     halos.applied = halos.all;
     function sync(group, visible) {
       group.eachLayer(function (layer) {  // only the layers made so far
-        if (!layer.halo) { return; }
+        if (!layer.haloed) { return; }
         var want = halos.all && visible;
-        if (want && !map.hasLayer(layer.halo)) { layer.halo.addTo(map); layer.halo.bringToBack(); }
-        if (!want && map.hasLayer(layer.halo) && !layer.isPopupOpen()) { layer.halo.remove(); }
+        if (want && !map.hasLayer(haloOf(layer))) { layer.halo.addTo(map); layer.halo.bringToBack(); }
+        if (!want && layer.halo && map.hasLayer(layer.halo) && !layer.isPopupOpen()) { layer.halo.remove(); }
       });
     }
     Object.keys(groups).forEach(function (gid) { sync(groups[gid], !dayLayer && map.hasLayer(groups[gid])); });
@@ -408,6 +420,7 @@
     styleOnDay: styleOnDay,
     useMap: function (map) {
       halos.map = map;
+      map.on("layerremove", function (e) { if (e.layer.halo) { e.layer.halo.remove(); } });  // its halo goes with it
       // Symbols are drawn on canvases, hidden while the map zooms and drawn in place after.
       looseUnits = new BM.units.UnitCanvas("markerPane").addTo(map);
       BM.units.listen(map);

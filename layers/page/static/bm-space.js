@@ -60,11 +60,14 @@
     }
     return false;
   };
-  /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken. */
+  /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken.
+   * At most five cells a side are probed, spread over b (a symbol's box covers a hundred
+   * cells): in a crowd one of them is taken; a miss only leaves b to the tree. */
   Space.prototype.blocked = function (b) {
     var s = this.span(b), mine = ownerOf(b);
-    for (var r = s[2]; r <= s[3]; r++) {
-      for (var c = s[0]; c <= s[1]; c++) {
+    var dc = Math.max(1, (s[1] - s[0]) >> 2), dr = Math.max(1, (s[3] - s[2]) >> 2);
+    for (var r = s[2]; r <= s[3]; r += dr) {
+      for (var c = s[0]; c <= s[1]; c += dc) {
         var owner = this.cells[r * this.cols + c];
         if (owner !== undefined && owner !== mine) { return true; }
       }
@@ -139,7 +142,7 @@
     var placed = new Space(size), count = 0, missed = 0;
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
-    var trial = box(0, 0, 0, 0);
+    var trial = box(0, 0, 0, 0), taken = [];
     // Every shape is read before any symbol moves: one layout, not one per symbol.
     var shapes = units.map(function (entry) { return entry.layer.shape(lang); });
     units.forEach(function (entry, n) {
@@ -166,15 +169,16 @@
       layer.fanned = !!(chosen[0][0] || chosen[0][1]);
       placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n));
       count += 1;
-      tree.insert(chosen[1]);
+      taken.push(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
         var b2 = chosen[1];
         var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
         var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
         lines.push([p.x, p.y, cx, cy, true]);
-        tree.insert(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
+        taken.push(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
       }
     });
+    tree.load(taken);  // for the names: in one bulk load, not thousands of inserts
     return count;
   }
 
