@@ -291,6 +291,5 @@
     }
   }
 
-  BM.panel = { popupContent: popupContent, popupFor: popupFor, need: need, fillTwin: fillTwin, fillFacts: fillFacts,
-    fillStory: fillStory };
+  BM.panel = { popupFor: popupFor, need: need, fillTwin: fillTwin, fillFacts: fillFacts, fillStory: fillStory };
 })();

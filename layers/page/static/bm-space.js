@@ -207,6 +207,7 @@
     Course: Course,
     rotatedBox: rotatedBox,
     turn: turn,
-    fanOut: fanOut
+    fanOut: fanOut,
+    FULL_AFTER: FULL_AFTER
   };
 })();

@@ -28,8 +28,7 @@
   /* A view so crowded that this many names in a row found no room is full: the names after
    * them (all but the key ones, which are always tried) wait for a closer view, as a name
    * with no room does. Thousands of names on one screen are then not all tried in vain. */
-  var OPTIONS = window.BM_OPTIONS || {};
-  var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 1000;
+  var FULL_AFTER = S.FULL_AFTER;  // one count for names and symbols (bm-space.js)
   /* Candidate corners around a point, in order of preference (upper right first). */
   var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
 
