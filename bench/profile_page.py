@@ -8,6 +8,8 @@ sampling) of each of:
 
 - first draw: navigation until the first phase is drawn and named (``data-labels`` ≥ 1);
 - ready: from there until ``battleMap.ready`` (every phase prepared);
+- toggle: the next phase shown and the current one hidden in the layer control (as the bench
+  times it), until the names are placed, and back;
 - step: ``battleMap.selectPhase(next)`` until the camera has moved and the names are placed;
 - zoom: ``map.setZoom(z + 1)`` without animation until the names are placed;
 - pan: ``map.panBy(…)`` without animation until the names are placed.
@@ -43,6 +45,25 @@ WAIT_PLACED = """async (n) => {
     const seen = new MutationObserver(() => { if (count() > n) { seen.disconnect(); resolve(); } });
     seen.observe(box, { attributes: true, attributeFilter: ['data-labels'] });
   });
+}"""
+TOGGLE = """async () => {
+  const bm = window.battleMap, map = bm.map, box = map.getContainer();
+  const count = () => +(box.getAttribute('data-labels') || 0);
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const current = Math.max(0, ids.indexOf(bm.state.phase)), next = ids[(current + 1) % ids.length];
+  const n = count();
+  map.addLayer(bm.groups[next]);
+  map.removeLayer(bm.groups[ids[current]]);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return n;
+}"""
+UNTOGGLE = """async () => {
+  const bm = window.battleMap, map = bm.map;
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const current = Math.max(0, ids.indexOf(bm.state.phase)), next = ids[(current + 1) % ids.length];
+  map.removeLayer(bm.groups[next]);
+  map.addLayer(bm.groups[ids[current]]);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
 STEP = """async () => {
   const bm = window.battleMap, map = bm.map, box = map.getContainer();
@@ -156,6 +177,12 @@ def main() -> int:
 
         record("first draw", first_draw)
         record("ready", lambda: page.evaluate("() => window.battleMap.ready"))
+
+        def toggle() -> None:
+            page.evaluate(WAIT_PLACED, page.evaluate(TOGGLE))
+
+        record("toggle", toggle)
+        page.evaluate(UNTOGGLE)
 
         def step() -> None:
             n, _moving = page.evaluate(STEP)

@@ -18,6 +18,7 @@ EXTERNAL_SCRIPTS = [
     "static/bm-panel.js",
     "static/bm-units.js",
     "static/bm-space.js",
+    "static/bm-canvas.js",
     "static/bm-layers.js",
     "static/bm-timeline.js",
     "static/bm-language.js",

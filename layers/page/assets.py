@@ -26,6 +26,7 @@ PARTS = [
     "bm-panel.js",
     "bm-units.js",
     "bm-space.js",
+    "bm-canvas.js",
     "bm-layers.js",
     "bm-timeline.js",
     "bm-language.js",

@@ -422,7 +422,7 @@ def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None
 
 
 def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: Path) -> None:
-    """After so many names in a row found no room (a thousand; here none, through the page's
+    """After so many names in a row found no room (two hundred; here none, through the page's
     BM_OPTIONS) the view counts as full: the names after them wait for a closer view, except
     the key ones (rank 2 or better), which are always tried. Names along lines and rivers are
     placed as before."""

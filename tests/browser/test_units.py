@@ -224,3 +224,31 @@ def test_a_path_gets_its_tooltip_and_popup_when_the_reader_first_asks(offline, b
     assert name in popup.inner_text()
     assert tab.evaluate(TALKING) == 1
     assert offline.errors == []
+
+
+#: Shows a phase not shown yet (as the layer control does) and counts, over the next half
+#: second, how often its symbols' canvas drew them: [drawings, symbols drawn].
+SHOW_AND_COUNT = """async () => {
+  const bm = window.battleMap, map = bm.map, proto = BM.units.UnitCanvas.prototype, redraw = proto.redraw;
+  const ids = Object.keys(bm.groups).filter(id => bm.groups[id].units && !map.hasLayer(bm.groups[id]));
+  const group = bm.groups[ids[ids.length - 1]];
+  let drawings = 0;
+  proto.redraw = function () { if (this === group.units) drawings++; return redraw.apply(this, arguments); };
+  map.addLayer(group);
+  await new Promise(r => setTimeout(r, 500));
+  proto.redraw = redraw;
+  return [drawings, group.units.drawn.length];
+}"""
+
+
+def test_a_phase_shown_draws_its_symbols_once(offline, site) -> None:
+    """Showing a phase draws its symbols once, with its names: not once when its canvas shows
+    and again when the names have been placed (the placement moves symbols and draws them), nor
+    again when their images arrive (every symbol of the site is decoded while the page is idle)."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    tab.evaluate("window.battleMap.ready")
+    drawings, drawn = tab.evaluate(SHOW_AND_COUNT)
+    assert drawn > 0
+    assert drawings == 1
+    assert offline.errors == []

@@ -255,6 +255,7 @@ NOT_DATA = {
         **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
+    "bm-canvas.js": {"image.width": "a circle stamp's pixel width"},
     "bm-units.js": {
         ".width": "a TextMetrics' (measureText(text).width)",
         "image.src": "an image element's source",

@@ -7,10 +7,11 @@
  * validity in day numbers, status styles). Every key of it is read through the contract the
  * site's data brings (bm-core.js: data[K.GROUPS], feature[R.NAME]). The parts: bm-core
  * (contract, dates, DOM helpers), bm-panel (popups, the text version), bm-units (unit symbols
- * on canvases), bm-layers (drawing, phase groups), bm-timeline (phases, days, camera),
- * bm-language, bm-controls (the panel's controls) and labels.js (names on the map). Every group becomes a toggleable overlay. No
- * network access: the optional tile layer is the only thing that would load anything, and it
- * is off by default. */
+ * on canvases), bm-space (what is taken on screen), bm-canvas (the paths' renderer),
+ * bm-layers (drawing, phase groups), bm-timeline (phases, days, camera), bm-language,
+ * bm-controls (the panel's controls) and labels.js (names on the map). Every group becomes a
+ * toggleable overlay. No network access: the optional tile layer is the only thing that would
+ * load anything, and it is off by default. */
 (function () {
   "use strict";
 
@@ -98,7 +99,9 @@
         if (!group) { resolve(true); return; }
         group.prepare(next);
       }
-      BM.whenIdle(next);
+      // Every symbol decoded first: a phase shown later draws its symbols once, not again
+      // when their images arrive.
+      BM.whenIdle(function () { BM.units.decode(data[BM.S.ICONS]); BM.whenIdle(next); });
     });
 
     return {

@@ -215,7 +215,7 @@
         paths.style.zIndex = String(400 + n);
         markers.style.zIndex = String(600 + n);
         this.paneNodes = [paths, markers];
-        this.canvas = L.canvas({ pane: "bm-paths-" + n });
+        this.canvas = BM.canvas({ pane: "bm-paths-" + n });
         stacked.push(this);
         this.units = new BM.units.UnitCanvas("bm-markers-" + n).addTo(map);
         this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units };
@@ -322,7 +322,7 @@
     },
     setVisible: function (visible) {
       (this.paneNodes || []).forEach(function (node) { node.style.display = visible ? "" : "none"; });
-      if (visible && this.units && this.units.stale) { this.units.redraw(); }  // the view moved while hidden
+      if (visible && this.units && this.units.stale) { this.units.schedule(); }  // the view moved while hidden
     },
     viewKey: function () {
       var map = this.home;
@@ -420,6 +420,8 @@
     styleOnDay: styleOnDay,
     useMap: function (map) {
       halos.map = map;
+      // Paths outside the groups (halos, the day slider's layer) are drawn as the groups' are.
+      if (!map.options.renderer) { map.options.renderer = BM.canvas(); }
       map.on("layerremove", function (e) { if (e.layer.halo) { e.layer.halo.remove(); } });  // its halo goes with it
       // Symbols are drawn on canvases, hidden while the map zooms and drawn in place after.
       looseUnits = new BM.units.UnitCanvas("markerPane").addTo(map);

@@ -171,13 +171,18 @@
       if (this.node.width !== 1) { this.node.width = this.node.height = 1; }
       this.node.style.display = "none";
     },
-    /* Draw again once the browser is ready to (many changes, one drawing). */
+    /* Draw again once the browser is ready to (many changes, one drawing), unless the names
+     * are to be placed in the same frame: that placement moves symbols and draws them all. */
     schedule: function () {
       var self = this;
       this.touched = true;
       if (this.pending || !this.map) { return; }
       this.pending = true;
-      window.requestAnimationFrame(function () { if (self.pending) { self.redraw(); } });
+      window.requestAnimationFrame(function () {
+        if (!self.pending) { return; }
+        if (placing && placing()) { self.pending = false; return; }
+        self.redraw();
+      });
     },
     /* Draw every shown mark now: symbols south over north (as Leaflet stacks markers), each
      * designation on its own paper to the right of its symbol. */
@@ -248,6 +253,10 @@
       ctx.globalAlpha = 1;
     }
   });
+
+  /* Whether a placement of the names is due in this frame (labels.js says; it draws every
+   * canvas once it has placed them). */
+  var placing = null;
 
   /* The mark drawn topmost under container point p, or null. */
   function unitAt(p) {
@@ -324,6 +333,10 @@
     /* Draw every canvas now (after the names are placed, so both show at once, in the
      * page's language). */
     redrawAll: function () { canvases.forEach(function (c) { c.redraw(); }); },
+    /* Decode the images of these symbols (the site's icons, by code) now, not when first drawn. */
+    decode: function (icons) { Object.keys(icons).forEach(function (code) { imageOf(icons[code][BM.IC.HTML]); }); },
+    /* fn() tells whether a placement that ends with redrawAll is due this frame. */
+    placedBy: function (fn) { placing = fn; },
     at: unitAt,
     /* What the visible canvases drew: each symbol's box with its designation (container
      * pixels), its feature and designation text, bottom first. */

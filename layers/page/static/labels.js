@@ -69,6 +69,7 @@
     this.pending = false;
     map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
     map.on("moveend zoomend resize overlayadd overlayremove", function () { self.schedule(); });
+    window.BM.units.placedBy(function () { return self.pending && self.loaded; });
     document.addEventListener("bm:lang", function () { self.place(); });
     /* Text measured before the fonts are ready is measured again once they are. */
     if (document.fonts && document.fonts.ready) {

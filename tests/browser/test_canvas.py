@@ -1,0 +1,86 @@
+"""The paths' canvas renderer (bm-canvas.js): circle markers are stamped from a bitmap made once
+per radius, style and resolution, and the pixels are those Leaflet's own tracing gives."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: Each shown group's canvas drawn twice, as the page draws it and with Leaflet's own
+#: _updateCircle: [circle markers drawn, circles stamped, channels that differ, largest
+#: difference (premultiplied, in 255ths), channels], summed over the canvases.
+STAMPED_VS_TRACED = """() => {
+  const bm = window.battleMap, map = bm.map, out = [0, 0, 0, 0, 0];
+  Object.values(bm.groups).forEach(g => {
+    if (!g.canvas || !g.canvas._map || !map.hasLayer(g)) return;
+    const c = g.canvas, ctx = c._ctx, w = c._container.width, h = c._container.height;
+    for (let o = c._drawFirst; o; o = o.next) {
+      if (o.layer instanceof L.CircleMarker && !o.layer._empty()) out[0]++;  // drawn: in the view
+    }
+    const before = c.stamped;
+    c._redraw();
+    out[1] += c.stamped - before;
+    const stamped = ctx.getImageData(0, 0, w, h).data;
+    c._updateCircle = L.Canvas.prototype._updateCircle;
+    c._redraw();
+    delete c._updateCircle;
+    const traced = ctx.getImageData(0, 0, w, h).data;
+    c._redraw();
+    // Compared premultiplied (as the canvas holds them): read back unpremultiplied, a
+    // rounding step of a faint pixel's colour would show many times larger.
+    for (let i = 0; i < traced.length; i++) {
+      const alpha = i - i % 4 + 3, a = i === alpha ? 255 : traced[alpha], b = i === alpha ? 255 : stamped[alpha];
+      const d = Math.abs(traced[i] * a - stamped[i] * b) / 255;
+      if (d >= 0.5) { out[2]++; out[3] = Math.max(out[3], Math.round(d)); }
+    }
+    out[4] += traced.length;
+  });
+  return out;
+}"""
+
+
+PLACED = "+(window.battleMap && window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1"
+
+
+def _compare(page, battle, site) -> list[int]:
+    page.goto((site / f"{battle.phases[-1].id}.html").resolve().as_uri())
+    page.wait_for_function(PLACED)
+    return page.evaluate(STAMPED_VS_TRACED)
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_stamped_circles_have_the_pixels_of_traced_ones(browser, battle, site, scale) -> None:
+    """On a normal and a high-resolution screen (where Leaflet doubles its canvas), every circle
+    marker of the page is stamped, and the canvas differs from Leaflet's tracing of the same
+    circles by compositing's rounding only."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=scale)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        circles, stamped, differ, largest, channels = _compare(context.new_page(), battle, site)
+    finally:
+        context.close()
+    assert circles >= 20
+    assert stamped == circles  # no circle of the page is an ellipse, large or between pixels
+    assert largest <= 3, (differ, largest)
+    assert differ < channels / 1000, (differ, channels)
+
+
+def test_a_hidden_canvas_is_traced_and_stamps_once_shown(offline, battle, site) -> None:
+    """A phase prepared while the page is idle draws on a canvas nobody sees yet, where the
+    browser only records the drawing: its circles are traced there, not stamped (a stamp is
+    drawn at once). Shown, the canvas stamps them."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function(PLACED)
+    tab.evaluate("window.battleMap.ready")
+    stamps = """() => Object.entries(window.battleMap.groups).filter(([, g]) => g.canvas && g.canvas._map)
+      .map(([id, g]) => [id, window.battleMap.map.hasLayer(g), g.canvas.stamped])"""
+    before = tab.evaluate(stamps)
+    hidden = [gid for gid, shown, _ in before if not shown]
+    assert hidden and all(n == 0 for _, shown, n in before if not shown), before
+    assert any(n > 0 for _, shown, n in before if shown), before
+    show = "(id) => { const g = window.battleMap.groups[id]; window.battleMap.map.addLayer(g); g.canvas._redraw(); }"
+    tab.evaluate(show, hidden[0])
+    after = dict((gid, n) for gid, _, n in tab.evaluate(stamps))
+    assert after[hidden[0]] > 0
+    assert offline.errors == []
