@@ -123,3 +123,47 @@ def test_go_to_brings_a_culled_feature_onto_the_map(browser, battle, site) -> No
         assert page.errors == []
     finally:
         page.close()
+
+
+#: Moves the map without animation, waits two frames and returns, per shown group with a
+#: canvas: [how often its canvas drew, whether a fresh drawing now changes any pixel].
+DRAWINGS_PER_MOVE = """async ([dz, dx, dy]) => {
+  const bm = window.battleMap, map = bm.map;
+  const groups = Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map);
+  const proto = Object.getPrototypeOf(groups[0].canvas), redraw = proto._redraw, count = new Map();
+  proto._redraw = function () { count.set(this, (count.get(this) || 0) + 1); return redraw.apply(this, arguments); };
+  if (dz) map.setZoom(map.getZoom() + dz, {animate: false});
+  if (dx || dy) map.panBy([dx, dy], {animate: false});
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  proto._redraw = redraw;
+  const read = (canvas) => {  // a copy made for reading (the page's canvas is not read back)
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(canvas, 0, 0);
+    return ctx.getImageData(0, 0, copy.width, copy.height).data;
+  };
+  return groups.map(g => {
+    const drawn = read(g.canvas._container);
+    g.canvas._redraw();
+    const again = read(g.canvas._container);
+    return [count.get(g.canvas) || 0, drawn.some((v, i) => v !== again[i])];
+  });
+}"""
+
+
+def test_a_move_draws_each_culled_canvas_once_with_what_came_near(browser, site) -> None:
+    """After a move, a culled group puts on the map what came near the view before its canvas
+    draws: each canvas draws once (Leaflet would draw it at the move and again for the paths
+    added after), and that one drawing already holds everything (drawing again changes nothing)."""
+    page, tab = _open(browser, site / "assault-2.html", cull=True)
+    try:
+        for move in [(2, 0, 0), (0, 700, 0), (0, -1400, 300), (-2, 0, 0)]:
+            drawings = tab.evaluate(DRAWINGS_PER_MOVE, list(move))
+            assert drawings, move
+            assert all(n == 1 for n, _ in drawings), (move, drawings)
+            assert not any(changed for _, changed in drawings), (move, drawings)
+        assert page.errors == []
+    finally:
+        page.close()

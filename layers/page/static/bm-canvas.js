@@ -1,6 +1,12 @@
 /* bm-canvas.js: the canvas renderer every group draws its paths with. Part of hengyang-map (MIT).
  *
- * Leaflet's canvas renderer (L.Canvas) with one change: a circle marker is stamped from a
+ * Leaflet's canvas renderer (L.Canvas) with two changes. A moved view is drawn once: Leaflet
+ * draws a canvas whole when the view has moved (moveend), and again in the next frame for
+ * the paths added after that (a culled group adds those near the new view on the same
+ * moveend). Here the group that owns the canvas is asked first (beforeUpdate), and a drawing
+ * cancels any still requested, which it includes.
+ *
+ * And a circle marker is stamped from a
  * bitmap made once per radius, style and resolution, instead of being traced, filled and
  * stroked anew on every redraw. A view of a large battle holds tens of thousands of point
  * features, and tracing their arcs was most of redrawing a canvas after each move (at the
@@ -15,8 +21,8 @@
  * canvas (a phase prepared while the page is idle): there the browser only records the
  * drawing until the canvas shows, while a stamp would be drawn at once, unseen.
  *
- * This overrides _updateCircle and _updateStyle, the hooks Leaflet's renderers implement for
- * drawing a circle marker and for a changed style (its SVG renderer too). */
+ * This overrides _update, _redraw, _updateCircle and _updateStyle, the methods by which
+ * Leaflet's renderers follow the view, draw, draw a circle marker and restyle a path. */
 (function () {
   "use strict";
 
@@ -65,6 +71,18 @@
     hidden: function () {
       var pane = this._container && this._container.parentNode;
       return !!pane && pane.style.display === "none";
+    },
+    /* Called on each moveend before the canvas follows the view: what its owner adds or takes
+     * away then is drawn with everything else. */
+    beforeUpdate: null,
+    _update: function () {
+      var settled = !(this._map && this._map._animatingZoom && this._bounds);  // Leaflet waits too
+      if (settled && this.beforeUpdate) { this.beforeUpdate(); }
+      L.Canvas.prototype._update.call(this);
+    },
+    _redraw: function () {
+      if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }  // drawn now
+      L.Canvas.prototype._redraw.call(this);
     },
     _updateCircle: function (layer) {
       if (!this._drawing || layer._empty()) { return; }

@@ -364,14 +364,18 @@
       this.attach();
       if (this.culled) {
         this.cull();
-        map.on("moveend", this.cull, this);
+        // after every move, before its canvas draws: one drawing with what came near (the
+        // canvas follows the view even if the group has no path yet)
+        var self = this;
+        this.canvas.beforeUpdate = function () { self.cull(); };
+        if (!map.hasLayer(this.canvas)) { map.addLayer(this.canvas); }
       }
       this.resume();
       this.setVisible(true);
     },
-    onRemove: function (map) {
+    onRemove: function () {
       this.shown = false;
-      if (this.culled) { map.off("moveend", this.cull, this); }
+      if (this.culled) { this.canvas.beforeUpdate = null; }
       this.setVisible(false);
       this.pause();
     },
