@@ -457,3 +457,39 @@ def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: 
     finally:
         full.close()
         plain.close()
+
+
+#: Steps the atlas to the next phase as the reader does (the camera flies there), and counts
+#: the placements from the call until the move has ended and two frames have passed:
+#: [placements, whether the camera moved, the view of the last placement equals the final one].
+STEP_PLACEMENTS = """async () => {
+  const bm = window.battleMap, map = bm.map, labels = bm.labels, place = labels.place;
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const views = [], view = () => map.getCenter().toString() + map.getZoom();
+  labels.place = function () { views.push(view()); return place.apply(this, arguments); };
+  let moved = false;
+  map.once('movestart', () => { moved = true; });
+  const ended = new Promise(r => map.once('moveend', r));
+  bm.selectPhase(ids[(ids.indexOf(bm.state.phase) + 1) % ids.length]);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (moved) await ended;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  labels.place = place;
+  return [views.length, moved, views[views.length - 1] === view()];
+}"""
+
+
+def test_a_step_with_a_camera_move_places_the_names_once(offline, site: Path) -> None:
+    """Stepping to a phase whose view differs shows its groups and flies there: the names are
+    placed once, where the camera ends, not also where it starts (in a large battle a
+    placement takes a good part of the step)."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    moves = 0
+    for _ in range(4):
+        placements, moved, at_end = tab.evaluate(STEP_PLACEMENTS)
+        assert placements == 1, (placements, moved)
+        assert at_end
+        moves += moved
+    assert moves >= 2, "the steps never moved the camera: nothing was tested"
+    assert offline.errors == []

@@ -252,3 +252,31 @@ def test_a_phase_shown_draws_its_symbols_once(offline, site) -> None:
     assert drawn > 0
     assert drawings == 1
     assert offline.errors == []
+
+
+#: Zooms in without animation and counts, over the next two frames, how often each shown
+#: symbols' canvas was drawn (cleared to be drawn anew): [drawings per canvas, symbols drawn].
+PAN_AND_COUNT = """async () => {
+  const map = window.battleMap.map, counts = new Map(), undo = [];
+  document.querySelectorAll('canvas.bm-units').forEach(node => {
+    const ctx = node.getContext('2d'), clear = ctx.clearRect;
+    counts.set(node, 0);
+    ctx.clearRect = function () { counts.set(node, counts.get(node) + 1); return clear.apply(this, arguments); };
+    undo.push(() => { delete ctx.clearRect; });
+  });
+  map.setZoom(map.getZoom() + 1, {animate: false});
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  undo.forEach(f => f());
+  const shown = Array.from(counts).filter(([node]) => node.style.display !== 'none' && node.width > 1);
+  return [shown.map(([, n]) => n), BM.units.boxes().length];
+}"""
+
+
+def test_a_move_draws_the_symbols_once(offline, battle, site) -> None:
+    """After a zoom the symbols are drawn once, with the names placed in the next frame (which
+    fans them out anew), not once at the move's end and again after the placement."""
+    tab = _phase_page(offline, battle, site)
+    count, drawn = tab.evaluate(PAN_AND_COUNT)
+    assert drawn > 0 and count
+    assert all(n == 1 for n in count), count
+    assert offline.errors == []

@@ -2,9 +2,9 @@
  * of hengyang-map (MIT).
  *
  * Boxes on screen (with an owner: a feature never collides with itself), a Space that knows
- * which are taken (an R-tree, rbush, and a coarse grid that refuses most candidates in a crowd
- * without a search), the course of a line on screen for names set along it, and the fan-out
- * of unit symbols that would overlap. labels.js places with these. */
+ * which are taken (buckets of boxes, and a fine grid that refuses most candidates in a crowd
+ * without reading them), the course of a line on screen for names set along it, and the
+ * fan-out of unit symbols that would overlap. labels.js places with these. */
 (function () {
   "use strict";
 
@@ -21,53 +21,83 @@
     return b.minX >= 0 && b.minY >= 0 && b.maxX <= size.x && b.maxY <= size.y;
   }
 
-  /* What is taken on screen: the boxes in an R-tree (rbush), and a coarse grid of the cells
-   * some box covers whole, so that a candidate over a taken cell is refused without a search
-   * (in a crowded view most candidates are). The grid only ever refuses what the tree would. */
-  var CELL = 3, NOBODY = {};
+  /* What is taken on screen. The boxes are kept in buckets of 32 px: a uniform grid, as names
+   * and symbols are boxes of like size on a bounded screen, where a grid finds a box's
+   * neighbours in a few lists (an R-tree was walked from its root for every try, thousands of
+   * times per placement). A fine grid of 3 px cells marks the cells some box covers whole, so
+   * that a candidate over a taken cell is refused at once (in a crowd most are); it only ever
+   * refuses what the buckets would. */
+  var CELL = 3, BUCKET = 32, NOBODY = {};
+  /* Buckets reach this far beyond the screen (symbols off screen are placed up to 400 px out);
+   * a box farther out is kept in the outermost buckets. */
+  var MARGIN = 448;
   function ownerOf(b) { return b.owner === undefined ? NOBODY : b.owner; }
   function Space(size) {
-    this.tree = new RBush();
     this.cols = Math.ceil(size.x / CELL) + 1;
     this.rows = Math.ceil(size.y / CELL) + 1;
     this.cells = new Array(this.cols * this.rows);
+    this.bcols = Math.ceil((size.x + 2 * MARGIN) / BUCKET) + 1;
+    this.brows = Math.ceil((size.y + 2 * MARGIN) / BUCKET) + 1;
+    this.buckets = new Array(this.bcols * this.brows);
+    this.span = [0, 0, 0, 0];  // reused: thousands of tries per placement
   }
-  /* The cells lying whole inside b, as [first col, last col, first row, last row]. */
-  Space.prototype.span = function (b) {
-    return [Math.max(0, Math.ceil(b.minX / CELL)), Math.min(this.cols, Math.floor(b.maxX / CELL)) - 1,
-      Math.max(0, Math.ceil(b.minY / CELL)), Math.min(this.rows, Math.floor(b.maxY / CELL)) - 1];
+  function clamp(v, n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
+  /* The buckets over [x0, x1] × [y0, y1], as [first col, last col, first row, last row]. */
+  Space.prototype.reach = function (x0, y0, x1, y1, out) {
+    out[0] = clamp(Math.floor((x0 + MARGIN) / BUCKET), this.bcols);
+    out[1] = clamp(Math.floor((x1 + MARGIN) / BUCKET), this.bcols);
+    out[2] = clamp(Math.floor((y0 + MARGIN) / BUCKET), this.brows);
+    out[3] = clamp(Math.floor((y1 + MARGIN) / BUCKET), this.brows);
+    return out;
   };
-  Space.prototype.mark = function (b) {
-    var s = this.span(b);
-    for (var r = s[2]; r <= s[3]; r++) {
-      for (var c = s[0]; c <= s[1]; c++) { this.cells[r * this.cols + c] = ownerOf(b); }
+  /* The cells lying whole inside b, as [first col, last col, first row, last row]. */
+  Space.prototype.cellsIn = function (b, out) {
+    out[0] = Math.max(0, Math.ceil(b.minX / CELL));
+    out[1] = Math.min(this.cols, Math.floor(b.maxX / CELL)) - 1;
+    out[2] = Math.max(0, Math.ceil(b.minY / CELL));
+    out[3] = Math.min(this.rows, Math.floor(b.maxY / CELL)) - 1;
+    return out;
+  };
+  Space.prototype.insert = function (b) {
+    // in every bucket a box within a pixel of it touches (overlaps counts a pixel's air)
+    var s = this.reach(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1, this.span), r, c;
+    for (r = s[2]; r <= s[3]; r++) {
+      for (c = s[0]; c <= s[1]; c++) {
+        var i = r * this.bcols + c;
+        (this.buckets[i] || (this.buckets[i] = [])).push(b);
+      }
+    }
+    s = this.cellsIn(b, this.span);
+    var owner = ownerOf(b);
+    for (r = s[2]; r <= s[3]; r++) {
+      for (c = s[0]; c <= s[1]; c++) { this.cells[r * this.cols + c] = owner; }
     }
   };
-  Space.prototype.insert = function (b) { this.tree.insert(b); this.mark(b); };
-  Space.prototype.load = function (boxes) { this.tree.load(boxes); boxes.forEach(this.mark, this); };
-  Space.prototype.search = function (b) { return this.tree.search(b); };
-  /* Whether b overlaps a box of another owner: rbush's tree (its public toJSON form) walked
-   * with an early exit at the first such box, instead of collecting every box near b. */
+  Space.prototype.load = function (boxes) { boxes.forEach(this.insert, this); };
+  /* Whether b overlaps a box of another owner. */
   Space.prototype.taken = function (b) {
-    var near = box(b.minX - 1, b.minY - 1, b.maxX + 1, b.maxY + 1), stack = [this.tree.toJSON()];
-    while (stack.length) {
-      var node = stack.pop(), children = node.children;
-      for (var i = 0; i < children.length; i++) {
-        var child = children[i];
-        if (child.minX > near.maxX || child.minY > near.maxY || child.maxX < near.minX || child.maxY < near.minY) { continue; }
-        if (!node.leaf) { stack.push(child); } else if (child.owner !== b.owner && overlaps(b, child)) { return true; }
+    var s = this.reach(b.minX, b.minY, b.maxX, b.maxY, this.span);
+    for (var r = s[2]; r <= s[3]; r++) {
+      for (var c = s[0]; c <= s[1]; c++) {
+        var list = this.buckets[r * this.bcols + c];
+        if (!list) { continue; }
+        for (var k = 0; k < list.length; k++) {
+          var o = list[k];
+          if (o.owner !== b.owner && overlaps(b, o)) { return true; }
+        }
       }
     }
     return false;
   };
   /* True when b certainly overlaps a box of another owner: a cell whole inside both is taken.
    * At most five cells a side are probed, spread over b (a symbol's box covers a hundred
-   * cells): in a crowd one of them is taken; a miss only leaves b to the tree. */
+   * cells): in a crowd one of them is taken; a miss only leaves b to the buckets. */
   Space.prototype.blocked = function (b) {
-    var s = this.span(b), mine = ownerOf(b);
-    var dc = Math.max(1, (s[1] - s[0]) >> 2), dr = Math.max(1, (s[3] - s[2]) >> 2);
-    for (var r = s[2]; r <= s[3]; r += dr) {
-      for (var c = s[0]; c <= s[1]; c += dc) {
+    var s = this.cellsIn(b, this.span), mine = ownerOf(b);
+    var c0 = s[0], c1 = s[1], r0 = s[2], r1 = s[3];
+    var dc = Math.max(1, (c1 - c0) >> 2), dr = Math.max(1, (r1 - r0) >> 2);
+    for (var r = r0; r <= r1; r += dr) {
+      for (var c = c0; c <= c1; c += dc) {
         var owner = this.cells[r * this.cols + c];
         if (owner !== undefined && owner !== mine) { return true; }
       }

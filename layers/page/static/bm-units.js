@@ -157,8 +157,10 @@
       canvases.splice(canvases.indexOf(this), 1);
       this.map = null;
     },
+    /* After a move the symbols are drawn in the next frame, with the names placed there (which
+     * fan them out anew), not once before as well. */
     getEvents: function () {
-      return { zoomstart: this.hide, viewreset: this.redraw, zoomend: this.redraw, moveend: this.redraw, resize: this.redraw };
+      return { zoomstart: this.hide, viewreset: this.schedule, zoomend: this.schedule, moveend: this.schedule, resize: this.schedule };
     },
     stacking: function () { return +(this.map.getPane(this.pane).style.zIndex || 0); },
     visible: function () { return this.map.getPane(this.pane).style.display !== "none"; },

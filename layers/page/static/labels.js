@@ -8,8 +8,8 @@
  *      inside an area, along a river (italic, spaced, repeated along a long course) or a
  *      line, or beside an arrow's middle with its dates. A name that fits nowhere is left
  *      out until a zoom makes room.
- * Collisions are tested on screen boxes in an R-tree (rbush, MIT), against the unit
- * symbols, the point markers, the arrowheads, the map's controls and the side panel.
+ * Collisions are tested on screen boxes (bm-space.js), against the unit symbols, the point
+ * markers, the arrowheads, the map's controls and the side panel.
  * Placement is deterministic: the same page, view and language give the same names in the
  * same places. Text is set with textContent only. */
 (function () {
@@ -67,9 +67,12 @@
     this.shown = [];
     this.count = 0;
     this.pending = false;
+    this.moving = false;
     map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
+    map.on("movestart", function () { self.moving = true; });
+    map.on("moveend", function () { self.moving = false; });
     map.on("moveend zoomend resize overlayadd overlayremove", function () { self.schedule(); });
-    window.BM.units.placedBy(function () { return self.pending && self.loaded; });
+    window.BM.units.placedBy(function () { return self.pending && self.loaded && !self.moving; });
     document.addEventListener("bm:lang", function () { self.place(); });
     /* Text measured before the fonts are ready is measured again once they are. */
     if (document.fonts && document.fonts.ready) {
@@ -81,12 +84,17 @@
     return !document.fonts || document.fonts.status === "loaded";
   }
 
-  /* Place again once the browser is ready to draw (many triggers, one placement). */
+  /* Place again once the browser is ready to draw (many triggers, one placement). The
+   * placement is asked for anew each time, so that it comes after whatever the page asked of
+   * the next frame meanwhile: a phase shown with a camera move (the move starts in that frame)
+   * is placed once, where the camera ends (moveend), not also where it starts. */
   Labeler.prototype.schedule = function () {
     var self = this;
-    if (this.pending) { return; }
-    this.pending = true;
-    window.requestAnimationFrame(function () { self.pending = false; self.place(); });
+    if (this.pending) { window.cancelAnimationFrame(this.pending); }
+    this.pending = window.requestAnimationFrame(function () {
+      self.pending = false;
+      if (!self.moving) { self.place(); }  // moving: placed when the move ends
+    });
   };
 
   /* The key a name's size is known by: its class, text and language (made once per record
