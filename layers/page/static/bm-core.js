@@ -88,10 +88,14 @@
     return L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
   };
 
-  /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing. */
+  /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing.
+   * A browser may go a long while without an idle period while it still draws (Chromium
+   * starved the phases' preparation for up to a second at a time, eleven times in a large
+   * atlas's nine seconds): fn runs at the latest after IDLE_WAIT ms. */
+  var IDLE_WAIT = 100;
   BM.whenIdle = function (fn) {
     if (window.requestIdleCallback) {
-      window.requestIdleCallback(fn, { timeout: 1000 });
+      window.requestIdleCallback(fn, { timeout: IDLE_WAIT });
     } else {
       window.setTimeout(function () {
         var until = Date.now() + 40;

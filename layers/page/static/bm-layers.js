@@ -157,6 +157,8 @@
   var CULL_FROM = window.BM_OPTIONS && window.BM_OPTIONS.cullFrom !== undefined ? window.BM_OPTIONS.cullFrom : 4000;
   /* Near the view: within half a view's size around it (a pan that far needs nothing new). */
   var CULL_PAD = 0.5;
+  /* A preparation's slice lasts this long (ms) at least: a frame's worth, on a busy page too. */
+  var MIN_SLICE = 12;
 
   /* [west, south, east, north] of a GeoJSON geometry. */
   function extent(geometry) {
@@ -350,8 +352,10 @@
       group.place();
       if (!group.shown) { group.setVisible(false); }
       BM.whenIdle(function (deadline) {
-        var finished = group.grow(250);  // at least one slice, even on a busy page
-        while (!finished && deadline.timeRemaining() > 4) { finished = group.grow(250); }
+        // until the idle period ends, and for a few ms at least (called when the wait ran out)
+        var until = performance.now() + Math.max(deadline.timeRemaining() - 4, MIN_SLICE);
+        var finished = group.grow(250);
+        while (!finished && performance.now() < until) { finished = group.grow(250); }
         if (!finished) { group.prepare(done); return; }
         group.attach();
         if (group.culled) { group.cull(); }  // what is near the view now, ready to be shown
