@@ -287,8 +287,14 @@ class Battle:
     @cached_property
     def cited_by_id(self) -> dict[str, frozenset[str]]:
         """Every source id each feature cites (:meth:`Feature.cited_sources`), by feature id:
-        each page asks for the sources of every feature it draws."""
-        return {f.id: frozenset(f.cited_sources()) for f in self.features}
+        each page asks for the sources of every feature it draws. Equal sets are one object
+        (features cite the same few sources): a page unites each distinct set once."""
+        distinct: dict[frozenset[str], frozenset[str]] = {}
+        by_id = {}
+        for feature in self.features:
+            cited = frozenset(feature.cited_sources())
+            by_id[feature.id] = distinct.setdefault(cited, cited)
+        return by_id
 
     def features_in(self, phase: Phase) -> tuple[Feature, ...]:
         """Battle features that exist during ``phase``, in data order (kept per date span)."""

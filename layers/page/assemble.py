@@ -27,7 +27,7 @@ from layers.page import fragments as html
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, Member, SiteData, data_json, member, page_data, site_data
+from layers.page.sitedata import Group, Listing, Member, SiteData, data_json, member, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -154,7 +154,7 @@ def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
     return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
 
 
-def _items(ctx: Context, phase: Phase) -> dict[str, list[int]]:
+def _items(ctx: Context, phase: Phase) -> dict[str, Listing]:
     """The items the pages of ``phase`` list, filled by the first to list them (the phase's
     page, then reused by the atlas: :attr:`Group.items`)."""
     return ctx.once(("items", phase.id), dict)
@@ -258,7 +258,8 @@ def _page(
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
     on_page = {feature_id for g in groups for feature_id, _ in g.members}
     cited_by_id = battle.cited_by_id
-    cited: set[str] = set().union(*(cited_by_id[fid] for fid in on_page))
+    # equal sets are one object (Battle.cited_by_id), and a set keeps each once: a union of a few
+    cited: set[str] = set().union(*{cited_by_id[fid] for fid in on_page})
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {

@@ -26,6 +26,11 @@ from layers.page.ui import TILES, UI
 
 #: A feature as a page shows it: its id and the style it is drawn in on that page.
 Member = tuple[str, Style]
+#: A feature as a page of its phase lists it: its item, and its status at the phase's end.
+Listing = tuple[list[int], str | None]
+#: A feature's days and styles for the legend: (first day, base style id or None, ((day,
+#: style id), ...) of its status changes).
+Timing = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,11 @@ class Group:
     ended: frozenset[str] = frozenset()
     #: The phase the group shows (None: the reference layers), which ranks its names.
     phase: Phase | None = None
-    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``),
-    #: filled by the first page that lists it and shared by every group of the same phase: the
-    #: phase's page and the atlas list the same items (see :func:`page_data`).
-    items: dict[str, list[int]] | None = field(default=None, compare=False)
+    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``)
+    #: and its status at the phase's end (None: it has no status history), filled by the first
+    #: page that lists it and shared by every group of the same phase: the phase's page and the
+    #: atlas list the same items (see :func:`page_data`).
+    items: dict[str, Listing] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,9 @@ class SiteData:
     icons: dict[str, dict[str, Any]]
     #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
     #: of its status changes, so that a page's legend lists only what its day slider reaches.
-    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
+    #: Equal timings are one object (most features share theirs with many others): a page
+    #: reads each once (:func:`page_data`).
+    times: dict[str, Timing]
     #: Features drawn with a precision halo.
     halos: frozenset[str]
     #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
@@ -188,7 +196,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(halo_style())
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
-    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    times: dict[str, Timing] = {}
+    timings: dict[Timing, Timing] = {}  # each distinct timing, once
     halos: set[str] = set()
     ranks: dict[str, int] = {}
     entries, details = [], []
@@ -218,7 +227,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             icons.setdefault(feature.sidc, drawn.icon.as_dict())
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
-            times[feature.id] = _add_time(battle, feature, entry, style_id)
+            timing = _add_time(battle, feature, entry, style_id)
+            times[feature.id] = timings.setdefault(timing, timing)
         detail = {key: entry.pop(key) for key in DETAIL if key in entry}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
@@ -269,6 +279,7 @@ def page_data(
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
     seen: set[str] = set()
+    read: set[int] = set()  # the timings already read (by identity: SiteData.times shares equal ones)
     has_halo = has_changed = has_ended = has_hill = False
     units = 0
     by_id = battle.by_id
@@ -279,33 +290,36 @@ def page_data(
     for group in groups:
         items: list[list[int]] = []
         ends: dict[str, str] = {}
-        phase = group.phase
         known = group.items if group.items is not None else {}
         for feature_id, drawn_style in group.members:
-            feature = by_id[feature_id]
             if feature_id not in seen:
                 seen.add(feature_id)
+                feature = by_id[feature_id]
                 has_halo = has_halo or feature_id in halos
                 has_hill = has_hill or feature.is_hill
                 units += feature.kind == "unit"
                 timed = times.get(feature_id)
-                if timed is not None:
+                if timed is not None and id(timed) not in read:
+                    # an equal timing read before adds nothing to the legend
+                    read.add(id(timed))
                     valid_from, base, changes = timed
                     reached = [(day, style) for day, style in changes if day <= last]
                     if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
                         used.setdefault(base)
                     for _, style in reached:
                         used.setdefault(style)
-            item = known.get(feature_id)
-            if item is None:
-                item = known[feature_id] = _item(feature, index[feature_id], style_ids[drawn_style], group, ranks)
+            listed = known.get(feature_id)
+            if listed is None:
+                listed = known[feature_id] = _listing(
+                    by_id[feature_id], index[feature_id], style_ids[drawn_style], group, ranks
+                )
+            item, end = listed
             used.setdefault(item[1])
             if len(item) > 2:
                 has_changed = has_changed or bool(item[2] & Flag.CHANGED)
                 has_ended = has_ended or bool(item[2] & Flag.ENDED)
-            if phase is not None and feature.status:
-                # the status at the phase's end, for the text version's table
-                ends[str(len(items))] = feature.status_on(phase.end) or Default.STATUS
+            if end is not None:  # the status at the phase's end, for the text version's table
+                ends[str(len(items))] = end
             items.append(item)
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
@@ -340,19 +354,22 @@ def page_data(
     return data, legend_styles
 
 
-def _item(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> list[int]:
-    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`)."""
+def _listing(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> Listing:
+    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`),
+    and, in a phase's group, its status at the phase's end if it has a status history."""
+    phase = group.phase
+    end = feature.status_on(phase.end) or Default.STATUS if phase is not None and feature.status else None
     flags = 0
     if feature.id in group.changed:
         flags = Flag.CHANGED
     if feature.id in group.ended:
         flags |= Flag.ENDED
     written = ranks.get(feature.id)
-    if written is not None and (rank := labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED))) != written:
-        return [index, style, flags, rank]
+    if written is not None and (rank := labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))) != written:
+        return [index, style, flags, rank], end
     if flags:
-        return [index, style, flags]
-    return [index, style]
+        return [index, style, flags], end
+    return [index, style], end
 
 
 def data_json(data: dict[str, Any]) -> Markup:
@@ -360,9 +377,7 @@ def data_json(data: dict[str, Any]) -> Markup:
     return to_json(data)
 
 
-def _add_time(
-    battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]
-) -> tuple[int, int | None, tuple[tuple[int, int], ...]]:
+def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]) -> Timing:
     """Validity in day numbers and the style from each status change on (positions start
     held); returns (first day, base style id or None, ((day, style id), ...))."""
     assert feature.start and feature.end

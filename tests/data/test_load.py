@@ -507,3 +507,11 @@ def test_points_are_made_as_shape_makes_them(tmp_path) -> None:
     assert any(f.geometry.has_z for f in points) and not all(f.geometry.has_z for f in points)
     for feature in points:
         assert feature.geometry.wkb == shape(feature.geojson).wkb, feature.id
+
+
+def test_equal_cited_sets_are_one_object(battle) -> None:
+    """Each feature's cited sources, by id; equal sets are one object, so a page unites each
+    distinct set once."""
+    cited = battle.cited_by_id
+    assert cited == {f.id: frozenset(f.cited_sources()) for f in battle.features}
+    assert len({id(s) for s in cited.values()}) == len(set(cited.values()))

@@ -151,16 +151,36 @@ def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -
 
     battle = load_battle(FIXTURE_BATTLE)
     made: list[str] = []
-    real = sitedata._item
+    real = sitedata._listing
 
     def counting(feature, *args):
         made.append(feature.id)
         return real(feature, *args)
 
-    monkeypatch.setattr(sitedata, "_item", counting)
+    monkeypatch.setattr(sitedata, "_listing", counting)
     render_site(battle)
     pages = len(battle.phases) + 1
     assert len(made) == sum(len(battle.features_in(p)) for p in battle.phases) + pages * len(battle.reference_features)
+
+
+def test_equal_timings_are_one_object_and_read_once_with_the_same_pages(battle, monkeypatch) -> None:
+    """The site's timings are shared between features that have equal ones, and a page reads
+    each distinct one once for its legend: the pages are those made reading every feature's."""
+    import dataclasses
+
+    from layers.draw.drawable import Context
+
+    shared = site_data(Context(battle), list(battle.phases))
+    timings = list(shared.times.values())
+    assert len({id(t) for t in timings}) == len(set(timings)) < len(timings)
+    same = render_site(battle)
+
+    def unshared(*args):
+        made = site_data(*args)  # every feature its own timing object, as before they were shared
+        return dataclasses.replace(made, times={k: (t[0], t[1], t[2]) for k, t in made.times.items()})
+
+    monkeypatch.setattr(assemble, "site_data", unshared)
+    assert render_site(battle) == same
 
 
 def test_memory_does_not_grow_page_by_page(tmp_path: Path) -> None:
