@@ -127,7 +127,8 @@ def _reference_group(ctx: Context, site: SiteData) -> Group:
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
     members = tuple(member(f, ctx, site) for f in battle.reference_features)
-    return Group(contract.Group.REFERENCE, label, True, members)
+    # one group for every page: its items, made by the first page, serve them all
+    return Group(contract.Group.REFERENCE, label, True, members, items={})
 
 
 def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -49,7 +50,7 @@ class Group:
     #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``)
     #: and its status at the phase's end (None: it has no status history), filled by the first
     #: page that lists it and shared by every group of the same phase: the phase's page and the
-    #: atlas list the same items (see :func:`page_data`).
+    #: atlas list the same items (see :func:`page_data`); the reference layers' by every page.
     items: dict[str, Listing] | None = field(default=None, compare=False)
 
 
@@ -76,13 +77,17 @@ class SiteData:
     styles: tuple[Style, ...]
     #: Unit symbols by symbol code (keys: :class:`layers.contract.Icon`).
     icons: dict[str, dict[str, Any]]
-    #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
-    #: of its status changes, so that a page's legend lists only what its day slider reaches.
-    #: Equal timings are one object (most features share theirs with many others): a page
-    #: reads each once (:func:`page_data`).
-    times: dict[str, Timing]
+    #: Each distinct timing of the battle features: first day, base style id (or None) and
+    #: ``((day, style id), ...)`` of the status changes, so that a page's legend lists only what
+    #: its day slider reaches. Most features share theirs with many others.
+    timings: tuple[Timing, ...]
+    #: Per battle feature id: its timing's index in :attr:`timings` (a page reads each once).
+    times: dict[str, int]
     #: Features drawn with a precision halo.
     halos: frozenset[str]
+    #: Features drawn with a hill sign (:attr:`layers.data.model.Feature.is_hill`), and units.
+    hills: frozenset[str]
+    units: frozenset[str]
     #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
     ranks: dict[str, int]
 
@@ -196,8 +201,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(halo_style())
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
-    times: dict[str, Timing] = {}
-    timings: dict[Timing, Timing] = {}  # each distinct timing, once
+    times: dict[str, int] = {}
+    timings: dict[Timing, int] = {}  # each distinct timing, with its index
     halos: set[str] = set()
     ranks: dict[str, int] = {}
     entries, details = [], []
@@ -227,8 +232,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             icons.setdefault(feature.sidc, drawn.icon.as_dict())
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
-            timing = _add_time(battle, feature, entry, style_id)
-            times[feature.id] = timings.setdefault(timing, timing)
+            times[feature.id] = timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings))
         detail = {key: entry.pop(key) for key in DETAIL if key in entry}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
@@ -239,8 +243,11 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         _date_texts(battle, shown),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
+        tuple(timings),
         times,
         frozenset(halos),
+        frozenset(f.id for f in shown if f.is_hill),
+        frozenset(f.id for f in shown if f.kind == "unit"),
         ranks,
     )
 
@@ -278,49 +285,36 @@ def page_data(
     shared data, which the page's script reads as it draws.
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
-    seen: set[str] = set()
-    read: set[int] = set()  # the timings already read (by identity: SiteData.times shares equal ones)
-    has_halo = has_changed = has_ended = has_hill = False
-    units = 0
-    by_id = battle.by_id
+    on_page: set[str] = set()
+    read: set[int] = set()  # the timings already read
+    has_changed = has_ended = False
     first, last = timeline[Timeline.RANGE]
-    style_ids, index, ranks, halos, times = site.style_ids, site.index, site.ranks, site.halos, site.times
+    timings, times = site.timings, site.times
 
     out_groups = []
     for group in groups:
-        items: list[list[int]] = []
-        ends: dict[str, str] = {}
-        known = group.items if group.items is not None else {}
-        for feature_id, drawn_style in group.members:
-            if feature_id not in seen:
-                seen.add(feature_id)
-                feature = by_id[feature_id]
-                has_halo = has_halo or feature_id in halos
-                has_hill = has_hill or feature.is_hill
-                units += feature.kind == "unit"
-                timed = times.get(feature_id)
-                if timed is not None and id(timed) not in read:
-                    # an equal timing read before adds nothing to the legend
-                    read.add(id(timed))
-                    valid_from, base, changes = timed
-                    reached = [(day, style) for day, style in changes if day <= last]
-                    if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
-                        used.setdefault(base)
-                    for _, style in reached:
-                        used.setdefault(style)
-            listed = known.get(feature_id)
-            if listed is None:
-                listed = known[feature_id] = _listing(
-                    by_id[feature_id], index[feature_id], style_ids[drawn_style], group, ranks
-                )
-            item, end = listed
-            used.setdefault(item[1])
-            if len(item) > 2:
-                has_changed = has_changed or bool(item[2] & Flag.CHANGED)
-                has_ended = has_ended or bool(item[2] & Flag.ENDED)
-            if end is not None:  # the status at the phase's end, for the text version's table
-                ends[str(len(items))] = end
-            items.append(item)
+        ids = list(map(itemgetter(0), group.members))
+        on_page.update(ids)
+        listings = _listings(battle, group, site)
+        items = list(map(itemgetter(0), listings))
+        # The legend: each member's timing's styles that the page reaches, then its item's style,
+        # in the order of the members. A timing or a style used once is used: only the first
+        # member of each distinct (timing, style) pair can add one (pairs made in C, not per member).
+        for timed, style in dict.fromkeys(zip(map(times.get, ids), map(itemgetter(1), items), strict=True)):
+            if timed is not None and timed not in read:
+                read.add(timed)
+                valid_from, base, changes = timings[timed]
+                reached = [(day, style) for day, style in changes if day <= last]
+                if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
+                    used.setdefault(base)
+                for _, reached_style in reached:
+                    used.setdefault(reached_style)
+            used.setdefault(style)
+        # flagged as _listing flags them: changed in the phase, or ended before its end
+        has_changed = has_changed or not group.changed.isdisjoint(ids)
+        has_ended = has_ended or not group.ended.isdisjoint(ids)
+        # the status at the phase's end, for the text version's table
+        ends = {str(i): end for i, (_, end) in enumerate(listings) if end is not None}
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
             Overlay.LABEL: str(group.label),
@@ -339,19 +333,34 @@ def page_data(
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }
-    if has_halo:
+    if not site.halos.isdisjoint(on_page):
         legend_styles.append(halo_style())
-        data[Page.HALO] = style_ids[halo_style()]
+        data[Page.HALO] = site.style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
-    if has_hill:
+    if not site.hills.isdisjoint(on_page):
         legend_styles.append(hill_style())
-    if units > 1:
+    if len(site.units & on_page) > 1:
         legend_styles.append(leader_style())
     if has_changed:
         legend_styles.append(changed_style())
-        data[Page.CHANGED] = style_ids[changed_style()]
+        data[Page.CHANGED] = site.style_ids[changed_style()]
     return data, legend_styles
+
+
+def _listings(battle: Battle, group: Group, site: SiteData) -> list[Listing]:
+    """How ``group`` lists each of its members (:func:`_listing`), made by the first page that
+    lists them (:attr:`Group.items`)."""
+    known = group.items if group.items is not None else {}
+    listings = list(map(known.get, map(itemgetter(0), group.members)))
+    if None in listings:
+        by_id, index, style_ids, ranks = battle.by_id, site.index, site.style_ids, site.ranks
+        for i, (feature_id, drawn_style) in enumerate(group.members):
+            if listings[i] is None:
+                listings[i] = known[feature_id] = _listing(
+                    by_id[feature_id], index[feature_id], style_ids[drawn_style], group, ranks
+                )
+    return listings  # type: ignore[return-value]  # no None is left
 
 
 def _listing(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> Listing:

@@ -146,7 +146,7 @@ def test_the_shared_file_is_written_in_pieces(tmp_path: Path) -> None:
 
 def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -> None:
     """The atlas lists each phase's features as the phase's page does: each item is made by
-    the first page that lists it and reused (the reference layers' once per page)."""
+    the first page that lists it and reused (the reference layers' by every page)."""
     from layers.page import sitedata
 
     battle = load_battle(FIXTURE_BATTLE)
@@ -159,25 +159,28 @@ def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -
 
     monkeypatch.setattr(sitedata, "_listing", counting)
     render_site(battle)
-    pages = len(battle.phases) + 1
-    assert len(made) == sum(len(battle.features_in(p)) for p in battle.phases) + pages * len(battle.reference_features)
+    assert len(made) == sum(len(battle.features_in(p)) for p in battle.phases) + len(battle.reference_features)
 
 
-def test_equal_timings_are_one_object_and_read_once_with_the_same_pages(battle, monkeypatch) -> None:
-    """The site's timings are shared between features that have equal ones, and a page reads
-    each distinct one once for its legend: the pages are those made reading every feature's."""
+def test_equal_timings_are_kept_once_and_the_pages_are_those_of_every_feature_s_own(battle, monkeypatch) -> None:
+    """The site keeps each distinct timing once (features share theirs), and a page reads each
+    (timing, style) pair of its members once for its legend: the pages are those made when
+    every feature has a timing of its own."""
     import dataclasses
 
     from layers.draw.drawable import Context
 
     shared = site_data(Context(battle), list(battle.phases))
-    timings = list(shared.times.values())
-    assert len({id(t) for t in timings}) == len(set(timings)) < len(timings)
+    assert len(set(shared.timings)) == len(shared.timings) < len(shared.times)
     same = render_site(battle)
 
     def unshared(*args):
-        made = site_data(*args)  # every feature its own timing object, as before they were shared
-        return dataclasses.replace(made, times={k: (t[0], t[1], t[2]) for k, t in made.times.items()})
+        made = site_data(*args)
+        return dataclasses.replace(
+            made,
+            timings=tuple(made.timings[t] for t in made.times.values()),
+            times={feature_id: i for i, feature_id in enumerate(made.times)},
+        )
 
     monkeypatch.setattr(assemble, "site_data", unshared)
     assert render_site(battle) == same
