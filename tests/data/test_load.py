@@ -515,3 +515,14 @@ def test_equal_cited_sets_are_one_object(battle) -> None:
     cited = battle.cited_by_id
     assert cited == {f.id: frozenset(f.cited_sources()) for f in battle.features}
     assert len({id(s) for s in cited.values()}) == len(set(cited.values()))
+
+
+def test_the_digest_is_of_the_texts_read_a_byte_order_mark_dropped(mini: Path) -> None:
+    """The data's digest hashes each file's text as UTF-8 (the bytes read, with no second
+    encoding): a byte-order mark an editor added changes nothing."""
+    import codecs
+
+    before = load_battle(mini).digest
+    name = next(p.name for p in mini.glob("*.geojson"))
+    (mini / name).write_bytes(codecs.BOM_UTF8 + (mini / name).read_bytes())
+    assert load_battle(mini).digest == before
