@@ -21,6 +21,7 @@ from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused, young_collections
 from layers.data.model import Battle, Phase
 from layers.draw import records as payload
+from layers.draw.dispatch import same_on_every_page
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
@@ -150,9 +151,23 @@ def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group
 
 def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
     """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
-    the phase's page and the atlas alike."""
+    the phase's page and the atlas alike; a feature drawn the same on every page, once for
+    all the phases it lasts."""
     here = ctx.at(phase)
-    return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
+    fixed: dict[str, Member] = ctx.once("members", dict)
+
+    def make() -> tuple[Member, ...]:
+        members = []
+        for feature in ctx.battle.features_in(phase):
+            if not same_on_every_page(feature):
+                members.append(member(feature, here, site))
+            elif (found := fixed.get(feature.id)) is not None:
+                members.append(found)
+            else:
+                members.append(fixed.setdefault(feature.id, member(feature, here, site)))
+        return tuple(members)
+
+    return ctx.once(("members", phase.id), make)
 
 
 def _items(ctx: Context, phase: Phase) -> dict[str, Listing]:

@@ -202,3 +202,25 @@ def test_memory_does_not_grow_page_by_page(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert (held["p050.html"] - held["p010.html"]) / 40 < 10_000
+
+
+def test_a_feature_drawn_alike_on_every_page_is_one_member_for_all_its_phases(battle) -> None:
+    """A phase's members are each feature's id and style on the phase's page (member); a
+    feature drawn the same on every page (all but positions) is one member for every phase."""
+    from layers.draw.dispatch import same_on_every_page
+    from layers.draw.drawable import Context
+    from layers.page.sitedata import member
+
+    base = Context(battle)
+    site = site_data(base, list(battle.phases))
+    made: dict[str, list[object]] = {}
+    for phase in battle.phases:
+        members = assemble._members(base, phase, site)
+        here = base.at(phase)
+        assert members == tuple(member(f, here, site) for f in battle.features_in(phase))
+        for feature, made_member in zip(battle.features_in(phase), members, strict=True):
+            made.setdefault(feature.id, []).append(made_member)
+    for feature_id, members in made.items():
+        if same_on_every_page(battle.by_id[feature_id]):
+            assert all(m is members[0] for m in members), feature_id
+    assert any(len(m) > 1 for m in made.values())
