@@ -264,7 +264,7 @@ def _page(
     site: SiteData,
     opts: PageOptions,
 ) -> bytes:
-    data, styles_used = page_data(battle, groups, timeline, site)
+    data, styles_used, on_page = page_data(battle, groups, timeline, site)
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
     data[Page.FACTS] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
@@ -272,10 +272,8 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    on_page = {feature_id for g in groups for feature_id, _ in g.members}
-    cited_by_id = battle.cited_by_id
     # equal sets are one object (Battle.cited_by_id), and a set keeps each once: a union of a few
-    cited: set[str] = set().union(*{cited_by_id[fid] for fid in on_page})
+    cited: set[str] = set().union(*set(map(battle.cited_by_id.__getitem__, on_page)))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {

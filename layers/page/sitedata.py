@@ -179,6 +179,8 @@ class SiteData:
 #: a popup loads one file, however large the battle.
 DETAIL_SIZE = 1000
 
+_DETAIL_KEYS = frozenset(DETAIL)
+
 #: How many features are drawn together before their drawings are let go.
 _RUN = 1024
 
@@ -233,7 +235,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings))
-        detail = {key: entry.pop(key) for key in DETAIL if key in entry}
+        # the keys of DETAIL the entry has (in any order: the JSON is written with its keys sorted)
+        detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
     return SiteData(
@@ -277,8 +280,9 @@ def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
 
 def page_data(
     battle: Battle, groups: list[Group], timeline: dict[str, Any], site: SiteData
-) -> tuple[dict[str, Any], list[Style]]:
-    """The page's own data, and the styles of its legend in the order first used.
+) -> tuple[dict[str, Any], list[Style], set[str]]:
+    """The page's own data, the styles of its legend in the order first used, and the ids of
+    the features it draws.
 
     A page's groups list the site's features they draw (``[index, style, flags?, rank?]``,
     see :class:`layers.contract.Item`): everything else about a feature is in the site's
@@ -345,7 +349,7 @@ def page_data(
     if has_changed:
         legend_styles.append(changed_style())
         data[Page.CHANGED] = site.style_ids[changed_style()]
-    return data, legend_styles
+    return data, legend_styles, on_page
 
 
 def _listings(battle: Battle, group: Group, site: SiteData) -> list[Listing]:
