@@ -231,7 +231,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             halos.add(feature.id)
             entry[Record.HALO] = round(drawn.halo_m)
         if drawn.icon is not None and feature.sidc:
-            icons.setdefault(feature.sidc, drawn.icon.as_dict())
+            if feature.sidc not in icons:
+                icons[feature.sidc] = drawn.icon.as_dict()
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
             times[feature.id] = timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings))
