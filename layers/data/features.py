@@ -78,22 +78,22 @@ def _geometry(
     if not isinstance(coords, list):
         check.problem("geometry.coordinates", shorten(coords), "an array of [longitude, latitude] positions")
         return None
+    # no bounds (a manifest without valid ones, already reported): the whole plane
+    (west, south), (east, north) = bounds or ((-math.inf, -math.inf), (math.inf, math.inf))
     for position in _coordinates(coords, POSITION_DEPTH[gtype]):
-        ok = isinstance(position, list) and len(position) in (2, 3) and all(finite(v) for v in position)
+        ok = isinstance(position, list) and len(position) in (2, 3) and all(map(finite, position))
         if not ok:
             check.problem("geometry.coordinates", shorten(position), "[longitude, latitude] as finite numbers")
             return None
         lon, lat = position[0], position[1]
-        if bounds is not None:
-            (west, south), (east, north) = bounds
-            if not (west <= lon <= east and south <= lat <= north):
-                hint = " (longitude and latitude swapped?)" if west <= lat <= east and south <= lon <= north else ""
-                check.problem(
-                    "geometry.coordinates",
-                    f"[{lon}, {lat}]{hint}",
-                    f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
-                )
-                return None
+        if not (west <= lon <= east and south <= lat <= north):
+            hint = " (longitude and latitude swapped?)" if west <= lat <= east and south <= lon <= north else ""
+            check.problem(
+                "geometry.coordinates",
+                f"[{lon}, {lat}]{hint}",
+                f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
+            )
+            return None
     if gtype == "Point":
         # Two or three finite numbers (checked above) always make a valid point: made later
         # with all the layer's points in one call (read_features), not one shape() each.

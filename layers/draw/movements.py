@@ -64,7 +64,7 @@ class _Candidate:
     and what its fallback is made from."""
 
     def __init__(self, centre: LineString):
-        coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
+        coords: list[list[float]] = shapely.get_coordinates(centre).tolist()  # (x, y) as floats
         lon0, lat0 = coords[0]
         kx, ky = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)), METRES_PER_DEGREE_LAT
         local = [((x - lon0) * kx, (y - lat0) * ky) for x, y in coords]
