@@ -526,3 +526,29 @@ def test_the_digest_is_of_the_texts_read_a_byte_order_mark_dropped(mini: Path) -
     name = next(p.name for p in mini.glob("*.geojson"))
     (mini / name).write_bytes(codecs.BOM_UTF8 + (mini / name).read_bytes())
     assert load_battle(mini).digest == before
+
+
+def test_lines_made_at_once_are_those_made_one_by_one(monkeypatch) -> None:
+    """A layer's LineStrings are made in one shapely call (features._lines): the loaded
+    geometries are, byte for byte, those shape() makes one at a time; a line that is invalid,
+    or whose coordinates are not plain numbers, is left to the per-feature checks."""
+    from layers.data import features
+
+    from ..conftest import GEO
+
+    at_once = load_battle(GEO)
+    assert any(f.geometry.geom_type == "LineString" for f in at_once.features)
+    monkeypatch.setattr(features, "_lines", lambda items: {})
+    one_by_one = load_battle(GEO)
+    assert [f.geometry.wkb for f in at_once.features] == [f.geometry.wkb for f in one_by_one.features]
+    odd = [
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [1.0, 2.0]]}},  # invalid: one point twice
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3, 4]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]]}},
+        {"geometry": {"type": "Point", "coordinates": [1.0, 2.0]}},
+        "not a feature",
+    ]
+    monkeypatch.undo()
+    assert sorted(features._lines(odd)) == [1]
+    assert features._lines([*odd, {"geometry": {"type": "LineString", "coordinates": [[{}, 1], [2, 3]]}}]) == {}
