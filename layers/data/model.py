@@ -8,6 +8,7 @@ changes; a phase is an interval too, so "what does phase P show" is an interval 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -301,8 +302,20 @@ class Battle:
         key = (phase.start, phase.end)
         found = self._members.get(key)
         if found is None:
-            found = self._members[key] = tuple(f for f in self.features if f.in_phase(phase))
+            # features of one span are in the same phases: one of each is asked (Feature.in_phase)
+            features = self.features
+            spans = [at for at in self._by_span.values() if features[at[0]].in_phase(phase)]
+            at = sorted(itertools.chain.from_iterable(spans))
+            found = self._members[key] = tuple(map(features.__getitem__, at))
         return found
+
+    @cached_property
+    def _by_span(self) -> dict[tuple[date | None, date | None], list[int]]:
+        """Where the features of each span of days (start, end) are in :attr:`features`."""
+        spans: dict[tuple[date | None, date | None], list[int]] = {}
+        for i, feature in enumerate(self.features):
+            spans.setdefault((feature.start, feature.end), []).append(i)
+        return spans
 
     @cached_property
     def _members(self) -> dict[tuple[date, date], tuple[Feature, ...]]:

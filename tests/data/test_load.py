@@ -552,3 +552,11 @@ def test_lines_made_at_once_are_those_made_one_by_one(monkeypatch) -> None:
     monkeypatch.undo()
     assert sorted(features._lines(odd)) == [1]
     assert features._lines([*odd, {"geometry": {"type": "LineString", "coordinates": [[{}, 1], [2, 3]]}}]) == {}
+
+
+def test_a_phase_s_features_are_those_in_it_in_data_order(battle) -> None:
+    """features_in asks one feature of each span of days whether it is in the phase: the
+    features are those Feature.in_phase finds, in data order, for every phase."""
+    for phase in battle.phases:
+        assert battle.features_in(phase) == tuple(f for f in battle.features if f.in_phase(phase))
+        assert battle.features_in(phase)
