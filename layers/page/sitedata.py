@@ -189,10 +189,16 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     """Every feature the site shows (reference, and battle features of ``phases``), in data
     order, with the site's style and symbol tables."""
     battle = base.battle
-    first_phase: dict[str, Phase | None] = {f.id: None for f in battle.reference_features}
+    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
+    # only until its run's entries are written (pages need only its halo and rank, kept below,
+    # and its style: style_of). It is drawn as on the page of its first phase.
+    scratch: dict[Any, Any] = {}
+    reference = Context(battle, None, scratch)
+    first_phase: dict[str, Context] = {f.id: reference for f in battle.reference_features}
     for phase in phases:
+        here = Context(battle, phase, scratch)
         for feature in battle.features_in(phase):
-            first_phase.setdefault(feature.id, phase)
+            first_phase.setdefault(feature.id, here)
     shown = [f for f in battle.features if f.id in first_phase]
     styles: dict[Style, int] = {}
 
@@ -208,17 +214,13 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     halos: set[str] = set()
     ranks: dict[str, int] = {}
     entries, details = [], []
-    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
-    # only until its run's entries are written (pages need only its halo and rank, kept below,
-    # and its style: style_of).
-    scratch: dict[Any, Any] = {}
     unit_names = base.unit_names
     for i, feature in enumerate(shown):
         if i % _RUN == 0:  # a run of features drawn together (arrows checked at once), then let go
             scratch.clear()
             scratch["unit-names"] = unit_names
-            prepare(shown[i : i + _RUN], Context(battle, None, scratch))
-        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
+            prepare(shown[i : i + _RUN], reference)
+        drawn = draw(feature, first_phase[feature.id])
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         style_id(drawn.style)
         if feature.kind == "position":
