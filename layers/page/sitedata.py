@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -195,10 +195,10 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     scratch: dict[Any, Any] = {}
     reference = Context(battle, None, scratch)
     first_phase: dict[str, Context] = {f.id: reference for f in battle.reference_features}
-    for phase in phases:
-        here = Context(battle, phase, scratch)
-        for feature in battle.features_in(phase):
-            first_phase.setdefault(feature.id, here)
+    for phase in reversed(phases):  # a feature's first phase is the last to set it
+        first_phase.update(
+            dict.fromkeys(map(attrgetter("id"), battle.features_in(phase)), Context(battle, phase, scratch))
+        )
     shown = [f for f in battle.features if f.id in first_phase]
     styles: dict[Style, int] = {}
 
