@@ -15,6 +15,10 @@ def collector_paused() -> Iterator[None]:
     so with the collector running a build slows down more than linearly with the number of
     features. The steps create no reference cycles worth collecting early; reference
     counting still frees everything as usual, and the collector's previous state is restored.
+
+    What the step made and kept is handed to the oldest generation as the collector resumes:
+    left in the youngest, it would all be walked by the first young collection after the
+    step (0.7 s for a battle of 100,000 features), only to be found alive.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -22,6 +26,10 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # freeze then unfreeze: every tracked object moves to the oldest generation, which
+            # only a full collection walks (as it would have after a few young collections)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -33,6 +33,16 @@ class Checker:
         self.feature = ""
         self.known_sources = known_sources
 
+    @property
+    def known_sources(self) -> set[str] | None:
+        """The bibliography's ids, that cited ids must be among (None: not checked)."""
+        return self._known_sources
+
+    @known_sources.setter
+    def known_sources(self, known: set[str] | None) -> None:
+        self._known_sources = known
+        self._accepted: set[str] = set()  # the ids id_list accepted against these
+
     def problem(self, field: str, found: str, expected: str) -> None:
         """Record one problem at the current file and feature."""
         self.problems.append(Problem(self.file, self.feature, field, found, expected))
@@ -73,12 +83,14 @@ class Checker:
     ) -> Any:
         """The value at ``key`` if it is of type ``kind`` (one of the types, for a tuple);
         record a problem and return None otherwise."""
+        value = data.get(key)
+        if value is not None and type(value) is not bool and isinstance(value, kind):
+            return value  # the usual case, as the checks below would find it
         name = prefix + key
-        if key not in data or data[key] is None:
+        if value is None:
             if required:
                 self.problem(name, "nothing", expected)
             return None
-        value = data[key]
         # bool is an int in Python; a JSON true is never a number here.
         if isinstance(value, bool) and bool not in as_tuple(kind):
             self.problem(name, shorten(value), expected)
@@ -146,12 +158,15 @@ class Checker:
         found = data.get(key)
         if isinstance(found, date):
             return found
+        if type(found) is str and (day := _DAYS.get(found)) is not None:
+            return day  # a text read before: a battle names a few hundred days, many times each
         value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)
         if value is None:
             return None
         if DATE_PATTERN.fullmatch(value):
             try:
-                return date.fromisoformat(value)
+                day = _DAYS[value] = date.fromisoformat(value)
+                return day
             except ValueError:
                 pass
         self.problem(prefix + key, shorten(value), "a real date written YYYY-MM-DD")
@@ -161,6 +176,9 @@ class Checker:
         self, data: dict[str, Any], key: str, options: tuple[str, ...], *, required: bool = True, prefix: str = ""
     ) -> str | None:
         """One of ``options``."""
+        found = data.get(key)
+        if type(found) is str and found in options:
+            return found  # the usual case, as the checks below would find it
         expected = "one of " + ", ".join(options)
         value = self.take(data, key, str, expected, required=required, prefix=prefix)
         if value is not None and value not in options:
@@ -176,19 +194,23 @@ class Checker:
         if required and not value:
             self.problem(prefix + key, "an empty list", "a non-empty list of source ids")
         ids = []
+        accepted = self._accepted
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not ID_PATTERN.fullmatch(item):
+            if type(item) is str and item in accepted:
+                ids.append(item)  # an id accepted before, as the checks below would find it
+            elif not isinstance(item, str) or not ID_PATTERN.fullmatch(item):
                 self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id")
             elif self.known_sources is not None and item not in self.known_sources:
                 self.problem(f"{prefix}{key}[{i}]", shorten(item), "a source id from the bibliography")
             else:
                 ids.append(item)
+                accepted.add(item)
         return tuple(ids)
 
     def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "", what: str = "key") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
-        if all(key in known for key in data):  # the usual case, once per feature: nothing to sort
+        if all(map(known.__contains__, data)):  # the usual case, once per feature: nothing to sort
             return
         names = sorted(known)
         for key in sorted((k for k in data if k not in names), key=str):
@@ -208,6 +230,10 @@ class Checker:
                 yield here, item
             else:
                 self.problem(here[:-1], shorten(item), "a table")
+
+
+#: Every date text the checkers have read, as the date it names (a pure function of the text).
+_DAYS: dict[str, date] = {}
 
 
 def unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:

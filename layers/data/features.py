@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from datetime import date
@@ -63,7 +64,10 @@ def _geometry(
     geometry: Any,
     kind: str | None,
     bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    made: Any = None,
 ) -> Any:
+    """The feature's geometry, checked; ``made`` is a valid line of its coordinates, made
+    with the layer's others (:func:`_lines`), returned once its coordinates pass the checks."""
     if not isinstance(geometry, dict):
         check.problem("geometry", shorten(geometry), "a GeoJSON geometry object")
         return None
@@ -78,26 +82,28 @@ def _geometry(
     if not isinstance(coords, list):
         check.problem("geometry.coordinates", shorten(coords), "an array of [longitude, latitude] positions")
         return None
+    # no bounds (a manifest without valid ones, already reported): the whole plane
+    (west, south), (east, north) = bounds or ((-math.inf, -math.inf), (math.inf, math.inf))
     for position in _coordinates(coords, POSITION_DEPTH[gtype]):
-        ok = isinstance(position, list) and len(position) in (2, 3) and all(finite(v) for v in position)
+        ok = isinstance(position, list) and len(position) in (2, 3) and all(map(finite, position))
         if not ok:
             check.problem("geometry.coordinates", shorten(position), "[longitude, latitude] as finite numbers")
             return None
         lon, lat = position[0], position[1]
-        if bounds is not None:
-            (west, south), (east, north) = bounds
-            if not (west <= lon <= east and south <= lat <= north):
-                hint = " (longitude and latitude swapped?)" if west <= lat <= east and south <= lon <= north else ""
-                check.problem(
-                    "geometry.coordinates",
-                    f"[{lon}, {lat}]{hint}",
-                    f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
-                )
-                return None
+        if not (west <= lon <= east and south <= lat <= north):
+            hint = " (longitude and latitude swapped?)" if west <= lat <= east and south <= lon <= north else ""
+            check.problem(
+                "geometry.coordinates",
+                f"[{lon}, {lat}]{hint}",
+                f"a position inside the map bounds [[{west}, {south}], [{east}, {north}]]",
+            )
+            return None
     if gtype == "Point":
         # Two or three finite numbers (checked above) always make a valid point: made later
         # with all the layer's points in one call (read_features), not one shape() each.
         return _Point(coords)
+    if made is not None:
+        return made
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as err:
@@ -123,6 +129,32 @@ class _Point:
 
     def __init__(self, coords: list[float]):
         self.coords = coords
+
+
+def _lines(items: list[Any]) -> dict[int, Any]:
+    """The LineStrings of ``items`` whose coordinates are two or more [longitude, latitude]
+    pairs, made in one shapely call (shape() makes them one at a time), by item index: those
+    that come out valid. Anything else is left to :func:`_geometry`, which makes it and says
+    what is wrong; and a line is used only once its coordinates pass _geometry's checks."""
+    at: list[int] = []
+    runs: list[list[Any]] = []
+    for i, item in enumerate(items):
+        geometry = item.get("geometry") if type(item) is dict else None
+        if type(geometry) is dict and geometry.get("type") == "LineString":
+            coords = geometry.get("coordinates")
+            if type(coords) is list and len(coords) >= 2 and all(type(p) is list and len(p) == 2 for p in coords):
+                at.append(i)
+                runs.append(coords)
+    if not at:
+        return {}
+    try:
+        flat = np.array(list(itertools.chain.from_iterable(runs)), dtype=float)
+    except (TypeError, ValueError, OverflowError):  # something that is no number: left to _geometry
+        return {}
+    # arrays, one item per run (shapely's stubs also allow one LineString)
+    lines: Any = shapely.linestrings(flat, indices=np.repeat(np.arange(len(runs)), [len(run) for run in runs]))
+    valid: Any = shapely.is_valid(lines) & ~shapely.is_empty(lines)
+    return {i: line for i, line, ok in zip(at, lines.tolist(), valid.tolist(), strict=True) if ok}
 
 
 def _with_points(made: list[dict[str, Any]]) -> list[Feature]:
@@ -176,6 +208,7 @@ def read_features(
         check.problem("features", shorten(items), "an array of GeoJSON features")
         return []
     kinds = BATTLE_KINDS if spec.role == "battle" else REFERENCE_KINDS
+    lines = _lines(items)
     made: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         check.feature = f"feature #{index}"
@@ -191,7 +224,7 @@ def read_features(
             continue
         check.only(props, KNOWN_PROPERTIES, what="property")
         kind = check.choice(props, "kind", kinds)
-        geom = _geometry(check, item.get("geometry"), kind, bounds)
+        geom = _geometry(check, item.get("geometry"), kind, bounds, lines.get(index))
         feature = _feature(check, props, spec, kind, sides, span)
         if feature_id and kind and geom is not None and feature is not None:
             made.append(

@@ -57,9 +57,12 @@ def _load_battle(root: Path) -> Battle:
     digest = hashlib.sha256()
 
     def read(path: Path, label: str) -> str | None:
-        text = read_text(path, root, label, problems)
-        if text is not None:
-            digest.update(f"{label}\0{len(text)}\0".encode() + text.encode("utf-8"))
+        found = read_text(path, root, label, problems)
+        if found is None:
+            return None
+        text, data = found
+        digest.update(f"{label}\0{len(text)}\0".encode())
+        digest.update(data)  # the text's UTF-8 bytes
         return text
 
     if not root.is_dir():

@@ -8,6 +8,7 @@ changes; a phase is an interval too, so "what does phase P show" is an interval 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -287,16 +288,34 @@ class Battle:
     @cached_property
     def cited_by_id(self) -> dict[str, frozenset[str]]:
         """Every source id each feature cites (:meth:`Feature.cited_sources`), by feature id:
-        each page asks for the sources of every feature it draws."""
-        return {f.id: frozenset(f.cited_sources()) for f in self.features}
+        each page asks for the sources of every feature it draws. Equal sets are one object
+        (features cite the same few sources): a page unites each distinct set once."""
+        distinct: dict[frozenset[str], frozenset[str]] = {}
+        by_id = {}
+        for feature in self.features:
+            cited = frozenset(feature.cited_sources())
+            by_id[feature.id] = distinct.setdefault(cited, cited)
+        return by_id
 
     def features_in(self, phase: Phase) -> tuple[Feature, ...]:
         """Battle features that exist during ``phase``, in data order (kept per date span)."""
         key = (phase.start, phase.end)
         found = self._members.get(key)
         if found is None:
-            found = self._members[key] = tuple(f for f in self.features if f.in_phase(phase))
+            # features of one span are in the same phases: one of each is asked (Feature.in_phase)
+            features = self.features
+            spans = [at for at in self._by_span.values() if features[at[0]].in_phase(phase)]
+            at = sorted(itertools.chain.from_iterable(spans))
+            found = self._members[key] = tuple(map(features.__getitem__, at))
         return found
+
+    @cached_property
+    def _by_span(self) -> dict[tuple[date | None, date | None], list[int]]:
+        """Where the features of each span of days (start, end) are in :attr:`features`."""
+        spans: dict[tuple[date | None, date | None], list[int]] = {}
+        for i, feature in enumerate(self.features):
+            spans.setdefault((feature.start, feature.end), []).append(i)
+        return spans
 
     @cached_property
     def _members(self) -> dict[tuple[date, date], tuple[Feature, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import tomllib
@@ -14,8 +15,9 @@ from layers.data.rules import (
 from layers.errors import Problem, shorten
 
 
-def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 data file that really lies inside ``root``; None (and a problem) if not."""
+def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> tuple[str, bytes] | None:
+    """Read a UTF-8 data file that really lies inside ``root``: its text, and the text's UTF-8
+    bytes as read (for the data's digest, with no second encoding); None (and a problem) if not."""
     try:
         if not path.resolve().is_relative_to(root.resolve()):
             problems.append(
@@ -36,9 +38,10 @@ def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> st
     except OSError as err:
         problems.append(Problem(label, "", "", f"unreadable ({err.strerror})", "a readable file"))
         return None
+    # A UTF-8 byte-order mark is tolerated (editors on Windows add it) and dropped.
+    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        # A UTF-8 byte-order mark is tolerated (editors on Windows add it) and dropped.
-        return raw.decode("utf-8-sig")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError as err:
         problems.append(Problem(label, "", "", f"bytes that are not UTF-8 at offset {err.start}", "a UTF-8 text file"))
         return None

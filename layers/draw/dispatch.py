@@ -23,16 +23,22 @@ def draw(feature: Feature, ctx: Context) -> Drawable:
     Only a position's drawing depends on the page (its status on the page's day); every
     other drawable is made once per build and shared by all pages.
     """
-    if feature.kind == "position":
+    if not same_on_every_page(feature):
         status = positions.status_on_page(feature, ctx)
         return ctx.once(("drawable", feature.id, status), lambda: positions.build(feature, ctx, status))
     return ctx.once(("drawable", feature.id), lambda: BUILDERS.get(feature.kind, plain)(feature, ctx))
 
 
+def same_on_every_page(feature: Feature) -> bool:
+    """Whether ``feature`` is drawn the same on every page: all but positions, which are drawn
+    in their status on the page's day."""
+    return feature.kind != "position"
+
+
 def style_of(feature: Feature, ctx: Context) -> Style:
     """The style :func:`draw` draws ``feature`` in on the page of ``ctx``, without drawing it:
     every builder draws in the feature's registry style, a position in its status on the page."""
-    if feature.kind == "position":
+    if not same_on_every_page(feature):
         return positions.page_style(feature, ctx)
     return style_for(ctx.battle, feature)
 

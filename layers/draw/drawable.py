@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 from markupsafe import Markup
+from shapely.geometry import Point
 
 from layers import contract
 from layers.data.model import Battle, Bilingual, Feature, Phase
@@ -115,7 +116,7 @@ def _rounded(value: Any, places: int) -> Any:
 
 def halo_for(feature: Feature) -> float:
     """Precision radius to draw around a point, if its location is worse than the threshold."""
-    if feature.geometry.geom_type == "Point" and feature.precision_m > HALO_THRESHOLD_M:
+    if isinstance(feature.geometry, Point) and feature.precision_m > HALO_THRESHOLD_M:
         return feature.precision_m
     return 0.0
 
@@ -136,5 +137,7 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
 
 
 def record_of(feature: Feature, ctx: Context) -> dict[str, Any]:
-    """The feature's data record (:func:`layers.draw.records.record`), made once per build."""
-    return ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names))
+    """The feature's data record (:func:`layers.draw.records.record`), made once per build
+    (with its label's points if a run of movements made them: :func:`layers.draw.movements.prepare`)."""
+    points = ctx.memo.get(("label-points", feature.id))
+    return ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names, points))

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from layers.contract import Placement, Record
@@ -82,15 +83,30 @@ def _course(geometry: BaseGeometry) -> list[list[float]] | None:
     return None
 
 
-def label_record(feature: Feature) -> dict[str, Any]:
+#: Where a movement's label goes: the point halfway along its line, and its tip (rounded).
+LinePoints = tuple[list[float], list[float]]
+
+
+def line_points(lines: Sequence[BaseGeometry]) -> list[LinePoints]:
+    """Each line's :data:`LinePoints`, made for all the lines at once (two shapely calls, not
+    three Python-wrapped ones per line)."""
+    array = np.empty(len(lines), dtype=object)
+    array[:] = lines
+    halfway = shapely.get_coordinates(shapely.line_interpolate_point(array, 0.5, normalized=True)).tolist()
+    tips = shapely.get_coordinates(shapely.get_point(array, -1)).tolist()
+    return [(_round(a), _round(t)) for a, t in zip(halfway, tips, strict=True)]
+
+
+def label_record(feature: Feature, points: LinePoints | None = None) -> dict[str, Any]:
     """The label keys of ``feature``'s record (the ``Record`` label keys of :mod:`layers.contract`); empty when the map
-    writes nothing for it (events are named in the panel, units carry their designation)."""
+    writes nothing for it (events are named in the panel, units carry their designation). A
+    movement's ``points`` may come made (:func:`line_points` of a run of movements)."""
     kind = feature.kind
     label = feature.map_label
     out: dict[str, Any] = {}
     if kind in POINT_KINDS or kind == "wall":
         out[Record.LABEL] = [label.zh, label.en]
-        if feature.geometry.geom_type == "Point":
+        if isinstance(feature.geometry, Point):
             out[Record.PLACEMENT] = Placement.POINT
         else:
             out[Record.PLACEMENT] = Placement.AREA
@@ -111,9 +127,7 @@ def label_record(feature: Feature) -> dict[str, Any]:
         named = (label.zh, label.en) if feature.label else None
         out[Record.LABEL] = _with_dates(named, short_span(feature.start, feature.end))
         out[Record.PLACEMENT] = Placement.MOVEMENT
-        line = feature.geometry
-        out[Record.ANCHOR] = _round(line.interpolate(0.5, normalized=True).coords[0])
-        out[Record.TIP] = _round(line.coords[-1])
+        out[Record.ANCHOR], out[Record.TIP] = points or line_points([feature.geometry])[0]
     else:
         return out
     if feature.is_hill:

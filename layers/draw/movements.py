@@ -19,6 +19,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
 from layers.data.model import Feature
+from layers.draw import labels
 from layers.draw.drawable import Context, Drawable, decimals_for, record_of, rounded
 from layers.draw.style import style_for
 
@@ -63,7 +64,7 @@ class _Candidate:
     and what its fallback is made from."""
 
     def __init__(self, centre: LineString):
-        coords = [(float(x), float(y)) for x, y, *_ in centre.coords]
+        coords: list[list[float]] = shapely.get_coordinates(centre).tolist()  # (x, y) as floats
         lon0, lat0 = coords[0]
         kx, ky = METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)), METRES_PER_DEGREE_LAT
         local = [((x - lon0) * kx, (y - lat0) * ky) for x, y in coords]
@@ -190,7 +191,11 @@ def build(feature: Feature, ctx: Context) -> Drawable:
 def prepare(features: Sequence[Feature], ctx: Context) -> None:
     """Draw the arrows of the movements among ``features`` at once, into ``ctx``'s memo where
     :func:`build` finds them: the same outlines, checked (valid, end in the head) with one
-    shapely call for all instead of three per arrow."""
+    shapely call for all instead of three per arrow; and their labels' points
+    (:func:`layers.draw.labels.line_points`), where their records find them."""
+    lines = [f for f in features if f.kind == "movement" and ("label-points", f.id) not in ctx.memo]
+    for feature, points in zip(lines, labels.line_points([f.geometry for f in lines]), strict=True):
+        ctx.memo[("label-points", feature.id)] = points
     todo = [
         (f, _Candidate(f.geometry))
         for f in features

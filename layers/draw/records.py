@@ -16,7 +16,7 @@ from typing import Any
 
 from layers.contract import Record, Tables, Words
 from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure, Phase
-from layers.draw.labels import label_record
+from layers.draw.labels import LinePoints, label_record
 from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
 #: Interface texts the script needs to label what it builds.
@@ -101,8 +101,11 @@ def phase_facts(phase: Phase) -> dict[str, Any]:
     return out
 
 
-def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -> dict[str, Any]:
-    """The feature's record (keys: :class:`layers.contract.Record`); empty fields are left out."""
+def record(
+    battle: Battle, feature: Feature, unit_names: dict[str, Bilingual], label_points: LinePoints | None = None
+) -> dict[str, Any]:
+    """The feature's record (keys: :class:`layers.contract.Record`); empty fields are left out.
+    A movement's ``label_points`` may come made (:func:`layers.draw.labels.line_points`)."""
     start = battle.start
 
     def day(value: date) -> int:
@@ -137,5 +140,5 @@ def record(battle: Battle, feature: Feature, unit_names: dict[str, Bilingual]) -
         out[Record.DESIGNATION] = pair(feature.designation)
     if feature.width:
         out[Record.WIDTH] = [round(feature.width.value_m), list(feature.width.sources)]
-    out.update(label_record(feature))
+    out.update(label_record(feature, label_points))
     return out

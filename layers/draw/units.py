@@ -7,6 +7,8 @@ reaches the SVG renderer.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup
 
 from layers import symbols
@@ -30,22 +32,30 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     sidc = feature.sidc
     if sidc is None:  # the loader gives every unit a symbol code
         raise ValueError(f"feature '{feature.id}' has no symbol code: it is a {feature.kind}, not a unit")
-    svg, width, height, ax, ay = symbols.symbol_svg(sidc)
-    # The symbol alone, shared by every unit of the same code; the designation is part of the
-    # unit's record, written beside the symbol by the page (as text, never as markup).
-    icon = Icon(
-        Markup('<div class="bm-symbol">{svg}</div>').format(svg=Markup(svg)),
-        round(width),
-        round(height),
-        round(ax),
-        round(ay),
-        min_zoom_for(sidc),
-    )
     return Drawable(
         feature_id=base.feature_id,
         geometry=base.geometry,
         style=base.style,
         record=base.record,
         halo_m=base.halo_m,
-        icon=icon,
+        icon=icon_for(sidc),
+    )
+
+
+def icon_for(sidc: str) -> Icon:
+    """The symbol alone, shared by every unit of the same code; the designation is part of the
+    unit's record, written beside the symbol by the page (as text, never as markup)."""
+    return _icon(*symbols.symbol_svg(sidc), min_zoom_for(sidc))
+
+
+@lru_cache(maxsize=1024)
+def _icon(svg: str, width: float, height: float, ax: float, ay: float, min_zoom: int) -> Icon:
+    """An icon, made once per symbol (its markup's escaping is most of a unit's drawing)."""
+    return Icon(
+        Markup('<div class="bm-symbol">{svg}</div>').format(svg=Markup(svg)),
+        round(width),
+        round(height),
+        round(ax),
+        round(ay),
+        min_zoom,
     )

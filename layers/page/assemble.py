@@ -21,13 +21,14 @@ from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused, young_collections
 from layers.data.model import Battle, Phase
 from layers.draw import records as payload
+from layers.draw.dispatch import same_on_every_page
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, Member, SiteData, data_json, member, page_data, site_data
+from layers.page.sitedata import Group, Listing, Member, SiteData, data_json, member, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -127,7 +128,8 @@ def _reference_group(ctx: Context, site: SiteData) -> Group:
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
     members = tuple(member(f, ctx, site) for f in battle.reference_features)
-    return Group(contract.Group.REFERENCE, label, True, members)
+    # one group for every page: its items, made by the first page, serve them all
+    return Group(contract.Group.REFERENCE, label, True, members, items={})
 
 
 def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:
@@ -149,12 +151,26 @@ def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group
 
 def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
     """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
-    the phase's page and the atlas alike."""
+    the phase's page and the atlas alike; a feature drawn the same on every page, once for
+    all the phases it lasts."""
     here = ctx.at(phase)
-    return ctx.once(("members", phase.id), lambda: tuple(member(f, here, site) for f in ctx.battle.features_in(phase)))
+    fixed: dict[str, Member] = ctx.once("members", dict)
+
+    def make() -> tuple[Member, ...]:
+        members = []
+        for feature in ctx.battle.features_in(phase):
+            if not same_on_every_page(feature):
+                members.append(member(feature, here, site))
+            elif (found := fixed.get(feature.id)) is not None:
+                members.append(found)
+            else:
+                members.append(fixed.setdefault(feature.id, member(feature, here, site)))
+        return tuple(members)
+
+    return ctx.once(("members", phase.id), make)
 
 
-def _items(ctx: Context, phase: Phase) -> dict[str, list[int]]:
+def _items(ctx: Context, phase: Phase) -> dict[str, Listing]:
     """The items the pages of ``phase`` list, filled by the first to list them (the phase's
     page, then reused by the atlas: :attr:`Group.items`)."""
     return ctx.once(("items", phase.id), dict)
@@ -248,7 +264,7 @@ def _page(
     site: SiteData,
     opts: PageOptions,
 ) -> bytes:
-    data, styles_used = page_data(battle, groups, timeline, site)
+    data, styles_used, on_page = page_data(battle, groups, timeline, site)
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
     data[Page.FACTS] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
@@ -256,9 +272,8 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    on_page = {feature_id for g in groups for feature_id, _ in g.members}
-    cited_by_id = battle.cited_by_id
-    cited: set[str] = set().union(*(cited_by_id[fid] for fid in on_page))
+    # equal sets are one object (Battle.cited_by_id), and a set keeps each once: a union of a few
+    cited: set[str] = set().union(*set(map(battle.cited_by_id.__getitem__, on_page)))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -26,6 +27,11 @@ from layers.page.ui import TILES, UI
 
 #: A feature as a page shows it: its id and the style it is drawn in on that page.
 Member = tuple[str, Style]
+#: A feature as a page of its phase lists it: its item, and its status at the phase's end.
+Listing = tuple[list[int], str | None]
+#: A feature's days and styles for the legend: (first day, base style id or None, ((day,
+#: style id), ...) of its status changes).
+Timing = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,11 @@ class Group:
     ended: frozenset[str] = frozenset()
     #: The phase the group shows (None: the reference layers), which ranks its names.
     phase: Phase | None = None
-    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``),
-    #: filled by the first page that lists it and shared by every group of the same phase: the
-    #: phase's page and the atlas list the same items (see :func:`page_data`).
-    items: dict[str, list[int]] | None = field(default=None, compare=False)
+    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``)
+    #: and its status at the phase's end (None: it has no status history), filled by the first
+    #: page that lists it and shared by every group of the same phase: the phase's page and the
+    #: atlas list the same items (see :func:`page_data`); the reference layers' by every page.
+    items: dict[str, Listing] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,17 @@ class SiteData:
     styles: tuple[Style, ...]
     #: Unit symbols by symbol code (keys: :class:`layers.contract.Icon`).
     icons: dict[str, dict[str, Any]]
-    #: Per feature id: its first day, its base style id (or None) and ``((day, style id), ...)``
-    #: of its status changes, so that a page's legend lists only what its day slider reaches.
-    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]]
+    #: Each distinct timing of the battle features: first day, base style id (or None) and
+    #: ``((day, style id), ...)`` of the status changes, so that a page's legend lists only what
+    #: its day slider reaches. Most features share theirs with many others.
+    timings: tuple[Timing, ...]
+    #: Per battle feature id: its timing's index in :attr:`timings` (a page reads each once).
+    times: dict[str, int]
     #: Features drawn with a precision halo.
     halos: frozenset[str]
+    #: Features drawn with a hill sign (:attr:`layers.data.model.Feature.is_hill`), and units.
+    hills: frozenset[str]
+    units: frozenset[str]
     #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
     ranks: dict[str, int]
 
@@ -166,6 +179,8 @@ class SiteData:
 #: a popup loads one file, however large the battle.
 DETAIL_SIZE = 1000
 
+_DETAIL_KEYS = frozenset(DETAIL)
+
 #: How many features are drawn together before their drawings are let go.
 _RUN = 1024
 
@@ -174,10 +189,16 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     """Every feature the site shows (reference, and battle features of ``phases``), in data
     order, with the site's style and symbol tables."""
     battle = base.battle
-    first_phase: dict[str, Phase | None] = {f.id: None for f in battle.reference_features}
-    for phase in phases:
-        for feature in battle.features_in(phase):
-            first_phase.setdefault(feature.id, phase)
+    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
+    # only until its run's entries are written (pages need only its halo and rank, kept below,
+    # and its style: style_of). It is drawn as on the page of its first phase.
+    scratch: dict[Any, Any] = {}
+    reference = Context(battle, None, scratch)
+    first_phase: dict[str, Context] = {f.id: reference for f in battle.reference_features}
+    for phase in reversed(phases):  # a feature's first phase is the last to set it
+        first_phase.update(
+            dict.fromkeys(map(attrgetter("id"), battle.features_in(phase)), Context(battle, phase, scratch))
+        )
     shown = [f for f in battle.features if f.id in first_phase]
     styles: dict[Style, int] = {}
 
@@ -188,21 +209,18 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(halo_style())
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
-    times: dict[str, tuple[int, int | None, tuple[tuple[int, int], ...]]] = {}
+    times: dict[str, int] = {}
+    timings: dict[Timing, int] = {}  # each distinct timing, with its index
     halos: set[str] = set()
     ranks: dict[str, int] = {}
     entries, details = [], []
-    # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
-    # only until its run's entries are written (pages need only its halo and rank, kept below,
-    # and its style: style_of).
-    scratch: dict[Any, Any] = {}
     unit_names = base.unit_names
     for i, feature in enumerate(shown):
         if i % _RUN == 0:  # a run of features drawn together (arrows checked at once), then let go
             scratch.clear()
             scratch["unit-names"] = unit_names
-            prepare(shown[i : i + _RUN], Context(battle, None, scratch))
-        drawn = draw(feature, Context(battle, first_phase[feature.id], scratch))
+            prepare(shown[i : i + _RUN], reference)
+        drawn = draw(feature, first_phase[feature.id])
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         style_id(drawn.style)
         if feature.kind == "position":
@@ -215,11 +233,13 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             halos.add(feature.id)
             entry[Record.HALO] = round(drawn.halo_m)
         if drawn.icon is not None and feature.sidc:
-            icons.setdefault(feature.sidc, drawn.icon.as_dict())
+            if feature.sidc not in icons:
+                icons[feature.sidc] = drawn.icon.as_dict()
             entry[Record.ICON] = feature.sidc
         if not feature.is_reference:
-            times[feature.id] = _add_time(battle, feature, entry, style_id)
-        detail = {key: entry.pop(key) for key in DETAIL if key in entry}
+            times[feature.id] = timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings))
+        # the keys of DETAIL the entry has (in any order: the JSON is written with its keys sorted)
+        detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
     return SiteData(
@@ -229,8 +249,11 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         _date_texts(battle, shown),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
+        tuple(timings),
         times,
         frozenset(halos),
+        frozenset(f.id for f in shown if f.is_hill),
+        frozenset(f.id for f in shown if f.kind == "unit"),
         ranks,
     )
 
@@ -260,53 +283,45 @@ def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
 
 def page_data(
     battle: Battle, groups: list[Group], timeline: dict[str, Any], site: SiteData
-) -> tuple[dict[str, Any], list[Style]]:
-    """The page's own data, and the styles of its legend in the order first used.
+) -> tuple[dict[str, Any], list[Style], set[str]]:
+    """The page's own data, the styles of its legend in the order first used, and the ids of
+    the features it draws.
 
     A page's groups list the site's features they draw (``[index, style, flags?, rank?]``,
     see :class:`layers.contract.Item`): everything else about a feature is in the site's
     shared data, which the page's script reads as it draws.
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
-    seen: set[str] = set()
-    has_halo = has_changed = has_ended = has_hill = False
-    units = 0
-    by_id = battle.by_id
+    on_page: set[str] = set()
+    read: set[int] = set()  # the timings already read
+    has_changed = has_ended = False
     first, last = timeline[Timeline.RANGE]
-    style_ids, index, ranks, halos, times = site.style_ids, site.index, site.ranks, site.halos, site.times
+    timings, times = site.timings, site.times
 
     out_groups = []
     for group in groups:
-        items: list[list[int]] = []
-        ends: dict[str, str] = {}
-        phase = group.phase
-        known = group.items if group.items is not None else {}
-        for feature_id, drawn_style in group.members:
-            feature = by_id[feature_id]
-            if feature_id not in seen:
-                seen.add(feature_id)
-                has_halo = has_halo or feature_id in halos
-                has_hill = has_hill or feature.is_hill
-                units += feature.kind == "unit"
-                timed = times.get(feature_id)
-                if timed is not None:
-                    valid_from, base, changes = timed
-                    reached = [(day, style) for day, style in changes if day <= last]
-                    if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
-                        used.setdefault(base)
-                    for _, style in reached:
-                        used.setdefault(style)
-            item = known.get(feature_id)
-            if item is None:
-                item = known[feature_id] = _item(feature, index[feature_id], style_ids[drawn_style], group, ranks)
-            used.setdefault(item[1])
-            if len(item) > 2:
-                has_changed = has_changed or bool(item[2] & Flag.CHANGED)
-                has_ended = has_ended or bool(item[2] & Flag.ENDED)
-            if phase is not None and feature.status:
-                # the status at the phase's end, for the text version's table
-                ends[str(len(items))] = feature.status_on(phase.end) or Default.STATUS
-            items.append(item)
+        ids = list(map(itemgetter(0), group.members))
+        on_page.update(ids)
+        listings = _listings(battle, group, site)
+        items = list(map(itemgetter(0), listings))
+        # The legend: each member's timing's styles that the page reaches, then its item's style,
+        # in the order of the members. A timing or a style used once is used: only the first
+        # member of each distinct (timing, style) pair can add one (pairs made in C, not per member).
+        for timed, style in dict.fromkeys(zip(map(times.get, ids), map(itemgetter(1), items), strict=True)):
+            if timed is not None and timed not in read:
+                read.add(timed)
+                valid_from, base, changes = timings[timed]
+                reached = [(day, style) for day, style in changes if day <= last]
+                if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
+                    used.setdefault(base)
+                for _, reached_style in reached:
+                    used.setdefault(reached_style)
+            used.setdefault(style)
+        # flagged as _listing flags them: changed in the phase, or ended before its end
+        has_changed = has_changed or not group.changed.isdisjoint(ids)
+        has_ended = has_ended or not group.ended.isdisjoint(ids)
+        # the status at the phase's end, for the text version's table
+        ends = {str(i): end for i, (_, end) in enumerate(listings) if end is not None}
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
             Overlay.LABEL: str(group.label),
@@ -325,34 +340,52 @@ def page_data(
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }
-    if has_halo:
+    if not site.halos.isdisjoint(on_page):
         legend_styles.append(halo_style())
-        data[Page.HALO] = style_ids[halo_style()]
+        data[Page.HALO] = site.style_ids[halo_style()]
     if has_ended:
         legend_styles.append(ended_style())
-    if has_hill:
+    if not site.hills.isdisjoint(on_page):
         legend_styles.append(hill_style())
-    if units > 1:
+    if len(site.units & on_page) > 1:
         legend_styles.append(leader_style())
     if has_changed:
         legend_styles.append(changed_style())
-        data[Page.CHANGED] = style_ids[changed_style()]
-    return data, legend_styles
+        data[Page.CHANGED] = site.style_ids[changed_style()]
+    return data, legend_styles, on_page
 
 
-def _item(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> list[int]:
-    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`)."""
+def _listings(battle: Battle, group: Group, site: SiteData) -> list[Listing]:
+    """How ``group`` lists each of its members (:func:`_listing`), made by the first page that
+    lists them (:attr:`Group.items`)."""
+    known = group.items if group.items is not None else {}
+    listings = list(map(known.get, map(itemgetter(0), group.members)))
+    if None in listings:
+        by_id, index, style_ids, ranks = battle.by_id, site.index, site.style_ids, site.ranks
+        for i, (feature_id, drawn_style) in enumerate(group.members):
+            if listings[i] is None:
+                listings[i] = known[feature_id] = _listing(
+                    by_id[feature_id], index[feature_id], style_ids[drawn_style], group, ranks
+                )
+    return listings  # type: ignore[return-value]  # no None is left
+
+
+def _listing(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> Listing:
+    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`),
+    and, in a phase's group, its status at the phase's end if it has a status history."""
+    phase = group.phase
+    end = feature.status_on(phase.end) or Default.STATUS if phase is not None and feature.status else None
     flags = 0
     if feature.id in group.changed:
         flags = Flag.CHANGED
     if feature.id in group.ended:
         flags |= Flag.ENDED
     written = ranks.get(feature.id)
-    if written is not None and (rank := labels.page_rank(feature, group.phase, bool(flags & Flag.CHANGED))) != written:
-        return [index, style, flags, rank]
+    if written is not None and (rank := labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))) != written:
+        return [index, style, flags, rank], end
     if flags:
-        return [index, style, flags]
-    return [index, style]
+        return [index, style, flags], end
+    return [index, style], end
 
 
 def data_json(data: dict[str, Any]) -> Markup:
@@ -360,9 +393,7 @@ def data_json(data: dict[str, Any]) -> Markup:
     return to_json(data)
 
 
-def _add_time(
-    battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]
-) -> tuple[int, int | None, tuple[tuple[int, int], ...]]:
+def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]) -> Timing:
     """Validity in day numbers and the style from each status change on (positions start
     held); returns (first day, base style id or None, ((day, style id), ...))."""
     assert feature.start and feature.end

@@ -507,3 +507,56 @@ def test_points_are_made_as_shape_makes_them(tmp_path) -> None:
     assert any(f.geometry.has_z for f in points) and not all(f.geometry.has_z for f in points)
     for feature in points:
         assert feature.geometry.wkb == shape(feature.geojson).wkb, feature.id
+
+
+def test_equal_cited_sets_are_one_object(battle) -> None:
+    """Each feature's cited sources, by id; equal sets are one object, so a page unites each
+    distinct set once."""
+    cited = battle.cited_by_id
+    assert cited == {f.id: frozenset(f.cited_sources()) for f in battle.features}
+    assert len({id(s) for s in cited.values()}) == len(set(cited.values()))
+
+
+def test_the_digest_is_of_the_texts_read_a_byte_order_mark_dropped(mini: Path) -> None:
+    """The data's digest hashes each file's text as UTF-8 (the bytes read, with no second
+    encoding): a byte-order mark an editor added changes nothing."""
+    import codecs
+
+    before = load_battle(mini).digest
+    name = next(p.name for p in mini.glob("*.geojson"))
+    (mini / name).write_bytes(codecs.BOM_UTF8 + (mini / name).read_bytes())
+    assert load_battle(mini).digest == before
+
+
+def test_lines_made_at_once_are_those_made_one_by_one(monkeypatch) -> None:
+    """A layer's LineStrings are made in one shapely call (features._lines): the loaded
+    geometries are, byte for byte, those shape() makes one at a time; a line that is invalid,
+    or whose coordinates are not plain numbers, is left to the per-feature checks."""
+    from layers.data import features
+
+    from ..conftest import GEO
+
+    at_once = load_battle(GEO)
+    assert any(f.geometry.geom_type == "LineString" for f in at_once.features)
+    monkeypatch.setattr(features, "_lines", lambda items: {})
+    one_by_one = load_battle(GEO)
+    assert [f.geometry.wkb for f in at_once.features] == [f.geometry.wkb for f in one_by_one.features]
+    odd = [
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [1.0, 2.0]]}},  # invalid: one point twice
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3, 4]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]]}},
+        {"geometry": {"type": "Point", "coordinates": [1.0, 2.0]}},
+        "not a feature",
+    ]
+    monkeypatch.undo()
+    assert sorted(features._lines(odd)) == [1]
+    assert features._lines([*odd, {"geometry": {"type": "LineString", "coordinates": [[{}, 1], [2, 3]]}}]) == {}
+
+
+def test_a_phase_s_features_are_those_in_it_in_data_order(battle) -> None:
+    """features_in asks one feature of each span of days whether it is in the phase: the
+    features are those Feature.in_phase finds, in data order, for every phase."""
+    for phase in battle.phases:
+        assert battle.features_in(phase) == tuple(f for f in battle.features if f.in_phase(phase))
+        assert battle.features_in(phase)

@@ -95,3 +95,21 @@ def test_river_without_a_width_stays_a_line(mini) -> None:
     brook = replace(by_id(mini, "brook"), width=None)
     drawable = rivers.build(brook, Context(mini))
     assert drawable.geometry["type"] == "LineString"
+
+
+def test_a_run_s_line_points_are_each_line_s_own(battle) -> None:
+    """line_points makes every movement's label points in one call: the point halfway along
+    the line and its tip, as the line's own interpolate and coordinates give them; a record
+    made with them is the record made without."""
+    from layers.draw import records
+
+    movements = [f for f in battle.features if f.kind == "movement"]
+    made = labels.line_points([f.geometry for f in movements])
+    assert len(made) == len(movements) > 10
+    for feature, (anchor, tip) in zip(movements, made, strict=True):
+        line = feature.geometry
+        assert anchor == [round(c, 5) for c in line.interpolate(0.5, normalized=True).coords[0][:2]]
+        assert tip == [round(c, 5) for c in line.coords[-1][:2]]
+        unit_names = Context(battle).unit_names
+        assert records.record(battle, feature, unit_names, (anchor, tip)) == records.record(battle, feature, unit_names)
+    assert labels.line_points([]) == []

@@ -54,3 +54,13 @@ def test_figures_show_each_source(mini) -> None:
     values = [value[0][1] for _, values in record["fg"] for value in values]
     assert "3,000" in values and "4,500" in values  # one value per source, never merged
     assert "General A" in record["c"]
+
+
+def test_an_icon_is_made_once_per_symbol(mini) -> None:
+    """Units of one symbol code share one icon, equal to one made afresh from the symbol."""
+    from layers import symbols
+
+    sidc = next(f.sidc for f in mini.features if f.kind == "unit" and f.sidc)
+    assert units.icon_for(sidc) is units.icon_for(sidc)
+    fresh = units._icon.__wrapped__(*symbols.symbol_svg(sidc), units.min_zoom_for(sidc))
+    assert units.icon_for(sidc) == fresh

@@ -6,8 +6,12 @@ import json
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layers.page.elements import json_text, to_json
+
+_UNSAFE = (("<", "003c"), (">", "003e"), ("&", "0026"), ("'", "0027"), ("\u2028", "2028"), ("\u2029", "2029"))
 
 
 def test_json_text_is_json_dumps_made_safe() -> None:
@@ -17,16 +21,26 @@ def test_json_text_is_json_dumps_made_safe() -> None:
     plain = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     assert json.loads(json_text(value)) == value
     escaped = plain
-    for char, code in (
-        ("<", "003c"),
-        (">", "003e"),
-        ("&", "0026"),
-        ("'", "0027"),
-        ("\u2028", "2028"),
-        ("\u2029", "2029"),
-    ):
+    for char, code in _UNSAFE:
         escaped = escaped.replace(char, "\\u" + code)
     assert json_text(value) == escaped
     assert str(to_json(value)) == json_text(value)
     with pytest.raises(ValueError):
         json_text({"x": math.nan})
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_the_encoder_made_once_writes_what_json_dumps_writes(value: object) -> None:
+    """json_text calls the C encoder it made once (not one per call, as ``JSONEncoder.encode``
+    does): for any JSON value, the text is ``json.dumps``'s with the same options, made safe."""
+    plain = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for char, code in _UNSAFE:
+        plain = plain.replace(char, "\\u" + code)
+    assert json_text(value) == plain
