@@ -6,11 +6,11 @@
  * moveend). Here the group that owns the canvas is asked first (beforeUpdate), and a drawing
  * cancels any still requested, which it includes.
  *
- * And a circle marker is stamped from a
- * bitmap made once per radius, style and resolution, instead of being traced, filled and
- * stroked anew on every redraw. A view of a large battle holds tens of thousands of point
- * features, and tracing their arcs was most of redrawing a canvas after each move (at the
- * 100k bench's step view, one group's 19,520 circles: 240 ms traced, 70 ms stamped).
+ * And a circle marker is stamped from a bitmap made once per radius, style and resolution,
+ * instead of being traced, filled and stroked anew on every redraw. A view of a large battle
+ * holds tens of thousands of point features, and tracing their arcs was most of redrawing a
+ * canvas after each move (at the 100k bench's step view, one group's 19,520 circles: 240 ms
+ * traced, 70 ms stamped).
  *
  * The pixels are the circle's own: the renderer places a circle marker at a whole pixel with a
  * whole radius, on a canvas scaled by a whole factor (1, or 2 on a high-resolution screen, as
