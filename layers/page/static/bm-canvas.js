@@ -21,8 +21,8 @@
  * canvas (a phase prepared while the page is idle): there the browser only records the
  * drawing until the canvas shows, while a stamp would be drawn at once, unseen.
  *
- * This overrides _update, _redraw, _updateCircle and _updateStyle, the methods by which
- * Leaflet's renderers follow the view, draw, draw a circle marker and restyle a path. */
+ * This overrides _update, _redraw, _draw, _updateCircle and _updateStyle, the methods by
+ * which Leaflet's renderers follow the view, draw, draw a circle marker and restyle a path. */
 (function () {
   "use strict";
 
@@ -84,11 +84,15 @@
       if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }  // drawn now
       L.Canvas.prototype._redraw.call(this);
     },
+    _draw: function () {
+      this.drawingHidden = this.hidden();  // asked once per drawing, not once per circle
+      L.Canvas.prototype._draw.call(this);
+    },
     _updateCircle: function (layer) {
       if (!this._drawing || layer._empty()) { return; }
       var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
       var ry = Math.max(Math.round(layer._radiusY), 1) || r;
-      if (ry !== r || r > LARGEST || !whole(p.x) || !whole(p.y) || this.hidden()) {
+      if (ry !== r || r > LARGEST || !whole(p.x) || !whole(p.y) || this.drawingHidden) {
         L.Canvas.prototype._updateCircle.call(this, layer);
         return;
       }

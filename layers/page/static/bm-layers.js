@@ -183,8 +183,8 @@
    * renderer finds it on its own canvas: the last drawn that contains p), or null. */
   function pathAt(p) {
     for (var g = stacked.length - 1; g >= 0; g--) {
-      var group = stacked[g], renderer = group.canvas;
-      if (!renderer._map || group.paneNodes[0].style.display === "none") { continue; }
+      var renderer = stacked[g].canvas;
+      if (!renderer._map || renderer.hidden()) { continue; }
       for (var o = renderer._drawLast; o; o = o.prev) {
         var layer = o.layer;
         if (layer.record && layer.options.interactive && layer._containsPoint(p)) { return layer; }
