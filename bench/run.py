@@ -364,8 +364,8 @@ PAGE_TIMINGS = """async ({steps, budget}) => {
   }
 
   // Name placement after a zoom and after a pan, without animation: from the call to the
-  // moment the page has placed the names for the new view (redraw, the frame it waits for,
-  // and the placement itself).
+  // moment the page has placed the names for the new view (the redraw and the placement,
+  // which follows the move's end in the same task: the next frame shows both).
   const size = map.getSize();
   const moves = [
     ['zoom', () => map.setZoom(map.getZoom() + 1, { animate: false })],
@@ -779,8 +779,9 @@ def main() -> int:
         "named; *step* is `battleMap.selectPhase(next)` until the camera has moved, two frames have passed and",
         "the names are placed (median of the steps that moved the camera); *names placed after a zoom / pan* runs",
         "`map.setZoom(z ± 1)` / `map.panBy(¼ width, ⅙ height)` without animation and stops when the page's",
-        "`data-labels` counter changes (a MutationObserver), i.e. redraw + the frame the labeller waits for +",
-        "the placement; *one placement alone* times a direct `battleMap.labels.place()`.",
+        "`data-labels` counter changes (a MutationObserver), i.e. the redraw + the placement, which follows",
+        "the move's end in the same task (until 26 November it waited for the next frame, which that figure",
+        "included); *one placement alone* times a direct `battleMap.labels.place()`.",
         "",
         "The floor of `output/` is what any site carrying the same data must ship: the vendored",
         "`leaflet.js` and `leaflet.css` plus the data folder's content as compact JSON once (every feature with",

@@ -493,3 +493,37 @@ def test_a_step_with_a_camera_move_places_the_names_once(offline, site: Path) ->
         moves += moved
     assert moves >= 2, "the steps never moved the camera: nothing was tested"
     assert offline.errors == []
+
+
+#: Zooms or pans the map without animation, as a wheel's or a drag's end does, and tells what
+#: was placed before the browser's next frame: [placements before it, placements after two
+#: frames, whether the last placement saw the final view].
+MOVE_PLACEMENTS = """async (kind) => {
+  const bm = window.battleMap, map = bm.map, labels = bm.labels, place = labels.place;
+  const views = [], view = () => map.getCenter().toString() + map.getZoom();
+  labels.place = function () { views.push(view()); return place.apply(this, arguments); };
+  let framed = false;
+  requestAnimationFrame(() => { framed = true; });
+  if (kind === 'zoom') { map.setZoom(map.getZoom() + 1, { animate: false }); }
+  else { map.panBy([map.getSize().x / 4, map.getSize().y / 6], { animate: false }); }
+  await null;  // the microtasks queued by the move's end
+  const before = framed ? -1 : views.length;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  labels.place = place;
+  return [before, views.length, views[views.length - 1] === view()];
+}"""
+
+
+@pytest.mark.parametrize("kind", ["zoom", "pan"])
+def test_names_are_placed_in_the_frame_that_shows_the_move(offline, site: Path, kind: str) -> None:
+    """When a move ends, the canvases draw the new view at once (moveend), and the names are
+    placed right after them in the same task: the frame that shows the moved map shows its
+    names, with no frame of the map unnamed, and with one placement, not a second a frame later."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    tab.evaluate("window.battleMap.ready")
+    for _ in range(2):
+        before, placements, at_end = tab.evaluate(MOVE_PLACEMENTS, kind)
+        assert (before, placements) == (1, 1)
+        assert at_end
+    assert offline.errors == []

@@ -71,7 +71,8 @@
     map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
     map.on("movestart", function () { self.moving = true; });
     map.on("moveend", function () { self.moving = false; });
-    map.on("moveend zoomend resize overlayadd overlayremove", function () { self.schedule(); });
+    map.on("moveend zoomend", function () { self.settle(); });
+    map.on("resize overlayadd overlayremove", function () { self.schedule(); });
     window.BM.units.placedBy(function () { return self.pending && self.loaded && !self.moving; });
     document.addEventListener("bm:lang", function () { self.place(); });
     /* Text measured before the fonts are ready is measured again once they are. */
@@ -94,6 +95,23 @@
     this.pending = window.requestAnimationFrame(function () {
       self.pending = false;
       if (!self.moving) { self.place(); }  // moving: placed when the move ends
+    });
+  };
+
+  /* A move has ended: place now that the map has followed the view (each canvas draws in its
+   * own handler of the same event), in a microtask after them, so that the names show in the
+   * same frame as the map they name rather than a frame later. A placement asked for meanwhile
+   * is this one; a move begun meanwhile is placed when it ends. */
+  var soon = window.queueMicrotask ? window.queueMicrotask.bind(window) : function (fn) { Promise.resolve().then(fn); };
+  Labeler.prototype.settle = function () {
+    var self = this;
+    if (this.settling) { return; }
+    this.settling = true;
+    soon(function () {
+      self.settling = false;
+      if (self.moving) { return; }
+      if (self.pending) { window.cancelAnimationFrame(self.pending); self.pending = false; }
+      self.place();
     });
   };
 
