@@ -35,15 +35,41 @@ def merge_details(site: dict, chunks: list[list]) -> dict:
     return site
 
 
+RUNS_PREFIX, RUN, RUNS_SUFFIX = "BM_SITE.features=[].concat(", re.compile(r"JSON\.parse\('((?:[^'\\]|\\.)*)'\)"), ");"
+
+
+def _js_string(body: str) -> str:
+    """A single-quoted JavaScript string's value, as the shared file writes them: its only
+    escapes are a backslash before a backslash or a quote."""
+    assert re.fullmatch(r"(?:[^'\\\n\r]|\\[\\'])*", body), "an escape the file never writes"
+    return re.sub(r"\\(.)", r"\1", body)
+
+
 def shared_data(text: str, whole: bool = True) -> dict:
     """The object a shared site data file (or a single-file page's inline copy) sets; a
-    single-file page's records made whole with the details it carries (unless not ``whole``)."""
+    single-file page's records made whole with the details it carries (unless not ``whole``).
+
+    A shared file sets the head with no features, then adds the features in runs, each the
+    JSON text of a list in a string that ``JSON.parse`` reads; an inline copy is one object."""
     assert text.startswith(PREFIX), text[:80]
     assert "<" not in text and "\u2028" not in text  # safe inline, and as a script
-    end = text.find(SUFFIX + DETAIL_PREFIX)
-    site_text, details = (text, "") if end < 0 else (text[: end + 1], text[end + 1 :])
-    assert site_text.endswith(SUFFIX), site_text[-80:]
-    site = json.loads(site_text[len(PREFIX) : -len(SUFFIX)])
+    site, at = json.JSONDecoder().raw_decode(text, len(PREFIX))
+    assert text.startswith(SUFFIX, at), text[at : at + 80]
+    at += len(SUFFIX)
+    if text.startswith(RUNS_PREFIX, at):
+        assert site["features"] == [], "the runs add every feature"
+        at += len(RUNS_PREFIX)
+        while True:
+            run = RUN.match(text, at)
+            assert run, text[at : at + 80]
+            site["features"].extend(json.loads(_js_string(run.group(1))))
+            at = run.end()
+            if not text.startswith(",", at):
+                break
+            at += 1
+        assert text.startswith(RUNS_SUFFIX, at), text[at : at + 80]
+        at += len(RUNS_SUFFIX)
+    details = text[at:]
     return merge_details(site, detail_chunks(details)) if whole else site
 
 

@@ -41,9 +41,9 @@ OUTPUT_README = (
 )
 
 
-#: A file's content: bytes, or the pieces that joined make it (the shared data file, whose
-#: entries are written as they are held, with no copy of the whole).
-Content = bytes | tuple[bytes, ...]
+#: A file's content: bytes, or the pieces that joined make it, taken once in order (the
+#: shared data file, whose entries are written as they are held, with no copy of the whole).
+Content = bytes | Iterable[bytes]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from layers import site
 from layers.data.load import load_battle
 from layers.page import assemble
 from layers.page.assemble import iter_site, render_site
-from layers.page.sitedata import site_data
+from layers.page.sitedata import _FORMAT, site_data
 from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT
@@ -97,11 +97,31 @@ def test_the_shared_file_is_joined_from_entries_kept_as_utf8() -> None:
     assert any(any(b > 127 for b in entry) for entry in data.entries)  # Chinese text, as UTF-8
     assert data.file() == data.script().encode("utf-8")
     text = data.script()
-    head = text[len("window.BM_SITE = {") : text.index(',"features":[')]
-    whole = hashlib.sha256((head + "\n".join(e.decode("utf-8") for e in data.entries)).encode("utf-8"))
+    head = text[len("window.BM_SITE = {") : text.index(',"features":[]')]
+    whole = hashlib.sha256(_FORMAT + (head + "\n".join(e.decode("utf-8") for e in data.entries)).encode("utf-8"))
     assert data.path == f"data/site-{whole.hexdigest()[:16]}.js"
     files = render_site(battle)
     assert files[data.path] == data.file()
+    assert shared_data(text, whole=False)["features"] == [json.loads(entry) for entry in data.entries]
+
+
+def test_the_shared_file_parses_its_features_in_runs(monkeypatch) -> None:
+    """The features come in runs of about PARSE_RUN bytes, each read by ``JSON.parse`` from a
+    string: every entry once, in order, none split, none left out; a run holds one entry at
+    least, however small the size."""
+    from layers.draw.drawable import Context
+    from layers.page import sitedata
+
+    battle = load_battle(FIXTURE_BATTLE)
+    data = sitedata.site_data(Context(battle), list(battle.phases))
+    entries = [json.loads(entry) for entry in data.entries]
+    largest = max(len(entry) for entry in data.entries)
+    for size, runs in ((1, len(entries)), (largest, None), (sitedata.PARSE_RUN, 1)):
+        monkeypatch.setattr(sitedata, "PARSE_RUN", size)
+        text = data.file().decode("utf-8")
+        found = text.count("JSON.parse('")
+        assert found == runs if runs else 1 < found < len(entries), (size, found)
+        assert shared_data(text)["features"] == entries
 
 
 def test_each_feature_is_drawn_once_and_its_drawing_let_go(monkeypatch) -> None:
@@ -128,18 +148,22 @@ def test_each_feature_is_drawn_once_and_its_drawing_let_go(monkeypatch) -> None:
     assert pages["index.html"]
 
 
-def test_the_shared_file_is_written_in_pieces(tmp_path: Path) -> None:
-    """The shared file goes to the writer as the pieces it is joined from, the entries
-    themselves (never a copy of the whole); written, it is the whole file, under the name of
-    its digest."""
+def test_the_shared_file_is_written_in_pieces(tmp_path: Path, monkeypatch) -> None:
+    """The shared file goes to the writer as pieces made as it takes them, a run of entries
+    each (never a copy of the whole); written, it is the whole file, under the name of its
+    digest."""
     from layers.draw.drawable import Context
+    from layers.page import sitedata
 
+    monkeypatch.setattr(sitedata, "PARSE_RUN", 300)
     battle = load_battle(FIXTURE_BATTLE)
     data = site_data(Context(battle), list(battle.phases))
     files = dict(iter_site(battle))
     pieces = files[data.path]
-    assert isinstance(pieces, tuple) and len(pieces) == 2 * len(data.entries) + 1
-    assert all(piece is entry for piece, entry in zip(data.pieces()[1::2], data.entries, strict=True))
+    assert not isinstance(pieces, bytes | tuple | list)  # made as they are written
+    sizes = [len(piece) for piece in data.pieces()]
+    largest = max(len(entry) for entry in data.entries)
+    assert len(sizes) > 4 and max(sizes[1:]) < 2 * max(300, largest) + 64
     out = write_site(files.items(), tmp_path / "out")
     assert (out / data.path).read_bytes() == data.file() == render_site(battle)[data.path]
 
