@@ -167,3 +167,44 @@ def test_a_move_draws_each_culled_canvas_once_with_what_came_near(browser, site)
         assert page.errors == []
     finally:
         page.close()
+
+
+#: Notes, from before the page's own scripts run, when the page asks for idle time and when
+#: animation frames come, each with the number of placements of names by then.
+FIRST_FRAME = """
+window.__order = [];
+const placed = () => {
+  const box = document.querySelector('.leaflet-container');
+  return +((box && box.getAttribute('data-labels')) || 0);
+};
+const ask = window.requestIdleCallback.bind(window);
+window.requestIdleCallback = function (fn, options) {
+  window.__order.push(['idle', placed()]);
+  return ask(fn, options);
+};
+const frame = () => window.requestAnimationFrame(() => {
+  window.__order.push(['frame', placed()]);
+  if (window.__order.length < 200) { frame(); }
+});
+frame();
+"""
+
+
+def test_the_phases_are_prepared_after_the_first_view_is_shown(browser, site) -> None:
+    """The other phases are prepared while the page is idle, but only once the frame that shows
+    the first view with its names has come: a preparation slice called at its timeout would
+    otherwise run before that frame (at 100k features, a slice took a few hundred ms)."""
+    page = OfflinePage(browser)
+    try:
+        page.context.add_init_script(FIRST_FRAME)
+        tab = page.open(site / "index.html")
+        tab.evaluate("window.battleMap.ready")
+        order = tab.evaluate("window.__order")
+        first_idle = next(i for i, (kind, _) in enumerate(order) if kind == "idle")
+        # a frame came with the names placed before the page first asked for idle time
+        assert any(kind == "frame" and placed >= 1 for kind, placed in order[:first_idle]), order[first_idle - 5 :][:10]
+        # ...once: the fonts were ready (no web font), so no second placement came with them
+        assert next(placed for kind, placed in order if placed) == 1, order[:10]
+        assert page.errors == []
+    finally:
+        page.close()

@@ -75,8 +75,10 @@
     map.on("resize overlayadd overlayremove", function () { self.schedule(); });
     window.BM.units.placedBy(function () { return self.pending && self.loaded && !self.moving; });
     document.addEventListener("bm:lang", function () { self.place(); });
-    /* Text measured before the fonts are ready is measured again once they are. */
-    if (document.fonts && document.fonts.ready) {
+    /* Text measured before the fonts are ready is measured again once they are (when some
+     * are still loading: otherwise the promise is already resolved, and a second placement
+     * would follow the first at once). */
+    if (document.fonts && document.fonts.ready && !fontsReady()) {
       document.fonts.ready.then(function () { self.measures = {}; self.place(); });
     }
   }
