@@ -424,8 +424,8 @@ def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None
 def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: Path) -> None:
     """After so many names in a row found no room (two hundred; here none, through the page's
     BM_OPTIONS) the view counts as full: the names after them wait for a closer view, except
-    the key ones (rank 2 or better), which are always tried. Names along lines and rivers are
-    placed as before."""
+    the key ones (rank 2 or better), which are always tried. Names along lines and rivers count
+    as any other: the key ones are placed as before, the others wait too."""
     phase = battle.phases[-1].id
     ranks = """() => Array.from(window.battleMap.map.getPane('bm-labels').children)
       .filter(e => !e.classList.contains('bm-curved')).map(e => e.getAttribute('data-feature'))"""
@@ -448,8 +448,11 @@ def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: 
         assert named_full and named_full < named_plain
         assert all(rank_of[f] <= 2 for f in named_full), sorted((rank_of[f], f) for f in named_full)
         assert {f for f in named_plain if rank_of[f] <= 2} <= named_full
-        curved = "() => document.querySelectorAll('.bm-curved').length"
-        assert tabs[0].evaluate(curved) == tabs[1].evaluate(curved)
+        curved = """() => Array.from(document.querySelectorAll('.bm-curved'), e => e.getAttribute('data-feature'))"""
+        curved_full, curved_plain = (tab.evaluate(curved) for tab in tabs)
+        assert curved_full and len(curved_full) < len(curved_plain)
+        assert all(rank_of[f] <= 2 for f in curved_full), sorted((rank_of[f], f) for f in curved_full)
+        assert {f for f in curved_plain if rank_of[f] <= 2} <= set(curved_full)
         # Symbols: in a full crowd they stay at their places, unfanned.
         fanned = "() => BM.units.boxes().filter(b => b.layer.offset[0] || b.layer.offset[1]).length"
         assert tabs[0].evaluate(fanned) == 0 < tabs[1].evaluate(fanned)

@@ -92,9 +92,10 @@
     shown.forEach(function (layer) { if (!phases[layer.groupId] && !map.hasLayer(layer)) { layer.addTo(map); } });
 
     /* Once the first view is drawn, prepare the other groups while the page is idle. The
-     * names are placed as this script ends; the preparation is asked for after the frame that
-     * shows them (a task queued from that frame), since a slice called at its timeout could
-     * otherwise run before it: in a large battle one slice may take a few hundred ms. */
+     * names are placed as this script ends; the preparation is asked for once the frame that
+     * shows them has been drawn and the next has begun (a task queued from that one), since a
+     * slice called at its timeout could otherwise run before them: in a large battle one slice
+     * may take a few hundred ms. */
     var ready = new Promise(function (resolve) {
       var waiting = Object.keys(groups).map(function (gid) { return groups[gid]; });
       function next() {
@@ -105,9 +106,11 @@
       // Every symbol decoded first: a phase shown later draws its symbols once, not again
       // when their images arrive.
       window.requestAnimationFrame(function () {
-        window.setTimeout(function () {
-          BM.whenIdle(function () { BM.units.decode(data[BM.S.ICONS]); BM.whenIdle(next); });
-        }, 0);
+        window.requestAnimationFrame(function () {
+          window.setTimeout(function () {
+            BM.whenIdle(function () { BM.units.decode(data[BM.S.ICONS]); BM.whenIdle(next); });
+          }, 0);
+        });
       });
     });
 

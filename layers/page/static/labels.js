@@ -247,10 +247,10 @@
 
   /* A name set letter by letter along its line's bends: a river's spaced and italic, repeated
    * every few hundred pixels along a long course; a railway's or a defence line's once. Never
-   * upside down, never across a sharp bend. */
+   * upside down, never across a sharp bend. Whether it found room anywhere. */
   Labeler.prototype.placeCurved = function (entry, text, lang, tree, size, out, run) {
     var feature = entry.record, course = this.courseOf(feature), owner = entry.id + "#" + run;
-    if (!course) { return; }
+    if (!course) { return false; }
     var river = feature[R.PLACEMENT] === P.RIVER;
     var className = "bm-label bm-label-" + feature[R.PLACEMENT] + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
     var chars = Array.from(text), self = this;
@@ -263,7 +263,7 @@
       return sizes[i][0] + gap;
     });
     var length = advance.reduce(function (a, b) { return a + b; }, 0);
-    if (course.length < length + 8) { return; }
+    if (course.length < length + 8) { return false; }
     var spacing = Math.max(length * 2.5, 300), taken = [], shift = entry.wide ? 0 : h / 2 + 3;
     var tries = [course.length / 2];
     for (var k = 1; k < 60; k++) { tries.push(course.length / 2 + k * spacing / 6, course.length / 2 - k * spacing / 6); }
@@ -302,6 +302,7 @@
       });
       out.push([node, 0, 0, 0, box(0, 0, 0, 0, entry.id)]);
     });
+    return taken.length > 0;
   };
 
   /* The places to try for a name beside its point, in order: the eight places around the
@@ -427,13 +428,15 @@
     var missed = 0;  // names in a row that found no room
     found.names.forEach(function (entry, i, names) {
       var kind = entry.record[R.PLACEMENT];
+      if (missed >= FULL_AFTER && entry.rank > CALLOUT_RANK) { return; }  // the view is full
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
+        var along = false;
         textLines(entry.record[R.LABEL], lang).forEach(function (text, i) {
-          self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out, i);
+          along = self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out, i) || along;
         });
+        missed = along ? 0 : missed + 1;
         return;
       }
-      if (missed >= FULL_AFTER && entry.rank > CALLOUT_RANK) { return; }  // the view is full
       var key = nameKey(entry.record, lang);
       if (!self.known(key)) {
         if (entry.stuck || !self.spot(entry, least(entry.record, lang), tree, size)) {  // no room even for less
