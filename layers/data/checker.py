@@ -236,6 +236,20 @@ class Checker:
 _DAYS: dict[str, date] = {}
 
 
+def day_of(value: Any) -> date | None:
+    """The date a text ``value`` names as :meth:`Checker.day` reads one written
+    'YYYY-MM-DD'; None for anything else (a problem :meth:`Checker.day` would report)."""
+    if type(value) is not str:
+        return None
+    day = _DAYS.get(value)
+    if day is None and DATE_PATTERN.fullmatch(value):
+        try:
+            day = _DAYS[value] = date.fromisoformat(value)
+        except ValueError:
+            return None
+    return day
+
+
 def unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:
     """``value`` unless it is one of the ids the site uses itself (``reserved``) or a name
     Windows refuses for a file."""
