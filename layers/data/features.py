@@ -133,11 +133,17 @@ class _Point:
         self.coords = coords
 
 
-def _lines(items: list[Any]) -> dict[int, Any]:
+def _lines(
+    items: list[Any], bounds: tuple[tuple[float, float], tuple[float, float]] | None
+) -> tuple[dict[int, Any], set[int]]:
     """The LineStrings of ``items`` whose coordinates are two or more [longitude, latitude]
     pairs, made in one shapely call (shape() makes them one at a time), by item index: those
     that come out valid. Anything else is left to :func:`_geometry`, which makes it and says
-    what is wrong; and a line is used only once its coordinates pass _geometry's checks."""
+    what is wrong; and a line is used only once its coordinates pass _geometry's checks.
+
+    Second, the indices of the lines whose coordinates pass them as :func:`_geometry` checks
+    them, found at once: every number a float (an int is compared with the bounds exactly by
+    Python and as a float by numpy: left to _geometry), finite and inside ``bounds``."""
     at: list[int] = []
     runs: list[list[Any]] = []
     for i, item in enumerate(items):
@@ -148,15 +154,23 @@ def _lines(items: list[Any]) -> dict[int, Any]:
                 at.append(i)
                 runs.append(coords)
     if not at:
-        return {}
+        return {}, set()
     try:
         flat = np.array(list(itertools.chain.from_iterable(runs)), dtype=float)
     except (TypeError, ValueError, OverflowError):  # something that is no number: left to _geometry
-        return {}
+        return {}, set()
+    sizes = [len(run) for run in runs]
     # arrays, one item per run (shapely's stubs also allow one LineString)
-    lines: Any = shapely.linestrings(flat, indices=np.repeat(np.arange(len(runs)), [len(run) for run in runs]))
+    lines: Any = shapely.linestrings(flat, indices=np.repeat(np.arange(len(runs)), sizes))
     valid: Any = shapely.is_valid(lines) & ~shapely.is_empty(lines)
-    return {i: line for i, line, ok in zip(at, lines.tolist(), valid.tolist(), strict=True) if ok}
+    made = {i: line for i, line, ok in zip(at, lines.tolist(), valid.tolist(), strict=True) if ok}
+    if not set(map(type, itertools.chain.from_iterable(itertools.chain.from_iterable(runs)))) <= {float}:
+        return made, set()
+    (west, south), (east, north) = bounds or _PLANE
+    lon, lat = flat[:, 0], flat[:, 1]
+    inside = np.isfinite(flat).all(axis=1) & (west <= lon) & (lon <= east) & (south <= lat) & (lat <= north)
+    passed = np.logical_and.reduceat(inside, np.cumsum([0, *sizes[:-1]])).tolist()
+    return made, {i for i, ok in zip(at, passed, strict=True) if ok and i in made}
 
 
 def _with_points(made: list[dict[str, Any]]) -> list[Feature]:
@@ -210,13 +224,13 @@ def read_features(
         check.problem("features", shorten(items), "an array of GeoJSON features")
         return []
     kinds = BATTLE_KINDS if spec.role == "battle" else REFERENCE_KINDS
-    lines = _lines(items)
+    lines, clean_lines = _lines(items, bounds)
     made: list[dict[str, Any]] = []
     # the usual feature proved clean at once (_clean); any other read by the checks below, which
     # report its problems: the fast path reports none, so every problem and its order are theirs
     clean = _Clean(check, spec, kinds, bounds, sides, span)
     for index, item in enumerate(items):
-        if (args := clean(item, lines.get(index))) is not None:
+        if (args := clean(item, lines.get(index), index in clean_lines)) is not None:
             made.append(args)
             continue
         check.feature = f"feature #{index}"
@@ -352,6 +366,7 @@ def _feature(
 
 #: The kinds that may be a Point, and the bounds of a battle with none (already reported).
 _POINT_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "Point" in types)
+_LINE_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "LineString" in types)
 _PLANE = ((-math.inf, -math.inf), (math.inf, math.inf))
 
 
@@ -408,8 +423,9 @@ class _Clean:
         (west, south), (east, north) = self.bounds or _PLANE
         return _Point(coords) if west <= lon <= east and south <= lat <= north else None
 
-    def __call__(self, item: Any, line: Any) -> dict[str, Any] | None:
-        """``item``'s arguments for Feature, or None; ``line`` as :func:`_geometry` takes it."""
+    def __call__(self, item: Any, line: Any, line_clean: bool = False) -> dict[str, Any] | None:
+        """``item``'s arguments for Feature, or None; ``line`` as :func:`_geometry` takes it,
+        ``line_clean`` when its coordinates pass _geometry's checks (:func:`_lines`)."""
         if type(item) is not dict or item.get("type") != "Feature":
             return None
         feature_id, props = item.get("id"), item.get("properties")
@@ -479,7 +495,7 @@ class _Clean:
             importance = DEFAULT_IMPORTANCE
         elif type(importance) is not int or importance not in IMPORTANCES:
             return None
-        sources = scratch.id_list(props, "sources")
+        sources = scratch.accepted_ids(get("sources")) or scratch.id_list(props, "sources")
         claims = read_claims(scratch, props) if get("claims") is not None else ()
         figures = read_figures(scratch, props) if get("figures") is not None else ()
         designation = elevation = width = None
@@ -494,7 +510,10 @@ class _Clean:
             if width and kind != "river":
                 return None
         geometry = item.get("geometry")
-        geom = self.point(geometry, kind) or _geometry(scratch, geometry, kind, self.bounds, line)
+        if line_clean and kind in _LINE_KINDS:  # a LineString (_lines made it), as _geometry reads it
+            geom = line
+        else:
+            geom = self.point(geometry, kind) or _geometry(scratch, geometry, kind, self.bounds, line)
         if scratch.problems or any(claim.field not in CLAIM_FIELDS for claim in claims):
             scratch.problems.clear()
             return None

@@ -64,7 +64,7 @@ def read(battle: Battle, spec: LayerSpec, items: list[Any]) -> tuple[list[featur
 @contextmanager
 def checks_only() -> Iterator[None]:
     """Every feature read by the per-feature checks: the fast path proves none clean."""
-    with mock.patch.object(features._Clean, "__call__", lambda self, item, line: None):
+    with mock.patch.object(features._Clean, "__call__", lambda self, item, line, line_clean=False: None):
         yield
 
 
