@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -56,3 +57,20 @@ def young_collections() -> Iterator[Callable[..., None]]:
         yield collect
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def module_hidden(name: str) -> Iterator[None]:
+    """Within the block, importing module ``name`` fails (ImportError) unless it was imported
+    already; afterwards it imports as usual. For a library that imports an optional module
+    only to recognise its types in what it is handed (folium imports pandas, a third of a
+    second, to tell a DataFrame), when the caller never hands it one."""
+    if name in sys.modules:
+        yield
+        return
+    sys.modules[name] = None  # type: ignore[assignment]  # None: "not importable" to the import system
+    try:
+        yield
+    finally:
+        if sys.modules.get(name, 0) is None:
+            del sys.modules[name]

@@ -207,6 +207,16 @@ class Checker:
                 accepted.add(item)
         return tuple(ids)
 
+    def accepted_ids(self, value: Any) -> tuple[str, ...] | None:
+        """``value`` as :meth:`id_list` reads a non-empty list of ids it has accepted before
+        (the usual case, at once); None for anything else, for id_list to read."""
+        try:
+            if type(value) is list and value and self._accepted.issuperset(value):  # the ids accepted are texts
+                return tuple(value)
+        except TypeError:  # an item that is no id, and unhashable (a list, a table)
+            pass
+        return None
+
     def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "", what: str = "key") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
@@ -234,6 +244,20 @@ class Checker:
 
 #: Every date text the checkers have read, as the date it names (a pure function of the text).
 _DAYS: dict[str, date] = {}
+
+
+def day_of(value: Any) -> date | None:
+    """The date a text ``value`` names as :meth:`Checker.day` reads one written
+    'YYYY-MM-DD'; None for anything else (a problem :meth:`Checker.day` would report)."""
+    if type(value) is not str:
+        return None
+    day = _DAYS.get(value)
+    if day is None and DATE_PATTERN.fullmatch(value):
+        try:
+            day = _DAYS[value] = date.fromisoformat(value)
+        except ValueError:
+            return None
+    return day
 
 
 def unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:

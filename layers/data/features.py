@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Iterator
 from datetime import date
+from math import isfinite
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ import shapely
 import shapely.errors
 from shapely.geometry import shape
 
-from layers.data.checker import Checker, finite, sidc_drawable
+from layers.data.checker import Checker, day_of, finite, sidc_drawable
 from layers.data.manifest import read_claims, read_figures
 from layers.data.model import (
     BATTLE_KINDS,
@@ -36,6 +37,7 @@ from layers.data.model import (
 from layers.data.rules import (
     CLAIM_FIELDS,
     GEOMETRY_TYPES,
+    ID_PATTERN,
     IDENTITIES,
     KIND_GEOMETRIES,
     KNOWN_PROPERTIES,
@@ -131,11 +133,17 @@ class _Point:
         self.coords = coords
 
 
-def _lines(items: list[Any]) -> dict[int, Any]:
+def _lines(
+    items: list[Any], bounds: tuple[tuple[float, float], tuple[float, float]] | None
+) -> tuple[dict[int, Any], set[int]]:
     """The LineStrings of ``items`` whose coordinates are two or more [longitude, latitude]
     pairs, made in one shapely call (shape() makes them one at a time), by item index: those
     that come out valid. Anything else is left to :func:`_geometry`, which makes it and says
-    what is wrong; and a line is used only once its coordinates pass _geometry's checks."""
+    what is wrong; and a line is used only once its coordinates pass _geometry's checks.
+
+    Second, the indices of the lines whose coordinates pass them as :func:`_geometry` checks
+    them, found at once: every number a float (an int is compared with the bounds exactly by
+    Python and as a float by numpy: left to _geometry), finite and inside ``bounds``."""
     at: list[int] = []
     runs: list[list[Any]] = []
     for i, item in enumerate(items):
@@ -146,15 +154,23 @@ def _lines(items: list[Any]) -> dict[int, Any]:
                 at.append(i)
                 runs.append(coords)
     if not at:
-        return {}
+        return {}, set()
     try:
         flat = np.array(list(itertools.chain.from_iterable(runs)), dtype=float)
     except (TypeError, ValueError, OverflowError):  # something that is no number: left to _geometry
-        return {}
+        return {}, set()
+    sizes = [len(run) for run in runs]
     # arrays, one item per run (shapely's stubs also allow one LineString)
-    lines: Any = shapely.linestrings(flat, indices=np.repeat(np.arange(len(runs)), [len(run) for run in runs]))
+    lines: Any = shapely.linestrings(flat, indices=np.repeat(np.arange(len(runs)), sizes))
     valid: Any = shapely.is_valid(lines) & ~shapely.is_empty(lines)
-    return {i: line for i, line, ok in zip(at, lines.tolist(), valid.tolist(), strict=True) if ok}
+    made = {i: line for i, line, ok in zip(at, lines.tolist(), valid.tolist(), strict=True) if ok}
+    if not set(map(type, itertools.chain.from_iterable(itertools.chain.from_iterable(runs)))) <= {float}:
+        return made, set()
+    (west, south), (east, north) = bounds or _PLANE
+    lon, lat = flat[:, 0], flat[:, 1]
+    inside = np.isfinite(flat).all(axis=1) & (west <= lon) & (lon <= east) & (south <= lat) & (lat <= north)
+    passed = np.logical_and.reduceat(inside, np.cumsum([0, *sizes[:-1]])).tolist()
+    return made, {i for i, ok in zip(at, passed, strict=True) if ok and i in made}
 
 
 def _with_points(made: list[dict[str, Any]]) -> list[Feature]:
@@ -208,9 +224,15 @@ def read_features(
         check.problem("features", shorten(items), "an array of GeoJSON features")
         return []
     kinds = BATTLE_KINDS if spec.role == "battle" else REFERENCE_KINDS
-    lines = _lines(items)
+    lines, clean_lines = _lines(items, bounds)
     made: list[dict[str, Any]] = []
+    # the usual feature proved clean at once (_clean); any other read by the checks below, which
+    # report its problems: the fast path reports none, so every problem and its order are theirs
+    clean = _Clean(check, spec, kinds, bounds, sides, span)
     for index, item in enumerate(items):
+        if (args := clean(item, lines.get(index), index in clean_lines)) is not None:
+            made.append(args)
+            continue
         check.feature = f"feature #{index}"
         if not isinstance(item, dict) or item.get("type") != "Feature":
             check.problem("type", shorten(item.get("type") if isinstance(item, dict) else item), "a GeoJSON Feature")
@@ -340,6 +362,190 @@ def _feature(
         "width": width,
         "importance": importance if importance in IMPORTANCES else DEFAULT_IMPORTANCE,
     }
+
+
+#: The kinds that may be a Point, and the bounds of a battle with none (already reported).
+_POINT_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "Point" in types)
+_LINE_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "LineString" in types)
+_PLANE = ((-math.inf, -math.inf), (math.inf, math.inf))
+
+
+class _Bad(Bilingual):
+    """What :func:`_pair` answers for a pair the checks would report: equal only to itself."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+_BAD = _Bad("", "")
+
+
+def _pair(zh: Any, en: Any) -> Bilingual | None:
+    """An optional bilingual pair as :meth:`Checker.bilingual` reads it when it finds nothing
+    wrong: both texts, or neither (None); :data:`_BAD` when it would report a problem."""
+    if type(zh) is str and type(en) is str and zh.strip() and en.strip():
+        return Bilingual(zh, en)
+    return None if zh is None and en is None else _BAD
+
+
+class _Clean:
+    """The fast path of :func:`read_features`: a feature's arguments for :class:`Feature` when
+    every check of :func:`_geometry` and :func:`_feature` would pass it, else None (the checks
+    then read it and report what they find). It takes only the usual case at once; the
+    nested tables (status, claims, figures, measures, designations) and the geometry are
+    read by the same functions as the checks, with a checker of its own whose problems are
+    looked at, never reported, so that it can accept nothing the checks would not."""
+
+    def __init__(
+        self,
+        check: Checker,
+        spec: LayerSpec,
+        kinds: tuple[str, ...],
+        bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+        sides: dict[str, Side],
+        span: tuple[date, date] | None,
+    ):
+        self.scratch = Checker(check.file, [], check.known_sources)
+        self.spec, self.kinds, self.bounds, self.sides, self.span = spec, kinds, bounds, sides, span
+        self.battle = spec.role == "battle"
+
+    def point(self, geometry: Any, kind: str) -> _Point | None:
+        """The usual point (two finite floats inside the bounds) as :func:`_geometry` reads it;
+        None for anything else, which _geometry reads."""
+        if type(geometry) is not dict or geometry.get("type") != "Point" or kind not in _POINT_KINDS:
+            return None
+        coords = geometry.get("coordinates")
+        if type(coords) is not list or len(coords) != 2:
+            return None
+        lon, lat = coords
+        if type(lon) is not float or type(lat) is not float or not (isfinite(lon) and isfinite(lat)):
+            return None
+        (west, south), (east, north) = self.bounds or _PLANE
+        return _Point(coords) if west <= lon <= east and south <= lat <= north else None
+
+    def __call__(self, item: Any, line: Any, line_clean: bool = False) -> dict[str, Any] | None:
+        """``item``'s arguments for Feature, or None; ``line`` as :func:`_geometry` takes it,
+        ``line_clean`` when its coordinates pass _geometry's checks (:func:`_lines`)."""
+        if type(item) is not dict or item.get("type") != "Feature":
+            return None
+        feature_id, props = item.get("id"), item.get("properties")
+        if type(feature_id) is not str or type(props) is not dict or not ID_PATTERN.fullmatch(feature_id):
+            return None
+        kind = props.get("kind")
+        if type(kind) is not str or kind not in self.kinds or not KNOWN_PROPERTIES.issuperset(props):
+            return None
+        scratch = self.scratch
+        get = props.get
+        name = _pair(get("name_zh"), get("name_en"))
+        description = _pair(get("description_zh"), get("description_en"))
+        location_note = _pair(get("location_note_zh"), get("location_note_en"))
+        label = _pair(get("label_zh"), get("label_en"))
+        commander = _pair(get("commander_zh"), get("commander_en"))
+        if name is None or description is None or _BAD in (name, description, location_note, label, commander):
+            return None
+        side = get("side")
+        if side is None:
+            if kind in SIDED_KINDS:
+                return None
+        elif type(side) is not str or side not in self.sides:
+            return None
+        precision = get("precision_m")
+        if not (type(precision) is float or type(precision) is int) or not finite(precision) or precision <= 0:
+            return None
+        certainty = get("certainty")
+        if certainty is None:
+            certainty = DEFAULT_CERTAINTY
+        elif type(certainty) is not str or certainty not in CERTAINTIES:
+            return None
+        start = end = None
+        status: tuple[StatusChange, ...] = ()
+        if self.battle:
+            start = day_of(get("start"))
+            found = get("end")
+            end = day_of(found) if found is not None else start if kind == "event" else self.span and self.span[1]
+            if start is None or end is None or end < start:
+                return None
+            if self.span and not (self.span[0] <= start <= self.span[1] and self.span[0] <= end <= self.span[1]):
+                return None
+            unit = get("unit")
+            if unit is not None and (type(unit) is not str or not ID_PATTERN.fullmatch(unit)):
+                return None
+            if get("status") is not None:
+                status = _status(scratch, props, start, end)
+        elif "start" in props or "end" in props or "status" in props:
+            return None
+        else:
+            unit = None
+        movement = get("movement") if kind == "movement" else None
+        if kind == "movement" and (type(movement) is not str or movement not in MOVEMENTS):
+            return None
+        sidc = get("sidc") if kind == "unit" else None
+        if kind == "unit" and (
+            type(sidc) is not str
+            or not SIDC_PATTERN.fullmatch(sidc)
+            or side is None
+            or sidc[3] != IDENTITIES[self.sides[side].identity]
+            or not sidc_drawable(sidc)
+        ):
+            return None
+        terrain, importance = get("terrain"), get("importance")
+        if terrain is not None and (type(terrain) is not str or terrain not in TERRAINS or kind != "position"):
+            return None
+        if importance is None:
+            importance = DEFAULT_IMPORTANCE
+        elif type(importance) is not int or importance not in IMPORTANCES:
+            return None
+        sources = scratch.accepted_ids(get("sources")) or scratch.id_list(props, "sources")
+        claims = read_claims(scratch, props) if get("claims") is not None else ()
+        figures = read_figures(scratch, props) if get("figures") is not None else ()
+        designation = elevation = width = None
+        if "designation" in props or "designation_zh" in props or "designation_en" in props:
+            designation = _designation(scratch, props, kind)
+        if "elevation_m" in props or "elevation_sources" in props:
+            elevation = _measure(scratch, props, "elevation", max_m=9000)
+            if elevation and kind not in ("position", "hill", "place"):
+                return None
+        if "width_m" in props or "width_sources" in props:
+            width = _measure(scratch, props, "width", max_m=20000)
+            if width and kind != "river":
+                return None
+        geometry = item.get("geometry")
+        if line_clean and kind in _LINE_KINDS:  # a LineString (_lines made it), as _geometry reads it
+            geom = line
+        else:
+            geom = self.point(geometry, kind) or _geometry(scratch, geometry, kind, self.bounds, line)
+        if scratch.problems or any(claim.field not in CLAIM_FIELDS for claim in claims):
+            scratch.problems.clear()
+            return None
+        return {
+            "id": feature_id,
+            "layer": self.spec.id,
+            "kind": kind,
+            "geometry": geom,
+            "geojson": item["geometry"],
+            "name": name,
+            "description": description,
+            "side": side,
+            "sources": sources,
+            "precision_m": float(precision),
+            "certainty": certainty,
+            "location_note": location_note,
+            "start": start,
+            "end": end,
+            "status": status,
+            "claims": claims,
+            "figures": figures,
+            "movement": movement,
+            "unit": unit,
+            "sidc": sidc,
+            "commander": commander,
+            "label": label,
+            "designation": designation,
+            "terrain": terrain,
+            "elevation": elevation,
+            "width": width,
+            "importance": importance,
+        }
 
 
 def _designation(check: Checker, props: dict[str, Any], kind: str | None) -> Bilingual | None:

@@ -20,13 +20,14 @@ BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {
 def draw(feature: Feature, ctx: Context) -> Drawable:
     """The drawable of ``feature`` on the page described by ``ctx``.
 
-    Only a position's drawing depends on the page (its status on the page's day); every
-    other drawable is made once per build and shared by all pages.
+    Only a position's drawing depends on the page (its status on the page's day). Made anew
+    at each call, with no memo: the site's data draws each feature once (pages only ask its
+    style, :func:`style_of`), and what a run of features shares is prepared at once
+    (:func:`prepare`).
     """
     if not same_on_every_page(feature):
-        status = positions.status_on_page(feature, ctx)
-        return ctx.once(("drawable", feature.id, status), lambda: positions.build(feature, ctx, status))
-    return ctx.once(("drawable", feature.id), lambda: BUILDERS.get(feature.kind, plain)(feature, ctx))
+        return positions.build(feature, ctx, positions.status_on_page(feature, ctx))
+    return BUILDERS.get(feature.kind, plain)(feature, ctx)
 
 
 def same_on_every_page(feature: Feature) -> bool:

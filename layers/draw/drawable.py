@@ -129,7 +129,7 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
     """
     return Drawable(
         feature_id=feature.id,
-        geometry=ctx.once(("geometry", feature.id), lambda: rounded(feature.geojson, feature.precision_m)),
+        geometry=rounded(feature.geojson, feature.precision_m),
         style=style_for(ctx.battle, feature, status),
         record=record_of(feature, ctx),
         halo_m=halo_for(feature),
@@ -137,7 +137,7 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
 
 
 def record_of(feature: Feature, ctx: Context) -> dict[str, Any]:
-    """The feature's data record (:func:`layers.draw.records.record`), made once per build
-    (with its label's points if a run of movements made them: :func:`layers.draw.movements.prepare`)."""
+    """The feature's data record (:func:`layers.draw.records.record`), with its label's points
+    if a run of movements made them (:func:`layers.draw.movements.prepare`)."""
     points = ctx.memo.get(("label-points", feature.id))
-    return ctx.once(("record", feature.id), lambda: payload.record(ctx.battle, feature, ctx.unit_names, points))
+    return payload.record(ctx.battle, feature, ctx.unit_names, points)

@@ -35,8 +35,5 @@ def build(feature: Feature, ctx: Context) -> Drawable:
     width = feature.width
     if width is None or feature.geometry.geom_type not in ("LineString", "MultiLineString"):
         return base
-    geometry = ctx.once(
-        ("water", feature.id),
-        lambda: rounded(shapely.geometry.mapping(water_area(feature.geometry, width.value_m)), 10.0),
-    )
+    geometry = rounded(shapely.geometry.mapping(water_area(feature.geometry, width.value_m)), 10.0)
     return Drawable(feature_id=base.feature_id, geometry=geometry, style=base.style, record=base.record)

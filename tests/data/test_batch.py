@@ -27,3 +27,30 @@ def test_a_nested_pause_leaves_the_collector_paused() -> None:
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_hidden_module_imports_again_after_the_block() -> None:
+    import importlib
+    import sys
+
+    import pytest
+
+    from layers.data.batch import module_hidden
+
+    if "wave" in sys.modules:
+        pytest.skip("wave was imported by something else")
+    with module_hidden("wave"), pytest.raises(ImportError):
+        importlib.import_module("wave")
+    assert importlib.import_module("wave").__name__ == "wave"
+    with module_hidden("wave"):  # imported already: nothing hidden
+        assert importlib.import_module("wave") is sys.modules["wave"]
+
+
+def test_folium_is_imported_without_pandas() -> None:
+    """The page stack leaves pandas out (folium takes it only to recognise a DataFrame); run in a
+    fresh interpreter, as other tests import pandas."""
+    import subprocess
+    import sys
+
+    code = "import sys; import layers.page.assemble; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

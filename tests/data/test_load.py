@@ -538,7 +538,7 @@ def test_lines_made_at_once_are_those_made_one_by_one(monkeypatch) -> None:
 
     at_once = load_battle(GEO)
     assert any(f.geometry.geom_type == "LineString" for f in at_once.features)
-    monkeypatch.setattr(features, "_lines", lambda items: {})
+    monkeypatch.setattr(features, "_lines", lambda items, bounds: ({}, set()))
     one_by_one = load_battle(GEO)
     assert [f.geometry.wkb for f in at_once.features] == [f.geometry.wkb for f in one_by_one.features]
     odd = [
@@ -550,8 +550,25 @@ def test_lines_made_at_once_are_those_made_one_by_one(monkeypatch) -> None:
         "not a feature",
     ]
     monkeypatch.undo()
-    assert sorted(features._lines(odd)) == [1]
-    assert features._lines([*odd, {"geometry": {"type": "LineString", "coordinates": [[{}, 1], [2, 3]]}}]) == {}
+    made, clean = features._lines(odd, None)
+    assert sorted(made) == [1]
+    assert clean == set()  # an int among the numbers: the per-feature checks compare it with the bounds
+    assert features._lines([*odd, {"geometry": {"type": "LineString", "coordinates": [[{}, 1], [2, 3]]}}], None) == (
+        {},
+        set(),
+    )
+    # the lines whose coordinates pass the checks at once: floats, finite, inside the bounds
+    lines = [
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3.0, 4.0]]}},
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3.0, 9.0]]}},  # outside
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [1.0, 2.0]]}},  # invalid: one point twice
+        {"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3.0, 5.0]]}},  # on the bounds
+    ]
+    made, clean = features._lines(lines, ((0.0, 0.0), (5.0, 5.0)))
+    assert sorted(made) == [0, 1, 3] and clean == {0, 3}
+    assert features._lines(lines, None)[1] == {0, 1, 3}
+    nan = [{"geometry": {"type": "LineString", "coordinates": [[1.0, 2.0], [3.0, float("nan")]]}}]
+    assert features._lines(nan, None)[1] == set()
 
 
 def test_a_phase_s_features_are_those_in_it_in_data_order(battle) -> None:
