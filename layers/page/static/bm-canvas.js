@@ -21,8 +21,13 @@
  * canvas (a phase prepared while the page is idle): there the browser only records the
  * drawing until the canvas shows, while a stamp would be drawn at once, unseen.
  *
- * This overrides _update, _redraw, _draw, _updateCircle and _updateStyle, the methods by
- * which Leaflet's renderers follow the view, draw, draw a circle marker and restyle a path. */
+ * And a group's canvas (keepDrawn) is left as drawn when a move ends at the view it was drawn
+ * for (a fit to the view already shown: a step between phases of one extent, where Leaflet
+ * still ends a move and drew every canvas anew); what changed on it asked for its own redraw.
+ *
+ * This overrides onAdd, _update, _reset, _redraw, _draw, _updateCircle and _updateStyle, the
+ * methods by which Leaflet's renderers join a map, follow the view, draw, draw a circle marker
+ * and restyle a path. */
 (function () {
   "use strict";
 
@@ -75,10 +80,35 @@
     /* Called on each moveend before the canvas follows the view: what its owner adds or takes
      * away then is drawn with everything else. */
     beforeUpdate: null,
+    /* The view a drawing was made for, exactly: zoom, centre, pixel origin, where the map pane
+     * lies and the container's size. */
+    viewKey: function () {
+      var map = this._map, centre = map.getCenter(), pane = map.containerPointToLayerPoint([0, 0]);
+      return [map.getZoom(), centre.lat, centre.lng, map.getPixelOrigin().x, map.getPixelOrigin().y, pane.x, pane.y,
+        map.getSize().x, map.getSize().y].join("|");
+    },
+    onAdd: function (map) {
+      this.drawnFor = null;
+      L.Canvas.prototype.onAdd.call(this, map);
+    },
     _update: function () {
       var settled = !(this._map && this._map._animatingZoom && this._bounds);  // Leaflet waits too
+      if (settled && this.options.keepDrawn && this._bounds && this.drawnFor === this.viewKey()) {
+        // placed as Leaflet's own update places it (a zoom event on the way may have moved it
+        // by a fraction of a pixel: the film's camera, held still at a fractional zoom)
+        this._center = this._map.getCenter();
+        this._zoom = this._map.getZoom();
+        L.DomUtil.setPosition(this._container, this._bounds.min);
+        return;
+      }
       if (settled && this.beforeUpdate) { this.beforeUpdate(); }
       L.Canvas.prototype._update.call(this);
+      // (a view reset clears the canvas here and draws it in _reset, once)
+      if (settled && !this._postponeUpdatePaths) { this.drawnFor = this.viewKey(); }
+    },
+    _reset: function () {
+      L.Canvas.prototype._reset.call(this);
+      this.drawnFor = this.viewKey();
     },
     _redraw: function () {
       if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }  // drawn now

@@ -217,7 +217,7 @@
         paths.style.zIndex = String(400 + n);
         markers.style.zIndex = String(600 + n);
         this.paneNodes = [paths, markers];
-        this.canvas = BM.canvas({ pane: "bm-paths-" + n });
+        this.canvas = BM.canvas({ pane: "bm-paths-" + n, keepDrawn: true });
         stacked.push(this);
         this.units = new BM.units.UnitCanvas("bm-markers-" + n).addTo(map);
         this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units };
