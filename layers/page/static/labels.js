@@ -70,8 +70,7 @@
     this.moving = false;
     map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
     map.on("movestart", function () { self.moving = true; });
-    map.on("moveend", function () { self.moving = false; });
-    map.on("moveend zoomend", function () { self.settle(); });
+    map.on("moveend", function () { self.moving = false; self.settle(); });  // (a zoom ends with its move)
     map.on("resize overlayadd overlayremove", function () { self.schedule(); });
     window.BM.units.placedBy(function () { return self.pending && self.loaded && !self.moving; });
     document.addEventListener("bm:lang", function () { self.place(); });
