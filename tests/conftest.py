@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -11,8 +12,11 @@ from pathlib import Path
 import pytest
 
 #: The tests keep rendered symbols in a folder of their own, never in the user's ~/.cache
-#: (subprocesses inherit it).
-os.environ.setdefault("HENGYANG_MAP_CACHE", tempfile.mkdtemp(prefix="hengyang-map-test-cache-"))
+#: (subprocesses inherit it), made for the run and removed after it.
+if "HENGYANG_MAP_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="hengyang-map-test-cache-")
+    os.environ["HENGYANG_MAP_CACHE"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
