@@ -384,6 +384,7 @@ def test_a_name_with_no_room_is_not_measured(offline, site: Path) -> None:
         box.appendChild(div);
       }
       labels.measures = {};
+      labels.kept = [];
       labels.place();
       const names = Object.keys(labels.measures).filter(k => !k.startsWith('g|')).length;
       return [names, labels.pane.querySelectorAll('.bm-label').length];
@@ -529,4 +530,97 @@ def test_names_are_placed_in_the_frame_that_shows_the_move(offline, site: Path, 
         before, placements, at_end = tab.evaluate(MOVE_PLACEMENTS, kind)
         assert (before, placements) == (1, 1)
         assert at_end
+    assert offline.errors == []
+
+
+#: Once the page is ready, shows each other phase in turn as the layer control does (the next
+#: shown, the last hidden) and tells, per phase: [names measured, letters measured, symbols
+#: made into pixels by its showing, ids of the names it placed].
+SHOW_PREPARED = """async () => {
+  const bm = window.battleMap, map = bm.map, labels = bm.labels, box = map.getContainer();
+  const count = () => +(box.getAttribute('data-labels') || 0);
+  const names = labels.measureNames, letters = labels.measureGlyphs;
+  let measured = [0, 0];
+  labels.measureNames = function (records) { measured[0] += records.length; return names.apply(this, arguments); };
+  labels.measureGlyphs = function (list) { measured[1] += list.length; return letters.apply(this, arguments); };
+  const placed = () => Array.from(labels.pane.querySelectorAll('.bm-label')).map(e => e.getAttribute('data-feature'));
+  const out = [['', 0, 0, 0, placed()]];
+  let current = bm.state.phase;
+  for (const id of Object.keys(bm.groups).filter(id => id !== 'reference' && id !== current)) {
+    measured = [0, 0];
+    const made = BM.units.rasterised(), n = count();
+    map.addLayer(bm.groups[id]);
+    map.removeLayer(bm.groups[current]);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    if (count() === n) { throw new Error('no placement after showing ' + id); }
+    out.push([id, measured[0], measured[1], BM.units.rasterised() - made, placed()]);
+    current = id;
+  }
+  delete labels.measureNames;
+  delete labels.measureGlyphs;
+  return out;
+}"""
+
+
+def test_a_prepared_phase_is_shown_with_its_names_measured(offline, site: Path) -> None:
+    """While the page is idle, each phase is prepared with what showing it will need at the
+    view shown: its names and letters measured, its symbols made into pixels. Showing a phase
+    then places names measured already (each measurement is a layout of the page) and draws
+    symbols it has: no new measuring, no new pixels."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    shown = tab.evaluate(SHOW_PREPARED)
+    opening = set(shown[0][4])
+    assert [(phase, names, letters, made) for phase, names, letters, made, _ in shown[1:]] == [
+        (phase, 0, 0, 0) for phase, *_ in shown[1:]
+    ]
+    # and the phases named places the opening view had not: names someone had to measure
+    assert len(shown) > 3
+    assert sum(len(set(ids) - opening) for *_, ids in shown[1:]) > 10
+    assert offline.errors == []
+
+
+#: Shows the phase after the shown one in its stead (as the layer control does) and tells
+#: [whether that placement was one made ahead (none computed then), the placement shown, the
+#: placement made afresh at the same view with nothing kept]; each placement as its names'
+#: markup, its leader lines and where the symbols were drawn.
+FORESEEN = """async () => {
+  const bm = window.battleMap, map = bm.map, labels = bm.labels;
+  const state = () => ({
+    names: Array.from(labels.pane.children).map(e => e.outerHTML),
+    leaders: labels.leaders.innerHTML,
+    units: BM.units.boxes().map(b => [b.feature, b.minX, b.minY, b.maxX, b.maxY]),
+  });
+  const compute = labels.compute;
+  let computed = 0;
+  labels.compute = function () { computed++; return compute.apply(this, arguments); };
+  const ids = BM_SITE_ORDER, current = bm.state.phase, next = ids[(ids.indexOf(current) + 1) % ids.length];
+  map.addLayer(bm.groups[next]);
+  map.removeLayer(bm.groups[current]);
+  bm.state.phase = next;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const foreseen = computed === 0, shown = state();
+  labels.kept = [];
+  labels.place();
+  delete labels.compute;
+  return [foreseen, shown, state()];
+}"""
+
+
+def test_the_placement_made_ahead_is_the_one_made_afresh(offline, battle, site: Path) -> None:
+    """Once the page is ready, and again once it has been still for a moment after a move, the
+    placements that the phases before and after the shown one would get in its stead at this
+    view are made ahead in idle time: the layer control's toggle then shows one at once. What
+    it shows must be exactly what placing afresh gives (names, leaders, symbols)."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    script = FORESEEN.replace("BM_SITE_ORDER", json.dumps([p.id for p in battle.phases]))
+    for round_ in range(2):
+        foreseen, shown, fresh = tab.evaluate(script)
+        assert foreseen, round_
+        assert shown["names"] and shown["units"]
+        assert shown == fresh
+        # a move: placed anew at once, foreseen again once the page has been still
+        tab.evaluate("window.battleMap.map.panBy([90, 40], {animate: false})")
+        tab.wait_for_timeout(1500)
     assert offline.errors == []

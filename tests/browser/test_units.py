@@ -280,3 +280,44 @@ def test_a_move_draws_the_symbols_once(offline, battle, site) -> None:
     assert drawn > 0 and count
     assert all(n == 1 for n in count), count
     assert offline.errors == []
+
+
+#: Shows the next phase and hides the one shown (as the layer control does): [whether the
+#: shown phase's symbols are drawn on the canvas the hidden one drew on, its size and symbols,
+#: the hidden one's canvas size, whether its pixels are those the same drawing makes on a new
+#: canvas].
+TOGGLE_CANVAS = """async () => {
+  const bm = window.battleMap, map = bm.map;
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const before = bm.groups[bm.state.phase], after = bm.groups[ids[(ids.indexOf(bm.state.phase) + 1) % ids.length]];
+  const node = before.units.node;
+  map.addLayer(after);
+  map.removeLayer(before);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const shown = after.units.node, pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const reused = pixels(shown);
+  const fresh = document.createElement('canvas');
+  fresh.width = fresh.height = 1;
+  shown.parentNode.replaceChild(fresh, shown);
+  after.units.node = fresh;
+  after.units.touched = true;
+  after.units.redraw();
+  const made = pixels(fresh);
+  const same = reused.length === made.length && reused.every((v, i) => v === made[i]);
+  return [shown === node, [shown.width, after.units.drawn.length], before.units.node.width, same];
+}"""
+
+
+def test_a_phase_shown_draws_on_the_canvas_the_hidden_one_gave_back(offline, site) -> None:
+    """A hidden group's symbols' canvas gives its pixels back; one such canvas is kept, and the
+    next group to show symbols draws on it rather than on a view-sized canvas made anew (which
+    took longer than drawing a phase's symbols), with exactly the pixels a new canvas gets:
+    nothing of what the hidden group drew there is left."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    reused, (width, drawn), hidden, same = tab.evaluate(TOGGLE_CANVAS)
+    assert reused
+    assert width > 1 and drawn > 0
+    assert hidden == 1
+    assert same
+    assert offline.errors == []

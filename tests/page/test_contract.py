@@ -263,6 +263,7 @@ NOT_DATA = {
         "node.width": "the units' canvas's pixel width",
         "canvas.width": "a symbol bitmap's pixel width",
         "this.node.width": "the units' canvas's pixel width",
+        "spare.width": "the kept units' canvas's pixel width",
     },
     "bm-panel.js": {
         '"a"': "an HTML element",

@@ -57,15 +57,17 @@
     var state = { phase: opening, day: null, dayLayer: null, timer: null };
 
     /* Every drawn layer the reader sees now (not decorations): what the map names. */
-    function visibleLayers() {
-      var shown = [];
+    function visibleLayers() { return layersOf(function (group) { return map.hasLayer(group); }); }
+    /* Every drawn layer of the groups `shown` picks, as visibleLayers lists them. */
+    function layersOf(shown) {
+      var out = [];
       var sources = Object.keys(groups).map(function (gid) { return groups[gid]; });
       if (state.dayLayer) { sources.push(state.dayLayer); }
       sources.forEach(function (group) {
-        if (!map.hasLayer(group)) { return; }
-        group.eachLayer(function (layer) { if (!layer.isDecor && map.hasLayer(layer)) { shown.push(layer); } });
+        if (!shown(group)) { return; }
+        group.eachLayer(function (layer) { if (!layer.isDecor && map.hasLayer(layer)) { out.push(layer); } });
       });
-      return shown;
+      return out;
     }
     var labels = window.BattleLabels.attach(map, data, visibleLayers);
     /* The map is a named region of the page (a landmark for screen readers). */
@@ -100,8 +102,16 @@
       var waiting = Object.keys(groups).map(function (gid) { return groups[gid]; });
       function next() {
         var group = waiting.shift();
-        if (!group) { resolve(true); return; }
-        group.prepare(next);
+        if (!group) { foresee(false, function () { resolve(true); }); return; }
+        group.prepare(function () { ahead(group, next); });
+      }
+      // What showing the group will place and draw, made ready now: its names measured, its
+      // symbols as pixels.
+      function ahead(group, done) {
+        var layers = [];
+        group.eachLayer(function (layer) { layers.push(layer); });
+        BM.units.warm(layers.filter(function (layer) { return layer instanceof BM.units.UnitMark; }));
+        labels.prepare(layers, done);
       }
       // Every symbol decoded first: a phase shown later draws its symbols once, not again
       // when their images arrive.
@@ -112,6 +122,37 @@
           }, 0);
         });
       });
+    });
+
+    /* The placements that showing the phase before or after the one shown, in its stead,
+     * would make at this view (the layer control's toggle, a step between phases of one
+     * view), made ahead in idle time, one at a time: as the last part of the preparation, and
+     * again once the page has been still for a moment after a placement (QUIET ms). Given up
+     * when anything is placed meanwhile; done() after. */
+    var order = data[K.TIMELINE][T.PHASES].map(function (phase) { return phase[BM.TP.ID]; }), QUIET = 500;
+    function foresee(patient, done) {
+      var current = groups[state.phase], at = order.indexOf(state.phase), count = labels.count, n = order.length;
+      var queue = atlas && !state.dayLayer && current && map.hasLayer(current) && at >= 0
+        ? [order[(at + 1) % n], order[(at + n - 1) % n]] : [];
+      (function next() {
+        if (!queue.length) { done(); return; }
+        BM.whenIdle(function () {
+          if (labels.count !== count || labels.moving) { done(); return; }
+          var group = groups[queue.shift()];
+          if (group && !map.hasLayer(group)) {
+            if (group.culled) { group.cull(); }  // what is near this view, as showing it would
+            labels.foresee(layersOf(function (g) { return g === group || (g !== current && map.hasLayer(g)); }));
+          }
+          next();
+        }, patient);
+      })();
+    }
+    var quiet = null;
+    ready.then(function () {
+      labels.placed = function () {
+        window.clearTimeout(quiet);
+        quiet = window.setTimeout(function () { foresee(true, function () {}); }, QUIET);
+      };
     });
 
     return {

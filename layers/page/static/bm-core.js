@@ -91,11 +91,12 @@
   /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing.
    * A browser may go a long while without an idle period while it still draws (Chromium
    * starved the phases' preparation for up to a second at a time, eleven times in a large
-   * atlas's nine seconds): fn runs at the latest after IDLE_WAIT ms. */
+   * atlas's nine seconds): fn runs at the latest after IDLE_WAIT ms, unless `patient` (work
+   * the page may never need, done only when it is idle). */
   var IDLE_WAIT = 100;
-  BM.whenIdle = function (fn) {
+  BM.whenIdle = function (fn, patient) {
     if (window.requestIdleCallback) {
-      window.requestIdleCallback(fn, { timeout: IDLE_WAIT });
+      window.requestIdleCallback(fn, patient ? {} : { timeout: IDLE_WAIT });
     } else {
       window.setTimeout(function () {
         var until = Date.now() + 40;

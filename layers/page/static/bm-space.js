@@ -159,8 +159,9 @@
   }
 
   /* Unit symbols fanned out where they would overlap: each takes the nearest free place (on
-   * screen if it is on screen), a leader line runs from its true place, which stays marked
-   * (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in `tree`. */
+   * screen if it is on screen; entry.offset, from its true place), a leader line runs from its
+   * true place, which stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark
+   * are taken in `tree`. */
   /* A crowd so dense that this many symbols in a row found no free place is full: the
    * symbols after them stay at their places unfanned, as a symbol with no free place does
    * (and the names after as many names without room wait for a closer view, labels.js). Each
@@ -199,8 +200,7 @@
       missed = chosen ? 0 : missed + 1;
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = layer.icon;
-      layer.setOffset(chosen[0][0], chosen[0][1]);
-      layer.fanned = !!(chosen[0][0] || chosen[0][1]);
+      entry.offset = [chosen[0][0], chosen[0][1]];  // the symbol is moved there when the placement is shown
       // Once the crowd is full no later symbol tries a place: what is placed no longer matters.
       if (missed < FULL_AFTER) { placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n)); }
       count += 1;

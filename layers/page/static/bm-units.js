@@ -136,6 +136,15 @@
 
   /* One group's units, drawn on one canvas in the group's marker pane. */
   var canvases = [];
+  /* A view-sized canvas given back by a hidden group, kept for the next (UnitCanvas.release). */
+  var spare = null;
+  function blank() {
+    var node = L.DomUtil.create("canvas", "bm-units");
+    node.width = node.height = 1;
+    node.style.pointerEvents = "none";  // the page finds symbols itself (unitAt)
+    node.setAttribute("aria-hidden", "true");  // the text version names every unit
+    return node;
+  }
   var UnitCanvas = L.Layer.extend({
     initialize: function (pane) {
       this.pane = pane;
@@ -145,9 +154,7 @@
     },
     onAdd: function (map) {
       this.map = map;
-      this.node = L.DomUtil.create("canvas", "bm-units", map.getPane(this.pane));
-      this.node.style.pointerEvents = "none";  // the page finds symbols itself (unitAt)
-      this.node.setAttribute("aria-hidden", "true");  // the text version names every unit
+      this.node = map.getPane(this.pane).appendChild(blank());
       canvases.push(this);
       canvases.sort(function (a, b) { return a.stacking() - b.stacking(); });
       this.schedule();
@@ -167,11 +174,32 @@
     add: function (mark) { this.marks[L.stamp(mark)] = mark; this.schedule(); },
     remove: function (mark) { delete this.marks[L.stamp(mark)]; this.schedule(); },
     hide: function () { if (this.node) { this.node.style.visibility = "hidden"; } },
-    /* Nothing to show: the canvas gives its pixels back and leaves the layout. */
+    /* Nothing to show: the canvas gives its pixels back and leaves the layout. One canvas
+     * given back keeps them, for the next group that has symbols to draw (a phase toggled
+     * hides one group and shows another: a view-sized canvas made anew took longer than
+     * drawing a few dozen symbols on it). */
     release: function () {
+      var node = this.node;
       this.key = null;
-      if (this.node.width !== 1) { this.node.width = this.node.height = 1; }
-      this.node.style.display = "none";
+      node.style.display = "none";
+      if (node.width === 1) { return; }
+      if (spare) {
+        node.width = node.height = 1;
+        return;
+      }
+      spare = node;
+      this.node = blank();
+      node.parentNode.replaceChild(this.node, node);
+    },
+    /* A canvas of w × h pixels to draw on, in place of the group's own: the one kept, if it
+     * has that size (it is then this group's). */
+    sized: function (w, h) {
+      if (spare && spare.width === w && spare.height === h && this.node.width !== w) {
+        this.node.parentNode.replaceChild(spare, this.node);
+        this.node = spare;
+        spare = null;
+      }
+      return this.node;
     },
     /* Draw again once the browser is ready to (many changes, one drawing), unless the names
      * are to be placed in the same frame: that placement moves symbols and draws them all. */
@@ -222,6 +250,7 @@
       this.drawn = list;
       if (!list.length) { this.release(); return; }  // nothing to draw: no pixels held
       var ratio = resolution(), w = size.x + 2 * pad.x, h = size.y + 2 * pad.y;
+      node = this.sized(Math.round(w * ratio), Math.round(h * ratio));
       // Resized only when its size changes: a resize clears it.
       if (node.width !== Math.round(w * ratio) || node.height !== Math.round(h * ratio)) {
         node.width = Math.round(w * ratio);
@@ -334,7 +363,19 @@
     reaches: reaches,
     /* Draw every canvas now (after the names are placed, so both show at once, in the
      * page's language). */
-    redrawAll: function () { canvases.forEach(function (c) { c.redraw(); }); },
+    redrawAll: function () {
+      // the hidden first: a canvas one gives back is there for a shown one to draw on
+      canvases.forEach(function (c) { if (c.map && !c.visible()) { c.redraw(); } });
+      canvases.forEach(function (c) { if (!c.map || c.visible()) { c.redraw(); } });
+    },
+    /* Ahead of a group's showing, while the page is idle: its marks' symbols as pixels at the
+     * screen's resolution and their designations measured, in the page's language. */
+    warm: function (marks) {
+      var ratio = resolution(), current = lang();
+      marks.forEach(function (mark) { bitmapOf(mark.icon, ratio); mark.shape(current); });
+    },
+    /* How many symbols have been made into pixels (for tests: a group prepared made its own). */
+    rasterised: function () { return Object.keys(bitmaps).length; },
     /* Decode the images of these symbols (the site's icons, by code) now, not when first drawn. */
     decode: function (icons) { Object.keys(icons).forEach(function (code) { imageOf(icons[code][BM.IC.HTML]); }); },
     /* fn() tells whether a placement that ends with redrawAll is due this frame. */

@@ -64,6 +64,7 @@
     map.getPane("bm-leaders").style.zIndex = "590";
     map.getPane("bm-leaders").style.pointerEvents = "none";
     this.measures = {};
+    this.pass = {};  // measured before the fonts were ready: kept for one placement
     this.shown = [];
     this.count = 0;
     this.pending = false;
@@ -146,7 +147,7 @@
    * be placed (each would fit its smallest box somewhere now: as names are placed, space only
    * shrinks, so a name that cannot fit now is never measured). */
   Labeler.prototype.measureAhead = function (names, i, lang, tree, size) {
-    var self = this, batch = [], queued = {};
+    var batch = [], queued = {};
     for (var j = i; j < names.length && batch.length < BATCH; j++) {
       var entry = names[j], record = entry.record, kind = record[R.PLACEMENT];
       if (kind === P.RIVER || kind === P.LINE || entry.stuck) { continue; }
@@ -154,20 +155,81 @@
       if (this.known(key) || queued[key]) { continue; }
       if (j > i && !this.spot(entry, least(record, lang), tree, size)) { entry.stuck = true; continue; }
       queued[key] = true;
-      var node = labelNode(kind, textLines(record[R.LABEL], lang), lang, record);
+      batch.push(record);
+    }
+    this.measureNames(batch, lang);
+  };
+
+  /* Measure these names (records of names not measured yet), all in one layout of the pane. */
+  Labeler.prototype.measureNames = function (records, lang) {
+    var self = this, ready = fontsReady();
+    var batch = records.map(function (record) {
+      var node = labelNode(record[R.PLACEMENT], textLines(record[R.LABEL], lang), lang, record);
       node.style.transform = "none";
       node.style.visibility = "hidden";
-      batch.push([key, node]);
-    }
-    var fragment = document.createDocumentFragment();
-    batch.forEach(function (item) { fragment.appendChild(item[1]); });
-    this.pane.appendChild(fragment);
-    var ready = fontsReady();
-    batch.forEach(function (item) {
-      var r = item[1].getBoundingClientRect(), known = [Math.ceil(r.width), Math.ceil(r.height)];
-      if (ready) { self.measures[item[0]] = known; } else { self.pass[item[0]] = known; }
+      return [nameKey(record, lang), node];
     });
-    batch.forEach(function (item) { self.pane.removeChild(item[1]); });
+    measured(this.pane, batch.map(function (item) { return item[1]; })).forEach(function (r, k) {
+      var known = [Math.ceil(r.width), Math.ceil(r.height)];
+      if (ready) { self.measures[batch[k][0]] = known; } else { self.pass[batch[k][0]] = known; }
+    });
+  };
+
+  /* The boxes of these nodes, put in `pane` for one layout and taken out again. */
+  function measured(pane, nodes) {
+    var fragment = document.createDocumentFragment();
+    nodes.forEach(function (node) { fragment.appendChild(node); });
+    pane.appendChild(fragment);
+    var boxes = nodes.map(function (node) { return node.getBoundingClientRect(); });
+    nodes.forEach(function (node) { pane.removeChild(node); });
+    return boxes;
+  }
+
+  /* Names and letters measured ahead, while the page is idle: those a group would place at
+   * the view shown now (its names with their points in view, first in rank order, and the
+   * letters of its names along lines), in the page's language, so that showing the group (a
+   * phase toggled in the layer control) places names already measured. They are measured as
+   * a placement measures them, a batch to a layout, in slices of idle time; done() after. */
+  var AHEAD = 512;  // names at most: more than a view holds
+  Labeler.prototype.prepare = function (layers, done) {
+    if (!this.loaded || !fontsReady()) { done(); return; }  // the fonts' arrival measures anew
+    var self = this, lang = currentLang(), size = this.map.getSize(), toScreen = S.screen(this.map);
+    var names = [], glyphs = [], seen = {};
+    layers.forEach(function (layer) {
+      var record = layer.record;
+      if (!record || !record[R.LABEL] || record[R.ICON] !== undefined) { return; }
+      var kind = record[R.PLACEMENT], key;
+      if (kind === P.RIVER || kind === P.LINE) {
+        var className = curvedClass(record);
+        textLines(record[R.LABEL], lang).forEach(function (text) {
+          Array.from(text).forEach(function (ch) {
+            key = glyphKey(ch, className);
+            if (!seen[key] && !self.measures[key]) { seen[key] = true; glyphs.push([ch, className]); }
+          });
+        });
+        return;
+      }
+      var geometry = record[R.GEOMETRY];
+      var at = record[R.ANCHOR] || (geometry.type === "Point" ? geometry.coordinates : null);
+      var p = at && toScreen(at[0], at[1]);
+      if (!p || p.x < -60 || p.y < -60 || p.x > size.x + 60 || p.y > size.y + 60) { return; }
+      key = nameKey(record, lang);
+      if (seen[key] || self.measures[key]) { return; }
+      seen[key] = true;
+      var rank = (layer.labelRank === undefined ? record[R.RANK] : layer.labelRank) + (layer.faded ? 2 : 0);
+      names.push({ record: record, rank: rank, order: names.length });
+    });
+    names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var records = names.slice(0, AHEAD).map(function (entry) { return entry.record; });
+    function slice(deadline) {
+      var until = performance.now() + Math.max(deadline.timeRemaining() - 4, 8);
+      do {
+        if (glyphs.length) { self.measureGlyphs(glyphs.splice(0, BATCH)); }
+        else if (records.length) { self.measureNames(records.splice(0, BATCH), lang); }
+      } while ((glyphs.length || records.length) && performance.now() < until);
+      if (glyphs.length || records.length) { window.BM.whenIdle(slice); } else { done(); }
+    }
+    if (glyphs.length || records.length) { window.BM.whenIdle(slice); } else { done(); }
   };
 
   function labelNode(kind, lines, lang, feature) {
@@ -196,8 +258,8 @@
   }
 
   /* The screen boxes the labels must keep clear of: the panel and the map's controls. */
-  Labeler.prototype.furniture = function (tree, size) {
-    var container = this.map.getContainer(), origin = container.getBoundingClientRect();
+  Labeler.prototype.furniture = function (size) {
+    var container = this.map.getContainer(), origin = container.getBoundingClientRect(), out = [];
     var nodes = Array.prototype.slice.call(container.querySelectorAll(".leaflet-control"));
     var panel = document.getElementById("bm-panel");
     if (panel) { nodes.push(panel); }
@@ -205,13 +267,10 @@
       var r = node.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
       var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "ui");
-      if (b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y) { tree.insert(b); }
+      if (b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y) { out.push(b); }
     });
+    return out;
   };
-
-  /* Whether a unit symbol is drawn now (its group shown, the zoom reaching its echelon):
-   * bm-units.js draws them and knows. */
-  function unitShown(layer) { return layer.shown(); }
 
   Labeler.prototype.courseOf = function (feature) {
     var coords = feature[R.COURSE];
@@ -230,19 +289,33 @@
 
   /* A glyph's width and height, measured once per style and character. */
   Labeler.prototype.glyph = function (ch, className) {
-    var key = "g|" + className + "|" + ch, known = this.measures[key];
-    if (known) { return known; }
-    var span = document.createElement("span");
-    span.className = className + " bm-glyph";
-    span.textContent = ch === " " ? "\u00a0" : ch;
-    span.style.visibility = "hidden";
-    this.pane.appendChild(span);
-    var r = span.getBoundingClientRect();
-    known = [r.width, Math.ceil(r.height)];
-    this.pane.removeChild(span);
-    if (fontsReady()) { this.measures[key] = known; }
-    return known;
+    var key = glyphKey(ch, className);
+    if (!this.known(key)) { this.measureGlyphs([[ch, className]]); }
+    return this.measures[key] || this.pass[key];
   };
+
+  function glyphKey(ch, className) { return "g|" + className + "|" + ch; }
+
+  /* Measure these glyphs ([character, class] pairs not measured yet) in one layout. */
+  Labeler.prototype.measureGlyphs = function (glyphs) {
+    var self = this, ready = fontsReady();
+    var nodes = glyphs.map(function (glyph) {
+      var span = document.createElement("span");
+      span.className = glyph[1] + " bm-glyph";
+      span.textContent = glyph[0] === " " ? "\u00a0" : glyph[0];
+      span.style.visibility = "hidden";
+      return span;
+    });
+    measured(this.pane, nodes).forEach(function (r, k) {
+      var key = glyphKey(glyphs[k][0], glyphs[k][1]), known = [r.width, Math.ceil(r.height)];
+      if (ready) { self.measures[key] = known; } else { self.pass[key] = known; }
+    });
+  };
+
+  /* The class a name along a line is set in. */
+  function curvedClass(feature) {
+    return "bm-label bm-label-" + feature[R.PLACEMENT] + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
+  }
 
   /* A name set letter by letter along its line's bends: a river's spaced and italic, repeated
    * every few hundred pixels along a long course; a railway's or a defence line's once. Never
@@ -251,7 +324,7 @@
     var feature = entry.record, course = this.courseOf(feature), owner = entry.id + "#" + run;
     if (!course) { return false; }
     var river = feature[R.PLACEMENT] === P.RIVER;
-    var className = "bm-label bm-label-" + feature[R.PLACEMENT] + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
+    var className = curvedClass(feature);
     var chars = Array.from(text), self = this;
     var sizes = chars.map(function (ch) { return self.glyph(ch, className); });
     var h = sizes.reduce(function (m, g) { return Math.max(m, g[1]); }, 0);
@@ -360,22 +433,23 @@
     return true;
   };
 
-  /* Everything the page shows now, as label candidates and obstacles. */
-  Labeler.prototype.collect = function (size) {
+  /* Everything these layers show, as label candidates and obstacles; and the symbols far
+   * off screen (away), which go back to their places if they were fanned out. */
+  Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
     var far = box(-400, -400, size.x + 400, size.y + 400), away = [];
-    this.visible().forEach(function (layer) {
+    layers.forEach(function (layer) {
       var feature = layer.record;
       if (!feature) { return; }
       var order = index++;
       if (feature[R.ICON] !== undefined) {
         var ll = layer.getLatLng(), at = toScreen(ll.lng, ll.lat);
         if (at.x < far.minX || at.x > far.maxX || at.y < far.minY || at.y > far.maxY) {
-          if (layer.fanned) { away.push(layer); }  // far off screen: back to its place, not fanned out
-        } else if (unitShown(layer)) {
+          away.push(layer);  // far off screen: back to its place, if fanned out
+        } else if (layer.shownAt(zoom)) {  // (its group shown, or to be, the zoom reaching its echelon)
           units.push({ layer: layer, id: feature[R.ID], point: at, faded: !!layer.faded, order: order });
         }
         return;
@@ -405,24 +479,58 @@
       }
       names.push({ record: feature, id: feature[R.ID], point: point, radius: radius, rank: rank, order: order, wide: wide });
     });
-    away.forEach(function (layer) {
-      layer.setOffset(0, 0);
-      layer.fanned = false;
-    });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    return { units: units, names: names, obstacles: obstacles };
+    return { units: units, names: names, obstacles: obstacles, away: away };
   };
 
+  /* Place the names for what the page shows now, and show them. */
   Labeler.prototype.place = function () {
-    var map = this.map;
     if (!this.loaded) { return; }
-    var size = map.getSize(), lang = currentLang(), tree = new Space(size);
-    var found = this.collect(size), lines = [], out = [], self = this;
-    this.furniture(tree, size);
+    var layers = this.visible(), at = this.at(), found = this.recall(at, layers);
+    this.present(found || this.remember(at, layers, this.compute(at, layers)));
+  };
+
+  /* Where a placement is made: the view (zoom, centre, pixel origin, where the map pane lies,
+   * the map's size), the language and the screen taken by the panel and the controls. */
+  Labeler.prototype.at = function () {
+    var map = this.map, size = map.getSize(), origin = map.containerPointToLayerPoint([0, 0]);
+    var lang = currentLang(), furniture = this.furniture(size);
+    var key = [map.getZoom(), map.getCenter().toString(), map.getPixelOrigin().toString(), origin.toString(),
+      size.toString(), lang, fontsReady()].concat(furniture.map(function (b) {
+      return [b.minX, b.minY, b.maxX, b.maxY].join(",");
+    })).join("|");
+    return { key: key, size: size, origin: origin, lang: lang, furniture: furniture };
+  };
+
+  /* The placement made where `at` is, for exactly these layers in this order, if one was
+   * made (see foresee); placements are kept for one view at a time. */
+  var KEPT = 12;
+  Labeler.prototype.recall = function (at, layers) {
+    var kept = this.kept || [];
+    for (var i = 0; i < kept.length; i++) {
+      var k = kept[i];
+      if (k.key === at.key && k.layers.length === layers.length && k.layers.every(function (l, j) { return l === layers[j]; })) {
+        return k.placed;
+      }
+    }
+    return null;
+  };
+  Labeler.prototype.remember = function (at, layers, placed) {
+    this.kept = (this.kept || []).filter(function (k) { return k.key === at.key; }).slice(-(KEPT - 1));
+    if (fontsReady()) { this.kept.push({ key: at.key, layers: layers, placed: placed }); }
+    return placed;
+  };
+
+  /* Place the names for these layers where `at` is, without showing them: the names (nodes
+   * set where they go), the leader lines, and where each symbol is drawn. Nothing on the page
+   * changes but what is measured. */
+  Labeler.prototype.compute = function (at, layers) {
+    var size = at.size, lang = at.lang, tree = new Space(size);
+    var found = this.collect(layers, size), lines = [], out = [], self = this;
+    at.furniture.forEach(function (b) { tree.insert(b); });
     S.fanOut(found.units, tree, lines, lang, size);
     tree.load(found.obstacles);
-    this.pane.textContent = "";
     this.pass = {};
     var missed = 0;  // names in a row that found no room
     found.names.forEach(function (entry, i, names) {
@@ -446,23 +554,55 @@
       }
       missed = self.placeBeside(entry, self.known(key), lang, tree, size, out, lines) ? 0 : missed + 1;
     });
-    this.pane.textContent = "";
-    var origin = map.containerPointToLayerPoint([0, 0]);
+    var origin = at.origin;
     out.forEach(function (item) {
       var node = item[0];
       node.setAttribute("data-feature", item[4].owner);
       node.style.visibility = "";
       node.style.transform = "translate(" + Math.round(item[1] + origin.x) + "px," + Math.round(item[2] + origin.y) + "px)" +
         (item[3] ? " rotate(" + (item[3] * 180 / Math.PI).toFixed(1) + "deg)" : "");
-      self.pane.appendChild(node);
     });
-    this.drawLeaders(lines, origin, size);
+    return {
+      nodes: out.map(function (item) { return item[0]; }),
+      owners: out.map(function (item) { return item[4].owner; }),
+      lines: lines, origin: origin, size: size,
+      units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
+      away: found.away
+    };
+  };
+
+  /* Show a placement: its names, its leaders, and every symbol where it put it (those far off
+   * screen back at their places), drawn with them. */
+  Labeler.prototype.present = function (placed) {
+    var map = this.map, pane = this.pane;
+    placed.away.forEach(function (layer) {
+      if (layer.fanned) { layer.setOffset(0, 0); layer.fanned = false; }
+    });
+    placed.units.forEach(function (unit) {
+      unit[0].setOffset(unit[1][0], unit[1][1]);
+      unit[0].fanned = !!(unit[1][0] || unit[1][1]);
+    });
+    pane.textContent = "";
+    var fragment = document.createDocumentFragment();
+    placed.nodes.forEach(function (node) { fragment.appendChild(node); });
+    pane.appendChild(fragment);
+    this.drawLeaders(placed.lines, placed.origin, placed.size);
     window.BM.units.redrawAll();  // the symbols where they were placed, drawn with their names
-    this.pane.style.visibility = "";
+    pane.style.visibility = "";
     this.leaders.style.visibility = "";
-    this.shown = out.map(function (item) { return item[4].owner; });
+    this.shown = placed.owners.slice();
     this.count += 1;
     map.getContainer().setAttribute("data-labels", String(this.count));
+    if (this.placed) { this.placed(); }
+  };
+
+  /* Ahead of time, while the page is idle: the placement for these layers at the view shown
+   * now (what the page would show if its groups changed so: a phase toggled in the layer
+   * control, or stepped to without a camera move), kept for when they do. */
+  Labeler.prototype.foresee = function (layers) {
+    if (!this.loaded || !fontsReady()) { return; }
+    var at = this.at();
+    if (!this.recall(at, layers)) { this.remember(at, layers, this.compute(at, layers)); }
   };
 
   Labeler.prototype.drawLeaders = function (lines, origin, size) {
