@@ -213,3 +213,39 @@ def test_the_phases_are_prepared_after_the_first_view_is_shown(browser, site) ->
         assert page.errors == []
     finally:
         page.close()
+
+
+#: Once the page is ready, shows the next phase in the shown one's stead (as the layer control
+#: does) and counts the searches of each culled group's index meanwhile: [searches of the phase
+#: shown, its items on the map before and after, searches after a pan].
+SHOWN_AS_PREPARED = """async () => {
+  const bm = window.battleMap, map = bm.map, ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const current = bm.state.phase, next = bm.groups[ids[(ids.indexOf(current) + 1) % ids.length]];
+  const search = next.index.search;
+  let searches = 0;
+  next.index.search = function () { searches++; return search.apply(this, arguments); };
+  const onMap = () => next.onMap.slice();
+  const before = onMap();
+  map.addLayer(next);
+  map.removeLayer(bm.groups[current]);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const after = onMap(), shown = searches;
+  map.panBy([60, 30], {animate: false});
+  delete next.index.search;
+  return [shown, before, after, searches - shown];
+}"""
+
+
+def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) -> None:
+    """A group culled for the view (made ready while hidden) and shown at that same view keeps
+    what it put on the map without searching its index again; a move culls it anew."""
+    page, tab = _open(browser, site / "index.html", cull=True)
+    try:
+        tab.evaluate("window.battleMap.ready")
+        searches, before, after, moved = tab.evaluate(SHOWN_AS_PREPARED)
+        assert before and after == before
+        assert searches == 0
+        assert moved == 1
+        assert page.errors == []
+    finally:
+        page.close()

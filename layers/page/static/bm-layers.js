@@ -269,6 +269,10 @@
       var map = this.home, slots = this.slots, self = this;
       var v = map.getBounds().pad(CULL_PAD);
       var zoom = map.getZoom(), items = this.items, features = this.data[BM.S.FEATURES], icons = this.data[BM.S.ICONS];
+      // Culled for this view already (a phase made ready and shown where it was made ready).
+      var at = zoom + "|" + v.toBBoxString();
+      if (this.culledAt === at) { return; }
+      this.culledAt = at;
       // A symbol the zoom does not show yet is not made either.
       var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
         .map(function (b) { return b.item; })
@@ -315,6 +319,7 @@
         if (!this.slots[i]) { this.slots[i] = this.make(i); }
         found = this.slots[i][this.slots[i].length - 1];
         if (this.onMap.indexOf(i) < 0) {
+          this.culledAt = null;  // the next cull takes it off again if the view does not hold it
           this.slots[i].forEach(function (layer) { this.home.addLayer(layer); }, this);
           this.onMap.push(i);
           this.onMap.sort(function (a, b) { return a - b; });
