@@ -595,31 +595,41 @@ FORESEEN = """async () => {
   let computed = 0;
   labels.compute = function () { computed++; return compute.apply(this, arguments); };
   const ids = BM_SITE_ORDER, current = bm.state.phase, next = ids[(ids.indexOf(current) + 1) % ids.length];
+  const symbols = bm.groups[next].units, drawn = symbols.drawn;  // (each drawing lists anew what it drew)
   map.addLayer(bm.groups[next]);
   map.removeLayer(bm.groups[current]);
   bm.state.phase = next;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const foreseen = computed === 0, shown = state();
+  const foreseen = computed === 0, shown = state(), drawnAgain = symbols.drawn !== drawn;
+  const pixels = () => symbols.node.toDataURL();
+  const before = pixels();
   labels.kept = [];
   labels.place();
+  symbols.touched = true;
+  symbols.redraw();  // drawn afresh
   delete labels.compute;
-  return [foreseen, shown, state()];
+  const after = pixels();
+  return [foreseen, shown, state(), drawnAgain, before === after];
 }"""
 
 
 def test_the_placement_made_ahead_is_the_one_made_afresh(offline, battle, site: Path) -> None:
     """Once the page is ready, and again once it has been still for a moment after a move, the
     placements that the phases before and after the shown one would get in its stead at this
-    view are made ahead in idle time: the layer control's toggle then shows one at once. What
-    it shows must be exactly what placing afresh gives (names, leaders, symbols)."""
+    view are made ahead in idle time, their symbols drawn so: the layer control's toggle then
+    shows one at once. What it shows must be exactly what placing and drawing afresh gives
+    (names, leaders, symbols and their pixels)."""
     tab = offline.open(site / "index.html")
     tab.evaluate("window.battleMap.ready")
     script = FORESEEN.replace("BM_SITE_ORDER", json.dumps([p.id for p in battle.phases]))
     for round_ in range(2):
-        foreseen, shown, fresh = tab.evaluate(script)
+        foreseen, shown, fresh, drawn_again, same_pixels = tab.evaluate(script)
         assert foreseen, round_
         assert shown["names"] and shown["units"]
         assert shown == fresh
+        # its symbols were drawn ahead too: shown as drawn, with the pixels of a fresh drawing
+        assert not drawn_again, round_
+        assert same_pixels
         # a move: placed anew at once, foreseen again once the page has been still
         tab.evaluate("window.battleMap.map.panBy([90, 40], {animate: false})")
         tab.wait_for_timeout(1500)

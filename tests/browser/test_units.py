@@ -282,18 +282,23 @@ def test_a_move_draws_the_symbols_once(offline, battle, site) -> None:
     assert offline.errors == []
 
 
-#: Shows the next phase and hides the one shown (as the layer control does): [whether the
-#: shown phase's symbols are drawn on the canvas the hidden one drew on, its size and symbols,
+#: Shows a phase and hides the one shown (as the layer control does), twice: [whether the
+#: phase shown last draws its symbols on the canvas the one it hid drew on, its size and symbols,
 #: the hidden one's canvas size, whether its pixels are those the same drawing makes on a new
 #: canvas].
 TOGGLE_CANVAS = """async () => {
   const bm = window.battleMap, map = bm.map;
-  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
-  const before = bm.groups[bm.state.phase], after = bm.groups[ids[(ids.indexOf(bm.state.phase) + 1) % ids.length]];
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference'), at = ids.indexOf(bm.state.phase);
+  // phases away from the one shown (those beside it are drawn ahead, on canvases of their own)
+  const before = bm.groups[ids[(at + 2) % ids.length]], after = bm.groups[ids[(at + 4) % ids.length]];
+  map.addLayer(before);
+  map.removeLayer(bm.groups[bm.state.phase]);
+  await frames();
   const node = before.units.node;
   map.addLayer(after);
   map.removeLayer(before);
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await frames();
   const shown = after.units.node, pixels = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   const reused = pixels(shown);
   const fresh = document.createElement('canvas');

@@ -126,9 +126,10 @@
 
     /* The placements that showing the phase before or after the one shown, in its stead,
      * would make at this view (the layer control's toggle, a step between phases of one
-     * view), made ahead in idle time, one at a time: as the last part of the preparation, and
-     * again once the page has been still for a moment after a placement (QUIET ms). Given up
-     * when anything is placed meanwhile; done() after. */
+     * view), made ahead in idle time, one at a time, with the phase's symbols drawn where
+     * they put them: as the last part of the preparation, and again once the page has been
+     * still for a moment after a placement (QUIET ms). Given up when anything is placed
+     * meanwhile; done() after. */
     var order = data[K.TIMELINE][T.PHASES].map(function (phase) { return phase[BM.TP.ID]; }), QUIET = 500;
     function foresee(patient, done) {
       var current = groups[state.phase], at = order.indexOf(state.phase), count = labels.count, n = order.length;
@@ -141,7 +142,8 @@
           var group = groups[queue.shift()];
           if (group && !map.hasLayer(group)) {
             if (group.culled) { group.cull(); }  // what is near this view, as showing it would
-            labels.foresee(layersOf(function (g) { return g === group || (g !== current && map.hasLayer(g)); }));
+            var placed = labels.foresee(layersOf(function (g) { return g === group || (g !== current && map.hasLayer(g)); }));
+            if (placed && group.units) { group.units.drawAhead(placed.units, placed.away); }
           }
           next();
         }, patient);

@@ -218,20 +218,50 @@
      * designation on its own paper to the right of its symbol. */
     redraw: function () {
       this.pending = false;
-      var map = this.map, node = this.node;
-      if (!map || printing) { return; }
+      if (!this.map || printing) { return; }
       if (!this.visible()) {  // drawn again when shown; meanwhile its pixels are given back
+        if (this.ahead && !this.touched && this.ahead === this.viewKey()) { return; }  // (drawn for its showing)
+        this.ahead = null;
         this.stale = true;
         this.drawn = [];
         this.release();
         return;
       }
+      this.ahead = null;
+      this.paint();
+    },
+    /* The view a drawing is made for: zoom, where the map pane lies, the map's size, the
+     * language and the resolution. */
+    viewKey: function () {
+      var map = this.map;
+      return [map.getZoom(), map.containerPointToLayerPoint([0, 0]).round().toString(), map.getSize().toString(), lang(),
+        resolution()].join("|");
+    },
+    /* Drawn ahead while hidden, with its marks where a placement made ahead puts them (units:
+     * [mark, offset] pairs; away: marks back at their places if fanned out): shown at this
+     * view, with that placement, it stands as drawn. */
+    drawAhead: function (units, away) {
+      var self = this;
+      if (!this.map || printing) { return; }
+      away.forEach(function (mark) {
+        if (mark.canvas === self && mark.fanned) { mark.offset = [0, 0]; mark.fanned = false; }
+      });
+      units.forEach(function (unit) {
+        if (unit[0].canvas !== self) { return; }
+        unit[0].offset = unit[1].slice();
+        unit[0].fanned = !!(unit[1][0] || unit[1][1]);
+      });
+      this.touched = true;
+      this.paint();
+      this.ahead = this.key;
+    },
+    paint: function () {
+      var map = this.map, node = this.node;
       this.stale = false;
       var size = map.getSize(), pad = size.multiplyBy(PAD).round();
       var zoom = map.getZoom(), current = lang(), IC = BM.IC, list = [];
       // Nothing moved, changed or switched language since the last drawing: it stands.
-      var key = [map.getZoom(), map.containerPointToLayerPoint([0, 0]).round().toString(), size.toString(), current,
-        resolution()].join("|");
+      var key = this.viewKey();
       if (!this.touched && key === this.key) { return; }
       this.touched = false;
       this.key = key;

@@ -598,11 +598,11 @@
 
   /* Ahead of time, while the page is idle: the placement for these layers at the view shown
    * now (what the page would show if its groups changed so: a phase toggled in the layer
-   * control, or stepped to without a camera move), kept for when they do. */
+   * control, or stepped to without a camera move), kept for when they do; or null. */
   Labeler.prototype.foresee = function (layers) {
-    if (!this.loaded || !fontsReady()) { return; }
+    if (!this.loaded || !fontsReady()) { return null; }
     var at = this.at();
-    if (!this.recall(at, layers)) { this.remember(at, layers, this.compute(at, layers)); }
+    return this.recall(at, layers) || this.remember(at, layers, this.compute(at, layers));
   };
 
   Labeler.prototype.drawLeaders = function (lines, origin, size) {
