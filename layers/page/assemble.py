@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import numpy as np
 from branca.element import Figure
 from markupsafe import Markup
 
@@ -21,14 +22,14 @@ from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused, module_hidden, young_collections
 from layers.data.model import Battle, Phase
 from layers.draw import records as payload
-from layers.draw.dispatch import same_on_every_page
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
+from layers.page.columns import Items, phase_items, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, Listing, Member, SiteData, data_json, member, page_data, site_data
+from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -133,64 +134,36 @@ def _reference_group(ctx: Context, site: SiteData) -> Group:
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
-    members = tuple(member(f, ctx, site) for f in battle.reference_features)
-    # one group for every page: its items, made by the first page, serve them all
-    return Group(contract.Group.REFERENCE, label, True, members, items={})
+    # one group for every page
+    return Group(contract.Group.REFERENCE, label, True, reference_items(site.columns))
 
 
-def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:
+def _layer_groups(ctx: Context, section: dict[str, Any], site: SiteData) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    by_layer: dict[str, list[Member]] = {}
-    for feature, shown in zip(battle.features_in(phase), _members(ctx, phase, site), strict=True):
-        by_layer.setdefault(feature.layer, []).append(shown)
-    changed_ids, ended = frozenset(changed), _ended(ctx, phase)
+    items = _items(ctx, section, site)
+    layer = site.columns.layer[items.index]
     groups = []
-    for spec in battle.layers:
-        if spec.role != "battle" or spec.id not in by_layer:
-            continue
-        members = tuple(by_layer[spec.id])
-        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase, _items(ctx, phase)))
+    for i, spec in enumerate(battle.layers):
+        rows = layer == i
+        if spec.role == "battle" and rows.any():
+            groups.append(Group(spec.id, html.bi(spec.title), True, items.take(rows)))
     return groups
 
 
-def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
-    """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
-    the phase's page and the atlas alike; a feature drawn the same on every page, once for
-    all the phases it lasts."""
-    here = ctx.at(phase)
-    fixed: dict[str, Member] = ctx.once("members", dict)
+def _items(ctx: Context, section: dict[str, Any], site: SiteData) -> Items:
+    """The items of the phase of ``section``, in data order (:func:`phase_items`), made once
+    per build for the phase's page and the atlas alike."""
+    battle, phase = ctx.battle, section["phase"]
 
-    def make() -> tuple[Member, ...]:
-        members = []
-        for feature in ctx.battle.features_in(phase):
-            if not same_on_every_page(feature):
-                members.append(member(feature, here, site))
-            elif (found := fixed.get(feature.id)) is not None:
-                members.append(found)
-            else:
-                members.append(fixed.setdefault(feature.id, member(feature, here, site)))
-        return tuple(members)
+    def make() -> Items:
+        changed = np.zeros(len(site.index), dtype=bool)
+        changed[[site.index[c.feature_id] for c in section["changes"]]] = True
+        day = partial(story.day_index, battle)
+        return phase_items(site.columns, day(phase.start), day(phase.end), changed)
 
-    return ctx.once(("members", phase.id), make)
-
-
-def _items(ctx: Context, phase: Phase) -> dict[str, Listing]:
-    """The items the pages of ``phase`` list, filled by the first to list them (the phase's
-    page, then reused by the atlas: :attr:`Group.items`)."""
-    return ctx.once(("items", phase.id), dict)
-
-
-def _ended(ctx: Context, phase: Phase) -> frozenset[str]:
-    """Units and lines that end before ``phase``'s last day: superseded within the phase (a
-    unit moved on, a line given up), drawn faded beside what replaced them (once per build)."""
-
-    def make() -> frozenset[str]:
-        features = ctx.battle.features_in(phase)
-        return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
-
-    return ctx.once(("ended", phase.id), make)
+    return ctx.once(("items", phase.id), make)
 
 
 def _section(ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
@@ -227,8 +200,7 @@ def _phase_page(
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
     section = _section(ctx, phase, prev_phase, next_phase)
-    changed = {c.feature_id for c in section["changes"]}
-    groups = [reference, *_layer_groups(ctx, changed, site)]
+    groups = [reference, *_layer_groups(ctx, section, site)]
     fit = phase_extent(ctx, phase) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
@@ -244,13 +216,10 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
         previous = phases[i - 1] if i > 0 else None
         section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
         sections.append(section)
-        members = _members(base, phase, site)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
-        changed = frozenset(c.feature_id for c in section["changes"])
-        ended = _ended(base, phase)
-        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase, _items(base, phase)))
+        groups.append(Group(phase.id, label, i == 0, _items(base, section, site)))
     battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
     fit = extent(battle, battle_features) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
@@ -286,8 +255,9 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    # equal sets are one object (Battle.cited_by_id), and a set keeps each once: a union of a few
-    cited: set[str] = set().union(*set(map(battle.cited_by_id.__getitem__, on_page)))
+    # equal sets are one (Columns.cited_sets): a union of a few
+    columns = site.columns
+    cited: set[str] = set().union(*map(columns.cited_sets.__getitem__, np.unique(columns.cited[on_page]).tolist()))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {
@@ -315,7 +285,7 @@ def _page(
         fmap.default_js = []
         fmap.default_css = []
         if opts.single_file:
-            shared = site.script(site.index[fid] for fid in on_page | told)
+            shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
             head = PageHead(
                 title, opts.lang, [], [], assets.inline_css(), [*assets.inline_js(), shared], opts.printable
             )

@@ -1,0 +1,123 @@
+"""The site's columns and each phase's items say what the model's and the drawing's rules say
+(Feature.status_on, status_on_page, style_of, page_rank), for every feature and phase."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from layers.contract import Default, Flag, Record
+from layers.data.load import load_battle
+from layers.data.model import STATUSES, Battle, Phase
+from layers.draw import labels
+from layers.draw.dispatch import style_of
+from layers.draw.drawable import Context
+from layers.page import assemble
+from layers.page.columns import NO_STATUS, Changes, Items
+from layers.page.elements import json_text
+from layers.page.sitedata import SiteData, site_data
+
+from ..conftest import FIXTURE_BATTLE, GEO
+
+
+def _listed(items: Items) -> list[list[int]]:
+    """The items as the page reads them, made one by one."""
+    out = []
+    columns = (items.index.tolist(), items.style.tolist(), items.flags.tolist(), items.rank.tolist())
+    for index, style, flags, rank in zip(*columns, strict=True):
+        out.append([index, style, flags, rank] if rank >= 0 else [index, style, flags] if flags else [index, style])
+    return out
+
+
+def _expected(battle: Battle, site: SiteData, phase: Phase, changed: set[str]) -> tuple[list[list[int]], dict]:
+    """A phase's items and ends, feature by feature, as the pages made them before columns."""
+    ctx = Context(battle, phase)
+    items, ends = [], {}
+    for k, feature in enumerate(battle.features_in(phase)):
+        index = site.index[feature.id]
+        style = site.style_ids[style_of(feature, ctx)]
+        flags = Flag.CHANGED if feature.id in changed else 0
+        if feature.kind in ("unit", "line") and feature.end and feature.end < phase.end:
+            flags |= Flag.ENDED
+        written = json.loads(site.entries[index]).get(Record.RANK)
+        rank = labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))
+        if written is not None and rank != written:
+            items.append([index, style, flags, rank])
+        else:
+            items.append([index, style, flags] if flags else [index, style])
+        if feature.status:
+            ends[str(k)] = feature.status_on(phase.end) or Default.STATUS
+    return items, ends
+
+
+@pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO], ids=["mini", "hengyang"])
+def test_a_phase_s_items_are_those_of_each_feature_s_rules(geo) -> None:
+    battle = load_battle(geo)
+    base = Context(battle)
+    phases = list(battle.phases)
+    site = site_data(base, phases)
+    for i, phase in enumerate(phases):
+        section = assemble._section(base, phase, phases[i - 1] if i else None, None)
+        items = assemble._items(base, section, site)
+        expected, ends = _expected(battle, site, phase, {c.feature_id for c in section["changes"]})
+        assert _listed(items) == expected, phase.id
+        assert items.text() == json_text(expected)
+        assert items.ends() == ends
+        timing = [site.columns.timing[site.index[f.id]] for f in battle.features_in(phase)]
+        assert items.timing.tolist() == timing
+    reference = assemble._reference_group(base, site).items
+    ctx = Context(battle)
+    assert _listed(reference) == [
+        [site.index[f.id], site.style_ids[style_of(f, ctx)]] for f in battle.reference_features
+    ]
+    assert not reference.ends()
+
+
+@pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO], ids=["mini", "hengyang"])
+def test_the_status_columns_are_each_feature_s_status_on_every_day(geo) -> None:
+    battle = load_battle(geo)
+    site = site_data(Context(battle), list(battle.phases))
+    shown = [battle.by_id[feature_id] for feature_id in site.index]
+    assert any(f.status for f in shown)
+    for day in range((battle.end - battle.start).days + 3):
+        date = battle.start + timedelta(days=day - 1)
+        found = site.columns.changes.status_on(day - 1).tolist()
+        assert found == [STATUSES.index(s) if (s := f.status_on(date)) else NO_STATUS for f in shown], date
+
+
+_HISTORIES = st.lists(st.lists(st.tuples(st.integers(0, 9), st.integers(0, len(STATUSES) - 1)), max_size=4), max_size=8)
+
+
+def _changes(histories: list[list[tuple[int, int]]]) -> Changes:
+    ordered = [sorted(history, key=lambda change: change[0]) for history in histories]
+    at = np.cumsum([0, *map(len, ordered)])
+    flat = [change for history in ordered for change in history]
+    return Changes(at, np.array([d for d, _ in flat], dtype=np.int64), np.array([s for _, s in flat], dtype=np.int64))
+
+
+@given(_HISTORIES, st.integers(-1, 10), st.integers(0, 4))
+def test_the_status_columns_take_the_last_change_of_each_history(histories, day, width) -> None:
+    """Any histories (equal dates, none, every feature's empty): the status on a day is the
+    last change on or before it, held before the first; a change between two days is seen."""
+    changes = _changes(histories)
+    for i, history in enumerate(sorted(h, key=lambda change: change[0]) for h in histories):
+        before = [status for d, status in history if d <= day]
+        expected = NO_STATUS if not history else before[-1] if before else STATUSES.index(Default.STATUS)
+        assert changes.status_on(day)[i] == expected
+        assert changes.between(day, day + width)[i] == any(day <= d <= day + width for d, _ in history)
+
+
+_COLUMN = st.lists(st.integers(0, 10**6), min_size=30, max_size=30)
+
+
+@given(st.integers(0, 30), _COLUMN, _COLUMN, st.lists(st.integers(0, 3), min_size=30, max_size=30), _COLUMN)
+def test_items_written_from_columns_are_the_json_of_the_items(count, index, style, flags, rank) -> None:
+    column = lambda values: np.array(values[:count], dtype=np.int64)  # noqa: E731
+    ranks = np.where(column(rank) % 3 == 0, column(rank), -1)
+    items = Items(column(index), column(style), column(flags), ranks, np.full(count, NO_STATUS), np.zeros(count))
+    assert items.text() == json_text(_listed(items))
