@@ -138,11 +138,11 @@ def _reference_group(ctx: Context, site: SiteData) -> Group:
     return Group(contract.Group.REFERENCE, label, True, reference_items(site.columns))
 
 
-def _layer_groups(ctx: Context, section: dict[str, Any], site: SiteData) -> list[Group]:
+def _layer_groups(ctx: Context, previous: Phase | None, site: SiteData) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    items = _items(ctx, section, site)
+    items, _ = _items(ctx, phase, previous, site)
     layer = site.columns.layer[items.index]
     groups = []
     for i, spec in enumerate(battle.layers):
@@ -152,33 +152,34 @@ def _layer_groups(ctx: Context, section: dict[str, Any], site: SiteData) -> list
     return groups
 
 
-def _items(ctx: Context, section: dict[str, Any], site: SiteData) -> Items:
-    """The items of the phase of ``section``, in data order (:func:`phase_items`), made once
-    per build for the phase's page and the atlas alike."""
-    battle, phase = ctx.battle, section["phase"]
+def _items(ctx: Context, phase: Phase, previous: Phase | None, site: SiteData) -> tuple[Items, np.ndarray]:
+    """The items of ``phase`` and what changed in it since ``previous`` (:func:`phase_items`),
+    made once per build for the phase's page and the atlas alike."""
+    day = partial(story.day_index, ctx.battle)
 
-    def make() -> Items:
-        changed = np.zeros(len(site.index), dtype=bool)
-        changed[[site.index[c.feature_id] for c in section["changes"]]] = True
-        day = partial(story.day_index, battle)
-        return phase_items(site.columns, day(phase.start), day(phase.end), changed)
+    def make() -> tuple[Items, np.ndarray]:
+        days = None if previous is None else (day(previous.start), day(previous.end))
+        return phase_items(site.columns, day(phase.start), day(phase.end), days)
 
     return ctx.once(("items", phase.id), make)
 
 
-def _section(ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
+def _section(
+    ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None, site: SiteData
+) -> dict[str, Any]:
     """Everything the panel says about one phase, escaped (once per build: the phase's page
     and the atlas say the same)."""
     battle = ctx.battle
 
     def make() -> dict[str, Any]:
+        _, changed = _items(ctx, phase, previous, site)
         return {
             "phase": phase,
             "dates": html.bi(html.span_text(phase.start, phase.end)),
             "prev": previous,
             "next": next_phase,
             "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
-            "changes": story.changes(battle, phase, previous),
+            "changes": [story.change(site.features[i], phase) for i in changed.tolist()],
             "end_day": story.day_index(battle, phase.end),
         }
 
@@ -199,8 +200,8 @@ def _phase_page(
     :func:`_page`)."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    section = _section(ctx, phase, prev_phase, next_phase)
-    groups = [reference, *_layer_groups(ctx, section, site)]
+    section = _section(ctx, phase, prev_phase, next_phase, site)
+    groups = [reference, *_layer_groups(ctx, prev_phase, site)]
     fit = phase_extent(ctx, phase) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
@@ -214,14 +215,16 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
-        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
+        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None, site)
         sections.append(section)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
-        groups.append(Group(phase.id, label, i == 0, _items(base, section, site)))
-    battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
-    fit = extent(battle, battle_features) or bounds_latlng(battle)
+        groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
+    in_phases = np.zeros(len(site.features), dtype=bool)
+    for group in groups[1:]:
+        in_phases[group.items.index] = True
+    fit = extent(battle, map(site.features.__getitem__, np.flatnonzero(in_phases).tolist())) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
     timeline = slider_timeline(base, phases, fit_all=fit, current=phases[0].id, span=span)
     panel = {
@@ -255,9 +258,9 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    # equal sets are one (Columns.cited_sets): a union of a few
-    columns = site.columns
-    cited: set[str] = set().union(*map(columns.cited_sets.__getitem__, np.unique(columns.cited[on_page]).tolist()))
+    # equal sets are one (Columns.cited_sets): a union of the few the page's features cite
+    cites = np.flatnonzero(np.bincount(site.columns.cited[on_page])).tolist()
+    cited: set[str] = set().union(*map(site.columns.cited_sets.__getitem__, cites))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {

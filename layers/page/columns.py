@@ -37,6 +37,9 @@ def kind_codes(*kinds: str) -> list[int]:
     return [KINDS.index(kind) for kind in kinds]
 
 
+_POSITION, _LINE = kind_codes("position", "line")
+
+
 @dataclass(frozen=True)
 class Changes:
     """Status changes, every feature's in turn, as (day, status code): feature i's are rows
@@ -142,22 +145,38 @@ def reference_items(columns: Columns) -> Items:
     return _items(columns, rows, columns.styles[rows, 0], np.zeros(len(rows), dtype=np.int64), None)
 
 
-def phase_items(columns: Columns, first: int, last: int, changed: np.ndarray) -> Items:
-    """The items of the features of a phase of days ``first``..``last``, in data order.
-
-    ``changed`` marks (by site index) the features that changed since the previous phase
-    (:func:`layers.page.story.changes`)."""
-    rows = np.flatnonzero(columns.battle & (columns.start <= last) & (columns.end >= first))
+def phase_items(columns: Columns, first: int, last: int, previous: tuple[int, int] | None) -> tuple[Items, np.ndarray]:
+    """The items of the features of the phase of days ``first``..``last``, in data order, and
+    the site indices of what changed since the previous phase (of days ``previous``; None for
+    the first), in the order the panel tells them: positions whose status at the phase's last
+    day is not that at the previous phase's (the states their pages show), and lines that
+    appeared, in data order; then the previous phase's lines given up."""
+    rows = _in_days(columns, first, last)
     status = columns.changes.status_on(last)[rows]
+    kind, end = columns.kind[rows], columns.end[rows]
+    changed = np.zeros(len(rows), dtype=bool)
+    told = rows[:0]
+    if previous is not None:
+        in_previous = (columns.start[rows] <= previous[1]) & (columns.end[rows] >= previous[0])
+        before = columns.changes.status_on(previous[1])[rows]
+        moved = np.maximum(status, _HELD) != np.maximum(before, _HELD)  # no history: held
+        changed = np.where(in_previous, (kind == _POSITION) & moved, kind == _LINE)
+        gone = _in_days(columns, *previous)
+        gone = gone[(columns.kind[gone] == _LINE) & ((columns.start[gone] > last) | (columns.end[gone] < first))]
+        told = np.concatenate((rows[changed], gone))
     lost_before = columns.changes.status_on(first - 1)[rows] == _LOST
     drawn = np.where((status == _LOST) & lost_before, GHOST, np.maximum(status, _HELD))  # none: held
-    kind, end = columns.kind[rows], columns.end[rows]
     ended = np.isin(kind, kind_codes("unit", "line")) & (end < last)
-    flags = np.where(changed[rows], Flag.CHANGED, 0) | np.where(ended, Flag.ENDED, 0)
+    flags = np.where(changed, Flag.CHANGED, 0) | np.where(ended, Flag.ENDED, 0)
     acts = columns.changes.between(first, last)[rows] | (
         np.isin(kind, kind_codes("movement", "line")) & (columns.start[rows] >= first)
     )
-    return _items(columns, rows, columns.styles[rows, drawn], flags, changed[rows] | acts, status)
+    return _items(columns, rows, columns.styles[rows, drawn], flags, changed | acts, status), told
+
+
+def _in_days(columns: Columns, first: int, last: int) -> np.ndarray:
+    """The battle features that exist on a day of ``first``..``last`` (:meth:`Feature.in_phase`)."""
+    return np.flatnonzero(columns.battle & (columns.start <= last) & (columns.end >= first))
 
 
 def _items(

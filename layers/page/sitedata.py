@@ -54,6 +54,8 @@ class SiteData:
     reader asks. A page lists only which entries it draws, in which style, with which flags."""
 
     index: dict[str, int]
+    #: The features, by index.
+    features: tuple[Feature, ...]
     #: Each feature's entry as UTF-8 JSON (bytes: half or less the memory of ``str`` for text
     #: in Chinese, and written as they are).
     entries: tuple[bytes, ...]
@@ -246,6 +248,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         details.append(json_text(detail).encode("utf-8"))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
+        tuple(shown),
         tuple(entries),
         tuple(details),
         _date_texts(battle, shown),
@@ -360,7 +363,10 @@ def page_data(
         if ends:
             out_group[Overlay.ENDS] = ends
         out_groups.append(json_object(out_group))
-    on_page = np.unique(np.concatenate([group.items.index for group in groups]))
+    drawn = np.zeros(len(site.features), dtype=bool)
+    for group in groups:
+        drawn[group.items.index] = True
+    on_page = np.flatnonzero(drawn)
     legend_styles = [site.styles[i] for i in used]
     data: dict[str, Any] = {
         Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),

@@ -33,25 +33,16 @@ def events(battle: Battle, phase: Phase) -> list[Feature]:
     return sorted(found, key=lambda f: (f.start or phase.start, f.id))
 
 
-def changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change]:
-    """Positions whose status changed, and lines that appeared or ended, since ``previous``.
-
-    Compared at the phases' last days: the state each phase page shows.
-    """
-    found: list[Change] = []
-    for feature in battle.features_in(phase):
-        if feature.kind == "position":
-            now = feature.status_on(phase.end) or Default.STATUS
-            before = (
-                (feature.status_on(previous.end) or Default.STATUS) if previous and feature.in_phase(previous) else None
-            )
-            if before is not None and now != before:
-                label = STATUS_LABELS[now]
-                found.append(Change(feature.id, feature.name, Bilingual(label.zh, label.en)))
-        elif feature.kind == "line" and previous and not feature.in_phase(previous):
-            found.append(Change(feature.id, feature.name, Bilingual("新防线", "new line")))
-    if previous:
-        for feature in battle.features_in(previous):
-            if feature.kind == "line" and not feature.in_phase(phase):
-                found.append(Change(feature.id, feature.name, Bilingual("放弃的防线", "line given up")))
-    return found
+def change(feature: Feature, phase: Phase) -> Change:
+    """How ``feature`` changed since the phase before ``phase`` (one of what
+    :func:`layers.page.columns.phase_items` finds changed): a position is in its status at the
+    phase's last day, the state the phase's page shows; a line is new, or given up if it is not
+    in the phase."""
+    if feature.kind == "position":
+        label = STATUS_LABELS[feature.status_on(phase.end) or Default.STATUS]
+        what = Bilingual(label.zh, label.en)
+    elif feature.in_phase(phase):
+        what = Bilingual("新防线", "new line")
+    else:
+        what = Bilingual("放弃的防线", "line given up")
+    return Change(feature.id, feature.name, what)

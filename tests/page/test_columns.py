@@ -13,16 +13,19 @@ from hypothesis import strategies as st
 
 from layers.contract import Default, Flag, Record
 from layers.data.load import load_battle
-from layers.data.model import STATUSES, Battle, Phase
+from layers.data.model import STATUSES, Battle, Bilingual, Phase
 from layers.draw import labels
 from layers.draw.dispatch import style_of
 from layers.draw.drawable import Context
+from layers.draw.style import STATUS_LABELS
 from layers.page import assemble
 from layers.page.columns import NO_STATUS, Changes, Items
 from layers.page.elements import json_text
 from layers.page.sitedata import SiteData, site_data
+from layers.page.story import Change
 
 from ..conftest import FIXTURE_BATTLE, GEO
+from .test_sitedata import _bench
 
 
 def _listed(items: Items) -> list[list[int]]:
@@ -55,21 +58,48 @@ def _expected(battle: Battle, site: SiteData, phase: Phase, changed: set[str]) -
     return items, ends
 
 
-@pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO], ids=["mini", "hengyang"])
-def test_a_phase_s_items_are_those_of_each_feature_s_rules(geo) -> None:
-    battle = load_battle(geo)
+def _expected_changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change]:
+    """Positions whose status changed, and lines that appeared or ended, since ``previous``,
+    feature by feature (compared at the phases' last days: the state each phase page shows)."""
+    found: list[Change] = []
+    for feature in battle.features_in(phase):
+        if feature.kind == "position":
+            now = feature.status_on(phase.end) or Default.STATUS
+            before = (
+                (feature.status_on(previous.end) or Default.STATUS) if previous and feature.in_phase(previous) else None
+            )
+            if before is not None and now != before:
+                label = STATUS_LABELS[now]
+                found.append(Change(feature.id, feature.name, Bilingual(label.zh, label.en)))
+        elif feature.kind == "line" and previous and not feature.in_phase(previous):
+            found.append(Change(feature.id, feature.name, Bilingual("新防线", "new line")))
+    if previous:
+        for feature in battle.features_in(previous):
+            if feature.kind == "line" and not feature.in_phase(phase):
+                found.append(Change(feature.id, feature.name, Bilingual("放弃的防线", "line given up")))
+    return found
+
+
+@pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO, "synthetic"], ids=["mini", "hengyang", "synthetic"])
+def test_a_phase_s_items_and_changes_are_those_of_each_feature_s_rules(geo, tmp_path) -> None:
+    battle = load_battle(_bench.synthetic(tmp_path / "geo", 600) if geo == "synthetic" else geo)
     base = Context(battle)
     phases = list(battle.phases)
     site = site_data(base, phases)
+    told = 0
     for i, phase in enumerate(phases):
-        section = assemble._section(base, phase, phases[i - 1] if i else None, None)
-        items = assemble._items(base, section, site)
+        previous = phases[i - 1] if i else None
+        section = assemble._section(base, phase, previous, None, site)
+        assert section["changes"] == _expected_changes(battle, phase, previous)
+        told += len(section["changes"])
+        items, _ = assemble._items(base, phase, previous, site)
         expected, ends = _expected(battle, site, phase, {c.feature_id for c in section["changes"]})
         assert _listed(items) == expected, phase.id
         assert items.text() == json_text(expected)
         assert items.ends() == ends
         timing = [site.columns.timing[site.index[f.id]] for f in battle.features_in(phase)]
         assert items.timing.tolist() == timing
+    assert told
     reference = assemble._reference_group(base, site).items
     ctx = Context(battle)
     assert _listed(reference) == [
@@ -93,7 +123,7 @@ def test_the_status_columns_are_each_feature_s_status_on_every_day(geo) -> None:
 _HISTORIES = st.lists(st.lists(st.tuples(st.integers(0, 9), st.integers(0, len(STATUSES) - 1)), max_size=4), max_size=8)
 
 
-def _changes(histories: list[list[tuple[int, int]]]) -> Changes:
+def _columns_of(histories: list[list[tuple[int, int]]]) -> Changes:
     ordered = [sorted(history, key=lambda change: change[0]) for history in histories]
     at = np.cumsum([0, *map(len, ordered)])
     flat = [change for history in ordered for change in history]
@@ -104,7 +134,7 @@ def _changes(histories: list[list[tuple[int, int]]]) -> Changes:
 def test_the_status_columns_take_the_last_change_of_each_history(histories, day, width) -> None:
     """Any histories (equal dates, none, every feature's empty): the status on a day is the
     last change on or before it, held before the first; a change between two days is seen."""
-    changes = _changes(histories)
+    changes = _columns_of(histories)
     for i, history in enumerate(sorted(h, key=lambda change: change[0]) for h in histories):
         before = [status for d, status in history if d <= day]
         expected = NO_STATUS if not history else before[-1] if before else STATUSES.index(Default.STATUS)

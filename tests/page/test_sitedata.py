@@ -177,9 +177,9 @@ def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -
     made: list[tuple[int, int]] = []
     real = assemble.phase_items
 
-    def counting(columns, first, last, changed):
+    def counting(columns, first, last, previous):
         made.append((first, last))
-        return real(columns, first, last, changed)
+        return real(columns, first, last, previous)
 
     monkeypatch.setattr(assemble, "phase_items", counting)
     render_site(battle)
