@@ -20,12 +20,12 @@ from markupsafe import Markup
 from layers import __version__, contract
 from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused, module_hidden, young_collections
-from layers.data.model import Battle, Phase
+from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
-from layers.page.columns import Items, phase_items, reference_items
+from layers.page.columns import Items, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
@@ -155,13 +155,20 @@ def _layer_groups(ctx: Context, previous: Phase | None, site: SiteData) -> list[
 def _items(ctx: Context, phase: Phase, previous: Phase | None, site: SiteData) -> tuple[Items, np.ndarray]:
     """The items of ``phase`` and what changed in it since ``previous`` (:func:`phase_items`),
     made once per build for the phase's page and the atlas alike."""
-    day = partial(story.day_index, ctx.battle)
 
     def make() -> tuple[Items, np.ndarray]:
-        days = None if previous is None else (day(previous.start), day(previous.end))
-        return phase_items(site.columns, day(phase.start), day(phase.end), days)
+        days = None if previous is None else story.phase_days(ctx.battle, previous)
+        return phase_items(site.columns, *story.phase_days(ctx.battle, phase), days)
 
     return ctx.once(("items", phase.id), make)
+
+
+def _phase_features(battle: Battle, site: SiteData, phase: Phase) -> tuple[list[Feature], list[Feature]]:
+    """The features of ``phase``, and those of them not lost before it began
+    (:data:`layers.page.view.PhaseFeatures`)."""
+    rows, lost_before = phase_rows(site.columns, *story.phase_days(battle, phase))
+    features = site.features
+    return list(map(features.__getitem__, rows.tolist())), list(map(features.__getitem__, rows[~lost_before].tolist()))
 
 
 def _section(
@@ -172,13 +179,14 @@ def _section(
     battle = ctx.battle
 
     def make() -> dict[str, Any]:
-        _, changed = _items(ctx, phase, previous, site)
+        items, changed = _items(ctx, phase, previous, site)
+        events = story.events(phase, map(site.features.__getitem__, items.index.tolist()))
         return {
             "phase": phase,
             "dates": html.bi(html.span_text(phase.start, phase.end)),
             "prev": previous,
             "next": next_phase,
-            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
+            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in events],
             "changes": [story.change(site.features[i], phase) for i in changed.tolist()],
             "end_day": story.day_index(battle, phase.end),
         }
@@ -202,8 +210,9 @@ def _phase_page(
     assert phase is not None
     section = _section(ctx, phase, prev_phase, next_phase, site)
     groups = [reference, *_layer_groups(ctx, prev_phase, site)]
-    fit = phase_extent(ctx, phase) or bounds_latlng(battle)
-    timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
+    features = partial(_phase_features, battle, site)
+    fit = phase_extent(ctx, phase, features) or bounds_latlng(battle)
+    timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
     return _page(battle, title, groups, timeline, panel, site, opts, kept)
@@ -226,7 +235,7 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
         in_phases[group.items.index] = True
     fit = extent(battle, map(site.features.__getitem__, np.flatnonzero(in_phases).tolist())) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
-    timeline = slider_timeline(base, phases, fit_all=fit, current=phases[0].id, span=span)
+    timeline = slider_timeline(base, phases, fit, phases[0].id, span, partial(_phase_features, battle, site))
     panel = {
         "mode": "atlas",
         "sections": sections,

@@ -151,7 +151,7 @@ def phase_items(columns: Columns, first: int, last: int, previous: tuple[int, in
     the first), in the order the panel tells them: positions whose status at the phase's last
     day is not that at the previous phase's (the states their pages show), and lines that
     appeared, in data order; then the previous phase's lines given up."""
-    rows = _in_days(columns, first, last)
+    rows, lost_before = phase_rows(columns, first, last)
     status = columns.changes.status_on(last)[rows]
     kind, end = columns.kind[rows], columns.end[rows]
     changed = np.zeros(len(rows), dtype=bool)
@@ -164,7 +164,6 @@ def phase_items(columns: Columns, first: int, last: int, previous: tuple[int, in
         gone = _in_days(columns, *previous)
         gone = gone[(columns.kind[gone] == _LINE) & ((columns.start[gone] > last) | (columns.end[gone] < first))]
         told = np.concatenate((rows[changed], gone))
-    lost_before = columns.changes.status_on(first - 1)[rows] == _LOST
     drawn = np.where((status == _LOST) & lost_before, GHOST, np.maximum(status, _HELD))  # none: held
     ended = np.isin(kind, kind_codes("unit", "line")) & (end < last)
     flags = np.where(changed, Flag.CHANGED, 0) | np.where(ended, Flag.ENDED, 0)
@@ -174,9 +173,21 @@ def phase_items(columns: Columns, first: int, last: int, previous: tuple[int, in
     return _items(columns, rows, columns.styles[rows, drawn], flags, changed | acts, status), told
 
 
+def phase_rows(columns: Columns, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """The features of the phase of days ``first``..``last`` (site indices, in data order), and
+    which of them had been lost when it began (:meth:`Feature.lost_before`)."""
+    rows = _in_days(columns, first, last)
+    return rows, columns.changes.status_on(first - 1)[rows] == _LOST
+
+
+def existing(dated: np.ndarray, start: np.ndarray, end: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Which features exist on a day of ``first``..``last`` (:meth:`Feature.in_phase`): those with
+    days (``dated``) from ``start`` to ``end`` (day indices) that share one with them."""
+    return dated & (start <= last) & (end >= first)
+
+
 def _in_days(columns: Columns, first: int, last: int) -> np.ndarray:
-    """The battle features that exist on a day of ``first``..``last`` (:meth:`Feature.in_phase`)."""
-    return np.flatnonzero(columns.battle & (columns.start <= last) & (columns.end >= first))
+    return np.flatnonzero(existing(columns.battle, columns.start, columns.end, first, last))
 
 
 def _items(

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
 from layers.page import story
-from layers.page.columns import KINDS, Changes, Columns, Items
+from layers.page.columns import KINDS, Changes, Columns, Items, existing
 from layers.page.elements import JSONText, json_object, json_text, to_json
 from layers.page.ui import TILES, UI
 
@@ -198,12 +197,14 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     # in the site's columns). It is drawn as on the page of its first phase.
     scratch: dict[Any, Any] = {}
     reference = Context(battle, None, scratch)
-    first_phase: dict[str, Context] = {f.id: reference for f in battle.reference_features}
-    for phase in reversed(phases):  # a feature's first phase is the last to set it
-        first_phase.update(
-            dict.fromkeys(map(attrgetter("id"), battle.features_in(phase)), Context(battle, phase, scratch))
-        )
-    shown = [f for f in battle.features if f.id in first_phase]
+    contexts = [reference, *(Context(battle, phase, scratch) for phase in phases)]
+    dated, starts, ends = _days(battle)
+    drawn_in = np.where([f.is_reference for f in battle.features], 0, -1)  # an index in contexts
+    for k, phase in reversed(list(enumerate(phases))):  # a feature's first phase is the last to set it
+        drawn_in[existing(dated, starts, ends, *story.phase_days(battle, phase))] = k + 1
+    rows = np.flatnonzero(drawn_in >= 0)
+    shown = list(map(battle.features.__getitem__, rows.tolist()))
+    first_context = list(map(contexts.__getitem__, drawn_in[rows].tolist()))
     styles: dict[Style, int] = {}
 
     def style_id(style: Style) -> int:
@@ -222,7 +223,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             scratch.clear()
             scratch["unit-names"] = unit_names
             prepare(shown[i : i + _RUN], reference)
-        drawn = draw(feature, first_phase[feature.id])
+        drawn = draw(feature, first_context[i])
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         drawn_style = style_id(drawn.style)
         if feature.kind == "position":
@@ -255,7 +256,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
         tuple(timings),
-        _columns(battle, shown, page_styles, timing, ranks, halos),
+        _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows])),
     )
 
 
@@ -266,23 +267,21 @@ def _columns(
     timing: list[int],
     ranks: list[int],
     halos: list[bool],
+    days: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> Columns:
     """The site's :class:`Columns`: what the data loop found (styles, timings, written ranks,
-    halos), and what pages read of the features themselves."""
+    halos, days of validity), and what pages read of the features themselves."""
     layer = {spec.id: i for i, spec in enumerate(battle.layers)}
     kind = {kind: i for i, kind in enumerate(KINDS)}
-    cited_sets: dict[frozenset[str], int] = {}  # equal sets once (Battle.cited_by_id)
-    cited = [cited_sets.setdefault(battle.cited_by_id[f.id], len(cited_sets)) for f in shown]
-    change_at, change_day, change_status = [0], [], []
-    for feature in shown:
-        for change in feature.status:
-            change_day.append(story.day_index(battle, change.date))
-            change_status.append(STATUSES.index(change.status))
-        change_at.append(len(change_day))
+    cited_by_id, cited_sets = battle.cited_by_id, dict[frozenset[str], int]()  # equal sets once
+    cited = [cited_sets.setdefault(cited_by_id[f.id], len(cited_sets)) for f in shown]
+    changes = [change for f in shown if f.status for change in f.status]
+    start = battle.start
+    dated, first, last = days
     return Columns(
-        battle=np.array([not f.is_reference for f in shown], dtype=bool),
-        start=np.array([story.day_index(battle, f.start) if f.start else 0 for f in shown], dtype=np.int64),
-        end=np.array([story.day_index(battle, f.end) if f.end else 0 for f in shown], dtype=np.int64),
+        battle=dated,
+        start=first,
+        end=last,
         kind=np.array([kind[f.kind] for f in shown], dtype=np.int64),
         layer=np.array([layer[f.layer] for f in shown], dtype=np.int64),
         styles=np.array(page_styles, dtype=np.int64).reshape(len(shown), len(positions.DRAWN_STATUSES)),
@@ -295,11 +294,21 @@ def _columns(
         cited=np.array(cited, dtype=np.int64),
         cited_sets=tuple(cited_sets),
         changes=Changes(
-            np.array(change_at, dtype=np.int64),
-            np.array(change_day, dtype=np.int64),
-            np.array(change_status, dtype=np.int64),
+            np.cumsum([0, *(len(f.status) for f in shown)], dtype=np.int64),
+            np.array([(c.date - start).days for c in changes], dtype=np.int64),  # story.day_index
+            np.array([STATUSES.index(c.status) for c in changes], dtype=np.int64),
         ),
     )
+
+
+def _days(battle: Battle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which of the battle's features have days (its battle features), and each one's first and
+    last (day indices; 0 for the others)."""
+    start = battle.start
+    dated = [f.start is not None and f.end is not None for f in battle.features]
+    first = [(f.start - start).days if f.start else 0 for f in battle.features]  # story.day_index
+    last = [(f.end - start).days if f.end else 0 for f in battle.features]
+    return np.array(dated, dtype=bool), np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
 
 
 def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Pure functions of the battle; the panel template renders what they return, alrea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,10 +28,14 @@ def day_index(battle: Battle, day: date) -> int:
     return (day - battle.start).days
 
 
-def events(battle: Battle, phase: Phase) -> list[Feature]:
-    """The phase's dated events, in date order."""
-    found = [f for f in battle.features_in(phase) if f.kind == "event"]
-    return sorted(found, key=lambda f: (f.start or phase.start, f.id))
+def phase_days(battle: Battle, phase: Phase) -> tuple[int, int]:
+    """The first and last day of ``phase`` (day indices)."""
+    return day_index(battle, phase.start), day_index(battle, phase.end)
+
+
+def events(phase: Phase, found: Iterable[Feature]) -> list[Feature]:
+    """The events among ``found`` (the features of ``phase``), in date order."""
+    return sorted((f for f in found if f.kind == "event"), key=lambda f: (f.start or phase.start, f.id))
 
 
 def change(feature: Feature, phase: Phase) -> Change:

@@ -91,6 +91,10 @@ def test_a_phase_s_items_and_changes_are_those_of_each_feature_s_rules(geo, tmp_
         previous = phases[i - 1] if i else None
         section = assemble._section(base, phase, previous, None, site)
         assert section["changes"] == _expected_changes(battle, phase, previous)
+        events = sorted((f for f in battle.features_in(phase) if f.kind == "event"), key=lambda f: (f.start, f.id))
+        assert [feature_id for feature_id, _ in section["events"]] == [f.id for f in events]
+        live = [f for f in battle.features_in(phase) if not f.lost_before(phase)]
+        assert assemble._phase_features(battle, site, phase) == (list(battle.features_in(phase)), live)
         told += len(section["changes"])
         items, _ = assemble._items(base, phase, previous, site)
         expected, ends = _expected(battle, site, phase, {c.feature_id for c in section["changes"]})
@@ -151,3 +155,27 @@ def test_items_written_from_columns_are_the_json_of_the_items(count, index, styl
     ranks = np.where(column(rank) % 3 == 0, column(rank), -1)
     items = Items(column(index), column(style), column(flags), ranks, np.full(count, NO_STATUS), np.zeros(count))
     assert items.text() == json_text(_listed(items))
+
+
+@pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO, "synthetic"], ids=["mini", "hengyang", "synthetic"])
+def test_the_site_shows_each_feature_as_drawn_on_its_first_phase(geo, tmp_path, monkeypatch) -> None:
+    """The site's data holds the reference features and every feature of the phases built,
+    in data order, each drawn as on the page of the first phase it is in."""
+    from layers.page import sitedata
+
+    battle = load_battle(_bench.synthetic(tmp_path / "geo", 600) if geo == "synthetic" else geo)
+    phases = list(battle.phases)[1:]  # a site of some phases: a feature of the first alone is not shown
+    drawn_on: dict[str, Phase | None] = {}
+    real = sitedata.draw
+
+    def recording(feature, ctx):
+        drawn_on[feature.id] = ctx.phase
+        return real(feature, ctx)
+
+    monkeypatch.setattr(sitedata, "draw", recording)
+    site = site_data(Context(battle), phases)
+    first = {f.id: next((p for p in phases if f.in_phase(p)), None) for f in battle.features}
+    shown = [f.id for f in battle.features if f.is_reference or first[f.id]]
+    assert list(site.index) == list(drawn_on) == shown
+    assert drawn_on == {feature_id: first[feature_id] for feature_id in shown}
+    assert len(shown) < len(battle.features)
