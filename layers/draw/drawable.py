@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -93,6 +94,7 @@ class Drawable:
     icon: Icon | None = None
 
 
+@lru_cache(maxsize=4096)  # a battle's features share a few precisions
 def decimals_for(precision_m: float) -> int:
     """Decimal places that keep rounding well under a tenth of the feature's precision."""
     step = max(precision_m / 10.0, 0.1) / 111_320.0

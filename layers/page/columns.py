@@ -115,23 +115,39 @@ class Items:
     end: np.ndarray
     timing: np.ndarray
 
+    #: Each item's JSON text (:meth:`text`), written once for every page that lists it.
+    texts: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        index: np.ndarray,
+        style: np.ndarray,
+        flags: np.ndarray,
+        rank: np.ndarray,
+        end: np.ndarray,
+        timing: np.ndarray,
+    ) -> Items:
+        """Items with their texts: ``[index, style, flags?, rank?]``, flags where any or where
+        the rank differs, written from the columns at once, not as a list per item."""
+        texts = np.empty(len(index), dtype=object)
+        ranked, flagged = rank >= 0, flags != 0
+        for mask, form, columns in (
+            (~ranked & ~flagged, "[%d,%d]", (index, style)),
+            (~ranked & flagged, "[%d,%d,%d]", (index, style, flags)),
+            (ranked, "[%d,%d,%d,%d]", (index, style, flags, rank)),
+        ):
+            if mask.any():
+                texts[mask] = list(map(form.__mod__, zip(*(column[mask].tolist() for column in columns), strict=True)))
+        return cls(index, style, flags, rank, end, timing, texts)
+
     def take(self, rows: np.ndarray) -> Items:
         """The items of ``rows`` (a mask or positions), in their order."""
         return Items(*(getattr(self, name)[rows] for name in self.__dataclass_fields__))
 
     def text(self) -> str:
-        """The items' JSON text, ``[[index, style, flags?, rank?], ...]``: flags where any, or
-        where the rank differs; written from the columns at once, not as a list per item."""
-        rows = np.empty(len(self.index), dtype=object)
-        ranked, flagged = self.rank >= 0, self.flags != 0
-        for mask, form, columns in (
-            (~ranked & ~flagged, "[%d,%d]", (self.index, self.style)),
-            (~ranked & flagged, "[%d,%d,%d]", (self.index, self.style, self.flags)),
-            (ranked, "[%d,%d,%d,%d]", (self.index, self.style, self.flags, self.rank)),
-        ):
-            if mask.any():
-                rows[mask] = list(map(form.__mod__, zip(*(column[mask].tolist() for column in columns), strict=True)))
-        return "[" + ",".join(rows.tolist()) + "]"
+        """The items' JSON text, ``[[index, style, flags?, rank?], ...]``."""
+        return "[" + ",".join(self.texts.tolist()) + "]"
 
     def ends(self) -> dict[str, str]:
         """``{item position: status at the phase's end}`` of the items that have a status history."""
@@ -204,4 +220,4 @@ def _items(
     written = columns.rank[rows]
     rank = np.where((written >= 0) & (page_rank != written), page_rank, -1)
     status = np.full(len(rows), NO_STATUS) if end is None else end
-    return Items(rows, style, flags, rank, status, columns.timing[rows])
+    return Items.of(rows, style, flags, rank, status, columns.timing[rows])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -227,9 +227,10 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
         drawn_style = style_id(drawn.style)
         if feature.kind == "position":
-            page_styles.append([style_id(style_for(battle, feature, status)) for status in positions.DRAWN_STATUSES])
+            styles_of = [style_id(style_for(battle, feature, status)) for status in positions.DRAWN_STATUSES]
         else:
-            page_styles.append([drawn_style] * len(positions.DRAWN_STATUSES))
+            styles_of = [drawn_style] * len(positions.DRAWN_STATUSES)
+        page_styles.append(styles_of)
         entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
         ranks.append(drawn.record.get(Record.RANK, -1))
         halos.append(bool(drawn.halo_m))
@@ -242,7 +243,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         if feature.is_reference:
             timing.append(-1)
         else:
-            timing.append(timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings)))
+            timing.append(timings.setdefault(_add_time(battle, feature, entry, styles_of), len(timings)))
         # the keys of DETAIL the entry has (in any order: the JSON is written with its keys sorted)
         detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
@@ -413,19 +414,22 @@ def data_json(data: dict[str, Any]) -> Markup:
     return Markup(json_object(data))
 
 
-def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]) -> Timing:
+def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], styles: list[int]) -> Timing:
     """Validity in day numbers and the style from each status change on (positions start
-    held); returns (first day, base style id or None, ((day, style id), ...))."""
+    held); returns (first day, base style id or None, ((day, style id), ...)). ``styles``: the
+    feature's style id in each of :data:`layers.draw.positions.DRAWN_STATUSES` (a status
+    changes only a position's style: every other feature's are its one style)."""
     assert feature.start and feature.end
     valid = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
     entry[Record.VALID] = valid
-    changes = tuple(
-        (story.day_index(battle, c.date), style_id(style_for(battle, feature, c.status))) for c in feature.status
-    )
+    changes = tuple((story.day_index(battle, c.date), styles[_DRAWN_INDEX[c.status]]) for c in feature.status)
     base = None
     if not changes or changes[0][0] > valid[0]:
-        base = style_id(style_for(battle, feature, Default.STATUS if feature.kind == "position" else None))
+        base = styles[_DRAWN_INDEX[Default.STATUS]]  # a position starts held
         entry[Record.BASE_STYLE] = base
     if changes:
         entry[Record.STYLES] = [list(change) for change in changes]
     return valid[0], base, changes
+
+
+_DRAWN_INDEX = {status: i for i, status in enumerate(positions.DRAWN_STATUSES)}

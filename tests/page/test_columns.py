@@ -153,7 +153,7 @@ _COLUMN = st.lists(st.integers(0, 10**6), min_size=30, max_size=30)
 def test_items_written_from_columns_are_the_json_of_the_items(count, index, style, flags, rank) -> None:
     column = lambda values: np.array(values[:count], dtype=np.int64)  # noqa: E731
     ranks = np.where(column(rank) % 3 == 0, column(rank), -1)
-    items = Items(column(index), column(style), column(flags), ranks, np.full(count, NO_STATUS), np.zeros(count))
+    items = Items.of(column(index), column(style), column(flags), ranks, np.full(count, NO_STATUS), np.zeros(count))
     assert items.text() == json_text(_listed(items))
 
 
