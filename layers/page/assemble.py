@@ -25,7 +25,7 @@ from layers.draw import records as payload
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
-from layers.page.columns import Items, phase_items, phase_rows, reference_items
+from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
@@ -180,7 +180,8 @@ def _section(
 
     def make() -> dict[str, Any]:
         items, changed = _items(ctx, phase, previous, site)
-        events = story.events(phase, map(site.features.__getitem__, items.index.tolist()))
+        rows = items.index[site.columns.kind[items.index] == kind_codes("event")[0]]  # its events, at once
+        events = story.events(phase, map(site.features.__getitem__, rows.tolist()))
         return {
             "phase": phase,
             "dates": html.bi(html.span_text(phase.start, phase.end)),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -248,16 +249,17 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
+    columns = _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows]))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
         tuple(shown),
         tuple(entries),
         tuple(details),
-        _date_texts(battle, shown),
+        _date_texts(battle, columns),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
         tuple(timings),
-        _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows])),
+        columns,
     )
 
 
@@ -274,32 +276,39 @@ def _columns(
     halos, days of validity), and what pages read of the features themselves."""
     layer = {spec.id: i for i, spec in enumerate(battle.layers)}
     kind = {kind: i for i, kind in enumerate(KINDS)}
-    cited_by_id, cited_sets = battle.cited_by_id, dict[frozenset[str], int]()  # equal sets once
-    cited = [cited_sets.setdefault(cited_by_id[f.id], len(cited_sets)) for f in shown]
+    # equal cited sets are one object (Battle.cited_by_id): numbered by identity, at once
+    cited_of = list(map(battle.cited_by_id.__getitem__, map(attrgetter("id"), shown)))
+    _, first_of, cited = np.unique(np.fromiter(map(id, cited_of), np.int64, len(shown)), True, True)
     changes = [change for f in shown if f.status for change in f.status]
     start = battle.start
     dated, first, last = days
+    kinds = _column(map(kind.__getitem__, map(attrgetter("kind"), shown)), len(shown))
     return Columns(
         battle=dated,
         start=first,
         end=last,
-        kind=np.array([kind[f.kind] for f in shown], dtype=np.int64),
-        layer=np.array([layer[f.layer] for f in shown], dtype=np.int64),
+        kind=kinds,
+        layer=_column(map(layer.__getitem__, map(attrgetter("layer"), shown)), len(shown)),
         styles=np.array(page_styles, dtype=np.int64).reshape(len(shown), len(positions.DRAWN_STATUSES)),
         timing=np.array(timing, dtype=np.int64),
         rank=np.array(ranks, dtype=np.int64),
-        base_rank=np.array([labels.base_rank(f) for f in shown], dtype=np.int64),
+        base_rank=_column(map(labels.base_rank, shown), len(shown)),
         halo=np.array(halos, dtype=bool),
-        hill=np.array([f.is_hill for f in shown], dtype=bool),
-        unit=np.array([f.kind == "unit" for f in shown], dtype=bool),
-        cited=np.array(cited, dtype=np.int64),
-        cited_sets=tuple(cited_sets),
+        hill=_column(map(attrgetter("is_hill"), shown), len(shown), bool),
+        unit=kinds == KINDS.index("unit"),
+        cited=cited.astype(np.int64),
+        cited_sets=tuple(map(cited_of.__getitem__, first_of.tolist())),
         changes=Changes(
-            np.cumsum([0, *(len(f.status) for f in shown)], dtype=np.int64),
+            np.cumsum([0, *map(len, map(attrgetter("status"), shown))], dtype=np.int64),
             np.array([(c.date - start).days for c in changes], dtype=np.int64),  # story.day_index
             np.array([STATUSES.index(c.status) for c in changes], dtype=np.int64),
         ),
     )
+
+
+def _column(values: Iterable[Any], count: int, dtype: Any = np.int64) -> np.ndarray:
+    """``count`` values as a column (taken in C from an iterator: no list between)."""
+    return np.fromiter(values, dtype, count)
 
 
 def _days(battle: Battle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -312,21 +321,20 @@ def _days(battle: Battle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(dated, dtype=bool), np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
 
 
-def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
+def _date_texts(battle: Battle, columns: Columns) -> dict[str, Any]:
     """Every day the pages can name (the battle's days and each status change) and every
-    feature's span of validity, in both languages (:func:`layers.page.fragments.day_text`)."""
-    days = set(range(story.day_index(battle, battle.start), story.day_index(battle, battle.end) + 1))
-    spans: dict[str, list[str]] = {}
-    for feature in features:
-        days.update(story.day_index(battle, change.date) for change in feature.status)
-        if feature.start and feature.end and not feature.is_reference:
-            key = f"{story.day_index(battle, feature.start)},{story.day_index(battle, feature.end)}"
-            if key not in spans:
-                spans[key] = payload.pair(html.span_text(feature.start, feature.end))
+    span of validity of a battle feature, in both languages (:func:`layers.page.fragments.day_text`)."""
+    first, last = story.day_index(battle, battle.start), story.day_index(battle, battle.end)
+    days = set(range(first, last + 1)).union(columns.changes.day.tolist())
+    spans = np.unique(np.stack((columns.start, columns.end), axis=1)[columns.battle], axis=0).tolist()
     start = battle.start
+
+    def on(day: int) -> date:
+        return start + timedelta(days=day)
+
     return {
-        Texts.DAYS: {str(d): payload.pair(html.day_text(start + timedelta(days=d))) for d in sorted(days)},
-        Texts.SPANS: spans,
+        Texts.DAYS: {str(d): payload.pair(html.day_text(on(d))) for d in sorted(days)},
+        Texts.SPANS: {f"{a},{b}": payload.pair(html.span_text(on(a), on(b))) for a, b in spans},
     }
 
 
