@@ -112,7 +112,7 @@ def _rounded(value: Any, places: int) -> Any:
     if value and isinstance(value[0], (int, float)):
         return [round(float(value[0]), places), round(float(value[1]), places)]
     if value and value[0] and isinstance(value[0][0], (int, float)):  # a run of positions: at once
-        return np.round(np.asarray(value, dtype=float)[:, :2], places).tolist()
+        return np.asarray(value, dtype=float)[:, :2].round(places).tolist()  # np.round, without its wrapper
     return [_rounded(v, places) for v in value]
 
 

@@ -8,9 +8,11 @@ soon as it is made (the shared data file as the pieces it is made of: see :data:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -329,17 +331,16 @@ def _story(sections: list[dict[str, Any]], site: SiteData) -> tuple[dict[str, An
     [[feature index, what], ...], EVENTS: [[feature index, day], ...]}}`` (keys:
     :class:`layers.contract.Story`; ``what`` indexes the texts returned second), and the ids
     of the features they name."""
-    whats: dict[tuple[str, str], int] = {}
+    whats: dict[tuple[str, str], int] = defaultdict(lambda: len(whats))  # numbered as first told
     out: dict[str, Any] = {}
     told: set[str] = set()
     for section in sections:
         entry: dict[str, Any] = {}
-        if section["changes"]:
-            entry[Story.CHANGES] = [
-                [site.index[c.feature_id], whats.setdefault((c.what.zh, c.what.en), len(whats))]
-                for c in section["changes"]
-            ]
-            told.update(c.feature_id for c in section["changes"])
+        if changes := section["changes"]:
+            ids = list(map(attrgetter("feature_id"), changes))
+            texts = map(whats.__getitem__, map(attrgetter("what.zh", "what.en"), changes))
+            entry[Story.CHANGES] = list(map(list, zip(map(site.index.__getitem__, ids), texts, strict=True)))
+            told.update(ids)
         if section["events"]:
             entry[Story.EVENTS] = [[site.index[feature_id], day] for feature_id, day in section["events"]]
             told.update(feature_id for feature_id, _ in section["events"])

@@ -412,9 +412,8 @@ def page_data(
 def _first_pairs(timing: np.ndarray, style: np.ndarray, styles: int) -> list[tuple[int, int]]:
     """The distinct (timing, style) pairs, in the order each first occurs (``styles``: how
     many style ids there are)."""
-    _, first = np.unique((timing + 1) * styles + style, return_index=True)
-    first.sort()
-    return list(zip(timing[first].tolist(), style[first].tolist(), strict=True))
+    pairs = dict.fromkeys(((timing + 1) * styles + style).tolist())  # in order, each once
+    return [(pair // styles - 1, pair % styles) for pair in pairs]
 
 
 def data_json(data: dict[str, Any]) -> Markup:
