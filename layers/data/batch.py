@@ -7,6 +7,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 
 @contextmanager
@@ -97,8 +98,10 @@ def freed_memory_kept() -> None:
             mallopt(parameter, KEPT_BYTES)
 
 
+@lru_cache(maxsize=1)
 def _mallopt() -> Callable[[int, int], int] | None:
-    """The C library's ``mallopt``, if it has one."""
+    """The C library's ``mallopt``, if it has one (looked up once: a library handle is a class
+    of its own, whose reference cycles only the collector frees)."""
     if not sys.platform.startswith("linux"):
         return None
     try:

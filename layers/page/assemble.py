@@ -183,7 +183,7 @@ def _section(
     def make() -> dict[str, Any]:
         items, changed = _items(ctx, phase, previous, site)
         rows = items.index[site.columns.kind[items.index] == kind_codes("event")[0]]  # its events, at once
-        events = story.events(phase, map(site.features.__getitem__, rows.tolist()))
+        events = story.events(battle, phase, map(site.features.__getitem__, rows.tolist()))
         return {
             "phase": phase,
             "dates": html.bi(html.span_text(phase.start, phase.end)),

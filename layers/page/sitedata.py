@@ -326,7 +326,7 @@ def _date_texts(battle: Battle, columns: Columns) -> dict[str, Any]:
     span of validity of a battle feature, in both languages (:func:`layers.page.fragments.day_text`)."""
     first, last = story.day_index(battle, battle.start), story.day_index(battle, battle.end)
     days = set(range(first, last + 1)).union(columns.changes.day.tolist())
-    spans = np.unique(np.stack((columns.start, columns.end), axis=1)[columns.battle], axis=0).tolist()
+    spans = set(zip(columns.start[columns.battle].tolist(), columns.end[columns.battle].tolist(), strict=True))
     start = battle.start
 
     def on(day: int) -> date:

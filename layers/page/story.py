@@ -33,16 +33,42 @@ def phase_days(battle: Battle, phase: Phase) -> tuple[int, int]:
     return day_index(battle, phase.start), day_index(battle, phase.end)
 
 
-def events(phase: Phase, found: Iterable[Feature]) -> list[Feature]:
-    """The events among ``found`` (the features of ``phase``), in date order."""
-    return sorted((f for f in found if f.kind == "event"), key=lambda f: (f.start or phase.start, f.id))
+def events(battle: Battle, phase: Phase, found: Iterable[Feature] | None = None) -> list[Feature]:
+    """The phase's dated events, in date order; ``found``: the phase's features (or some of
+    them, its events among them), when the caller has them at hand."""
+    features = battle.features_in(phase) if found is None else found
+    return sorted((f for f in features if f.kind == "event"), key=lambda f: (f.start or phase.start, f.id))
+
+
+def changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change]:
+    """Positions whose status changed, and lines that appeared or ended, since ``previous``,
+    feature by feature (the pages find the same from the site's columns:
+    :func:`layers.page.columns.phase_items`).
+
+    Compared at the phases' last days: the state each phase page shows.
+    """
+    found: list[Change] = []
+    for feature in battle.features_in(phase):
+        if feature.kind == "position":
+            now = feature.status_on(phase.end) or Default.STATUS
+            before = (
+                (feature.status_on(previous.end) or Default.STATUS) if previous and feature.in_phase(previous) else None
+            )
+            if before is not None and now != before:
+                found.append(change(feature, phase))
+        elif feature.kind == "line" and previous and not feature.in_phase(previous):
+            found.append(change(feature, phase))
+    if previous:
+        for feature in battle.features_in(previous):
+            if feature.kind == "line" and not feature.in_phase(phase):
+                found.append(change(feature, phase))
+    return found
 
 
 def change(feature: Feature, phase: Phase) -> Change:
-    """How ``feature`` changed since the phase before ``phase`` (one of what
-    :func:`layers.page.columns.phase_items` finds changed): a position is in its status at the
-    phase's last day, the state the phase's page shows; a line is new, or given up if it is not
-    in the phase."""
+    """How ``feature``, found changed since the phase before ``phase`` (:func:`changes`), changed:
+    a position is in its status at the phase's last day, the state the phase's page shows; a
+    line is new, or given up if it is not in the phase."""
     if feature.kind == "position":
         label = STATUS_LABELS[feature.status_on(phase.end) or Default.STATUS]
         what = Bilingual(label.zh, label.en)

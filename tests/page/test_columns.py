@@ -13,16 +13,14 @@ from hypothesis import strategies as st
 
 from layers.contract import Default, Flag, Record
 from layers.data.load import load_battle
-from layers.data.model import STATUSES, Battle, Bilingual, Phase
+from layers.data.model import STATUSES, Battle, Phase
 from layers.draw import labels
 from layers.draw.dispatch import style_of
 from layers.draw.drawable import Context
-from layers.draw.style import STATUS_LABELS
-from layers.page import assemble
+from layers.page import assemble, story
 from layers.page.columns import NO_STATUS, Changes, Items
 from layers.page.elements import json_text
 from layers.page.sitedata import SiteData, site_data
-from layers.page.story import Change
 
 from ..conftest import FIXTURE_BATTLE, GEO
 from .test_sitedata import _bench
@@ -58,28 +56,6 @@ def _expected(battle: Battle, site: SiteData, phase: Phase, changed: set[str]) -
     return items, ends
 
 
-def _expected_changes(battle: Battle, phase: Phase, previous: Phase | None) -> list[Change]:
-    """Positions whose status changed, and lines that appeared or ended, since ``previous``,
-    feature by feature (compared at the phases' last days: the state each phase page shows)."""
-    found: list[Change] = []
-    for feature in battle.features_in(phase):
-        if feature.kind == "position":
-            now = feature.status_on(phase.end) or Default.STATUS
-            before = (
-                (feature.status_on(previous.end) or Default.STATUS) if previous and feature.in_phase(previous) else None
-            )
-            if before is not None and now != before:
-                label = STATUS_LABELS[now]
-                found.append(Change(feature.id, feature.name, Bilingual(label.zh, label.en)))
-        elif feature.kind == "line" and previous and not feature.in_phase(previous):
-            found.append(Change(feature.id, feature.name, Bilingual("新防线", "new line")))
-    if previous:
-        for feature in battle.features_in(previous):
-            if feature.kind == "line" and not feature.in_phase(phase):
-                found.append(Change(feature.id, feature.name, Bilingual("放弃的防线", "line given up")))
-    return found
-
-
 @pytest.mark.parametrize("geo", [FIXTURE_BATTLE, GEO, "synthetic"], ids=["mini", "hengyang", "synthetic"])
 def test_a_phase_s_items_and_changes_are_those_of_each_feature_s_rules(geo, tmp_path) -> None:
     battle = load_battle(_bench.synthetic(tmp_path / "geo", 600) if geo == "synthetic" else geo)
@@ -90,9 +66,8 @@ def test_a_phase_s_items_and_changes_are_those_of_each_feature_s_rules(geo, tmp_
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i else None
         section = assemble._section(base, phase, previous, None, site)
-        assert section["changes"] == _expected_changes(battle, phase, previous)
-        events = sorted((f for f in battle.features_in(phase) if f.kind == "event"), key=lambda f: (f.start, f.id))
-        assert [feature_id for feature_id, _ in section["events"]] == [f.id for f in events]
+        assert section["changes"] == story.changes(battle, phase, previous)
+        assert [feature_id for feature_id, _ in section["events"]] == [f.id for f in story.events(battle, phase)]
         live = [f for f in battle.features_in(phase) if not f.lost_before(phase)]
         assert assemble._phase_features(battle, site, phase) == (list(battle.features_in(phase)), live)
         told += len(section["changes"])
