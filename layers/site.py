@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from layers.data.batch import collector_paused
+from layers.data.batch import collector_paused, freed_memory_kept
 from layers.data.model import Battle
 from layers.errors import OutputError, OutputInterrupted, inert
 
@@ -287,6 +287,7 @@ def _recover(out: Path | str) -> None:
 
 def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:
     """Render the site for ``battle`` and write it atomically to ``out_dir``, page by page."""
+    freed_memory_kept()
     with collector_paused():
         # The page stack (folium, branca, jinja2...) is imported here, with the collector paused
         # like the rest of the build: its hundred thousand new objects would otherwise set off

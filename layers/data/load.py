@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from layers.data.batch import collector_paused
+from layers.data.batch import collector_paused, freed_memory_kept
 from layers.data.checker import Checker, unreserved
 from layers.data.features import read_features
 from layers.data.manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources
@@ -48,6 +48,7 @@ def load_battle(folder: Path | str) -> Battle:
     GeoDataError
         With every problem found, when anything is wrong.
     """
+    freed_memory_kept()
     with collector_paused():
         return _load_battle(Path(folder))
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -93,6 +94,7 @@ class Drawable:
     icon: Icon | None = None
 
 
+@lru_cache(maxsize=4096)  # a battle's features share a few precisions
 def decimals_for(precision_m: float) -> int:
     """Decimal places that keep rounding well under a tenth of the feature's precision."""
     step = max(precision_m / 10.0, 0.1) / 111_320.0
@@ -110,7 +112,7 @@ def _rounded(value: Any, places: int) -> Any:
     if value and isinstance(value[0], (int, float)):
         return [round(float(value[0]), places), round(float(value[1]), places)]
     if value and value[0] and isinstance(value[0][0], (int, float)):  # a run of positions: at once
-        return np.round(np.asarray(value, dtype=float)[:, :2], places).tolist()
+        return np.asarray(value, dtype=float)[:, :2].round(places).tolist()  # np.round, without its wrapper
     return [_rounded(v, places) for v in value]
 
 

@@ -224,7 +224,7 @@ def _geometry(outline: Polygon | np.ndarray, feature: Feature) -> dict[str, Any]
     if isinstance(outline, Polygon):
         return rounded(mapping_lists(outline), feature.precision_m / 4)
     # the ring's coordinates as the polygon would give them back (GEOS keeps a closed ring as it is)
-    return {"type": "Polygon", "coordinates": [np.round(outline, decimals_for(feature.precision_m / 4)).tolist()]}
+    return {"type": "Polygon", "coordinates": [outline.round(decimals_for(feature.precision_m / 4)).tolist()]}
 
 
 def mapping_lists(geometry: Polygon) -> dict[str, Any]:

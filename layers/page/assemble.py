@@ -8,27 +8,30 @@ soon as it is made (the shared data file as the pieces it is made of: see :data:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from branca.element import Figure
 from markupsafe import Markup
 
 from layers import __version__, contract
 from layers.contract import Page, Story, Timeline
 from layers.data.batch import collector_paused, module_hidden, young_collections
-from layers.data.model import Battle, Phase
+from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
-from layers.draw.dispatch import same_on_every_page
 from layers.draw.drawable import Context
 from layers.page import assets, story
 from layers.page import fragments as html
+from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
 from layers.page.legend import swatch
-from layers.page.sitedata import Group, Listing, Member, SiteData, data_json, member, page_data, site_data
+from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -133,79 +136,61 @@ def _reference_group(ctx: Context, site: SiteData) -> Group:
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
-    members = tuple(member(f, ctx, site) for f in battle.reference_features)
-    # one group for every page: its items, made by the first page, serve them all
-    return Group(contract.Group.REFERENCE, label, True, members, items={})
+    # one group for every page
+    return Group(contract.Group.REFERENCE, label, True, reference_items(site.columns))
 
 
-def _layer_groups(ctx: Context, changed: set[str], site: SiteData) -> list[Group]:
+def _layer_groups(ctx: Context, previous: Phase | None, site: SiteData) -> list[Group]:
     """One overlay per battle layer (positions, units...) with the features of the phase."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    by_layer: dict[str, list[Member]] = {}
-    for feature, shown in zip(battle.features_in(phase), _members(ctx, phase, site), strict=True):
-        by_layer.setdefault(feature.layer, []).append(shown)
-    changed_ids, ended = frozenset(changed), _ended(ctx, phase)
+    items, _ = _items(ctx, phase, previous, site)
+    layer = site.columns.layer[items.index]
     groups = []
-    for spec in battle.layers:
-        if spec.role != "battle" or spec.id not in by_layer:
-            continue
-        members = tuple(by_layer[spec.id])
-        groups.append(Group(spec.id, html.bi(spec.title), True, members, changed_ids, ended, phase, _items(ctx, phase)))
+    for i, spec in enumerate(battle.layers):
+        rows = layer == i
+        if spec.role == "battle" and rows.any():
+            groups.append(Group(spec.id, html.bi(spec.title), True, items.take(rows)))
     return groups
 
 
-def _members(ctx: Context, phase: Phase, site: SiteData) -> tuple[Member, ...]:
-    """How each feature of ``phase`` is drawn in it, in data order: made once per build, for
-    the phase's page and the atlas alike; a feature drawn the same on every page, once for
-    all the phases it lasts."""
-    here = ctx.at(phase)
-    fixed: dict[str, Member] = ctx.once("members", dict)
+def _items(ctx: Context, phase: Phase, previous: Phase | None, site: SiteData) -> tuple[Items, np.ndarray]:
+    """The items of ``phase`` and what changed in it since ``previous`` (:func:`phase_items`),
+    made once per build for the phase's page and the atlas alike."""
 
-    def make() -> tuple[Member, ...]:
-        members = []
-        for feature in ctx.battle.features_in(phase):
-            if not same_on_every_page(feature):
-                members.append(member(feature, here, site))
-            elif (found := fixed.get(feature.id)) is not None:
-                members.append(found)
-            else:
-                members.append(fixed.setdefault(feature.id, member(feature, here, site)))
-        return tuple(members)
+    def make() -> tuple[Items, np.ndarray]:
+        days = None if previous is None else story.phase_days(ctx.battle, previous)
+        return phase_items(site.columns, *story.phase_days(ctx.battle, phase), days)
 
-    return ctx.once(("members", phase.id), make)
+    return ctx.once(("items", phase.id), make)
 
 
-def _items(ctx: Context, phase: Phase) -> dict[str, Listing]:
-    """The items the pages of ``phase`` list, filled by the first to list them (the phase's
-    page, then reused by the atlas: :attr:`Group.items`)."""
-    return ctx.once(("items", phase.id), dict)
+def _phase_features(battle: Battle, site: SiteData, phase: Phase) -> tuple[list[Feature], list[Feature]]:
+    """The features of ``phase``, and those of them not lost before it began
+    (:data:`layers.page.view.PhaseFeatures`)."""
+    rows, lost_before = phase_rows(site.columns, *story.phase_days(battle, phase))
+    features = site.features
+    return list(map(features.__getitem__, rows.tolist())), list(map(features.__getitem__, rows[~lost_before].tolist()))
 
 
-def _ended(ctx: Context, phase: Phase) -> frozenset[str]:
-    """Units and lines that end before ``phase``'s last day: superseded within the phase (a
-    unit moved on, a line given up), drawn faded beside what replaced them (once per build)."""
-
-    def make() -> frozenset[str]:
-        features = ctx.battle.features_in(phase)
-        return frozenset(f.id for f in features if f.kind in ("unit", "line") and f.end and f.end < phase.end)
-
-    return ctx.once(("ended", phase.id), make)
-
-
-def _section(ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None) -> dict[str, Any]:
+def _section(
+    ctx: Context, phase: Phase, previous: Phase | None, next_phase: Phase | None, site: SiteData
+) -> dict[str, Any]:
     """Everything the panel says about one phase, escaped (once per build: the phase's page
     and the atlas say the same)."""
     battle = ctx.battle
 
     def make() -> dict[str, Any]:
+        items, changed = _items(ctx, phase, previous, site)
+        rows = items.index[site.columns.kind[items.index] == kind_codes("event")[0]]  # its events, at once
+        events = story.events(battle, phase, map(site.features.__getitem__, rows.tolist()))
         return {
             "phase": phase,
             "dates": html.bi(html.span_text(phase.start, phase.end)),
             "prev": previous,
             "next": next_phase,
-            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in story.events(battle, phase)],
-            "changes": story.changes(battle, phase, previous),
+            "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in events],
+            "changes": [story.change(site.features[i], phase) for i in changed.tolist()],
             "end_day": story.day_index(battle, phase.end),
         }
 
@@ -226,11 +211,11 @@ def _phase_page(
     :func:`_page`)."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
-    section = _section(ctx, phase, prev_phase, next_phase)
-    changed = {c.feature_id for c in section["changes"]}
-    groups = [reference, *_layer_groups(ctx, changed, site)]
-    fit = phase_extent(ctx, phase) or bounds_latlng(battle)
-    timeline = slider_timeline(ctx, [phase], fit_all=fit, current=phase.id, span=(phase.start, phase.end))
+    section = _section(ctx, phase, prev_phase, next_phase, site)
+    groups = [reference, *_layer_groups(ctx, prev_phase, site)]
+    features = partial(_phase_features, battle, site)
+    fit = phase_extent(ctx, phase, features) or bounds_latlng(battle)
+    timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
     return _page(battle, title, groups, timeline, panel, site, opts, kept)
@@ -242,19 +227,18 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
-        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None)
+        section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None, site)
         sections.append(section)
-        members = _members(base, phase, site)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
             title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
         )
-        changed = frozenset(c.feature_id for c in section["changes"])
-        ended = _ended(base, phase)
-        groups.append(Group(phase.id, label, i == 0, members, changed, ended, phase, _items(base, phase)))
-    battle_features = [f for f in battle.features if not f.is_reference and any(f.in_phase(p) for p in phases)]
-    fit = extent(battle, battle_features) or bounds_latlng(battle)
+        groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
+    in_phases = np.zeros(len(site.features), dtype=bool)
+    for group in groups[1:]:
+        in_phases[group.items.index] = True
+    fit = extent(battle, map(site.features.__getitem__, np.flatnonzero(in_phases).tolist())) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
-    timeline = slider_timeline(base, phases, fit_all=fit, current=phases[0].id, span=span)
+    timeline = slider_timeline(base, phases, fit, phases[0].id, span, partial(_phase_features, battle, site))
     panel = {
         "mode": "atlas",
         "sections": sections,
@@ -286,8 +270,9 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
-    # equal sets are one object (Battle.cited_by_id), and a set keeps each once: a union of a few
-    cited: set[str] = set().union(*set(map(battle.cited_by_id.__getitem__, on_page)))
+    # equal sets are one (Columns.cited_sets): a union of the few the page's features cite
+    cites = np.flatnonzero(np.bincount(site.columns.cited[on_page])).tolist()
+    cited: set[str] = set().union(*map(site.columns.cited_sets.__getitem__, cites))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
     context = {
@@ -315,7 +300,7 @@ def _page(
         fmap.default_js = []
         fmap.default_css = []
         if opts.single_file:
-            shared = site.script(site.index[fid] for fid in on_page | told)
+            shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
             head = PageHead(
                 title, opts.lang, [], [], assets.inline_css(), [*assets.inline_js(), shared], opts.printable
             )
@@ -346,17 +331,16 @@ def _story(sections: list[dict[str, Any]], site: SiteData) -> tuple[dict[str, An
     [[feature index, what], ...], EVENTS: [[feature index, day], ...]}}`` (keys:
     :class:`layers.contract.Story`; ``what`` indexes the texts returned second), and the ids
     of the features they name."""
-    whats: dict[tuple[str, str], int] = {}
+    whats: dict[tuple[str, str], int] = defaultdict(lambda: len(whats))  # numbered as first told
     out: dict[str, Any] = {}
     told: set[str] = set()
     for section in sections:
         entry: dict[str, Any] = {}
-        if section["changes"]:
-            entry[Story.CHANGES] = [
-                [site.index[c.feature_id], whats.setdefault((c.what.zh, c.what.en), len(whats))]
-                for c in section["changes"]
-            ]
-            told.update(c.feature_id for c in section["changes"])
+        if changes := section["changes"]:
+            ids = list(map(attrgetter("feature_id"), changes))
+            texts = map(whats.__getitem__, map(attrgetter("what.zh", "what.en"), changes))
+            entry[Story.CHANGES] = list(map(list, zip(map(site.index.__getitem__, ids), texts, strict=True)))
+            told.update(ids)
         if section["events"]:
             entry[Story.EVENTS] = [[site.index[feature_id], day] for feature_id, day in section["events"]]
             told.update(feature_id for feature_id, _ in section["events"])

@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cached_property
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 
 from layers import __version__, contract
 from layers.contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
-from layers.data.model import Battle, Feature, Phase
+from layers.data.model import STATUSES, Battle, Feature, Phase
 from layers.draw import labels, positions
 from layers.draw import records as payload
-from layers.draw.dispatch import draw, prepare, style_of
+from layers.draw.dispatch import draw, prepare
 from layers.draw.drawable import Context
 from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
 from layers.page import fragments as html
 from layers.page import story
-from layers.page.elements import json_text, to_json
+from layers.page.columns import KINDS, Changes, Columns, Items, existing
+from layers.page.elements import JSONText, json_object, json_text, to_json
 from layers.page.ui import TILES, UI
 
-#: A feature as a page shows it: its id and the style it is drawn in on that page.
-Member = tuple[str, Style]
-#: A feature as a page of its phase lists it: its item, and its status at the phase's end.
-Listing = tuple[list[int], str | None]
 #: A feature's days and styles for the legend: (first day, base style id or None, ((day,
 #: style id), ...) of its status changes).
 Timing = tuple[int, int | None, tuple[tuple[int, int], ...]]
@@ -36,22 +34,13 @@ Timing = tuple[int, int | None, tuple[tuple[int, int], ...]]
 
 @dataclass(frozen=True)
 class Group:
-    """An overlay in the layer control: a label and the features it shows (:func:`member`)."""
+    """An overlay in the layer control: a label and the items of the features it shows
+    (:func:`layers.page.columns.phase_items`: made once per phase, for its page and the atlas)."""
 
     id: str
     label: Markup
     show: bool
-    members: tuple[Member, ...]
-    changed: frozenset[str] = frozenset()
-    #: Units and lines whose time ended before the phase's last day: drawn faded.
-    ended: frozenset[str] = frozenset()
-    #: The phase the group shows (None: the reference layers), which ranks its names.
-    phase: Phase | None = None
-    #: Each feature's item as a page of the phase lists it (``[index, style, flags?, rank?]``)
-    #: and its status at the phase's end (None: it has no status history), filled by the first
-    #: page that lists it and shared by every group of the same phase: the phase's page and the
-    #: atlas list the same items (see :func:`page_data`); the reference layers' by every page.
-    items: dict[str, Listing] | None = field(default=None, compare=False)
+    items: Items
 
 
 @dataclass(frozen=True)
@@ -65,6 +54,8 @@ class SiteData:
     reader asks. A page lists only which entries it draws, in which style, with which flags."""
 
     index: dict[str, int]
+    #: The features, by index.
+    features: tuple[Feature, ...]
     #: Each feature's entry as UTF-8 JSON (bytes: half or less the memory of ``str`` for text
     #: in Chinese, and written as they are).
     entries: tuple[bytes, ...]
@@ -81,15 +72,8 @@ class SiteData:
     #: ``((day, style id), ...)`` of the status changes, so that a page's legend lists only what
     #: its day slider reaches. Most features share theirs with many others.
     timings: tuple[Timing, ...]
-    #: Per battle feature id: its timing's index in :attr:`timings` (a page reads each once).
-    times: dict[str, int]
-    #: Features drawn with a precision halo.
-    halos: frozenset[str]
-    #: Features drawn with a hill sign (:attr:`layers.data.model.Feature.is_hill`), and units.
-    hills: frozenset[str]
-    units: frozenset[str]
-    #: Each named feature's rank as its entry writes it (the page writes its own where it differs).
-    ranks: dict[str, int]
+    #: What pages read of each feature (its timing's index, styles, rank...), by index.
+    columns: Columns
 
     @cached_property
     def style_ids(self) -> dict[Style, int]:
@@ -210,16 +194,18 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     order, with the site's style and symbol tables."""
     battle = base.battle
     # Each feature is drawn once, here, in a memo of its own run: its geometry and record live
-    # only until its run's entries are written (pages need only its halo and rank, kept below,
-    # and its style: style_of). It is drawn as on the page of its first phase.
+    # only until its run's entries are written (pages need only its styles, halo and rank, kept
+    # in the site's columns). It is drawn as on the page of its first phase.
     scratch: dict[Any, Any] = {}
     reference = Context(battle, None, scratch)
-    first_phase: dict[str, Context] = {f.id: reference for f in battle.reference_features}
-    for phase in reversed(phases):  # a feature's first phase is the last to set it
-        first_phase.update(
-            dict.fromkeys(map(attrgetter("id"), battle.features_in(phase)), Context(battle, phase, scratch))
-        )
-    shown = [f for f in battle.features if f.id in first_phase]
+    contexts = [reference, *(Context(battle, phase, scratch) for phase in phases)]
+    dated, starts, ends = _days(battle)
+    drawn_in = np.where([f.is_reference for f in battle.features], 0, -1)  # an index in contexts
+    for k, phase in reversed(list(enumerate(phases))):  # a feature's first phase is the last to set it
+        drawn_in[existing(dated, starts, ends, *story.phase_days(battle, phase))] = k + 1
+    rows = np.flatnonzero(drawn_in >= 0)
+    shown = list(map(battle.features.__getitem__, rows.tolist()))
+    first_context = list(map(contexts.__getitem__, drawn_in[rows].tolist()))
     styles: dict[Style, int] = {}
 
     def style_id(style: Style) -> int:
@@ -229,10 +215,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(halo_style())
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
-    times: dict[str, int] = {}
     timings: dict[Timing, int] = {}  # each distinct timing, with its index
-    halos: set[str] = set()
-    ranks: dict[str, int] = {}
+    page_styles, timing, ranks, halos = [], [], [], []  # columns (see _columns)
     entries, details = [], []
     unit_names = base.unit_names
     for i, feature in enumerate(shown):
@@ -240,192 +224,219 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             scratch.clear()
             scratch["unit-names"] = unit_names
             prepare(shown[i : i + _RUN], reference)
-        drawn = draw(feature, first_phase[feature.id])
+        drawn = draw(feature, first_context[i])
         # every style a page may draw the feature in: as drawn here, or (a position) in any status
-        style_id(drawn.style)
+        drawn_style = style_id(drawn.style)
         if feature.kind == "position":
-            for status in positions.DRAWN_STATUSES:
-                style_id(style_for(battle, feature, status))
+            styles_of = [style_id(style_for(battle, feature, status)) for status in positions.DRAWN_STATUSES]
+        else:
+            styles_of = [drawn_style] * len(positions.DRAWN_STATUSES)
+        page_styles.append(styles_of)
         entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
-        if Record.RANK in drawn.record:
-            ranks[feature.id] = drawn.record[Record.RANK]
+        ranks.append(drawn.record.get(Record.RANK, -1))
+        halos.append(bool(drawn.halo_m))
         if drawn.halo_m:
-            halos.add(feature.id)
             entry[Record.HALO] = round(drawn.halo_m)
         if drawn.icon is not None and feature.sidc:
             if feature.sidc not in icons:
                 icons[feature.sidc] = drawn.icon.as_dict()
             entry[Record.ICON] = feature.sidc
-        if not feature.is_reference:
-            times[feature.id] = timings.setdefault(_add_time(battle, feature, entry, style_id), len(timings))
+        if feature.is_reference:
+            timing.append(-1)
+        else:
+            timing.append(timings.setdefault(_add_time(battle, feature, entry, styles_of), len(timings)))
         # the keys of DETAIL the entry has (in any order: the JSON is written with its keys sorted)
         detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
+    columns = _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows]))
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
+        tuple(shown),
         tuple(entries),
         tuple(details),
-        _date_texts(battle, shown),
+        _date_texts(battle, columns),
         tuple(sorted(styles, key=styles.__getitem__)),
         icons,
         tuple(timings),
-        times,
-        frozenset(halos),
-        frozenset(f.id for f in shown if f.is_hill),
-        frozenset(f.id for f in shown if f.kind == "unit"),
-        ranks,
+        columns,
     )
 
 
-def member(feature: Feature, ctx: Context, site: SiteData) -> Member:
-    """How ``feature`` is drawn on the page of ``ctx``: its id and style (:func:`style_of`)."""
-    return feature.id, style_of(feature, ctx)
-
-
-def _date_texts(battle: Battle, features: list[Feature]) -> dict[str, Any]:
-    """Every day the pages can name (the battle's days and each status change) and every
-    feature's span of validity, in both languages (:func:`layers.page.fragments.day_text`)."""
-    days = set(range(story.day_index(battle, battle.start), story.day_index(battle, battle.end) + 1))
-    spans: dict[str, list[str]] = {}
-    for feature in features:
-        days.update(story.day_index(battle, change.date) for change in feature.status)
-        if feature.start and feature.end and not feature.is_reference:
-            key = f"{story.day_index(battle, feature.start)},{story.day_index(battle, feature.end)}"
-            if key not in spans:
-                spans[key] = payload.pair(html.span_text(feature.start, feature.end))
+def _columns(
+    battle: Battle,
+    shown: list[Feature],
+    page_styles: list[list[int]],
+    timing: list[int],
+    ranks: list[int],
+    halos: list[bool],
+    days: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> Columns:
+    """The site's :class:`Columns`: what the data loop found (styles, timings, written ranks,
+    halos, days of validity), and what pages read of the features themselves."""
+    layer = {spec.id: i for i, spec in enumerate(battle.layers)}
+    kind = {kind: i for i, kind in enumerate(KINDS)}
+    # equal cited sets are one object (Battle.cited_by_id): numbered by identity, at once
+    cited_of = list(map(battle.cited_by_id.__getitem__, map(attrgetter("id"), shown)))
+    _, first_of, cited = np.unique(np.fromiter(map(id, cited_of), np.int64, len(shown)), True, True)
+    changes = [change for f in shown if f.status for change in f.status]
     start = battle.start
+    dated, first, last = days
+    kinds = _column(map(kind.__getitem__, map(attrgetter("kind"), shown)), len(shown))
+    return Columns(
+        battle=dated,
+        start=first,
+        end=last,
+        kind=kinds,
+        layer=_column(map(layer.__getitem__, map(attrgetter("layer"), shown)), len(shown)),
+        styles=np.array(page_styles, dtype=np.int64).reshape(len(shown), len(positions.DRAWN_STATUSES)),
+        timing=np.array(timing, dtype=np.int64),
+        rank=np.array(ranks, dtype=np.int64),
+        base_rank=_column(map(labels.base_rank, shown), len(shown)),
+        halo=np.array(halos, dtype=bool),
+        hill=_column(map(attrgetter("is_hill"), shown), len(shown), bool),
+        unit=kinds == KINDS.index("unit"),
+        cited=cited.astype(np.int64),
+        cited_sets=tuple(map(cited_of.__getitem__, first_of.tolist())),
+        changes=Changes(
+            np.cumsum([0, *map(len, map(attrgetter("status"), shown))], dtype=np.int64),
+            np.array([(c.date - start).days for c in changes], dtype=np.int64),  # story.day_index
+            np.array([STATUSES.index(c.status) for c in changes], dtype=np.int64),
+        ),
+    )
+
+
+def _column(values: Iterable[Any], count: int, dtype: Any = np.int64) -> np.ndarray:
+    """``count`` values as a column (taken in C from an iterator: no list between)."""
+    return np.fromiter(values, dtype, count)
+
+
+def _days(battle: Battle) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which of the battle's features have days (its battle features), and each one's first and
+    last (day indices; 0 for the others)."""
+    start = battle.start
+    dated = [f.start is not None and f.end is not None for f in battle.features]
+    first = [(f.start - start).days if f.start else 0 for f in battle.features]  # story.day_index
+    last = [(f.end - start).days if f.end else 0 for f in battle.features]
+    return np.array(dated, dtype=bool), np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
+
+
+def _date_texts(battle: Battle, columns: Columns) -> dict[str, Any]:
+    """Every day the pages can name (the battle's days and each status change) and every
+    span of validity of a battle feature, in both languages (:func:`layers.page.fragments.day_text`)."""
+    first, last = story.day_index(battle, battle.start), story.day_index(battle, battle.end)
+    days = set(range(first, last + 1)).union(columns.changes.day.tolist())
+    spans = set(zip(columns.start[columns.battle].tolist(), columns.end[columns.battle].tolist(), strict=True))
+    start = battle.start
+
+    def on(day: int) -> date:
+        return start + timedelta(days=day)
+
     return {
-        Texts.DAYS: {str(d): payload.pair(html.day_text(start + timedelta(days=d))) for d in sorted(days)},
-        Texts.SPANS: spans,
+        Texts.DAYS: {str(d): payload.pair(html.day_text(on(d))) for d in sorted(days)},
+        Texts.SPANS: {f"{a},{b}": payload.pair(html.span_text(on(a), on(b))) for a, b in spans},
     }
 
 
 def page_data(
     battle: Battle, groups: list[Group], timeline: dict[str, Any], site: SiteData
-) -> tuple[dict[str, Any], list[Style], set[str]]:
-    """The page's own data, the styles of its legend in the order first used, and the ids of
-    the features it draws.
+) -> tuple[dict[str, Any], list[Style], np.ndarray]:
+    """The page's own data, the styles of its legend in the order first used, and the site
+    indices of the features it draws (sorted).
 
     A page's groups list the site's features they draw (``[index, style, flags?, rank?]``,
     see :class:`layers.contract.Item`): everything else about a feature is in the site's
     shared data, which the page's script reads as it draws.
     """
     used: dict[int, None] = {}  # style ids in the order the page first uses them
-    on_page: set[str] = set()
     read: set[int] = set()  # the timings already read
-    has_changed = has_ended = False
+    flags = 0
     first, last = timeline[Timeline.RANGE]
-    timings, times = site.timings, site.times
+    columns = site.columns
 
     out_groups = []
     for group in groups:
-        ids = list(map(itemgetter(0), group.members))
-        on_page.update(ids)
-        listings = _listings(battle, group, site)
-        items = list(map(itemgetter(0), listings))
+        items = group.items
         # The legend: each member's timing's styles that the page reaches, then its item's style,
         # in the order of the members. A timing or a style used once is used: only the first
-        # member of each distinct (timing, style) pair can add one (pairs made in C, not per member).
-        for timed, style in dict.fromkeys(zip(map(times.get, ids), map(itemgetter(1), items), strict=True)):
-            if timed is not None and timed not in read:
+        # member of each distinct (timing, style) pair can add one.
+        for timed, style in _first_pairs(items.timing, items.style, len(site.styles)):
+            if timed >= 0 and timed not in read:
                 read.add(timed)
-                valid_from, base, changes = timings[timed]
+                valid_from, base, changes = site.timings[timed]
                 reached = [(day, style) for day, style in changes if day <= last]
                 if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
                     used.setdefault(base)
                 for _, reached_style in reached:
                     used.setdefault(reached_style)
             used.setdefault(style)
-        # flagged as _listing flags them: changed in the phase, or ended before its end
-        has_changed = has_changed or not group.changed.isdisjoint(ids)
-        has_ended = has_ended or not group.ended.isdisjoint(ids)
-        # the status at the phase's end, for the text version's table
-        ends = {str(i): end for i, (_, end) in enumerate(listings) if end is not None}
+        flags |= int(np.bitwise_or.reduce(items.flags)) if len(items.flags) else 0
         out_group: dict[str, Any] = {
             Overlay.ID: group.id,
             Overlay.LABEL: str(group.label),
             Overlay.SHOW: group.show,
-            Overlay.ITEMS: items,
+            Overlay.ITEMS: JSONText(items.text()),
         }
+        ends = items.ends()  # the status at the phase's end, for the text version's table
         if ends:
             out_group[Overlay.ENDS] = ends
-        out_groups.append(out_group)
+        out_groups.append(json_object(out_group))
+    drawn = np.zeros(len(site.features), dtype=bool)
+    for group in groups:
+        drawn[group.items.index] = True
+    on_page = np.flatnonzero(drawn)
     legend_styles = [site.styles[i] for i in used]
     data: dict[str, Any] = {
-        Page.GROUPS: out_groups,
+        Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),
         Page.TIMELINE: timeline,
         Page.TILES: TILES,
         Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"])), Base.TILES: str(html.bi(UI["tiles"]))},
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }
-    if not site.halos.isdisjoint(on_page):
+    if columns.halo[on_page].any():
         legend_styles.append(halo_style())
         data[Page.HALO] = site.style_ids[halo_style()]
-    if has_ended:
+    if flags & Flag.ENDED:
         legend_styles.append(ended_style())
-    if not site.hills.isdisjoint(on_page):
+    if columns.hill[on_page].any():
         legend_styles.append(hill_style())
-    if len(site.units & on_page) > 1:
+    if columns.unit[on_page].sum() > 1:
         legend_styles.append(leader_style())
-    if has_changed:
+    if flags & Flag.CHANGED:
         legend_styles.append(changed_style())
         data[Page.CHANGED] = site.style_ids[changed_style()]
     return data, legend_styles, on_page
 
 
-def _listings(battle: Battle, group: Group, site: SiteData) -> list[Listing]:
-    """How ``group`` lists each of its members (:func:`_listing`), made by the first page that
-    lists them (:attr:`Group.items`)."""
-    known = group.items if group.items is not None else {}
-    listings = list(map(known.get, map(itemgetter(0), group.members)))
-    if None in listings:
-        by_id, index, style_ids, ranks = battle.by_id, site.index, site.style_ids, site.ranks
-        for i, (feature_id, drawn_style) in enumerate(group.members):
-            if listings[i] is None:
-                listings[i] = known[feature_id] = _listing(
-                    by_id[feature_id], index[feature_id], style_ids[drawn_style], group, ranks
-                )
-    return listings  # type: ignore[return-value]  # no None is left
-
-
-def _listing(feature: Feature, index: int, style: int, group: Group, ranks: dict[str, int]) -> Listing:
-    """How ``group`` lists ``feature``: ``[index, style, flags?, rank?]`` (:class:`layers.contract.Item`),
-    and, in a phase's group, its status at the phase's end if it has a status history."""
-    phase = group.phase
-    end = feature.status_on(phase.end) or Default.STATUS if phase is not None and feature.status else None
-    flags = 0
-    if feature.id in group.changed:
-        flags = Flag.CHANGED
-    if feature.id in group.ended:
-        flags |= Flag.ENDED
-    written = ranks.get(feature.id)
-    if written is not None and (rank := labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))) != written:
-        return [index, style, flags, rank], end
-    if flags:
-        return [index, style, flags], end
-    return [index, style], end
+def _first_pairs(timing: np.ndarray, style: np.ndarray, styles: int) -> list[tuple[int, int]]:
+    """The distinct (timing, style) pairs, in the order each first occurs (``styles``: how
+    many style ids there are)."""
+    pairs = dict.fromkeys(((timing + 1) * styles + style).tolist())  # in order, each once
+    return [(pair // styles - 1, pair % styles) for pair in pairs]
 
 
 def data_json(data: dict[str, Any]) -> Markup:
-    """The page data as safe JSON text."""
-    return to_json(data)
+    """The page data as safe JSON text (its groups written already: :class:`JSONText`)."""
+    return Markup(json_object(data))
 
 
-def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], style_id: Callable[[Style], int]) -> Timing:
+def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], styles: list[int]) -> Timing:
     """Validity in day numbers and the style from each status change on (positions start
-    held); returns (first day, base style id or None, ((day, style id), ...))."""
+    held); returns (first day, base style id or None, ((day, style id), ...)). ``styles``: the
+    feature's style id in each of :data:`layers.draw.positions.DRAWN_STATUSES` (a status
+    changes only a position's style: every other feature's are its one style)."""
     assert feature.start and feature.end
     valid = [story.day_index(battle, feature.start), story.day_index(battle, feature.end)]
     entry[Record.VALID] = valid
-    changes = tuple(
-        (story.day_index(battle, c.date), style_id(style_for(battle, feature, c.status))) for c in feature.status
-    )
+    changes = tuple((story.day_index(battle, c.date), styles[_DRAWN_INDEX[c.status]]) for c in feature.status)
     base = None
     if not changes or changes[0][0] > valid[0]:
-        base = style_id(style_for(battle, feature, Default.STATUS if feature.kind == "position" else None))
+        base = styles[_DRAWN_INDEX[Default.STATUS]]  # a position starts held
         entry[Record.BASE_STYLE] = base
     if changes:
         entry[Record.STYLES] = [list(change) for change in changes]
     return valid[0], base, changes
+
+
+_DRAWN_INDEX = {status: i for i, status in enumerate(positions.DRAWN_STATUSES)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,9 +13,17 @@ from layers.data.model import Battle, Feature, Phase
 from layers.draw.drawable import Context
 from layers.page import story
 
+#: A phase's features, and those of them not lost before it began (:meth:`Feature.lost_before`).
+PhaseFeatures = Callable[[Phase], tuple[Sequence[Feature], Sequence[Feature]]]
+
 
 def slider_timeline(
-    ctx: Context, phases: list[Phase], fit_all: list[list[float]], current: str, span: tuple[date, date]
+    ctx: Context,
+    phases: list[Phase],
+    fit_all: list[list[float]],
+    current: str,
+    span: tuple[date, date],
+    features: PhaseFeatures,
 ) -> dict[str, Any]:
     """Days and phases for the day slider and the phase stepper (keys: :class:`layers.contract.Timeline`)."""
     battle = ctx.battle
@@ -28,7 +36,7 @@ def slider_timeline(
             {
                 TimelinePhase.ID: p.id,
                 TimelinePhase.DAYS: [story.day_index(battle, p.start), story.day_index(battle, p.end)],
-                TimelinePhase.FIT: phase_extent(ctx, p) or fit_all,
+                TimelinePhase.FIT: phase_extent(ctx, p, features) or fit_all,
             }
             for p in phases
         ],
@@ -40,7 +48,7 @@ def bounds_latlng(battle: Battle) -> list[list[float]]:
     return [[south, west], [north, east]]
 
 
-def phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
+def phase_extent(ctx: Context, phase: Phase, features: PhaseFeatures) -> list[list[float]] | None:
     """The area a page opens on for ``phase`` (computed once per build): the phase's ``view``
     if the data gives one, else the extent of what happens in it.
 
@@ -52,8 +60,8 @@ def phase_extent(ctx: Context, phase: Phase) -> list[list[float]] | None:
         if phase.view:
             (west, south), (east, north) = phase.view
             return [[south, west], [north, east]]
-        live = [f for f in ctx.battle.features_in(phase) if not f.lost_before(phase)]
-        return extent(ctx.battle, live or ctx.battle.features_in(phase))
+        everything, live = features(phase)
+        return extent(ctx.battle, live or everything)
 
     return ctx.once(("extent", phase.id), make)
 

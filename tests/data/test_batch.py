@@ -54,3 +54,26 @@ def test_folium_is_imported_without_pandas() -> None:
 
     code = "import sys; import layers.page.assemble; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_loading_and_building_keep_freed_memory_for_reuse(tmp_path, monkeypatch) -> None:
+    """Both heavy steps ask the C allocator to keep what they free (glibc's mallopt: no block
+    mapped on its own, no heap top handed back), and on glibc the call is accepted."""
+    import sys
+
+    from layers import site
+    from layers.data import batch
+    from layers.data.load import load_battle
+
+    from ..conftest import FIXTURE_BATTLE
+
+    if sys.platform.startswith("linux"):
+        mallopt = batch._mallopt()
+        assert mallopt is not None and mallopt(batch.M_TRIM_THRESHOLD, batch.KEPT_BYTES) == 1
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(batch, "_mallopt", lambda: lambda parameter, value: calls.append((parameter, value)) or 1)
+    kept = [(batch.M_MMAP_THRESHOLD, batch.KEPT_BYTES), (batch.M_TRIM_THRESHOLD, batch.KEPT_BYTES)]
+    battle = load_battle(FIXTURE_BATTLE)
+    assert calls == kept
+    site.build(battle, tmp_path / "out")
+    assert calls == kept * 2

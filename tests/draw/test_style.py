@@ -36,3 +36,14 @@ def test_the_style_cache_does_not_keep_a_battle_alive() -> None:
     del battle
     gc.collect()
     assert alive() is None
+
+
+def test_a_status_changes_the_style_of_positions_alone(battle) -> None:
+    """The site's data takes every other feature's style in any status to be its one style
+    (a feature's timing, its styles on each page)."""
+    from layers.draw.positions import DRAWN_STATUSES
+
+    others = [f for f in battle.features if f.kind != "position"]
+    assert any(f.status for f in battle.features) and others
+    for feature in others:
+        assert {style_for(battle, feature, status) for status in DRAWN_STATUSES} == {style_for(battle, feature)}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layers.page.elements import json_text, to_json
+from layers.page.elements import JSONText, json_object, json_text, to_json
 
 _UNSAFE = (("<", "003c"), (">", "003e"), ("&", "0026"), ("'", "0027"), ("\u2028", "2028"), ("\u2029", "2029"))
 
@@ -44,3 +44,11 @@ def test_the_encoder_made_once_writes_what_json_dumps_writes(value: object) -> N
     for char, code in _UNSAFE:
         plain = plain.replace(char, "\\u" + code)
     assert json_text(value) == plain
+
+
+@given(st.dictionaries(st.text(max_size=6), st.tuples(_JSON, st.booleans()), max_size=6))
+def test_an_object_of_json_texts_is_the_text_of_the_object(members: dict[str, tuple[object, bool]]) -> None:
+    """json_object writes a JSONText value as it is and encodes the rest: the same text as
+    json_text of the whole object."""
+    parts = {key: JSONText(json_text(value)) if written else value for key, (value, written) in members.items()}
+    assert json_object(parts) == json_text({key: value for key, (value, _) in members.items()})

@@ -6,6 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
+
 from layers import site
 from layers.data.load import load_battle
 from layers.page import assemble
@@ -169,21 +171,19 @@ def test_the_shared_file_is_written_in_pieces(tmp_path: Path, monkeypatch) -> No
 
 
 def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -> None:
-    """The atlas lists each phase's features as the phase's page does: each item is made by
-    the first page that lists it and reused (the reference layers' by every page)."""
-    from layers.page import sitedata
-
+    """The atlas lists each phase's features as the phase's page does: a phase's items are
+    made once, by its page, and reused by the atlas."""
     battle = load_battle(FIXTURE_BATTLE)
-    made: list[str] = []
-    real = sitedata._listing
+    made: list[tuple[int, int]] = []
+    real = assemble.phase_items
 
-    def counting(feature, *args):
-        made.append(feature.id)
-        return real(feature, *args)
+    def counting(columns, first, last, previous):
+        made.append((first, last))
+        return real(columns, first, last, previous)
 
-    monkeypatch.setattr(sitedata, "_listing", counting)
+    monkeypatch.setattr(assemble, "phase_items", counting)
     render_site(battle)
-    assert len(made) == sum(len(battle.features_in(p)) for p in battle.phases) + len(battle.reference_features)
+    assert len(made) == len(set(made)) == len(battle.phases)
 
 
 def test_equal_timings_are_kept_once_and_the_pages_are_those_of_every_feature_s_own(battle, monkeypatch) -> None:
@@ -195,15 +195,17 @@ def test_equal_timings_are_kept_once_and_the_pages_are_those_of_every_feature_s_
     from layers.draw.drawable import Context
 
     shared = site_data(Context(battle), list(battle.phases))
-    assert len(set(shared.timings)) == len(shared.timings) < len(shared.times)
+    timed = shared.columns.timing >= 0
+    assert len(set(shared.timings)) == len(shared.timings) < timed.sum()
     same = render_site(battle)
 
     def unshared(*args):
         made = site_data(*args)
+        timing = made.columns.timing
         return dataclasses.replace(
             made,
-            timings=tuple(made.timings[t] for t in made.times.values()),
-            times={feature_id: i for i, feature_id in enumerate(made.times)},
+            timings=tuple(made.timings[t] for t in timing[timing >= 0].tolist()),
+            columns=dataclasses.replace(made.columns, timing=np.where(timing >= 0, np.cumsum(timing >= 0) - 1, -1)),
         )
 
     monkeypatch.setattr(assemble, "site_data", unshared)
@@ -226,25 +228,3 @@ def test_memory_does_not_grow_page_by_page(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert (held["p050.html"] - held["p010.html"]) / 40 < 10_000
-
-
-def test_a_feature_drawn_alike_on_every_page_is_one_member_for_all_its_phases(battle) -> None:
-    """A phase's members are each feature's id and style on the phase's page (member); a
-    feature drawn the same on every page (all but positions) is one member for every phase."""
-    from layers.draw.dispatch import same_on_every_page
-    from layers.draw.drawable import Context
-    from layers.page.sitedata import member
-
-    base = Context(battle)
-    site = site_data(base, list(battle.phases))
-    made: dict[str, list[object]] = {}
-    for phase in battle.phases:
-        members = assemble._members(base, phase, site)
-        here = base.at(phase)
-        assert members == tuple(member(f, here, site) for f in battle.features_in(phase))
-        for feature, made_member in zip(battle.features_in(phase), members, strict=True):
-            made.setdefault(feature.id, []).append(made_member)
-    for feature_id, members in made.items():
-        if same_on_every_page(battle.by_id[feature_id]):
-            assert all(m is members[0] for m in members), feature_id
-    assert any(len(m) > 1 for m in made.values())
