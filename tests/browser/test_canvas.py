@@ -84,3 +84,43 @@ def test_a_hidden_canvas_is_traced_and_stamps_once_shown(offline, battle, site) 
     after = dict((gid, n) for gid, _, n in tab.evaluate(stamps))
     assert after[hidden[0]] > 0
     assert offline.errors == []
+
+
+#: Zooms in with the shown phase, then shows another phase in its stead (as the layer control
+#: does): [the phase shown, whether its canvas has the pixels of a drawing made afresh, the
+#: circle markers not at the place the map gives their point now].
+SHOWN_AFTER_A_ZOOM = """async ([dz, dx, dy]) => {
+  const bm = window.battleMap, map = bm.map;
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const current = bm.state.phase, other = bm.groups[ids[(ids.indexOf(current) + 3) % ids.length]];
+  if (dz) map.setZoom(map.getZoom() + dz, {animate: false});
+  if (dx || dy) map.panBy([dx, dy], {animate: false});
+  await frames();
+  map.addLayer(other);
+  map.removeLayer(bm.groups[current]);
+  await frames();
+  const node = other.canvas._container, shown = node.toDataURL();
+  other.canvas._redraw();
+  const misplaced = [];
+  other.eachLayer(l => {
+    if (!(l instanceof L.CircleMarker) || !l._point) return;
+    const p = map.latLngToLayerPoint(l.getLatLng());
+    if (Math.abs(p.x - l._point.x) > 0.5 || Math.abs(p.y - l._point.y) > 0.5) misplaced.push(l.featureId);
+  });
+  return [other.groupId, shown === node.toDataURL(), misplaced];
+}"""
+
+
+@pytest.mark.parametrize("move", [(1, 0, 0), (-1, 0, 0), (0, 160, 90)])
+def test_a_phase_shown_after_the_view_moved_is_drawn_for_the_view(offline, site, move) -> None:
+    """A hidden phase's canvas stops following the view. Shown after a zoom or a pan, it is
+    drawn for the view it shows: every path projected for the new zoom and clipped to the
+    moved view, with the pixels a drawing made afresh has (its paths were once drawn where the
+    old zoom had put them, away from their names)."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    phase, same, misplaced = tab.evaluate(SHOWN_AFTER_A_ZOOM, list(move))
+    assert misplaced == [], phase
+    assert same, phase
+    assert offline.errors == []

@@ -347,7 +347,13 @@
         var moved = this.paused !== this.viewKey(), events = this.canvas.getEvents();
         this.paused = null;
         this.home.on(events, this.canvas);
-        if (moved) { events.viewreset.call(this.canvas); }  // the view changed while hidden: draw anew
+        // The view changed while hidden: reset as Leaflet resets a view (its paths were not
+        // projected when a zoom ended, nor clipped to the moved view): each projected anew,
+        // clipped and drawn once.
+        if (moved) {
+          events.viewprereset.call(this.canvas);
+          events.viewreset.call(this.canvas);
+        }
       }
     },
     /* Build and attach the group while hidden, in the browser's idle time; done() when complete. */
@@ -379,8 +385,8 @@
         this.canvas.beforeUpdate = function () { self.cull(); };
         if (!map.hasLayer(this.canvas)) { map.addLayer(this.canvas); }
       }
+      this.setVisible(true);  // first: a canvas drawn anew now is drawn as a shown one (bm-canvas.js)
       this.resume();
-      this.setVisible(true);
     },
     onRemove: function () {
       this.shown = false;
