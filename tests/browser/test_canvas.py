@@ -124,3 +124,35 @@ def test_a_phase_shown_after_the_view_moved_is_drawn_for_the_view(offline, site,
     assert misplaced == [], phase
     assert same, phase
     assert offline.errors == []
+
+
+#: Zooms without animation and counts, per path of the shown groups, how often it was projected
+#: and clipped (Leaflet's _project and _update): [[projections, updates] per path].
+PROJECTIONS_PER_ZOOM = """() => {
+  const bm = window.battleMap, map = bm.map, counts = new Map(), undo = [];
+  [L.CircleMarker, L.Polyline].forEach(kind => ['_project', '_update'].forEach((name, k) => {
+    const proto = kind.prototype, own = Object.prototype.hasOwnProperty.call(proto, name), original = proto[name];
+    proto[name] = function () {
+      const c = counts.get(this) || [0, 0];
+      c[k]++;
+      counts.set(this, c);
+      return original.apply(this, arguments);
+    };
+    undo.push(() => { if (own) { proto[name] = original; } else { delete proto[name]; } });
+  }));
+  map.setZoom(map.getZoom() + 1, {animate: false});
+  undo.reverse().forEach(f => f());
+  return Array.from(counts.values());
+}"""
+
+
+def test_a_zoom_projects_and_clips_each_path_once(offline, site) -> None:
+    """A zoom without animation ends in a view reset: each path on the map is projected for the
+    new zoom once, and clipped to the view once (Leaflet did each twice), and the map is drawn
+    as before (the cull and film tests compare the pictures)."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    counts = tab.evaluate(PROJECTIONS_PER_ZOOM)
+    assert len(counts) > 20
+    assert {tuple(c) for c in counts} == {(1, 1)}
+    assert offline.errors == []

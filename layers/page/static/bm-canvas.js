@@ -25,9 +25,12 @@
  * for (a fit to the view already shown: a step between phases of one extent, where Leaflet
  * still ends a move and drew every canvas anew); what changed on it asked for its own redraw.
  *
- * This overrides onAdd, _update, _reset, _redraw, _draw, _updateCircle and _updateStyle, the
- * methods by which Leaflet's renderers join a map, follow the view, draw, draw a circle marker
- * and restyle a path. */
+ * And a view reset projects and clips each path once (Leaflet projected each twice and clipped
+ * each twice: at the zoom's end, in its reset, and in the update it had postponed).
+ *
+ * This overrides onAdd, _update, _reset, _onZoomEnd, _redraw, _draw, _updateCircle and
+ * _updateStyle, the methods by which Leaflet's renderers join a map, follow the view, draw,
+ * draw a circle marker and restyle a path. */
 (function () {
   "use strict";
 
@@ -106,9 +109,26 @@
       // (a view reset clears the canvas here and draws it in _reset, once)
       if (settled && !this._postponeUpdatePaths) { this.drawnFor = this.viewKey(); }
     },
+    /* A view reset (a zoom without animation, or a hidden group shown at a moved view): every
+     * path is projected for the new view, then clipped and drawn once. Leaflet clipped each
+     * path twice here (its reset, then the paths' update it had postponed) and had projected
+     * each once already when the zoom ended (see _onZoomEnd). */
     _reset: function () {
-      L.Canvas.prototype._reset.call(this);
+      if (!this._postponeUpdatePaths) {
+        L.Canvas.prototype._reset.call(this);
+      } else {
+        this._update();  // (the paths' update stays postponed: it follows, once)
+        this._updateTransform(this._center, this._zoom);
+        for (var id in this._layers) { this._layers[id]._project(); }
+        this._postponeUpdatePaths = false;
+        this._updatePaths();
+      }
       this.drawnFor = this.viewKey();
+    },
+    /* A zoom's end projects every path, unless a view reset follows (it was announced:
+     * viewprereset), which projects them after the group has culled what the new view leaves. */
+    _onZoomEnd: function () {
+      if (!this._postponeUpdatePaths) { L.Canvas.prototype._onZoomEnd.call(this); }
     },
     _redraw: function () {
       if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }  // drawn now
