@@ -565,7 +565,7 @@
     return {
       nodes: out.map(function (item) { return item[0]; }),
       owners: out.map(function (item) { return item[4].owner; }),
-      lines: lines, origin: origin, size: size,
+      leaders: leaderNodes(lines), origin: origin, size: size,
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away
     };
@@ -586,7 +586,7 @@
     var fragment = document.createDocumentFragment();
     placed.nodes.forEach(function (node) { fragment.appendChild(node); });
     pane.appendChild(fragment);
-    this.drawLeaders(placed.lines, placed.origin, placed.size);
+    this.drawLeaders(placed.leaders, placed.origin, placed.size);
     window.BM.units.redrawAll();  // the symbols where they were placed, drawn with their names
     pane.style.visibility = "";
     this.leaders.style.visibility = "";
@@ -605,26 +605,35 @@
     return this.recall(at, layers) || this.remember(at, layers, this.compute(at, layers));
   };
 
-  Labeler.prototype.drawLeaders = function (lines, origin, size) {
-    var svg = this.leaders, ns = "http://www.w3.org/2000/svg";
-    svg.textContent = "";
-    svg.setAttribute("width", String(size.x));
-    svg.setAttribute("height", String(size.y));
-    svg.style.transform = "translate(" + Math.round(origin.x) + "px," + Math.round(origin.y) + "px)";
+  /* The leader lines' elements: a line from each moved symbol's or name's true place, and a
+   * dot at a symbol's. Made once per placement (a placement shown again shows the same). */
+  function leaderNodes(lines) {
+    var ns = "http://www.w3.org/2000/svg", out = [];
     lines.forEach(function (l) {
       var line = document.createElementNS(ns, "line");
       line.setAttribute("x1", l[0].toFixed(1));
       line.setAttribute("y1", l[1].toFixed(1));
       line.setAttribute("x2", l[2].toFixed(1));
       line.setAttribute("y2", l[3].toFixed(1));
-      svg.appendChild(line);
+      out.push(line);
       if (!l[4]) { line.setAttribute("class", "bm-callout"); return; }
       var dot = document.createElementNS(ns, "circle");
       dot.setAttribute("cx", l[0].toFixed(1));
       dot.setAttribute("cy", l[1].toFixed(1));
       dot.setAttribute("r", "3");
-      svg.appendChild(dot);
+      out.push(dot);
     });
+    return out;
+  }
+
+  Labeler.prototype.drawLeaders = function (nodes, origin, size) {
+    var svg = this.leaders, fragment = document.createDocumentFragment();
+    svg.textContent = "";
+    svg.setAttribute("width", String(size.x));
+    svg.setAttribute("height", String(size.y));
+    svg.style.transform = "translate(" + Math.round(origin.x) + "px," + Math.round(origin.y) + "px)";
+    nodes.forEach(function (node) { fragment.appendChild(node); });
+    svg.appendChild(fragment);
   };
 
   window.BattleLabels = {
