@@ -85,11 +85,7 @@
     beforeUpdate: null,
     /* The view a drawing was made for, exactly: zoom, centre, pixel origin, where the map pane
      * lies and the container's size. */
-    viewKey: function () {
-      var map = this._map, centre = map.getCenter(), pane = map.containerPointToLayerPoint([0, 0]);
-      return [map.getZoom(), centre.lat, centre.lng, map.getPixelOrigin().x, map.getPixelOrigin().y, pane.x, pane.y,
-        map.getSize().x, map.getSize().y].join("|");
-    },
+    viewKey: function () { return window.BM.viewKey(this._map); },
     onAdd: function (map) {
       this.drawnFor = null;
       L.Canvas.prototype.onAdd.call(this, map);

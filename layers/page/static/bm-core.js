@@ -88,6 +88,13 @@
     return L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
   };
 
+  /* The map's view, exactly, as a key: zoom, centre, pixel origin, where the map pane lies and
+   * the container's size (what a drawing or a placement was made for). */
+  BM.viewKey = function (map) {
+    var centre = map.getCenter(), origin = map.getPixelOrigin(), pane = map.containerPointToLayerPoint([0, 0]);
+    return [map.getZoom(), centre.lat, centre.lng, origin.x, origin.y, pane.x, pane.y, map.getSize().x, map.getSize().y].join("|");
+  };
+
   /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing.
    * A browser may go a long while without an idle period while it still draws (Chromium
    * starved the phases' preparation for up to a second at a time, eleven times in a large

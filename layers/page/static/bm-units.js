@@ -243,14 +243,8 @@
     drawAhead: function (units, away) {
       var self = this;
       if (!this.map || printing) { return; }
-      away.forEach(function (mark) {
-        if (mark.canvas === self && mark.fanned) { mark.offset = [0, 0]; mark.fanned = false; }
-      });
-      units.forEach(function (unit) {
-        if (unit[0].canvas !== self) { return; }
-        unit[0].offset = unit[1].slice();
-        unit[0].fanned = !!(unit[1][0] || unit[1][1]);
-      });
+      away.forEach(function (mark) { if (mark.canvas === self) { mark.offset = [0, 0]; } });
+      units.forEach(function (unit) { if (unit[0].canvas === self) { unit[0].offset = unit[1].slice(); } });
       this.touched = true;
       this.paint();
       this.ahead = this.key;

@@ -496,8 +496,7 @@
   Labeler.prototype.at = function () {
     var map = this.map, size = map.getSize(), origin = map.containerPointToLayerPoint([0, 0]);
     var lang = currentLang(), furniture = this.furniture(size);
-    var key = [map.getZoom(), map.getCenter().toString(), map.getPixelOrigin().toString(), origin.toString(),
-      size.toString(), lang, fontsReady()].concat(furniture.map(function (b) {
+    var key = [window.BM.viewKey(map), lang, fontsReady()].concat(furniture.map(function (b) {
       return [b.minX, b.minY, b.maxX, b.maxY].join(",");
     })).join("|");
     return { key: key, size: size, origin: origin, lang: lang, furniture: furniture };
@@ -575,13 +574,8 @@
    * screen back at their places), drawn with them. */
   Labeler.prototype.present = function (placed) {
     var map = this.map, pane = this.pane;
-    placed.away.forEach(function (layer) {
-      if (layer.fanned) { layer.setOffset(0, 0); layer.fanned = false; }
-    });
-    placed.units.forEach(function (unit) {
-      unit[0].setOffset(unit[1][0], unit[1][1]);
-      unit[0].fanned = !!(unit[1][0] || unit[1][1]);
-    });
+    placed.away.forEach(function (layer) { layer.setOffset(0, 0); });  // (a symbol not moved stays)
+    placed.units.forEach(function (unit) { unit[0].setOffset(unit[1][0], unit[1][1]); });
     pane.textContent = "";
     var fragment = document.createDocumentFragment();
     placed.nodes.forEach(function (node) { fragment.appendChild(node); });
