@@ -17,6 +17,7 @@ import argparse
 import json
 import shutil
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,12 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--ready", action="store_true", help="trace until every phase is prepared")
     parser.add_argument("--longer-than", type=float, default=30, help="ms (default 30)")
-    parser.add_argument("--trace", type=Path, default=Path("trace.json"), help="where the raw trace goes")
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "hengyang-trace.json",
+        help="where the raw trace goes (default: the system's temporary folder, never the repository)",
+    )
     args = parser.parse_args()
     report(record(args.site, args.trace, args.ready), args.longer_than)
 

@@ -65,6 +65,32 @@ def test_reference_layer_is_apart_from_phases(offline, site) -> None:
     assert tab.evaluate(COUNT_SHOWN, "reference") == 0
 
 
+def test_only_a_layer_that_credits_someone_is_heard_by_the_attribution(offline, site) -> None:
+    """The tiles' credit shows with the tiles and goes with them; the thousands of features'
+    layers credit nobody, and keep no listener for the attribution control (Leaflet leaves one
+    on every layer added)."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    listening = """() => {
+      const bm = window.battleMap, out = [0, 0];
+      Object.values(bm.groups).forEach(g => g.eachLayer(l => { out[0] += 1; if (l.listens('remove')) out[1] += 1; }));
+      return out;
+    }"""
+    layers, heard = tab.evaluate(listening)
+    assert layers > 100 and heard == 0, (layers, heard)
+    assert offline.errors == []
+    credit = ".leaflet-control-attribution"
+    before = tab.locator(credit).inner_text()
+    bases = tab.locator(".leaflet-control-layers-base input")
+    bases.nth(1).check()
+    with_tiles = tab.locator(credit).inner_text()
+    assert with_tiles != before and before in with_tiles, (before, with_tiles)
+    bases.nth(0).check()
+    assert tab.locator(credit).inner_text() == before
+    # (the tiles themselves do not load here: the network is cut)
+    assert all("Failed to load resource" in error for error in offline.errors), offline.errors
+
+
 def test_popup_opens_with_sources(offline, battle, site) -> None:
     """A feature's account and sources are in the site's detail files: the popup opens at once
     with the feature's name, and is filled in place once its file is loaded."""

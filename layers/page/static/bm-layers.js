@@ -1,7 +1,8 @@
 /* bm-layers.js: features drawn as Leaflet layers, and the phase groups that hold them.
  * Part of hengyang-map (MIT). Leaflet's public API (and the documented getEvents of its layer
  * extension interface), except pathAt, which reads its canvas renderer's draw list and hit test
- * (_drawLast, _containsPoint: what the renderer itself uses to find the path under the pointer). */
+ * (_drawLast, _containsPoint: what the renderer itself uses to find the path under the pointer),
+ * and useMap, which narrows the attribution control's handler of added layers (_addAttribution). */
 (function () {
   "use strict";
 
@@ -439,6 +440,18 @@
     styleOnDay: styleOnDay,
     useMap: function (map) {
       halos.map = map;
+      // Leaflet's attribution control hears every layer added and leaves a listener on each, to
+      // hear it go (tens of thousands of paths at 100k, each a closure kept while it is on the
+      // map): only a layer that credits someone is heard now, which is all it did anything for.
+      var credits = map.attributionControl;
+      if (credits) {
+        var heard = credits._addAttribution;
+        map.off("layeradd", heard, credits);
+        credits._addAttribution = function (e) {
+          if (e.layer.getAttribution && e.layer.getAttribution()) { heard.call(this, e); }
+        };
+        map.on("layeradd", credits._addAttribution, credits);
+      }
       // Paths outside the groups (halos, the day slider's layer) are drawn as the groups' are.
       if (!map.options.renderer) { map.options.renderer = BM.canvas(); }
       map.on("layerremove", function (e) { if (e.layer.halo) { e.layer.halo.remove(); } });  // its halo goes with it
