@@ -228,17 +228,19 @@ SHOWN_AS_PREPARED = """async () => {
   const before = onMap();
   map.addLayer(next);
   map.removeLayer(bm.groups[current]);
+  const after = onMap(), atShow = searches;  // (widened later, while the page is idle: see below)
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const after = onMap(), shown = searches;
+  const shown = searches;
   map.panBy([60, 30], {animate: false});
   delete next.index.search;
-  return [shown, before, after, searches - shown];
+  return [atShow, before, after, searches - shown];
 }"""
 
 
 def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) -> None:
     """A group culled for the view (made ready while hidden) and shown at that same view keeps
-    what it put on the map without searching its index again; a move culls it anew."""
+    what it put on the map without searching its index again (it is widened later, when the
+    page is idle); a move culls it anew."""
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
         tab.evaluate("window.battleMap.ready")
@@ -246,6 +248,58 @@ def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) ->
         assert before and after == before
         assert searches == 0
         assert moved == 1
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+#: Zoomed in two steps, the next phase (hidden) culled as showing it would cull it, then shown
+#: in the current one's stead, then left until the page is idle: [widened, paths on the map
+#: beyond what its canvas reaches] when hidden, just shown, and once widened; and how many
+#: times its canvas was drawn from the widening on.
+WIDENED = """async () => {
+  const bm = window.battleMap, map = bm.map;
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  map.setZoom(map.getZoom() + 2, {animate: false});
+  await frames();
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const current = bm.groups[bm.state.phase], g = bm.groups[ids[(ids.indexOf(bm.state.phase) + 1) % ids.length]];
+  g.cull();
+  const beyond = () => {
+    const n = g.near(map.getBounds());
+    let k = 0;
+    g.eachLayer(l => {
+      if (!(l instanceof L.Path) || !l.record) return;
+      const b = l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
+      if (b.getEast() < n[0] || b.getWest() > n[2] || b.getNorth() < n[1] || b.getSouth() > n[3]) k += 1;
+    });
+    return k;
+  };
+  const hidden = [g.wide, beyond()];
+  map.addLayer(g);
+  map.removeLayer(current);
+  const shown = [g.wide, beyond()];
+  await frames();
+  let draws = 0;
+  const draw = g.canvas._draw;
+  g.canvas._draw = function () { draws += 1; return draw.apply(this, arguments); };
+  for (let i = 0; i < 200 && !g.wide; i++) await new Promise(r => setTimeout(r, 25));
+  await frames();
+  return [hidden, shown, [g.wide, beyond()], draws];
+}"""
+
+
+def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site) -> None:
+    """A cull puts on the map at once the paths its canvas reaches (a phase prepared unseen
+    stays so); a shown group is widened while the page is idle, with the paths around the
+    view too, and that draws nothing anew: they lie beyond the canvas."""
+    page, tab = _open(browser, site / "index.html", cull=True)
+    try:
+        tab.evaluate("window.battleMap.ready")
+        hidden, shown, widened, draws = tab.evaluate(WIDENED)
+        assert hidden == [False, 0] and shown == [False, 0], (hidden, shown)
+        assert widened[0] is True and widened[1] > 0, widened
+        assert draws == 0
         assert page.errors == []
     finally:
         page.close()

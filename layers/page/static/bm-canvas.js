@@ -28,9 +28,13 @@
  * And a view reset projects and clips each path once (Leaflet projected each twice and clipped
  * each twice: at the zoom's end, in its reset, and in the update it had postponed).
  *
- * This overrides onAdd, _update, _reset, _onZoomEnd, _redraw, _updateCircle and
+ * And a path put on the map wholly beyond the canvas asks for no redraw (a culled group puts
+ * the paths around the view there while the page is idle), and a reordering that changes no
+ * drawing asks for none (quietly).
+ *
+ * This overrides onAdd, _update, _reset, _onZoomEnd, _redraw, _requestRedraw, _updateCircle and
  * _updateStyle, the methods by which Leaflet's renderers join a map, follow the view, draw,
- * draw a circle marker and restyle a path. */
+ * ask for a drawing, draw a circle marker and restyle a path. */
 (function () {
   "use strict";
 
@@ -142,6 +146,19 @@
       ctx.globalAlpha = 1;  // the stamp carries the style's opacities
       ctx.drawImage(stamp.image, p.x - stamp.half, p.y - stamp.half, stamp.size, stamp.size);
       this.stamped += 1;
+    },
+    /* Run fn without asking for redraws: for a change that leaves the drawing as it is (the
+     * paths already drawn keep their order among themselves: bm-layers.js, cull). */
+    quietly: function (fn) {
+      this.silent = true;
+      try { fn(); } finally { this.silent = false; }
+    },
+    /* A path wholly beyond the canvas asks for no redraw (none draws anything of it), unless
+     * one is due already: what it left may be in it. */
+    _requestRedraw: function (layer) {
+      if (this.silent) { return; }
+      if (!this._redrawBounds && this._bounds && layer._pxBounds && !this._bounds.intersects(layer._pxBounds)) { return; }
+      L.Canvas.prototype._requestRedraw.call(this, layer);
     },
     _updateStyle: function (layer) {
       layer.stampStyle = undefined;

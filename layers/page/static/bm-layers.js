@@ -154,10 +154,21 @@
    * A large group (CULL_FROM items or more) is culled to the view instead: an R-tree (rbush)
    * of its features' bounds tells which are near the view, and only those are made and put on
    * the map, after every move; what the view leaves is taken off (its layers are kept for the
-   * next time). Names are placed for what is on the map, so they follow the same cull. */
+   * next time). Names are placed for what is on the map, so they follow the same cull.
+   *
+   * A cull does at once what the view needs: the paths on its canvas (which reaches a tenth of
+   * the view beyond it, as Leaflet pads it, and never less than the names' reach, NAME_REACH)
+   * and the unit symbols within half a view (a symbol that far off can be fanned onto the
+   * screen). A shown group is then widened while the page is idle: its paths within half a
+   * view around it too, so that a pan that far needs nothing new. A phase prepared unseen is
+   * not: showing it draws what its canvas holds already, and widens it after. */
   var CULL_FROM = window.BM_OPTIONS && window.BM_OPTIONS.cullFrom !== undefined ? window.BM_OPTIONS.cullFrom : 4000;
   /* Near the view: within half a view's size around it (a pan that far needs nothing new). */
   var CULL_PAD = 0.5;
+  /* How far off screen (px) a name's point may lie and still be placed (labels.js: collect). */
+  var NAME_REACH = 60;
+  /* How far (px) a path's stroke may reach beyond its geometry's bounds. */
+  var STROKE_REACH = 16;
   /* A preparation's slice lasts this long (ms) at least: a frame's worth, on a busy page too. */
   var MIN_SLICE = 12;
 
@@ -265,22 +276,28 @@
       this.attached = true;
     },
     /* A culled group: put on the map what is near the view, in item order, and take off what
-     * is not (a feature whose popup is open stays). */
-    cull: function () {
-      var map = this.home, slots = this.slots, self = this;
-      var v = map.getBounds().pad(CULL_PAD);
+     * is not (a feature whose popup is open stays). Its paths as far as its canvas reaches, or
+     * (wide) as far as the symbols: see CULL_PAD. */
+    cull: function (wide) {
+      var map = this.home, slots = this.slots, self = this, view = map.getBounds();
       var zoom = map.getZoom(), items = this.items, features = this.data[BM.S.FEATURES], icons = this.data[BM.S.ICONS];
       // Culled for this view already (a phase made ready and shown where it was made ready).
-      var at = zoom + "|" + v.toBBoxString();
-      if (this.culledAt === at) { return; }
+      var at = zoom + "|" + view.toBBoxString();
+      if (this.culledAt === at && (this.wide || !wide)) {
+        if (!this.wide && this.shown) { this.widen(); }
+        return;
+      }
       this.culledAt = at;
+      this.wide = !!wide;
+      var v = view.pad(CULL_PAD), canvas = this.near(view);
       // A symbol the zoom does not show yet is not made either.
       var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
-        .map(function (b) { return b.item; })
-        .filter(function (i) {
-          var icon = features[items[i][BM.I.FEATURE]][BM.R.ICON];
-          return icon === undefined || BM.units.reaches(icons[icon], zoom);
+        .filter(function (b) {
+          var icon = features[items[b.item][BM.I.FEATURE]][BM.R.ICON];
+          if (icon !== undefined) { return BM.units.reaches(icons[icon], zoom); }
+          return wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3]);
         })
+        .map(function (b) { return b.item; })
         .sort(function (a, b) { return a - b; });
       var wanted = {};
       near.forEach(function (i) { wanted[i] = true; });
@@ -298,15 +315,40 @@
         first = Math.min(first, i);
       });
       // A canvas draws in the order its paths came: when new items came before items already
-      // there, everything after the first new one is brought forward again, in item order.
+      // there, everything after the first new one is brought forward again, in item order
+      // (quietly: the paths already there keep their order among themselves, and each new one
+      // asked for its own redraw when it came).
       if (first < last) {
-        near.forEach(function (i) {
-          if (i > first) {
-            slots[i].forEach(function (layer) { if (layer instanceof L.Path) { layer.bringToFront(); } });
-          }
+        this.canvas.quietly(function () {
+          near.forEach(function (i) {
+            if (i > first) {
+              slots[i].forEach(function (layer) { if (layer instanceof L.Path) { layer.bringToFront(); } });
+            }
+          });
         });
       }
       this.onMap = near.concat(kept.filter(function (i) { return !wanted[i]; })).sort(function (a, b) { return a - b; });
+      if (!wide && this.shown) { this.widen(); }
+    },
+    /* [west, south, east, north] of what the group's canvas holds at this view: the view and
+     * a tenth of it around (the canvas's padding), or the names' reach if that is more, and as
+     * far again as a stroke reaches. */
+    near: function (view) {
+      var map = this.home, size = map.getSize(), pad = this.canvas.options.padding;
+      var dx = Math.max(pad * size.x, NAME_REACH) + STROKE_REACH, dy = Math.max(pad * size.y, NAME_REACH) + STROKE_REACH;
+      var sw = map.containerPointToLatLng([-dx, size.y + dy]), ne = map.containerPointToLatLng([size.x + dx, -dy]);
+      return [Math.min(sw.lng, view.getWest()), Math.min(sw.lat, view.getSouth()),
+        Math.max(ne.lng, view.getEast()), Math.max(ne.lat, view.getNorth())];
+    },
+    /* Widen the cull while the page is idle, if the group is still shown at this view. */
+    widen: function () {
+      var self = this, at = this.culledAt;
+      if (this.widening === at) { return; }
+      this.widening = at;
+      BM.whenIdle(function () {
+        self.widening = null;
+        if (self.shown && self.culledAt === at && !self.wide) { self.cull(true); }
+      }, true);
     },
     /* The layer that draws feature id, on the map (a culled group puts it there). */
     find: function (featureId) {
