@@ -169,6 +169,9 @@
   var NAME_REACH = 60;
   /* How far (px) a path's stroke may reach beyond its geometry's bounds. */
   var STROKE_REACH = 16;
+  /* An idle period this long (ms) or more: the page is quiet (Chromium gives 50 ms when no
+   * frame is due, what is left of a frame otherwise). */
+  var QUIET_IDLE = 40;
   /* A preparation's slice lasts this long (ms) at least: a frame's worth, on a busy page too. */
   var MIN_SLICE = 12;
 
@@ -340,14 +343,18 @@
       return [Math.min(sw.lng, view.getWest()), Math.min(sw.lat, view.getSouth()),
         Math.max(ne.lng, view.getEast()), Math.max(ne.lat, view.getNorth())];
     },
-    /* Widen the cull while the page is idle, if the group is still shown at this view. */
+    /* Widen the cull once the page is quiet (an idle period of QUIET_IDLE ms or more: no frame
+     * due, the reader not moving the map), if the group is still shown at this view. It is one
+     * task, as long as a cull: in the idle time between two frames it would delay the second. */
     widen: function () {
       var self = this, at = this.culledAt;
       if (this.widening === at) { return; }
       this.widening = at;
-      BM.whenIdle(function () {
+      BM.whenIdle(function wait(deadline) {
+        if (!(self.shown && self.culledAt === at && !self.wide)) { self.widening = null; return; }
+        if (deadline.timeRemaining() < QUIET_IDLE) { BM.whenIdle(wait, true); return; }
         self.widening = null;
-        if (self.shown && self.culledAt === at && !self.wide) { self.cull(true); }
+        self.cull(true);
       }, true);
     },
     /* The layer that draws feature id, on the map (a culled group puts it there). */
