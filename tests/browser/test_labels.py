@@ -30,8 +30,16 @@ BOXES = """() => {
   const rect = (r) => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
   const seen = (b) => b.x1 > frame.left && b.x0 < frame.right && b.y1 > frame.top && b.y0 < frame.bottom;
   // A name set along a river is a run of rotated glyphs: each glyph is a box of its own.
+  // A name's box reaches as far as its text does, across (a sign or a line may overflow its
+  // element's box: the box the page measured); its height is its lines'.
+  const ink = (e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const a = rect(e.getBoundingClientRect()), b = range.getBoundingClientRect();
+    return {x0: Math.min(a.x0, b.left), y0: a.y0, x1: Math.max(a.x1, b.right), y1: a.y1};
+  };
   const labels = Array.from(container.querySelectorAll('.bm-label:not(.bm-curved)')).map(e => (
-    {id: e.getAttribute('data-feature'), text: e.textContent, ...rect(e.getBoundingClientRect())}));
+    {id: e.getAttribute('data-feature'), text: e.textContent, ...ink(e)}));
   container.querySelectorAll('.bm-curved').forEach((e, run) => e.querySelectorAll('.bm-glyph').forEach(g => labels.push(
     {id: e.getAttribute('data-feature'), text: e.textContent, run: run, ...rect(g.getBoundingClientRect())})));
   // Unit symbols are drawn on canvases: the boxes the page drew them in (symbol and designation).
@@ -59,6 +67,9 @@ BOXES = """() => {
   units.forEach((a, i) => units.slice(i + 1).forEach(b => { if (hit(a, b)) bad.push(['unit/unit', a.text, b.text]); }));
   shown.forEach(a => units.forEach(b => { if (hit(a, b)) bad.push(['name/unit', a.text, b.text]); }));
   shown.forEach(a => tips.forEach(b => { if (hit(a, b)) bad.push(['name/arrowhead', a.text]); }));
+  shown.forEach(a => {
+    if (a.run === undefined && (a.x0 < frame.left - 0.5 || a.x1 > frame.right + 0.5)) bad.push(['name/edge', a.text]);
+  });
   return {labels: shown, units: units, bad: bad};
 }"""
 

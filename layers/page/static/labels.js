@@ -235,17 +235,19 @@
   function labelNode(kind, lines, lang, feature) {
     var node = document.createElement("div");
     node.className = "bm-label bm-label-" + kind + (feature[R.RANK] <= 1 ? " bm-label-key" : "");
-    if (feature[R.HILL]) {
-      var sign = document.createElement("span");
-      sign.className = "bm-hill";
-      sign.textContent = "▲";
-      node.appendChild(sign);
-    }
     lines.forEach(function (line, i) {
       var span = document.createElement("span");
       span.className = "bm-line";
       span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
-      span.textContent = line;
+      // A hill's sign leads its first line, in it: the name's measured box holds it (floated
+      // beside the lines, it was left out of the box, and the name overlapped its neighbours).
+      if (i === 0 && feature[R.HILL]) {
+        var sign = document.createElement("span");
+        sign.className = "bm-hill";
+        sign.textContent = "▲";
+        span.appendChild(sign);
+      }
+      span.appendChild(document.createTextNode(line));
       if (i === 0 && feature[R.ELEVATION] !== undefined) {
         var height = document.createElement("span");
         height.className = "bm-height";
