@@ -266,7 +266,7 @@ WIDENED = """async () => {
   const current = bm.groups[bm.state.phase], g = bm.groups[ids[(ids.indexOf(bm.state.phase) + 1) % ids.length]];
   g.cull();
   const beyond = () => {
-    const n = g.near(map.getBounds());
+    const n = g.near();
     let k = 0;
     g.eachLayer(l => {
       if (!(l instanceof L.Path) || !l.record) return;

@@ -19,7 +19,7 @@
  * only (a test compares the two). Ellipses, large circles (halos in metres) and anything not
  * at a whole pixel are traced as Leaflet traces them. A hidden canvas (a phase prepared while
  * the page is idle) stamps too: Chromium rasterises it all the same, at the end of the frame
- * after its drawing, and traced circles made that 170-680 ms a phase at real-shaped 100k.
+ * after its drawing, and traced circles made that 190-720 ms a phase at real-shaped 100k.
  *
  * And a group's canvas (keepDrawn) is left as drawn when a move ends at the view it was drawn
  * for (a fit to the view already shown: a step between phases of one extent, where Leaflet

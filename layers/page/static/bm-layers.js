@@ -159,9 +159,9 @@
    * A cull does at once what the view needs: the paths on its canvas (which reaches a tenth of
    * the view beyond it, as Leaflet pads it, and never less than the names' reach, NAME_REACH)
    * and the unit symbols within half a view (a symbol that far off can be fanned onto the
-   * screen). A shown group is then widened while the page is idle: its paths within half a
-   * view around it too, so that a pan that far needs nothing new. A phase prepared unseen is
-   * not: showing it draws what its canvas holds already, and widens it after. */
+   * screen). A shown group is then widened once the page is quiet (widen): its paths within
+   * half a view around it too, so that a pan that far needs nothing new. A phase prepared
+   * unseen is not: showing it draws what its canvas holds already, and widens it after. */
   var CULL_FROM = window.BM_OPTIONS && window.BM_OPTIONS.cullFrom !== undefined ? window.BM_OPTIONS.cullFrom : 4000;
   /* Near the view: within half a view's size around it (a pan that far needs nothing new). */
   var CULL_PAD = 0.5;
@@ -292,7 +292,7 @@
       }
       this.culledAt = at;
       this.wide = !!wide;
-      var v = view.pad(CULL_PAD), canvas = this.near(view);
+      var v = view.pad(CULL_PAD), canvas = this.near();
       // A symbol the zoom does not show yet is not made either.
       var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
         .filter(function (b) {
@@ -336,12 +336,11 @@
     /* [west, south, east, north] of what the group's canvas holds at this view: the view and
      * a tenth of it around (the canvas's padding), or the names' reach if that is more, and as
      * far again as a stroke reaches. */
-    near: function (view) {
+    near: function () {
       var map = this.home, size = map.getSize(), pad = this.canvas.options.padding;
       var dx = Math.max(pad * size.x, NAME_REACH) + STROKE_REACH, dy = Math.max(pad * size.y, NAME_REACH) + STROKE_REACH;
       var sw = map.containerPointToLatLng([-dx, size.y + dy]), ne = map.containerPointToLatLng([size.x + dx, -dy]);
-      return [Math.min(sw.lng, view.getWest()), Math.min(sw.lat, view.getSouth()),
-        Math.max(ne.lng, view.getEast()), Math.max(ne.lat, view.getNorth())];
+      return [sw.lng, sw.lat, ne.lng, ne.lat];
     },
     /* Widen the cull once the page is quiet (an idle period of QUIET_IDLE ms or more: no frame
      * due, the reader not moving the map), if the group is still shown at this view. It is one
