@@ -228,7 +228,7 @@ SHOWN_AS_PREPARED = """async () => {
   const before = onMap();
   map.addLayer(next);
   map.removeLayer(bm.groups[current]);
-  const after = onMap(), atShow = searches;  // (widened later, while the page is idle: see below)
+  const after = onMap(), atShow = searches;  // (widened later, once the page is quiet: see below)
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const shown = searches;
   map.panBy([60, 30], {animate: false});
@@ -239,8 +239,8 @@ SHOWN_AS_PREPARED = """async () => {
 
 def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) -> None:
     """A group culled for the view (made ready while hidden) and shown at that same view keeps
-    what it put on the map without searching its index again (it is widened later, when the
-    page is idle); a move culls it anew."""
+    what it put on the map without searching its index again (it is widened later, once the
+    page is quiet); a move culls it anew."""
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
         tab.evaluate("window.battleMap.ready")
@@ -254,7 +254,7 @@ def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) ->
 
 
 #: Zoomed in two steps, the next phase (hidden) culled as showing it would cull it, then shown
-#: in the current one's stead, then left until the page is idle: [widened, paths on the map
+#: in the current one's stead, then left until the page is quiet: [widened, paths on the map
 #: beyond what its canvas reaches] when hidden, just shown, and once widened; and how many
 #: times its canvas was drawn from the widening on.
 WIDENED = """async () => {
@@ -291,7 +291,7 @@ WIDENED = """async () => {
 
 def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site) -> None:
     """A cull puts on the map at once the paths its canvas reaches (a phase prepared unseen
-    stays so); a shown group is widened while the page is idle, with the paths around the
+    stays so); a shown group is widened once the page is quiet, with the paths around the
     view too, and that draws nothing anew: they lie beyond the canvas."""
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
