@@ -109,21 +109,35 @@
     return !tree.blocked(b) && !tree.taken(b);
   }
 
-  /* Points along a polyline: the point at distance s and the direction there. */
-  function Course(points) {
-    this.points = points;
-    this.at = [0];
-    for (var i = 1; i < points.length; i++) {
-      this.at.push(this.at[i - 1] + points[i].distanceTo(points[i - 1]));
-    }
+  /* Points along a polyline given as its screen coordinates (xs, ys) and the distance along it
+   * at each point (at: see lengths): the point at distance s. Found by halving, not by walking
+   * from the start: a river's name tries a hundred places along a course of hundreds of
+   * points, three points per letter. */
+  function Course(xs, ys, at) {
+    this.xs = xs;
+    this.ys = ys;
+    this.at = at || lengths(xs, ys);
     this.length = this.at[this.at.length - 1];
   }
   Course.prototype.pointAt = function (s) {
-    var at = this.at, pts = this.points, i = 1;
-    while (i < at.length - 1 && at[i] < s) { i++; }
-    var span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
-    return L.point(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t);
+    var at = this.at, xs = this.xs, ys = this.ys, lo = 1, hi = at.length - 1;
+    while (lo < hi) {  // the first i from 1 with at[i] >= s, or the last
+      var mid = (lo + hi) >> 1;
+      if (at[mid] < s) { lo = mid + 1; } else { hi = mid; }
+    }
+    var i = lo, span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
+    return { x: xs[i - 1] + (xs[i] - xs[i - 1]) * t, y: ys[i - 1] + (ys[i] - ys[i - 1]) * t };
   };
+  /* The distance along a polyline at each of its points. Whole-pixel points moved by whole
+   * pixels keep their distances exactly: they are computed once per zoom. */
+  function lengths(xs, ys) {
+    var at = new Float64Array(xs.length);
+    for (var i = 1; i < xs.length; i++) {
+      var x = xs[i - 1] - xs[i], y = ys[i - 1] - ys[i];
+      at[i] = at[i - 1] + Math.sqrt(x * x + y * y);
+    }
+    return at;
+  }
   function rotatedBox(cx, cy, w, h, angle, owner) {
     var c = Math.abs(Math.cos(angle)), s = Math.abs(Math.sin(angle));
     var hw = (w * c + h * s) / 2, hh = (w * s + h * c) / 2;
@@ -221,19 +235,35 @@
    * latLngToContainerPoint gives (its projection, rounded as it rounds), without making a
    * LatLng and three Points for each of thousands of places per view. */
   function screen(map) {
-    var crs = map.options.crs, M = L.Projection.SphericalMercator;
-    if (crs !== L.CRS.EPSG3857) { return function (lng, lat) { return map.latLngToContainerPoint([lat, lng]); }; }
-    var s = crs.scale(map.getZoom()), origin = map.getPixelOrigin(), at = map.containerPointToLayerPoint([0, 0]);
-    var k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE, ox = origin.x + at.x, oy = origin.y + at.y;
+    var world = absolute(map), o = offset(map);
+    return function (lng, lat) {
+      var p = world(lng, lat);
+      return { x: p.x - o.x, y: p.y - o.y };
+    };
+  }
+
+  /* A point's whole-pixel place in the world at the map's zoom: Leaflet's projection, rounded
+   * as it rounds a layer point. The screen is this less offset(map). */
+  function absolute(map) {
+    var crs = map.options.crs, M = L.Projection.SphericalMercator, zoom = map.getZoom();
+    if (crs !== L.CRS.EPSG3857) { return function (lng, lat) { return map.project([lat, lng], zoom).round(); }; }
+    var s = crs.scale(zoom), k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE;
     return function (lng, lat) {
       var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
       var x = M.R * lng * d, y = M.R * Math.log((1 + sin) / (1 - sin)) / 2;
-      return { x: Math.round(s * (k * x + 0.5)) - ox, y: Math.round(s * (-k * y + 0.5)) - oy };
+      return { x: Math.round(s * (k * x + 0.5)), y: Math.round(s * (-k * y + 0.5)) };
     };
+  }
+  function offset(map) {
+    var origin = map.getPixelOrigin(), at = map.containerPointToLayerPoint([0, 0]);
+    return { x: origin.x + at.x, y: origin.y + at.y };
   }
 
   window.BM.space = {
     screen: screen,
+    absolute: absolute,
+    offset: offset,
+    lengths: lengths,
     box: box,
     overlaps: overlaps,
     inside: inside,

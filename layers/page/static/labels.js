@@ -64,6 +64,7 @@
     map.getPane("bm-leaders").style.zIndex = "590";
     map.getPane("bm-leaders").style.pointerEvents = "none";
     this.measures = {};
+    this.courses = new WeakMap();  // feature -> its course at a zoom (courseOf)
     this.pass = {};  // measured before the fonts were ready: kept for one placement
     this.shown = [];
     this.count = 0;
@@ -274,18 +275,48 @@
     return out;
   };
 
+  /* The course a name along feature's line follows, on screen now, or null if it has none or
+   * it runs nowhere near the screen (no letter set along it could be inside: see REACH). Its
+   * points are projected once per zoom, in whole pixels, and moved for the view. */
   Labeler.prototype.courseOf = function (feature) {
-    var coords = feature[R.COURSE];
-    if (!coords) {
-      var g = feature[R.GEOMETRY];
-      if (g.type === "LineString") { coords = g.coordinates; }
-      else if (g.type === "MultiLineString") {
-        coords = g.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; }, []);
-      } else { return null; }
+    var map = this.map, zoom = map.getZoom(), kept = this.courses.get(feature);
+    if (!kept || kept.zoom !== zoom) {
+      var coords = feature[R.COURSE];
+      if (!coords) {
+        var g = feature[R.GEOMETRY];
+        if (g.type === "LineString") { coords = g.coordinates; }
+        else if (g.type === "MultiLineString") {
+          coords = g.coordinates.reduce(function (a, b) { return b.length > a.length ? b : a; }, []);
+        } else { return null; }
+      }
+      var world = S.absolute(map), xs = new Float64Array(coords.length), ys = new Float64Array(coords.length);
+      var bounds = box(Infinity, Infinity, -Infinity, -Infinity);
+      coords.forEach(function (c, i) {
+        var p = world(c[0], c[1]);
+        xs[i] = p.x;
+        ys[i] = p.y;
+        bounds.minX = Math.min(bounds.minX, p.x);
+        bounds.minY = Math.min(bounds.minY, p.y);
+        bounds.maxX = Math.max(bounds.maxX, p.x);
+        bounds.maxY = Math.max(bounds.maxY, p.y);
+      });
+      kept = { zoom: zoom, xs: xs, ys: ys, at: S.lengths(xs, ys), bounds: bounds };
+      this.courses.set(feature, kept);
     }
-    var map = this.map;
-    return new Course(coords.map(function (c) { return map.latLngToContainerPoint([c[1], c[0]]); }));
+    var o = S.offset(map), size = map.getSize(), b = kept.bounds;
+    if (b.maxX - o.x < -REACH || b.minX - o.x > size.x + REACH || b.maxY - o.y < -REACH || b.minY - o.y > size.y + REACH) {
+      return null;
+    }
+    var n = kept.xs.length, sx = new Float64Array(n), sy = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      sx[i] = kept.xs[i] - o.x;
+      sy[i] = kept.ys[i] - o.y;
+    }
+    return new Course(sx, sy, kept.at);
   };
+  /* How far (px) from its course a letter set along it can reach: its shift off the line
+   * (half its height and 3 px) and half its rotated box. Letters are 11-20 px. */
+  var REACH = 100;
 
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
