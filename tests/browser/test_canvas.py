@@ -165,3 +165,79 @@ def test_a_zoom_projects_and_clips_each_path_once(offline, site) -> None:
     assert len(counts) > 20
     assert {tuple(c) for c in counts} == {(1, 1)}
     assert offline.errors == []
+
+
+#: Pans the map without animation by each [dx, dy] in turn and returns, per pan and shown group
+#: with a canvas: [how often a pan moved its drawing (shifted), paths it drew, paths a drawing
+#: afresh draws, and, in the part of the canvas the reader sees, channels that differ from a
+#: drawing made afresh, the largest difference (premultiplied, in 255ths), channels compared].
+PANNED = """async (moves) => {
+  const bm = window.battleMap, map = bm.map, size = map.getSize();
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const groups = Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map);
+  const read = (c) => {  // the part of the canvas under the map's container, as the reader sees it
+    const m = c._container.width / c._bounds.getSize().x, at = map.layerPointToContainerPoint(c._bounds.min);
+    const copy = document.createElement('canvas');
+    copy.width = size.x * m;
+    copy.height = size.y * m;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(c._container, at.x * m, at.y * m);
+    return ctx.getImageData(0, 0, copy.width, copy.height).data;
+  };
+  const counting = (c) => {
+    c.drew = 0;
+    ['_updatePoly', '_updateCircle'].forEach(name => {
+      const own = Object.getPrototypeOf(c)[name];
+      c[name] = function () { if (this._drawing) { this.drew++; } return own.apply(this, arguments); };
+    });
+  };
+  groups.forEach(g => counting(g.canvas));
+  const out = [];
+  for (const [dx, dy] of moves) {
+    await frames();
+    const before = groups.map(g => [g.canvas.shifted, g.canvas.drew]);
+    map.panBy([dx, dy], {animate: false});
+    await frames();
+    out.push(groups.map((g, k) => {
+      const c = g.canvas, shifted = c.shifted - before[k][0], drew = c.drew - before[k][1];
+      const shown = read(c);
+      c.drew = 0;
+      c._redraw();
+      const all = c.drew, fresh = read(c);
+      let differ = 0, largest = 0;
+      for (let i = 0; i < fresh.length; i++) {
+        const alpha = i - i % 4 + 3, a = i === alpha ? 255 : fresh[alpha], b = i === alpha ? 255 : shown[alpha];
+        const d = Math.abs(fresh[i] * a - shown[i] * b) / 255;
+        if (d >= 0.5) { differ++; largest = Math.max(largest, Math.round(d)); }
+      }
+      c.drew = before[k][1] + drew;
+      return [g.groupId, shifted, drew, all, differ, largest, fresh.length];
+    }));
+  }
+  return out;
+}"""
+
+
+def test_a_pan_moves_the_drawing_and_draws_only_what_it_uncovers(offline, battle, site) -> None:
+    """A pan at one zoom that keeps the canvas inside the frame its paths are clipped to moves
+    the drawing with the view and draws only the strips the old canvas did not cover (fewer
+    paths than a drawing afresh). What the reader sees is the drawing a fresh one gives, but
+    for antialiasing where an edge crosses a strip's border (the rasteriser cuts a path's edges
+    at a clip and draws the cut edge a little differently). A pan too far for the frame, and a
+    zoom, draw afresh."""
+    tab = offline.open(site / f"{battle.phases[-1].id}.html")
+    tab.wait_for_function(PLACED)
+    near, far = [[160, 90], [-100, 40], [0, -150]], [[700, 0]]
+    pans = tab.evaluate(PANNED, near + far)
+    drew = fresh = 0
+    for move, groups in zip(near, pans[: len(near)], strict=True):
+        assert len(groups) >= 2, move
+        for gid, shifted, n, every, differ, largest, channels in groups:
+            assert shifted == 1, (move, gid)
+            assert n <= every, (move, gid)
+            assert largest <= 48 and differ < channels / 500, (move, gid, differ, largest)
+            drew, fresh = drew + n, fresh + every
+    assert 0 < drew < fresh / 2, (drew, fresh)
+    for gid, shifted, n, every, differ, _, _ in pans[-1]:
+        assert (shifted, n, differ) == (0, every, 0), gid
+    assert offline.errors == []

@@ -255,7 +255,10 @@ NOT_DATA = {
         **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
-    "bm-canvas.js": {"image.width": "a circle stamp's pixel width"},
+    "bm-canvas.js": {
+        "image.width": "a circle stamp's pixel width",
+        "c.width": "a group's canvas's pixel width (whether a pan can move its drawing)",
+    },
     "bm-units.js": {
         ".width": "a TextMetrics' (measureText(text).width)",
         "image.src": "an image element's source",
