@@ -433,6 +433,80 @@ def test_the_placer_projects_places_as_leaflet_does(offline, site: Path) -> None
     assert offline.errors == []
 
 
+#: Pans, then zooms, counting the points the placer projects for the courses of names along
+#: lines (courseOf), and compares the names with those placed with the courses forgotten:
+#: [[points projected, names kept == names afresh, names along lines] after each move].
+COURSES_PER_MOVE = """async () => {
+  const bm = window.battleMap, map = bm.map, labels = bm.labels, space = BM.space, absolute = space.absolute;
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const names = () => Array.from(map.getPane('bm-labels').children).map(e => e.outerHTML).join('');
+  let projected = 0;
+  space.absolute = function (m) {
+    const world = absolute(m);
+    return function () { projected++; return world.apply(null, arguments); };
+  };
+  const out = [];
+  for (const move of [() => map.panBy([140, -60], {animate: false}), () => map.panBy([-90, 120], {animate: false}),
+                      () => map.setZoom(map.getZoom() + 1, {animate: false})]) {
+    projected = 0;
+    move();
+    await frames();
+    const n = projected, kept = names();
+    labels.courses = new WeakMap();
+    labels.kept = [];
+    labels.place();
+    out.push([n, kept === names(), map.getPane('bm-labels').querySelectorAll('.bm-curved').length]);
+  }
+  space.absolute = absolute;
+  return out;
+}"""
+
+
+def test_a_course_is_projected_once_per_zoom(offline, site: Path) -> None:
+    """The courses of names along lines (rivers, railways, defence lines) are projected once
+    per zoom and moved for the view: a pan projects none of their points, a zoom does, and
+    the names placed are those placed with every course projected afresh."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
+    (pan, pan_same, curved), (pan2, pan2_same, _), (zoom, zoom_same, _) = tab.evaluate(COURSES_PER_MOVE)
+    assert curved >= 2  # names set along lines were placed
+    assert (pan, pan2) == (0, 0)
+    assert zoom > 20
+    assert pan_same and pan2_same and zoom_same
+    assert offline.errors == []
+
+
+def test_a_course_finds_its_points_as_a_walk_along_it_does(offline, site: Path) -> None:
+    """A course finds the point at a distance along it by halving its list of distances: the
+    same point a walk from its start finds, on courses with repeated points, before the start
+    and past the end."""
+    tab = offline.open(site / "index.html")
+    wrong = tab.evaluate("""() => {
+      let seed = 11;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647, wrong = [];
+      for (let c = 0; c < 200; c++) {
+        const n = 2 + Math.floor(random() * 40), xs = [], ys = [];
+        for (let i = 0; i < n; i++) {
+          const repeat = i && random() < 0.1;  // a point given twice: a span of length 0
+          xs.push(repeat ? xs[i - 1] : Math.round(random() * 900));
+          ys.push(repeat ? ys[i - 1] : Math.round(random() * 600));
+        }
+        const course = new BM.space.Course(Float64Array.from(xs), Float64Array.from(ys)), at = course.at;
+        for (let k = 0; k < 50; k++) {
+          const s = (random() * 1.2 - 0.1) * course.length;
+          let i = 1;
+          while (i < at.length - 1 && at[i] < s) { i++; }
+          const span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
+          const x = xs[i - 1] + (xs[i] - xs[i - 1]) * t, y = ys[i - 1] + (ys[i] - ys[i - 1]) * t, p = course.pointAt(s);
+          if (p.x !== x || p.y !== y) { wrong.push([c, s, [p.x, p.y], [x, y]]); }
+        }
+      }
+      return wrong.slice(0, 5);
+    }""")
+    assert wrong == []
+    assert offline.errors == []
+
+
 def test_a_full_view_stops_trying_names_but_the_key_ones(browser, battle, site: Path) -> None:
     """After so many names in a row found no room (two hundred; here none, through the page's
     BM_OPTIONS) the view counts as full: the names after them wait for a closer view, except
