@@ -42,13 +42,18 @@ BOXES = """() => {
     {id: e.getAttribute('data-feature'), text: e.textContent, ...ink(e)}));
   container.querySelectorAll('.bm-curved').forEach((e, run) => e.querySelectorAll('.bm-glyph').forEach(g => labels.push(
     {id: e.getAttribute('data-feature'), text: e.textContent, run: run, ...rect(g.getBoundingClientRect())})));
-  // Unit symbols are drawn on canvases: the boxes the page drew them in (symbol and designation).
+  const furniture = Array.from(container.querySelectorAll('.leaflet-control'))
+    .concat(Array.from(document.querySelectorAll('#bm-panel')))
+    .map(e => rect(e.getBoundingClientRect())).filter(b => b.x1 > b.x0 && b.y1 > b.y0);
+  const beneath = (a, b) => a.x0 >= b.x0 - 0.5 && a.x1 <= b.x1 + 0.5 && a.y0 >= b.y0 - 0.5 && a.y1 <= b.y1 + 0.5;
+  // Unit symbols are drawn on canvases: the boxes the page drew them in (symbol and designation),
+  // those in sight (not beyond the map's edge, nor wholly beneath the panel or a control).
   const units = [];
   BM.units.boxes().forEach(u => {
     const b = {x0: frame.left + u.minX, y0: frame.top + u.minY, x1: frame.left + u.maxX, y1: frame.top + u.maxY};
     b.text = u.feature;
     b.desig = u.desig;
-    if (seen(b)) units.push(b);
+    if (seen(b) && !furniture.some(f => beneath(b, f))) units.push(b);
   });
   const tips = [];
   window.battleMap.labels.visible().forEach(layer => {
@@ -70,6 +75,10 @@ BOXES = """() => {
   shown.forEach(a => {
     if (a.run === undefined && (a.x0 < frame.left - 0.5 || a.x1 > frame.right + 0.5)) bad.push(['name/edge', a.text]);
   });
+  // The panel and the map's controls stand over the map: no name reaches under them, and a
+  // symbol is clear of them or wholly beneath one (as out of sight as beyond the map's edge).
+  shown.forEach(a => furniture.forEach(b => { if (hit(a, b)) bad.push(['name/control', a.text]); }));
+  units.forEach(a => furniture.forEach(b => { if (hit(a, b)) bad.push(['unit/control', a.text]); }));
   return {labels: shown, units: units, bad: bad};
 }"""
 

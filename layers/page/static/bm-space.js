@@ -172,10 +172,11 @@
     return out;
   }
 
-  /* Unit symbols fanned out where they would overlap: each takes the nearest free place (on
-   * screen if it is on screen; entry.offset, from its true place), a leader line runs from its
-   * true place, which stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark
-   * are taken in `tree`. */
+  /* Unit symbols fanned out where they would overlap each other or stand under the panel or a
+   * control (furniture: boxes): each takes the nearest free place (on screen if it is on
+   * screen; entry.offset, from its true place), a leader line runs from its true place, which
+   * stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in
+   * `tree`. */
   /* A crowd so dense that this many symbols in a row found no free place is full: the
    * symbols after them stay at their places unfanned, as a symbol with no free place does
    * (and the names after as many names without room wait for a closer view, labels.js). Each
@@ -185,10 +186,34 @@
   var OPTIONS = window.BM_OPTIONS || {};
   var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 200;
 
-  function fanOut(units, tree, lines, lang, size) {
+  /* Beyond the places near its own, a symbol under the panel or a control (a layer list can
+   * be hundreds of pixels across) tries just past each side of what covers it, and the places
+   * near those, nearest first. */
+  function escapes(natural, furniture, w, h) {
+    var out = [];
+    (furniture || []).forEach(function (f) {
+      if (!overlaps(natural, f)) { return; }
+      [[0, f.maxY + 1 - natural.minY], [f.minX - 1 - natural.maxX, 0], [f.maxX + 1 - natural.minX, 0],
+        [0, f.minY - 1 - natural.maxY]].forEach(function (e) {
+        fanOffsets(w, h).forEach(function (o) { out.push([e[0] + o[0], e[1] + o[1]]); });
+      });
+    });
+    return out.sort(function (a, b) { return (a[0] * a[0] + a[1] * a[1]) - (b[0] * b[0] + b[1] * b[1]); });
+  }
+
+  /* Whether box b lies wholly under one of the boxes `over`. */
+  function covered(b, over) {
+    return (over || []).some(function (f) {
+      return b.minX >= f.minX && b.maxX <= f.maxX && b.minY >= f.minY && b.maxY <= f.maxY;
+    });
+  }
+
+  function fanOut(units, tree, lines, lang, size, furniture) {
     var IC = window.BM.IC;
-    // The symbols placed so far, in a space of their own (a grid refuses most tries at once).
+    // The symbols placed so far, in a space of their own (a grid refuses most tries at once),
+    // and the panel and the map's controls, which a symbol does not stand under either.
     var placed = new Space(size), count = 0, missed = 0;
+    (furniture || []).forEach(function (b) { placed.insert(b); });
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
     var trial = box(0, 0, 0, 0), taken = [];
@@ -198,8 +223,12 @@
       var layer = entry.layer, p = entry.point, shape = shapes[n];
       var w = shape[2] - shape[0], h = shape[3] - shape[1];
       var natural = box(p.x + shape[0], p.y + shape[1], p.x + shape[2], p.y + shape[3], entry.id);
-      // A symbol on screen moves only to a free place on screen; one off screen anywhere free.
+      // A symbol on screen moves only to a free place on screen; one off screen anywhere free;
+      // one wholly under the panel or a control stays there, as out of sight as off screen.
       var onScreen = inside(natural, size), chosen = null, offsets = missed >= FULL_AFTER ? [] : fanOffsets(w, h);
+      var under = covered(natural, furniture), out = under || !offsets.length ? [] : escapes(natural, furniture, w, h);
+      if (under) { chosen = [[0, 0], natural]; }
+      if (out.length) { offsets = offsets.concat(out); }
       trial.owner = n;
       for (var k = 0; k < offsets.length && !chosen; k++) {
         var o = offsets[k];
@@ -211,7 +240,7 @@
           chosen = [o, box(trial.minX, trial.minY, trial.maxX, trial.maxY, entry.id)];
         }
       }
-      missed = chosen ? 0 : missed + 1;
+      missed = under ? missed : chosen ? 0 : missed + 1;
       if (!chosen) { chosen = [[0, 0], natural]; }
       var icon = layer.icon;
       entry.offset = [chosen[0][0], chosen[0][1]];  // the symbol is moved there when the placement is shown

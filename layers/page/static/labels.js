@@ -561,7 +561,7 @@
     var size = at.size, lang = at.lang, tree = new Space(size);
     var found = this.collect(layers, size), lines = [], out = [], self = this;
     at.furniture.forEach(function (b) { tree.insert(b); });
-    S.fanOut(found.units, tree, lines, lang, size);
+    S.fanOut(found.units, tree, lines, lang, size, at.furniture);
     tree.load(found.obstacles);
     this.pass = {};
     var missed = 0;  // names in a row that found no room
