@@ -186,17 +186,15 @@
   var OPTIONS = window.BM_OPTIONS || {};
   var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 200;
 
-  /* Beyond the places near its own, a symbol under the panel or a control (a layer list can
-   * be hundreds of pixels across) tries just past each side of what covers it, and the places
-   * near those, nearest first. */
-  function escapes(natural, furniture, w, h) {
+  /* Beyond the places near its own, a symbol under the panel or a control in part (a layer
+   * list can be hundreds of pixels across) tries just past each side of what covers it, the
+   * nearest side first, and the places near there: the offsets of those sides. */
+  function escapes(natural, furniture) {
     var out = [];
     (furniture || []).forEach(function (f) {
       if (!overlaps(natural, f)) { return; }
-      [[0, f.maxY + 1 - natural.minY], [f.minX - 1 - natural.maxX, 0], [f.maxX + 1 - natural.minX, 0],
-        [0, f.minY - 1 - natural.maxY]].forEach(function (e) {
-        fanOffsets(w, h).forEach(function (o) { out.push([e[0] + o[0], e[1] + o[1]]); });
-      });
+      out.push([0, f.maxY + 1 - natural.minY], [f.minX - 1 - natural.maxX, 0], [f.maxX + 1 - natural.minX, 0],
+        [0, f.minY - 1 - natural.maxY]);
     });
     return out.sort(function (a, b) { return (a[0] * a[0] + a[1] * a[1]) - (b[0] * b[0] + b[1] * b[1]); });
   }
@@ -217,6 +215,17 @@
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
     var trial = box(0, 0, 0, 0), taken = [];
+    // [offset, box] if natural moved by (ox, oy) is free (and on screen unless anywhere), or null.
+    function tryAt(natural, ox, oy, anywhere) {
+      trial.minX = natural.minX + ox;
+      trial.minY = natural.minY + oy;
+      trial.maxX = natural.maxX + ox;
+      trial.maxY = natural.maxY + oy;
+      if ((anywhere || inside(trial, size)) && free(placed, trial)) {
+        return [[ox, oy], box(trial.minX, trial.minY, trial.maxX, trial.maxY, natural.owner)];
+      }
+      return null;
+    }
     // Every shape is read before any symbol moves: one layout, not one per symbol.
     var shapes = units.map(function (entry) { return entry.layer.shape(lang); });
     units.forEach(function (entry, n) {
@@ -226,18 +235,16 @@
       // A symbol on screen moves only to a free place on screen; one off screen anywhere free;
       // one wholly under the panel or a control stays there, as out of sight as off screen.
       var onScreen = inside(natural, size), chosen = null, offsets = missed >= FULL_AFTER ? [] : fanOffsets(w, h);
-      var under = covered(natural, furniture), out = under || !offsets.length ? [] : escapes(natural, furniture, w, h);
+      var under = covered(natural, furniture);
       if (under) { chosen = [[0, 0], natural]; }
-      if (out.length) { offsets = offsets.concat(out); }
       trial.owner = n;
       for (var k = 0; k < offsets.length && !chosen; k++) {
-        var o = offsets[k];
-        trial.minX = natural.minX + o[0];
-        trial.minY = natural.minY + o[1];
-        trial.maxX = natural.maxX + o[0];
-        trial.maxY = natural.maxY + o[1];
-        if ((k === 0 || !onScreen || inside(trial, size)) && free(placed, trial)) {
-          chosen = [o, box(trial.minX, trial.minY, trial.maxX, trial.maxY, entry.id)];
+        chosen = tryAt(natural, offsets[k][0], offsets[k][1], k === 0 || !onScreen);
+      }
+      var sides = chosen || !offsets.length ? [] : escapes(natural, furniture);
+      for (var e = 0; e < sides.length && !chosen; e++) {
+        for (k = 0; k < offsets.length && !chosen; k++) {
+          chosen = tryAt(natural, sides[e][0] + offsets[k][0], sides[e][1] + offsets[k][1], !onScreen);
         }
       }
       missed = under ? missed : chosen ? 0 : missed + 1;
