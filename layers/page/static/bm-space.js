@@ -189,6 +189,9 @@
   /* Beyond the places near its own, a symbol under the panel or a control in part (a layer
    * list can be hundreds of pixels across) tries just past each side of what covers it, the
    * nearest side first, and the places near there: the offsets of those sides. */
+  /* The places tried near each side (the nearest of the fan's: within two steps), so that in a
+   * crowd a symbol half under the panel costs a few times the tries of any other, not five. */
+  var ESCAPE_TRIES = 25;
   function escapes(natural, furniture) {
     var out = [];
     (furniture || []).forEach(function (f) {
@@ -243,7 +246,7 @@
       }
       var sides = chosen || !offsets.length ? [] : escapes(natural, furniture);
       for (var e = 0; e < sides.length && !chosen; e++) {
-        for (k = 0; k < offsets.length && !chosen; k++) {
+        for (k = 0; k < ESCAPE_TRIES && !chosen; k++) {
           chosen = tryAt(natural, sides[e][0] + offsets[k][0], sides[e][1] + offsets[k][1], !onScreen);
         }
       }
