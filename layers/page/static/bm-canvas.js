@@ -151,7 +151,7 @@
       // The drawing there is, if it is whole (drawn for its view, nothing asked for since) and
       // this is no view reset (a zoom, or a hidden group shown after the view moved).
       var was = this.drawnFor && !this._redrawRequest && this._bounds && !this._postponeUpdatePaths ?
-        { bounds: this._bounds, zoom: this._zoom, origin: this.origin, drawn: this.drawnFor } : null;
+        { bounds: this._bounds, zoom: this._zoom, origin: this.origin } : null;
       L.Renderer.prototype._update.call(this);  // _bounds, _center and _zoom for the view now
       var b = this._bounds, origin = map.getPixelOrigin(), c = this._container;
       this.origin = origin;
@@ -246,8 +246,11 @@
     _requestRedraw: function (layer) {
       if (this.silent) { return; }
       if (this.updating) {  // drawn by the update under way; unless it spoils the drawing kept
-        var p = layer._pxBounds, reach = p && L.bounds(p.min.subtract([1, 1]), p.max.add([1, 1]));  // (strokes in)
-        if (reach && this.watch && this.watch.intersects(reach) && this._bounds.intersects(reach)) { this.spoiled = true; }
+        var p = layer._pxBounds;  // (its strokes in, and a pixel more for their antialiasing)
+        var reach = p && L.bounds(p.min.subtract([1, 1]), p.max.add([1, 1]));
+        if (reach && this.watch && this.watch.intersects(reach) && this._bounds.intersects(reach)) {
+          this.spoiled = true;
+        }
         return;
       }
       if (!this._redrawBounds && this._bounds && layer._pxBounds && !this._bounds.intersects(layer._pxBounds)) { return; }

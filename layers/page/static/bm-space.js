@@ -172,11 +172,6 @@
     return out;
   }
 
-  /* Unit symbols fanned out where they would overlap each other or stand under the panel or a
-   * control (furniture: boxes): each takes the nearest free place (on screen if it is on
-   * screen; entry.offset, from its true place), a leader line runs from its true place, which
-   * stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in
-   * `tree`. */
   /* A crowd so dense that this many symbols in a row found no free place is full: the
    * symbols after them stay at their places unfanned, as a symbol with no free place does
    * (and the names after as many names without room wait for a closer view, labels.js). Each
@@ -186,12 +181,13 @@
   var OPTIONS = window.BM_OPTIONS || {};
   var FULL_AFTER = OPTIONS.fullAfter !== undefined ? OPTIONS.fullAfter : 200;
 
-  /* Beyond the places near its own, a symbol under the panel or a control in part (a layer
-   * list can be hundreds of pixels across) tries just past each side of what covers it, the
-   * nearest side first, and the places near there: the offsets of those sides. */
   /* The places tried near each side (the nearest of the fan's: within two steps), so that in a
    * crowd a symbol half under the panel costs a few times the tries of any other, not five. */
   var ESCAPE_TRIES = 25;
+
+  /* Beyond the places near its own, a symbol under the panel or a control in part (a layer
+   * list can be hundreds of pixels across) tries just past each side of what covers it, the
+   * nearest side first, and the places near there: the offsets of those sides. */
   function escapes(natural, furniture) {
     var out = [];
     (furniture || []).forEach(function (f) {
@@ -209,6 +205,11 @@
     });
   }
 
+  /* Unit symbols fanned out where they would overlap each other or stand under the panel or a
+   * control (furniture: boxes): each takes the nearest free place (on screen if it is on
+   * screen; entry.offset, from its true place), a leader line runs from its true place, which
+   * stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in
+   * `tree`. */
   function fanOut(units, tree, lines, lang, size, furniture) {
     var IC = window.BM.IC;
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once),
