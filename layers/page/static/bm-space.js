@@ -190,7 +190,7 @@
    * nearest side first, and the places near there: the offsets of those sides. */
   function escapes(natural, furniture) {
     var out = [];
-    (furniture || []).forEach(function (f) {
+    furniture.forEach(function (f) {
       if (!overlaps(natural, f)) { return; }
       out.push([0, f.maxY + 1 - natural.minY], [f.minX - 1 - natural.maxX, 0], [f.maxX + 1 - natural.minX, 0],
         [0, f.minY - 1 - natural.maxY]);
@@ -200,7 +200,7 @@
 
   /* Whether box b lies wholly under one of the boxes `over`. */
   function covered(b, over) {
-    return (over || []).some(function (f) {
+    return over.some(function (f) {
       return b.minX >= f.minX && b.maxX <= f.maxX && b.minY >= f.minY && b.maxY <= f.maxY;
     });
   }
@@ -215,7 +215,8 @@
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once),
     // and the panel and the map's controls, which a symbol does not stand under either.
     var placed = new Space(size), count = 0, missed = 0;
-    (furniture || []).forEach(function (b) { placed.insert(b); });
+    furniture = furniture || [];
+    furniture.forEach(function (b) { placed.insert(b); });
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
     var trial = box(0, 0, 0, 0), taken = [];
@@ -275,23 +276,28 @@
    * latLngToContainerPoint gives (its projection, rounded as it rounds), without making a
    * LatLng and three Points for each of thousands of places per view. */
   function screen(map) {
-    var world = absolute(map), o = offset(map);
-    return function (lng, lat) {
-      var p = world(lng, lat);
-      return { x: p.x - o.x, y: p.y - o.y };
-    };
+    var o = offset(map);
+    return projector(map, o.x, o.y);
   }
 
   /* A point's whole-pixel place in the world at the map's zoom: Leaflet's projection, rounded
    * as it rounds a layer point. The screen is this less offset(map). */
-  function absolute(map) {
+  function absolute(map) { return projector(map, 0, 0); }
+
+  /* Places projected as Leaflet projects them at the map's zoom, less (ox, oy). */
+  function projector(map, ox, oy) {
     var crs = map.options.crs, M = L.Projection.SphericalMercator, zoom = map.getZoom();
-    if (crs !== L.CRS.EPSG3857) { return function (lng, lat) { return map.project([lat, lng], zoom).round(); }; }
+    if (crs !== L.CRS.EPSG3857) {
+      return function (lng, lat) {
+        var p = map.project([lat, lng], zoom).round();
+        return { x: p.x - ox, y: p.y - oy };
+      };
+    }
     var s = crs.scale(zoom), k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE;
     return function (lng, lat) {
       var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
       var x = M.R * lng * d, y = M.R * Math.log((1 + sin) / (1 - sin)) / 2;
-      return { x: Math.round(s * (k * x + 0.5)), y: Math.round(s * (-k * y + 0.5)) };
+      return { x: Math.round(s * (k * x + 0.5)) - ox, y: Math.round(s * (-k * y + 0.5)) - oy };
     };
   }
   function offset(map) {
