@@ -135,6 +135,50 @@ def test_a_phase_shown_after_the_view_moved_is_drawn_for_the_view(offline, site,
     assert offline.errors == []
 
 
+#: Steps the atlas to the next phase as the reader does (the camera flies there) and tells at
+#: which views the phase reached drew its paths, from the step until the camera has arrived and
+#: two frames have passed: [the phase, whether the camera moved, the views drawn at, the final
+#: view, paths drawn].
+STEP_DRAWS = """async () => {
+  const bm = window.battleMap, map = bm.map;
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const ids = Object.keys(bm.groups).filter(id => id !== 'reference');
+  const next = ids[(ids.indexOf(bm.state.phase) + 1) % ids.length], c = bm.groups[next].canvas;
+  const views = [], view = () => map.getCenter().toString() + '/' + map.getZoom();
+  const names = ['_updatePoly', '_updateCircle'];
+  names.forEach(name => {
+    const own = Object.getPrototypeOf(c)[name];
+    c[name] = function () { if (this._drawing) { views.push(view()); } return own.apply(this, arguments); };
+  });
+  let moved = false;
+  map.once('movestart', () => { moved = true; });
+  const ended = new Promise(r => map.once('moveend', r));
+  bm.selectPhase(next);
+  await new Promise(r => requestAnimationFrame(r));
+  if (moved) { await ended; }
+  await frames();
+  names.forEach(name => { delete c[name]; });
+  return [next, moved, Array.from(new Set(views)), view(), views.length];
+}"""
+
+
+def test_a_step_draws_the_phase_it_reaches_once_where_the_camera_arrives(offline, site) -> None:
+    """A step whose camera flies hides the phase it leaves and shows the one it reaches when
+    the camera arrives: that phase is drawn at the view it is shown at, and not first at the
+    view the flight starts from (a drawing nobody sees: 200 ms of a step at real-shaped
+    100k)."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    moves = 0
+    for _ in range(4):
+        phase, moved, views, final, drawn = tab.evaluate(STEP_DRAWS)
+        assert drawn > 0, phase
+        assert views == [final], (phase, moved)
+        moves += moved
+    assert moves >= 2, "the steps never moved the camera: nothing was tested"
+    assert offline.errors == []
+
+
 #: Zooms without animation and counts, per path of the shown groups, how often it was projected
 #: and clipped (Leaflet's _project and _update): [[projections, updates] per path].
 PROJECTIONS_PER_ZOOM = """() => {

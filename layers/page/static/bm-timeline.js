@@ -57,6 +57,7 @@
     }
 
     function clearDay() {
+      arrive(null);
       if (state.dayLayer) {
         map.removeLayer(state.dayLayer);
         state.dayLayer = null;
@@ -64,6 +65,20 @@
       state.day = null;
     }
 
+    /* The phase groups a step shows once its camera has arrived (see selectPhase), or null. */
+    var arriving = null;
+    function arrive(show) {
+      if (arriving) { map.off("moveend", arriving); }
+      arriving = show;
+      if (show) { map.once("moveend", show); }
+    }
+
+    /* Show phase id (or every phase: G.ALL), its story, and fit the camera to it (animated
+     * unless options.animate is false; not at all if options.fit is false). A step whose
+     * camera flies (the atlas) hides the phase it leaves at once and shows the one it reaches
+     * when the camera arrives, drawn once, there: shown at once, it was drawn where the flight
+     * starts as well (at the 100k bench's step, 200 ms before the camera could begin to
+     * move). A move that does not happen ends at once (Leaflet ends it in the fit). */
     function selectPhase(id, options) {
       options = options || {};
       if (id !== G.ALL && !phaseById(id)) { return; }
@@ -74,11 +89,18 @@
         showSection(id);  // (a phone's panel height, which the view keeps clear of, depends on it)
         fit(phase ? phase[TP.FIT] : tl[T.FIT], false);
       }
+      function show() {
+        arriving = null;
+        if (atlas) {
+          phaseIds.forEach(function (pid) {
+            if ((id === G.ALL || pid === id) && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
+          });
+        }
+        BM.layers.applyHalos(map, groups, null);
+      }
       if (atlas) {
         phaseIds.forEach(function (pid) {
-          var wanted = id === G.ALL || pid === id;
-          if (wanted && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
-          if (!wanted && map.hasLayer(groups[pid])) { map.removeLayer(groups[pid]); }
+          if (id !== G.ALL && pid !== id && map.hasLayer(groups[pid])) { map.removeLayer(groups[pid]); }
         });
       } else {
         Object.keys(groups).forEach(function (gid) {
@@ -86,9 +108,14 @@
         });
       }
       if (!still) { showSection(id); }
-      BM.layers.applyHalos(map, groups, null);
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
+      if (fits && !still && atlas) {
+        arrive(show);
+        fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate);
+      } else {
+        show();
+        if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
+      }
       ctx.labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
