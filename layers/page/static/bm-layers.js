@@ -294,25 +294,31 @@
       this.wide = !!wide;
       var v = view.pad(CULL_PAD), canvas = this.near();
       // A symbol the zoom does not show yet is not made either.
-      var near = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() })
-        .filter(function (b) {
-          var icon = features[items[b.item][BM.I.FEATURE]][BM.R.ICON];
-          if (icon !== undefined) { return BM.units.reaches(icons[icon], zoom); }
-          return wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3]);
-        })
-        .map(function (b) { return b.item; })
-        .sort(function (a, b) { return a - b; });
-      var wanted = {};
-      near.forEach(function (i) { wanted[i] = true; });
+      var found = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() });
+      var chosen = new Int32Array(found.length), count = 0, I = BM.I, R = BM.R;
+      for (var f = 0; f < found.length; f++) {
+        var b = found[f], icon = features[items[b.item][I.FEATURE]][R.ICON];
+        if (icon !== undefined ? BM.units.reaches(icons[icon], zoom) :
+          wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3])) {
+          chosen[count++] = b.item;
+        }
+      }
+      var near = Array.prototype.slice.call(chosen.subarray(0, count).sort());  // (in item order)
+      // Items marked with this cull's number: wanted now, and on the map before it (arrays as
+      // long as the items, made once: a cull looks up thousands).
+      var culls = this.culls = (this.culls || 0) + 1;
+      var wanted = this.wanted || (this.wanted = new Uint32Array(items.length));
+      var before = this.before || (this.before = new Uint32Array(items.length));
+      near.forEach(function (i) { wanted[i] = culls; });
       var kept = this.onMap.filter(function (i) {
-        var layers = slots[i], stay = wanted[i] || layers[layers.length - 1].isPopupOpen();
+        var layers = slots[i], stay = wanted[i] === culls || layers[layers.length - 1].isPopupOpen();
         if (!stay) { layers.forEach(function (layer) { map.removeLayer(layer); }); }
         return stay;
       });
-      var was = {}, last = kept.length ? kept[kept.length - 1] : -1, first = Infinity;
-      kept.forEach(function (i) { was[i] = true; });
+      var last = kept.length ? kept[kept.length - 1] : -1, first = Infinity;
+      kept.forEach(function (i) { before[i] = culls; });
       near.forEach(function (i) {
-        if (was[i]) { return; }
+        if (before[i] === culls) { return; }
         if (!slots[i]) { slots[i] = self.make(i); }
         slots[i].forEach(function (layer) { map.addLayer(layer); });
         first = Math.min(first, i);
@@ -330,7 +336,9 @@
           });
         });
       }
-      this.onMap = near.concat(kept.filter(function (i) { return !wanted[i]; })).sort(function (a, b) { return a - b; });
+      // what stays though not near (a feature whose popup is open) joins them, in item order
+      var staying = kept.filter(function (i) { return wanted[i] !== culls; });
+      this.onMap = staying.length ? near.concat(staying).sort(function (a, b) { return a - b; }) : near;
       if (!wide && this.shown) { this.widen(); }
     },
     /* [west, south, east, north] of what the group's canvas holds at this view: the view and

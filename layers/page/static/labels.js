@@ -377,6 +377,10 @@
       if (s0 < 2 || s0 + length > course.length - 2) { return; }
       if (taken.length && !river) { return; }  // a line is named once, a river every `spacing` px
       if (taken.some(function (t) { return Math.abs(t - s) < spacing; })) { return; }
+      // Every letter's centre lies within half the name's length along the course, and its
+      // shift off it, of the name's middle: with the middle that far off screen, none is on it.
+      var mid = course.pointAt(s), far = length / 2 + shift + 1;
+      if (mid.x < -far || mid.y < -far || mid.x > size.x + far || mid.y > size.y + far) { return; }
       var a = course.pointAt(s0), b = course.pointAt(s0 + length), reversed = b.x < a.x;
       var glyphs = [], at = 0, previous = null;
       for (var i = 0; i < chars.length; i++) {
