@@ -303,3 +303,40 @@ def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site
         assert page.errors == []
     finally:
         page.close()
+
+
+#: Zoomed in two steps and left until the shown phase is widened, then panned by a quarter of
+#: the view: [features taken off the map, of them those near the new view (within half a view
+#: around it), features on the map before the pan and after].
+PAN_KEEPS = """async () => {
+  const bm = window.battleMap, map = bm.map, g = bm.groups[bm.state.phase];
+  map.setZoom(map.getZoom() + 2, {animate: false});
+  for (let i = 0; i < 200 && !g.wide; i++) await new Promise(r => setTimeout(r, 25));
+  const size = map.getSize(), taken = [], remove = map.removeLayer, before = g.onMap.length;
+  map.removeLayer = function (layer) { if (layer.record) { taken.push(layer); } return remove.apply(this, arguments); };
+  try {
+    map.panBy([Math.round(size.x / 4), Math.round(size.y / 6)], {animate: false});
+  } finally {
+    map.removeLayer = remove;
+  }
+  const near = map.getBounds().pad(0.5);
+  const bounds = (l) => l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
+  return [taken.length, taken.filter(l => near.intersects(bounds(l))).length, before, g.onMap.length];
+}"""
+
+
+def test_a_pan_keeps_on_the_map_what_is_near_the_view(browser, site) -> None:
+    """A pan takes off the map only what is no longer near the view: the paths a widening put
+    around it stay (beyond the canvas they are neither drawn nor clipped to anything), rather
+    than being taken off by the pan and put back by the next widening (at the 100k bench's
+    pan, 8 ms of its cull)."""
+    page, tab = _open(browser, site / "index.html", cull=True)
+    try:
+        tab.evaluate("window.battleMap.ready")
+        taken, near, before, after = tab.evaluate(PAN_KEEPS)
+        assert taken > 0, "nothing left the view's surroundings: the pan tested nothing"
+        assert near == 0, (taken, near)
+        assert after > before - taken - 1 >= 0, (before, after, taken)
+        assert page.errors == []
+    finally:
+        page.close()

@@ -42,7 +42,8 @@
  * This overrides onAdd, _update, _reset, _onZoomEnd, _redraw, _requestRedraw, _updateCircle and
  * _updateStyle, the methods by which Leaflet's renderers join a map, follow the view, draw,
  * ask for a drawing, draw a circle marker and restyle a path; and the lines' and areas'
- * _clipPoints, to clip them to the frame of a canvas that has one. */
+ * _clipPoints and _update, to clip them to the frame of a canvas that has one, once per
+ * projection and frame. */
 (function () {
   "use strict";
 
@@ -116,6 +117,23 @@
       try { clip.call(this); } finally { renderer._bounds = shown; }
     };
   });
+
+  /* A line's or an area's parts (its rings clipped to the frame and simplified) stay as they
+   * are while its rings (projected anew on a zoom or a change of shape), the frame, its
+   * weight (an area is clipped a stroke's width out) and its smoothing stay: a pan within
+   * the frame clips and simplifies every path to what it had (at real-shaped 100k, 6 ms a
+   * pan, for the rivers' long courses), and is drawn from the parts it had. */
+  var updateLine = L.Polyline.prototype._update;
+  L.Polyline.prototype._update = function () {
+    var renderer = this._renderer, frame = renderer && renderer.frame, o = this.options, kept = this.partsFor;
+    if (frame && this._map && kept && kept[0] === this._rings && kept[1] === frame && kept[2] === o.weight &&
+        kept[3] === o.smoothFactor && kept[4] === o.noClip) {
+      this._updatePath();
+      return;
+    }
+    updateLine.call(this);
+    this.partsFor = frame && this._map ? [this._rings, frame, o.weight, o.smoothFactor, o.noClip] : null;
+  };
 
   var Canvas = L.Canvas.extend({
     /* How many circles this renderer has stamped (for tests: the stamp is what draws them). */

@@ -160,8 +160,9 @@
    * the view beyond it, as Leaflet pads it, and never less than the names' reach, NAME_REACH)
    * and the unit symbols within half a view (a symbol that far off can be fanned onto the
    * screen). A shown group is then widened once the page is quiet (widen): its paths within
-   * half a view around it too, so that a pan that far needs nothing new. A phase prepared
-   * unseen is not: showing it draws what its canvas holds already, and widens it after. */
+   * half a view around it too, so that a pan that far needs nothing new, and a move keeps
+   * them there while they stay that near. A phase prepared unseen is not widened: showing it
+   * draws what its canvas holds already, and widens it after. */
   var CULL_FROM = window.BM_OPTIONS && window.BM_OPTIONS.cullFrom !== undefined ? window.BM_OPTIONS.cullFrom : 4000;
   /* Near the view: within half a view's size around it (a pan that far needs nothing new). */
   var CULL_PAD = 0.5;
@@ -189,6 +190,15 @@
       for (var i = 0; i < c.length; i++) { walk(c[i]); }
     })(geometry.coordinates);
     return b;
+  }
+
+  /* Two lists of item numbers, each ascending, with none in both, as one ascending list. */
+  function merged(a, b) {
+    var out = new Array(a.length + b.length), i = 0, j = 0, k = 0;
+    while (i < a.length && j < b.length) { out[k++] = a[i] < b[j] ? a[i++] : b[j++]; }
+    while (i < a.length) { out[k++] = a[i++]; }
+    while (j < b.length) { out[k++] = b[j++]; }
+    return out;
   }
 
   /* The groups with canvases, bottom first (their panes stack in the order they were made). */
@@ -293,25 +303,33 @@
       this.culledAt = at;
       this.wide = !!wide;
       var v = view.pad(CULL_PAD), canvas = this.near();
+      // Items marked with this cull's number (arrays as long as the items, made once: a cull
+      // looks up thousands): near the view (CULL_PAD), wanted on the map now, and on the map
+      // before this cull.
+      var culls = this.culls = (this.culls || 0) + 1, n = items.length;
+      var padded = this.padded || (this.padded = new Uint32Array(n));
+      var wanted = this.wanted || (this.wanted = new Uint32Array(n));
+      var before = this.before || (this.before = new Uint32Array(n));
       // A symbol the zoom does not show yet is not made either.
       var found = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() });
       var chosen = new Int32Array(found.length), count = 0, I = BM.I, R = BM.R;
       for (var f = 0; f < found.length; f++) {
         var b = found[f], icon = features[items[b.item][I.FEATURE]][R.ICON];
-        if (icon !== undefined ? BM.units.reaches(icons[icon], zoom) :
-          wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3])) {
+        if (icon !== undefined && !BM.units.reaches(icons[icon], zoom)) { continue; }
+        padded[b.item] = culls;
+        if (icon !== undefined || wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3])) {
           chosen[count++] = b.item;
+          wanted[b.item] = culls;
         }
       }
       var near = Array.prototype.slice.call(chosen.subarray(0, count).sort());  // (in item order)
-      // Items marked with this cull's number: wanted now, and on the map before it (arrays as
-      // long as the items, made once: a cull looks up thousands).
-      var culls = this.culls = (this.culls || 0) + 1;
-      var wanted = this.wanted || (this.wanted = new Uint32Array(items.length));
-      var before = this.before || (this.before = new Uint32Array(items.length));
-      near.forEach(function (i) { wanted[i] = culls; });
+      // What a shown group has on the map and still near stays (a pan keeps the ring a
+      // widening put there: beyond the canvas it is neither drawn nor clipped to anything); a
+      // hidden one keeps only what it wants now (what showing it draws). A feature whose popup
+      // is open stays.
+      var keep = this.shown ? padded : wanted;
       var kept = this.onMap.filter(function (i) {
-        var layers = slots[i], stay = wanted[i] === culls || layers[layers.length - 1].isPopupOpen();
+        var layers = slots[i], stay = keep[i] === culls || layers[layers.length - 1].isPopupOpen();
         if (!stay) { layers.forEach(function (layer) { map.removeLayer(layer); }); }
         return stay;
       });
@@ -323,22 +341,22 @@
         slots[i].forEach(function (layer) { map.addLayer(layer); });
         first = Math.min(first, i);
       });
+      // on the map now, in item order: what came and what stayed
+      var staying = kept.filter(function (i) { return wanted[i] !== culls; });
+      var onMap = this.onMap = staying.length ? merged(near, staying) : near;
       // A canvas draws in the order its paths came: when new items came before items already
       // there, everything after the first new one is brought forward again, in item order
       // (quietly: the paths already there keep their order among themselves, and each new one
       // asked for its own redraw when it came).
       if (first < last) {
         this.canvas.quietly(function () {
-          near.forEach(function (i) {
+          onMap.forEach(function (i) {
             if (i > first) {
               slots[i].forEach(function (layer) { if (layer instanceof L.Path) { layer.bringToFront(); } });
             }
           });
         });
       }
-      // what stays though not near (a feature whose popup is open) joins them, in item order
-      var staying = kept.filter(function (i) { return wanted[i] !== culls; });
-      this.onMap = staying.length ? near.concat(staying).sort(function (a, b) { return a - b; }) : near;
       if (!wide && this.shown) { this.widen(); }
     },
     /* [west, south, east, north] of what the group's canvas holds at this view: the view and

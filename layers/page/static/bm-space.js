@@ -109,15 +109,17 @@
     return !tree.blocked(b) && !tree.taken(b);
   }
 
-  /* Points along a polyline given as its screen coordinates (xs, ys) and the distance along it
-   * at each point (at: see lengths): the point at distance s. Found by halving, not by walking
-   * from the start: a river's name tries a hundred places along a course of hundreds of
-   * points, three points per letter. */
-  function Course(xs, ys, at) {
+  /* Points along a polyline given as its screen coordinates (xs, ys, each moved by dx, dy)
+   * and the distance along it at each point (at: see lengths): the point at distance s.
+   * Found by halving, not by walking from the start: a river's name tries a hundred places
+   * along a course of hundreds of points, three points per letter. */
+  function Course(xs, ys, at, dx, dy) {
     this.xs = xs;
     this.ys = ys;
     this.at = at || lengths(xs, ys);
     this.length = this.at[this.at.length - 1];
+    this.dx = dx || 0;  // added to every point: a course kept for the zoom, moved for the view
+    this.dy = dy || 0;
   }
   Course.prototype.pointAt = function (s) {
     var at = this.at, xs = this.xs, ys = this.ys, lo = 1, hi = at.length - 1;
@@ -126,7 +128,8 @@
       if (at[mid] < s) { lo = mid + 1; } else { hi = mid; }
     }
     var i = lo, span = at[i] - at[i - 1] || 1, t = Math.max(0, Math.min(1, (s - at[i - 1]) / span));
-    return { x: xs[i - 1] + (xs[i] - xs[i - 1]) * t, y: ys[i - 1] + (ys[i] - ys[i - 1]) * t };
+    // (whole pixels moved by whole pixels: the point a course of moved points gives, exactly)
+    return { x: (xs[i - 1] + this.dx) + (xs[i] - xs[i - 1]) * t, y: (ys[i - 1] + this.dy) + (ys[i] - ys[i - 1]) * t };
   };
   /* The distance along a polyline at each of its points. Whole-pixel points moved by whole
    * pixels keep their distances exactly: they are computed once per zoom. */

@@ -307,12 +307,7 @@
     if (b.maxX - o.x < -REACH || b.minX - o.x > size.x + REACH || b.maxY - o.y < -REACH || b.minY - o.y > size.y + REACH) {
       return null;
     }
-    var n = kept.xs.length, sx = new Float64Array(n), sy = new Float64Array(n);
-    for (var i = 0; i < n; i++) {
-      sx[i] = kept.xs[i] - o.x;
-      sy[i] = kept.ys[i] - o.y;
-    }
-    return new Course(sx, sy, kept.at);
+    return new Course(kept.xs, kept.ys, kept.at, -o.x, -o.y);
   };
   /* How far (px) from its course a letter set along it can reach: its shift off the line
    * (half its height and 3 px) and half its rotated box. Letters are 11-20 px. */
