@@ -294,3 +294,51 @@ def test_a_pan_moves_the_drawing_and_draws_only_what_it_uncovers(browser, battle
     for gid, shifted, n, every, differ, _, _ in pans[-1]:
         assert (shifted, n, differ) == (0, every, 0), gid
     assert errors == []
+
+
+#: Pans without animation by each [dx, dy] in turn (and then zooms in) and counts the lines
+#: and areas of the shown groups clipped by each move: [[their paths, paths clipped, canvases
+#: shifted]].
+CLIPPED = """async (moves) => {
+  const bm = window.battleMap, map = bm.map;
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const canvases = () => Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map);
+  let clipped = 0;
+  const undo = [L.Polyline, L.Polygon].map(kind => {
+    const original = kind.prototype._clipPoints;
+    kind.prototype._clipPoints = function () {
+      if (canvases().some(g => g.canvas === this._renderer)) { clipped++; }
+      return original.apply(this, arguments);
+    };
+    return () => { kind.prototype._clipPoints = original; };
+  });
+  const lines = () => canvases().reduce((n, g) => n + Object.values(g.canvas._layers).filter(l => l._rings).length, 0);
+  const out = [];
+  try {
+    for (const move of moves.concat([null])) {
+      await frames();
+      const shifted = canvases().reduce((n, g) => n + g.canvas.shifted, 0);
+      clipped = 0;
+      if (move) { map.panBy(move, {animate: false}); } else { map.setZoom(map.getZoom() + 1, {animate: false}); }
+      await frames();
+      out.push([lines(), clipped, canvases().reduce((n, g) => n + g.canvas.shifted, 0) - shifted]);
+    }
+  } finally {
+    undo.forEach(f => f());
+  }
+  return out;
+}"""
+
+
+def test_a_pan_within_the_frame_clips_no_path_again(offline, site) -> None:
+    """A line's or an area's parts (clipped to the frame, simplified) are kept while neither
+    its projection nor the frame changes: a pan that moves the drawing clips no path again
+    (the pan test checks that the pixels are a fresh drawing's), and a zoom clips every one."""
+    tab = offline.open(site / "index.html")
+    tab.wait_for_function(PLACED)
+    (*pans, zoom) = tab.evaluate(CLIPPED, [[160, 90], [-100, 40]])
+    for lines, clipped, shifted in pans:
+        assert lines > 5 and shifted >= 2, (lines, shifted)
+        assert clipped == 0, (lines, clipped)
+    assert zoom[1] >= zoom[0] > 5, zoom
+    assert offline.errors == []
