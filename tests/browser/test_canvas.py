@@ -342,3 +342,61 @@ def test_a_pan_within_the_frame_clips_no_path_again(offline, site) -> None:
         assert clipped == 0, (lines, clipped)
     assert zoom[1] >= zoom[0] > 5, zoom
     assert offline.errors == []
+
+
+#: At each view ([zoom change, dx, dy], the zoom fractional too, as the film holds it), every
+#: point of the paths on the map against Leaflet's own latLngToLayerPoint: [points compared,
+#: [feature, point, ours, Leaflet's] for the first that differ, calls made to Leaflet's
+#: latLngToLayerPoint by the moves].
+PROJECTED = """async (views) => {
+  const bm = window.battleMap, map = bm.map, wrong = [];
+  let compared = 0;
+  const same = (p, q) => p.x === q.x && p.y === q.y;
+  const leaflets = map.latLngToLayerPoint;
+  let calls = 0;
+  for (const [dz, dx, dy] of views) {
+    map.latLngToLayerPoint = function () { calls++; return leaflets.apply(this, arguments); };
+    try {
+      if (dz) { map.setZoom(map.getZoom() + dz, {animate: false}); }
+      if (dx || dy) { map.panBy([dx, dy], {animate: false}); }
+    } finally {
+      delete map.latLngToLayerPoint;
+    }
+    Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map).forEach(g => {
+      Object.values(g.canvas._layers).forEach(l => {
+        if (l._rings) {
+          const flat = [];
+          const walk = (ll) => { if (ll[0] instanceof L.LatLng) { flat.push(ll); } else { ll.forEach(walk); } };
+          walk(l._latlngs);
+          flat.forEach((ring, r) => ring.forEach((ll, i) => {
+            compared++;
+            const want = map.latLngToLayerPoint(ll), got = l._rings[r][i];
+            if (!same(got, want) || !(got instanceof L.Point)) { wrong.push([l.featureId, [r, i], got, want]); }
+          }));
+        } else if (l._point && !(l instanceof L.Circle)) {
+          compared++;
+          const want = map.latLngToLayerPoint(l.getLatLng());
+          if (!same(l._point, want) || !(l._point instanceof L.Point)) {
+            wrong.push([l.featureId, null, l._point, want]);
+          }
+        }
+      });
+    });
+  }
+  return [compared, wrong.slice(0, 5), calls];
+}"""
+
+
+def test_paths_are_projected_to_the_points_leaflet_gives(offline, site) -> None:
+    """Lines, areas and circle markers are projected by a projector made once per zoom and
+    origin, to exactly the points Leaflet's latLngToLayerPoint gives: at whole zooms, after
+    pans, and at a fractional zoom."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    compared, wrong, calls = tab.evaluate(
+        PROJECTED, [[0, 0, 0], [1, 0, 0], [0, 333, -217], [-2.37, 0, 0], [1.5, 91, 44]]
+    )
+    assert wrong == []
+    assert calls == 0
+    assert compared > 500
+    assert offline.errors == []

@@ -43,7 +43,8 @@
  * _updateStyle, the methods by which Leaflet's renderers join a map, follow the view, draw,
  * ask for a drawing, draw a circle marker and restyle a path; and the lines' and areas'
  * _clipPoints and _update, to clip them to the frame of a canvas that has one, once per
- * projection and frame. */
+ * projection and frame; and how they and circle markers are projected (_projectLatlngs,
+ * _project), faster, to the same points. */
 (function () {
   "use strict";
 
@@ -133,6 +134,25 @@
     }
     updateLine.call(this);
     this.partsFor = frame && this._map ? [this._rings, frame, o.weight, o.smoothFactor, o.noClip] : null;
+  };
+
+  /* A line's, an area's and a circle marker's points projected as Leaflet projects them
+   * (latLngToLayerPoint), by one projector per zoom and origin (BM.space.layerPoints). */
+  L.Polyline.prototype._projectLatlngs = function (latlngs, result, bounds) {
+    if (!(latlngs[0] instanceof L.LatLng)) {
+      for (var j = 0; j < latlngs.length; j++) { this._projectLatlngs(latlngs[j], result, bounds); }
+      return;
+    }
+    var at = window.BM.space.layerPoints(this._map), ring = new Array(latlngs.length);
+    for (var i = 0; i < latlngs.length; i++) {
+      ring[i] = at(latlngs[i].lng, latlngs[i].lat);
+      bounds.extend(ring[i]);
+    }
+    result.push(ring);
+  };
+  L.CircleMarker.prototype._project = function () {
+    this._point = window.BM.space.layerPoints(this._map)(this._latlng.lng, this._latlng.lat);
+    this._updateBounds();
   };
 
   var Canvas = L.Canvas.extend({

@@ -301,21 +301,35 @@
    * as it rounds a layer point. The screen is this less offset(map). */
   function absolute(map) { return projector(map, 0, 0); }
 
-  /* Places projected as Leaflet projects them at the map's zoom, less (ox, oy). */
-  function projector(map, ox, oy) {
+  /* Places projected as Leaflet projects them at the map's zoom, less (ox, oy): as {x, y}, or
+   * as Leaflet's points (asPoints). */
+  function projector(map, ox, oy, asPoints) {
     var crs = map.options.crs, M = L.Projection.SphericalMercator, zoom = map.getZoom();
     if (crs !== L.CRS.EPSG3857) {
       return function (lng, lat) {
         var p = map.project([lat, lng], zoom).round();
-        return { x: p.x - ox, y: p.y - oy };
+        return asPoints ? new L.Point(p.x - ox, p.y - oy) : { x: p.x - ox, y: p.y - oy };
       };
     }
     var s = crs.scale(zoom), k = 0.5 / (Math.PI * M.R), d = Math.PI / 180, max = M.MAX_LATITUDE;
     return function (lng, lat) {
       var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
-      var x = M.R * lng * d, y = M.R * Math.log((1 + sin) / (1 - sin)) / 2;
-      return { x: Math.round(s * (k * x + 0.5)) - ox, y: Math.round(s * (-k * y + 0.5)) - oy };
+      var x = Math.round(s * (k * (M.R * lng * d) + 0.5)) - ox;
+      var y = Math.round(s * (-k * (M.R * Math.log((1 + sin) / (1 - sin)) / 2) + 0.5)) - oy;
+      return asPoints ? new L.Point(x, y) : { x: x, y: y };
     };
+  }
+
+  /* Leaflet's latLngToLayerPoint (its projection, rounded as it rounds, less the pixel
+   * origin) as one function per zoom and origin, kept on the map: the paths of a large
+   * battle are projected by the thousand at each zoom, and Leaflet made a LatLng check and
+   * three Points for each of their points. */
+  function layerPoints(map) {
+    var kept = map.bmLayerPoints, origin = map.getPixelOrigin(), zoom = map.getZoom();
+    if (!kept || kept.x !== origin.x || kept.y !== origin.y || kept.zoom !== zoom || kept.crs !== map.options.crs) {
+      kept = map.bmLayerPoints = { x: origin.x, y: origin.y, zoom: zoom, crs: map.options.crs, at: projector(map, origin.x, origin.y, true) };
+    }
+    return kept.at;
   }
   function offset(map) {
     var origin = map.getPixelOrigin(), at = map.containerPointToLayerPoint([0, 0]);
@@ -325,6 +339,7 @@
   window.BM.space = {
     screen: screen,
     absolute: absolute,
+    layerPoints: layerPoints,
     offset: offset,
     lengths: lengths,
     box: box,
