@@ -195,3 +195,24 @@ def test_phone_layout_has_no_overlap(browser, battle, site: Path) -> None:
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_going_to_an_event_while_the_camera_flies_there(offline, battle, site: Path) -> None:
+    """A step shows the phase it reaches when the camera arrives; an event of that phase gone
+    to before then (the story shows at once) is found, and its popup opens."""
+    phase = next(p for p in battle.phases[1:] if story.events(battle, p))
+    before = battle.phases[battle.phases.index(phase) - 1]
+    offline.page.goto((site / "index.html").resolve().as_uri() + f"#{before.id}")
+    tab = offline.page
+    tab.wait_for_function("window.battleMap !== undefined")
+    event = story.events(battle, phase)[0]
+    tab.evaluate(
+        """([id, feature]) => {
+      window.battleMap.selectPhase(id);
+      document.querySelector(`.bm-section[data-phase='${id}'] .bm-events .bm-goto[data-feature='${feature}']`).click();
+    }""",
+        [phase.id, event.id],
+    )
+    content = tab.locator(".leaflet-popup-content").inner_text()
+    assert event.name.zh in content
+    assert offline.errors == []

@@ -11,6 +11,7 @@
     var G = BM.G, I = BM.I, K = BM.K, O = BM.O;
 
     function goTo(featureId) {
+      moves.arrived();  // the phase a step is flying to, on the map now
       var found = null;
       var visible = state.dayLayer ? [state.dayLayer] : Object.keys(groups).map(function (g) { return groups[g]; });
       visible.forEach(function (group) {

@@ -317,17 +317,19 @@
         var b = found[f], icon = features[items[b.item][I.FEATURE]][R.ICON];
         if (icon !== undefined && !BM.units.reaches(icons[icon], zoom)) { continue; }
         padded[b.item] = culls;
-        if (icon !== undefined || wide || (b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3])) {
+        var reached = b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3];
+        if (icon !== undefined || wide || reached) {
           chosen[count++] = b.item;
           wanted[b.item] = culls;
         }
       }
       var near = Array.prototype.slice.call(chosen.subarray(0, count).sort());  // (in item order)
-      // What a shown group has on the map and still near stays (a pan keeps the ring a
-      // widening put there: beyond the canvas it is neither drawn nor clipped to anything); a
-      // hidden one keeps only what it wants now (what showing it draws). A feature whose popup
-      // is open stays.
-      var keep = this.shown ? padded : wanted;
+      // What a shown group has on the map and still near stays after a pan (the ring a
+      // widening put there: beyond the canvas it is neither drawn nor clipped to anything);
+      // after a zoom, which projects every path on the map anew, and in a hidden group, only
+      // what is wanted now stays (what showing it draws). A feature whose popup is open stays.
+      var keep = this.shown && this.culledZoom === zoom ? padded : wanted;
+      this.culledZoom = zoom;
       var kept = this.onMap.filter(function (i) {
         var layers = slots[i], stay = keep[i] === culls || layers[layers.length - 1].isPopupOpen();
         if (!stay) { layers.forEach(function (layer) { map.removeLayer(layer); }); }

@@ -327,7 +327,8 @@
   function layerPoints(map) {
     var kept = map.bmLayerPoints, origin = map.getPixelOrigin(), zoom = map.getZoom();
     if (!kept || kept.x !== origin.x || kept.y !== origin.y || kept.zoom !== zoom || kept.crs !== map.options.crs) {
-      kept = map.bmLayerPoints = { x: origin.x, y: origin.y, zoom: zoom, crs: map.options.crs, at: projector(map, origin.x, origin.y, true) };
+      kept = map.bmLayerPoints = { x: origin.x, y: origin.y, zoom: zoom, crs: map.options.crs,
+        at: projector(map, origin.x, origin.y, true) };
     }
     return kept.at;
   }

@@ -72,6 +72,12 @@
       arriving = show;
       if (show) { map.once("moveend", show); }
     }
+    /* Show now what a step shows when its camera arrives (a feature gone to meanwhile). */
+    function arrived() {
+      var show = arriving;
+      arrive(null);
+      if (show) { show(); }
+    }
 
     /* Show phase id (or every phase: G.ALL), its story, and fit the camera to it (animated
      * unless options.animate is false; not at all if options.fit is false). A step whose
@@ -109,13 +115,8 @@
       }
       if (!still) { showSection(id); }
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      if (fits && !still && atlas) {
-        arrive(show);
-        fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate);
-      } else {
-        show();
-        if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
-      }
+      if (fits && !still && atlas) { arrive(show); } else { show(); }
+      if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
@@ -204,7 +205,7 @@
     }
     if (playButton) { playButton.addEventListener("click", play); }
 
-    return { selectPhase: selectPhase, showDay: showDay, step: step, fromHash: fromHash };
+    return { selectPhase: selectPhase, showDay: showDay, step: step, fromHash: fromHash, arrived: arrived };
   }
 
   BM.timeline = timeline;
