@@ -307,7 +307,8 @@ def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site
 
 #: Zoomed in two steps and left until the shown phase is widened, then panned by a quarter of
 #: the view: [features taken off the map, of them those near the new view (within half a view
-#: around it), features on the map before the pan and after].
+#: around it), features on the map before the pan and after]; then zoomed in once more: [paths
+#: on the map beyond what the canvas reaches].
 PAN_KEEPS = """async () => {
   const bm = window.battleMap, map = bm.map, g = bm.groups[bm.state.phase];
   map.setZoom(map.getZoom() + 2, {animate: false});
@@ -321,7 +322,16 @@ PAN_KEEPS = """async () => {
   }
   const near = map.getBounds().pad(0.5);
   const bounds = (l) => l.getBounds ? l.getBounds() : L.latLngBounds(l.getLatLng(), l.getLatLng());
-  return [taken.length, taken.filter(l => near.intersects(bounds(l))).length, before, g.onMap.length];
+  const kept = [taken.length, taken.filter(l => near.intersects(bounds(l))).length, before, g.onMap.length];
+  map.setZoom(map.getZoom() + 1, {animate: false});
+  const n = g.near();
+  let beyond = 0;
+  g.eachLayer(l => {
+    if (!(l instanceof L.Path) || !l.record) return;
+    const b = bounds(l);
+    if (b.getEast() < n[0] || b.getWest() > n[2] || b.getNorth() < n[1] || b.getSouth() > n[3]) beyond += 1;
+  });
+  return kept.concat([beyond]);
 }"""
 
 
@@ -329,14 +339,16 @@ def test_a_pan_keeps_on_the_map_what_is_near_the_view(browser, site) -> None:
     """A pan takes off the map only what is no longer near the view: the paths a widening put
     around it stay (beyond the canvas they are neither drawn nor clipped to anything), rather
     than being taken off by the pan and put back by the next widening (at the 100k bench's
-    pan, 8 ms of its cull)."""
+    pan, 8 ms of its cull). A zoom projects every path on the map anew: it keeps only what
+    the canvas reaches."""
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
         tab.evaluate("window.battleMap.ready")
-        taken, near, before, after = tab.evaluate(PAN_KEEPS)
+        taken, near, before, after, beyond = tab.evaluate(PAN_KEEPS)
         assert taken > 0, "nothing left the view's surroundings: the pan tested nothing"
         assert near == 0, (taken, near)
         assert after > before - taken - 1 >= 0, (before, after, taken)
+        assert beyond == 0, beyond  # a zoom, which projects every path on the map, keeps only these
         assert page.errors == []
     finally:
         page.close()
