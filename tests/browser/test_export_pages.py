@@ -115,10 +115,31 @@ def test_browser_print_is_clean(offline, battle, site: Path) -> None:
     assert offline.errors == []
 
 
+#: The shown section's narrative and disputed values: [part, whole lines shown, whether it was
+#: cut (bm-cut), whether every line of it is inside its box or beyond it: at most a sixth of a
+#: line's box on the other side (the boxes of CJK lines overlap a little, their ink does not)].
+CUT_TEXTS = """() => Array.from(document.querySelectorAll(
+    '.bm-section:not([hidden]) .bm-narrative, .bm-section:not([hidden]) .bm-claims')).map(node => {
+  const box = node.getBoundingClientRect(), range = document.createRange(), rects = [];
+  const texts = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  for (let t = texts.nextNode(); t; t = texts.nextNode()) {  // the lines of text, not the elements' boxes
+    range.selectNodeContents(t);
+    rects.push(...Array.from(range.getClientRects()).filter(r => r.height > 0));
+  }
+  const shown = r => (box.bottom - r.top) / r.height;
+  const inside = rects.filter(r => shown(r) >= 5 / 6);
+  const across = rects.filter(r => shown(r) > 1 / 6 && shown(r) < 5 / 6);
+  const lines = new Set(inside.map(r => Math.round(r.bottom))).size;
+  return [node.className, lines, node.classList.contains('bm-cut'), across.length === 0];
+})"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path: Path, lang: str) -> None:
     """On an A4 print page of every phase, the title, narrative, sources line, the disputed
-    values and the legend are all inside the page, not clipped away by a long panel."""
+    values and the legend are all inside the page, not clipped away by a long panel: the
+    figures give way first, then the narrative and the disputed values, each cut after a whole
+    line (faded), never through one."""
     from layers.page.assemble import render_site
 
     files = render_site(battle, lang=lang, single_file=True, printable=True)
@@ -128,13 +149,14 @@ def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path
         page = OfflinePage(browser, {"width": 1123, "height": 794})
         try:
             tab = page.open(path)
+            tab.evaluate("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(r)))")
             boxes = tab.evaluate("""() => {
               const box = s => { const e = document.querySelector(s); if (!e) return null;
                 const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; };
               const section = '.bm-section:not([hidden]) ';
               return {body: box('.bm-body'), narrative: box(section + '.bm-narrative'),
                       sources: box(section + '.bm-sources'), claims: box(section + '.bm-claims'),
-                      legend: box('.bm-legend'), panel: box('#bm-panel')};
+                      legend: box('.bm-legend'), panel: box('#bm-panel'), section: box(section.trim())};
             }""")
             bottom = min(boxes["body"][1], 794)
             for part in ("narrative", "sources", "claims", "legend"):
@@ -142,7 +164,13 @@ def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path
                     assert part == "claims", (phase.id, part)
                     continue
                 assert boxes[part][2] > 0 and boxes[part][1] <= bottom + 1, (lang, phase.id, part, boxes)
+                if part != "legend":  # and not hidden by the section, which clips what overflows it
+                    assert boxes[part][1] <= boxes["section"][1] + 1, (lang, phase.id, part, boxes)
             assert boxes["panel"][1] <= 794
+            # a text that gives way ends on a whole line, faded, and keeps two lines at least
+            for part, lines, cut, whole in tab.evaluate(CUT_TEXTS):
+                assert whole, (lang, phase.id, part)
+                assert not cut or lines >= 2, (lang, phase.id, part, lines)
             assert page.errors == []
         finally:
             page.close()

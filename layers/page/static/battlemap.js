@@ -73,10 +73,16 @@
     /* The map is a named region of the page (a landmark for screen readers). */
     map.getContainer().setAttribute("role", "region");
     map.getContainer().setAttribute("aria-label", document.title);
-    /* The browser's own print: place the names again for the paper's size. */
+    /* The browser's own print: place the names again for the paper's size, and fit the
+     * narrative to the page (a page laid out for print export is on paper from the start). */
+    var paper = document.documentElement.classList.contains("bm-print");
     if (window.matchMedia) {
       var printing = window.matchMedia("print");
-      var replace = function () { map.invalidateSize({ animate: false }); labels.place(); };
+      var replace = function () {
+        BM.panel.fitNarrative(paper || printing.matches);
+        map.invalidateSize({ animate: false });
+        labels.place();
+      };
       if (printing.addEventListener) { printing.addEventListener("change", replace); }
       window.addEventListener("beforeprint", replace);
     }
@@ -88,6 +94,9 @@
 
     // The opening view is set at once (no camera move), so the names are placed where they stay.
     moves.selectPhase(atlas ? (moves.fromHash() || opening) : opening, { push: false, animate: false });
+    if (paper && document.fonts && document.fonts.ready) {  // the lines as the fonts set them
+      document.fonts.ready.then(function () { BM.panel.fitNarrative(); });
+    }
     // What the phase does not choose (the reference layers) is shown as the data says.
     var phases = {};
     data[K.TIMELINE][T.PHASES].forEach(function (phase) { phases[phase[BM.TP.ID]] = true; });

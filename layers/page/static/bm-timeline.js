@@ -47,6 +47,7 @@
       });
       var all = document.querySelector(".bm-all");
       if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
+      BM.panel.fitNarrative();  // (on paper)
     }
 
     function setSlider(d) {
