@@ -299,7 +299,7 @@
     if (paper === undefined) { paper = document.documentElement.classList.contains("bm-print"); }
     Array.prototype.forEach.call(document.querySelectorAll(".bm-narrative, .bm-claims"), function (node) {
       node.classList.remove("bm-cut");
-      node.style.maxHeight = "";
+      node.style.maxHeight = node.style.minHeight = "";
       if (!paper || node.closest(".bm-section[hidden]") || node.scrollHeight <= node.clientHeight + 1) { return; }
       // (lines measured from the padding's top edge; what overflows shows down to the padding's
       // bottom edge: the box ends at the last line's foot, max-height is the content's height)
@@ -317,7 +317,9 @@
       var over = Infinity, last = 0;
       rects.forEach(function (r) { if (r.bottom - top > limit) { over = Math.min(over, r.top - top + r.height / 5); } });
       rects.forEach(function (r) { if (r.bottom - top <= Math.min(limit, over)) { last = Math.max(last, r.bottom - top); } });
-      node.style.maxHeight = Math.max(0, Math.ceil(last - pad)) + "px";
+      // (as tall as that exactly: neither the least it keeps before the cut, three lines, nor
+      // the panel's flex layout moves its foot)
+      node.style.maxHeight = node.style.minHeight = Math.max(0, Math.ceil(last - pad)) + "px";
       node.classList.add("bm-cut");
     });
   }
