@@ -138,7 +138,8 @@ def test_a_phase_shown_after_the_view_moved_is_drawn_for_the_view(offline, site,
 #: Steps the atlas to the next phase as the reader does (the camera flies there) and tells at
 #: which views the phase reached drew its paths, from the step until the camera has arrived and
 #: two frames have passed: [the phase, whether the camera moved, the views drawn at, the final
-#: view, paths drawn].
+#: view, paths drawn, whether the phase was on the map from the step on, during the flight,
+#: whether its canvas holds the drawing for the final view].
 STEP_DRAWS = """async () => {
   const bm = window.battleMap, map = bm.map;
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -154,26 +155,37 @@ STEP_DRAWS = """async () => {
   map.once('movestart', () => { moved = true; });
   const ended = new Promise(r => map.once('moveend', r));
   bm.selectPhase(next);
+  const atOnce = map.hasLayer(bm.groups[next]);
   await new Promise(r => requestAnimationFrame(r));
+  const flying = moved && map.hasLayer(bm.groups[next]);
   if (moved) { await ended; }
   await frames();
   names.forEach(name => { delete c[name]; });
-  return [next, moved, Array.from(new Set(views)), view(), views.length];
+  return [next, moved, Array.from(new Set(views)), view(), views.length, atOnce && flying, c.drawnFor === c.viewKey()];
 }"""
 
 
-def test_a_step_draws_the_phase_it_reaches_once_where_the_camera_arrives(offline, site) -> None:
-    """A step whose camera flies hides the phase it leaves and shows the one it reaches when
-    the camera arrives: that phase is drawn at the view it is shown at, and not first at the
-    view the flight starts from (a drawing nobody sees: 200 ms of a step at real-shaped
-    100k)."""
+@pytest.mark.parametrize("large", [True, False])
+def test_a_step_draws_a_large_phase_once_where_the_camera_arrives(offline, site, large) -> None:
+    """A step whose camera flies hides the phase it leaves. A large phase (a culled group:
+    here every group, through BM_OPTIONS) it shows when the camera arrives: drawn at the view
+    it is shown at, and not first at the view the flight starts from (200 ms before the camera
+    could move, at real-shaped 100k). A phase of Hengyang's size it shows at once, so that the
+    reader sees it during the flight."""
+    if large:
+        offline.context.add_init_script("window.BM_OPTIONS = {cullFrom: 0};")
     tab = offline.open(site / "index.html")
     tab.evaluate("window.battleMap.ready")
+    assert tab.evaluate("Object.values(window.battleMap.groups).every(g => g.culled)") == large
     moves = 0
     for _ in range(4):
-        phase, moved, views, final, drawn = tab.evaluate(STEP_DRAWS)
+        phase, moved, views, final, drawn, during, current = tab.evaluate(STEP_DRAWS)
         assert drawn > 0, phase
-        assert views == [final], (phase, moved)
+        assert current, phase
+        if large:
+            assert views == [final], (phase, moved)
+        if moved:
+            assert during is not large, (phase, large)
         moves += moved
     assert moves >= 2, "the steps never moved the camera: nothing was tested"
     assert offline.errors == []

@@ -83,9 +83,10 @@
     /* Show phase id (or every phase: G.ALL), its story, and fit the camera to it (animated
      * unless options.animate is false; not at all if options.fit is false). A step whose
      * camera flies (the atlas) hides the phase it leaves at once and shows the one it reaches
-     * when the camera arrives, drawn once, there: shown at once, it was drawn where the flight
-     * starts as well (at the 100k bench's step, 200 ms before the camera could begin to
-     * move). A move that does not happen ends at once (Leaflet ends it in the fit). */
+     * at once too, so that the reader sees it during the flight; but a large phase (a culled
+     * group) when the camera arrives, drawn once, there: shown at once, it was drawn where the
+     * flight starts as well (at the 100k bench's step, 200 ms before the camera could begin
+     * to move). A move that does not happen ends at once (Leaflet ends it in the fit). */
     function selectPhase(id, options) {
       options = options || {};
       if (id !== G.ALL && !phaseById(id)) { return; }
@@ -116,7 +117,8 @@
       }
       if (!still) { showSection(id); }
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      if (fits && !still && atlas) { arrive(show); } else { show(); }
+      var large = phaseIds.some(function (pid) { return (id === G.ALL || pid === id) && groups[pid] && groups[pid].culled; });
+      if (fits && !still && atlas && large) { arrive(show); } else { show(); }
       if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
       if (atlas && options.push) {
