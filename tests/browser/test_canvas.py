@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from .test_cull import CULL_ALL
+
 pytestmark = pytest.mark.browser
 
 #: Each shown group's canvas drawn twice, as the page draws it and with Leaflet's own
@@ -166,14 +168,14 @@ STEP_DRAWS = """async () => {
 
 
 @pytest.mark.parametrize("large", [True, False])
-def test_a_step_draws_a_large_phase_once_where_the_camera_arrives(offline, site, large) -> None:
+def test_a_step_shows_a_small_phase_at_once_and_a_large_one_where_the_camera_arrives(offline, site, large) -> None:
     """A step whose camera flies hides the phase it leaves. A large phase (a culled group:
     here every group, through BM_OPTIONS) it shows when the camera arrives: drawn at the view
     it is shown at, and not first at the view the flight starts from (200 ms before the camera
     could move, at real-shaped 100k). A phase of Hengyang's size it shows at once, so that the
     reader sees it during the flight."""
     if large:
-        offline.context.add_init_script("window.BM_OPTIONS = {cullFrom: 0};")
+        offline.context.add_init_script(CULL_ALL)
     tab = offline.open(site / "index.html")
     tab.evaluate("window.battleMap.ready")
     assert tab.evaluate("Object.values(window.battleMap.groups).every(g => g.culled)") == large

@@ -11,6 +11,7 @@ from layers.draw.style import STATUS_LABELS
 from layers.page import story
 
 from ..conftest import OfflinePage
+from .test_cull import CULL_ALL
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +202,7 @@ def test_going_to_an_event_while_the_camera_flies_there(offline, battle, site: P
     """A step shows a large phase (a culled group: here every group) when the camera arrives;
     an event of that phase gone to before then (the story shows at once) is found, and its
     popup opens."""
-    offline.context.add_init_script("window.BM_OPTIONS = {cullFrom: 0};")
+    offline.context.add_init_script(CULL_ALL)
     phase = next(p for p in battle.phases[1:] if story.events(battle, p))
     before = battle.phases[battle.phases.index(phase) - 1]
     offline.page.goto((site / "index.html").resolve().as_uri() + f"#{before.id}")

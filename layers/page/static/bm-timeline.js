@@ -117,7 +117,9 @@
       }
       if (!still) { showSection(id); }
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      var large = phaseIds.some(function (pid) { return (id === G.ALL || pid === id) && groups[pid] && groups[pid].culled; });
+      var large = phaseIds.some(function (pid) {
+        return (id === G.ALL || pid === id) && groups[pid] && groups[pid].culled;
+      });
       if (fits && !still && atlas && large) { arrive(show); } else { show(); }
       if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
