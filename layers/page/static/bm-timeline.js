@@ -93,6 +93,7 @@
       clearDay();
       state.phase = id;
       var phase = phaseById(id), fits = options.fit !== false, still = fits && options.animate === false;
+      function reached(pid) { return id === G.ALL || pid === id; }  // a phase group the step shows
       if (still) {  // the view first (no camera move): what is added next is drawn once, where it stays
         showSection(id);  // (a phone's panel height, which the view keeps clear of, depends on it)
         fit(phase ? phase[TP.FIT] : tl[T.FIT], false);
@@ -101,14 +102,14 @@
         arriving = null;
         if (atlas) {
           phaseIds.forEach(function (pid) {
-            if ((id === G.ALL || pid === id) && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
+            if (reached(pid) && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
           });
         }
         BM.layers.applyHalos(map, groups, null);
       }
       if (atlas) {
         phaseIds.forEach(function (pid) {
-          if (id !== G.ALL && pid !== id && map.hasLayer(groups[pid])) { map.removeLayer(groups[pid]); }
+          if (!reached(pid) && map.hasLayer(groups[pid])) { map.removeLayer(groups[pid]); }
         });
       } else {
         Object.keys(groups).forEach(function (gid) {
@@ -117,9 +118,7 @@
       }
       if (!still) { showSection(id); }
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
-      var large = phaseIds.some(function (pid) {
-        return (id === G.ALL || pid === id) && groups[pid] && groups[pid].culled;
-      });
+      var large = phaseIds.some(function (pid) { return reached(pid) && groups[pid] && groups[pid].culled; });
       if (fits && !still && atlas && large) { arrive(show); } else { show(); }
       if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
       ctx.labels.schedule();
