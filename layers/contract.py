@@ -95,6 +95,7 @@ class Flag:
 
     CHANGED: Final = 1  # changed since the previous phase: drawn with a ring
     ENDED: Final = 2  # superseded within the phase: drawn faded
+    ACTION: Final = 4  # an arrow: a synopsis of several phases keeps it at full strength
 
 
 class Group:

@@ -265,3 +265,14 @@ def changed_style() -> Style:
     label = Bilingual("较上一阶段有变化", "Changed since the previous phase")
     opts = _options(color="#e08a00", weight=7, opacity=0.55, fill=False, radius=13, interactive=False)
     return Style("changed", "changed", label, opts)
+
+
+def synopsis_style() -> Style:
+    """What only an earlier phase has, drawn faded when several phases are shown at once (the
+    atlas's summary map; a legend entry only)."""
+    label = Bilingual(
+        "浅色（同时显示多个阶段时）：只属于较早阶段的部队、阵地与防线；各阶段的进攻箭头都照常显示",
+        "Faded (several phases shown): units, positions and lines of an earlier phase only; "
+        "every phase's arrows are drawn in full",
+    )
+    return Style("synopsis", "ended", label, ())

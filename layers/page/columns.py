@@ -37,7 +37,7 @@ def kind_codes(*kinds: str) -> list[int]:
     return [KINDS.index(kind) for kind in kinds]
 
 
-_POSITION, _LINE = kind_codes("position", "line")
+_POSITION, _LINE, _MOVEMENT = kind_codes("position", "line", "movement")
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,7 @@ def phase_items(columns: Columns, first: int, last: int, previous: tuple[int, in
     drawn = np.where((status == _LOST) & lost_before, GHOST, np.maximum(status, _HELD))  # none: held
     ended = np.isin(kind, kind_codes("unit", "line")) & (end < last)
     flags = np.where(changed, Flag.CHANGED, 0) | np.where(ended, Flag.ENDED, 0)
+    flags |= np.where(kind == _MOVEMENT, Flag.ACTION, 0)
     acts = columns.changes.between(first, last)[rows] | (
         np.isin(kind, kind_codes("movement", "line")) & (columns.start[rows] >= first)
     )

@@ -20,7 +20,16 @@ from layers.draw import labels, positions
 from layers.draw import records as payload
 from layers.draw.dispatch import draw, prepare
 from layers.draw.drawable import Context
-from layers.draw.style import Style, changed_style, ended_style, halo_style, hill_style, leader_style, style_for
+from layers.draw.style import (
+    Style,
+    changed_style,
+    ended_style,
+    halo_style,
+    hill_style,
+    leader_style,
+    style_for,
+    synopsis_style,
+)
 from layers.page import fragments as html
 from layers.page import story
 from layers.page.columns import KINDS, Changes, Columns, Items, existing
@@ -399,6 +408,8 @@ def page_data(
         data[Page.HALO] = site.style_ids[halo_style()]
     if flags & Flag.ENDED:
         legend_styles.append(ended_style())
+    if sum(group.id != contract.Group.REFERENCE for group in groups) > 1:  # the atlas: phases shown together
+        legend_styles.append(synopsis_style())
     if columns.hill[on_page].any():
         legend_styles.append(hill_style())
     if columns.unit[on_page].sum() > 1:

@@ -28,6 +28,9 @@ UI = {
     "changed": Bilingual("较上一阶段的变化", "Changed since the previous phase"),
     "events": Bilingual("事件", "Events"),
     "twin": Bilingual("文字版（表格）", "Text version (table)"),
+    "twin_all": Bilingual(
+        "每项一次，为其最后所属阶段结束时的状态", "each feature once, as it stood at the end of its latest phase"
+    ),
     "col_name": Bilingual("名称", "Name"),
     "col_kind": Bilingual("类别", "Kind"),
     "col_side": Bilingual("所属", "Side"),

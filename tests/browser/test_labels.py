@@ -337,7 +337,8 @@ UNIT_OFFSETS = """() => {
   BM.units.boxes().forEach(b => {
     const layer = b.layer, icon = icons[layer.record[BM.R.ICON]];
     const at = map.latLngToContainerPoint(layer.getLatLng());
-    out.push([b.minX - layer.offset[0] + icon.ax - at.x, b.minY - layer.offset[1] + icon.ay - at.y]);
+    out.push([b.minX - layer.offset[0] + icon.ax * b.scale - at.x,
+      b.minY - layer.offset[1] + icon.ay * b.scale - at.y]);
   });
   return out;
 }"""

@@ -13,7 +13,7 @@ SYMBOLS = """() => {
   const frame = window.battleMap.map.getContainer().getBoundingClientRect(), icons = window.BM_SITE.icons;
   return BM.units.boxes().map(b => {
     const icon = icons[b.layer.record[BM.R.ICON]];
-    return [b.feature, frame.left + b.minX + icon.w / 2, frame.top + b.minY + icon.h / 2];
+    return [b.feature, frame.left + b.minX + icon.w * b.scale / 2, frame.top + b.minY + icon.h * b.scale / 2];
   }).filter(([, x, y]) => x >= frame.left && x < frame.right && y >= frame.top && y < frame.bottom);
 }"""
 
@@ -137,7 +137,7 @@ SYMBOL_PIXELS = """async () => {
       img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
       await img.decode();
       const x0 = Math.round((frame.left + b.minX - r.left) * k), y0 = Math.round((frame.top + b.minY - r.top) * k);
-      const w = Math.round(icon.w * k), h = Math.round(icon.h * k);
+      const w = Math.round(icon.w * b.scale * k), h = Math.round(icon.h * b.scale * k);
       if (x0 < 0 || y0 < 0 || x0 + w > c.width || y0 + h > c.height) continue;
       const fresh = document.createElement('canvas');
       fresh.width = w; fresh.height = h;
@@ -325,4 +325,27 @@ def test_a_phase_shown_draws_on_the_canvas_the_hidden_one_gave_back(offline, sit
     assert width > 1 and drawn > 0
     assert hidden == 1
     assert same
+    assert offline.errors == []
+
+
+def test_symbols_are_drawn_smaller_as_the_map_zooms_out(offline, battle, site) -> None:
+    """Symbol size follows the zoom: full at a town's scale, smaller at an overview, never below
+    half; the box the names keep clear of and the ink on the canvas shrink with it."""
+    tab = _phase_page(offline, battle, site)
+    sizes = {}
+    for zoom in (15, 14, 12, 10, 7):
+        tab.evaluate(f"window.battleMap.map.setZoom({zoom}, {{animate: false}})")
+        tab.wait_for_timeout(150)
+        boxes = tab.evaluate("BM.units.boxes().map(b => [b.feature, b.maxY - b.minY, b.scale])")
+        if not boxes:
+            continue
+        scales = {scale for _, _, scale in boxes}
+        assert len(scales) == 1, scales
+        sizes[zoom] = scales.pop()
+        symbols = tab.evaluate(SYMBOLS)
+        ink = tab.evaluate(INK_AT, [[x, y] for _, x, y in symbols])
+        assert [f for (f, _, _), alpha in zip(symbols, ink, strict=True) if not alpha] == [], (zoom, symbols)
+    assert sizes[15] == sizes[14] == 1
+    assert 0.5 <= sizes[10] < sizes[12] < 1
+    assert sizes.get(7, 0.5) == 0.5
     assert offline.errors == []

@@ -45,6 +45,8 @@ def _expected(battle: Battle, site: SiteData, phase: Phase, changed: set[str]) -
         flags = Flag.CHANGED if feature.id in changed else 0
         if feature.kind in ("unit", "line") and feature.end and feature.end < phase.end:
             flags |= Flag.ENDED
+        if feature.kind == "movement":
+            flags |= Flag.ACTION
         written = json.loads(site.entries[index]).get(Record.RANK)
         rank = labels.page_rank(feature, phase, bool(flags & Flag.CHANGED))
         if written is not None and rank != written:

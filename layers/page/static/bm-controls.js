@@ -34,7 +34,17 @@
     if (prev) { prev.addEventListener("click", function () { moves.step(-1); }); }
     if (next) { next.addEventListener("click", function () { moves.step(1); }); }
     if (all) { all.addEventListener("click", function () { moves.selectPhase(G.ALL, { push: true }); }); }
-    map.on("overlayadd overlayremove", function () { BM.layers.applyHalos(map, groups, state.dayLayer); });
+    var phaseIds = data[K.TIMELINE][BM.T.PHASES].map(function (phase) { return phase[BM.TP.ID]; });
+    // Phases ticked together read as one summary map: made once the ticking is done (a step
+    // to every phase adds them one by one), before anything is drawn.
+    var due = false;
+    map.on("overlayadd overlayremove", function () {
+      if (ctx.atlas && !due) {
+        due = true;
+        Promise.resolve().then(function () { due = false; BM.layers.synopsis(map, groups, phaseIds); });
+      }
+      BM.layers.applyHalos(map, groups, state.dayLayer);
+    });
     var haloEntry = document.querySelector(".bm-legend li[data-legend='halo']");
     if (haloEntry) {
       var box = document.createElement("input");
@@ -53,11 +63,15 @@
       var phaseId = tbody.getAttribute("data-phase");
       function fill() {
         if (!details.open || tbody.hasChildNodes()) { return; }
-        var entries = [];
+        // every phase (G.ALL): each feature once, in its state at the latest phase that has it
+        var entries = [], at = {};
         data[K.GROUPS].forEach(function (group) {
-          if (group[O.ID] !== G.REFERENCE && (!ctx.atlas || group[O.ID] === phaseId)) {
+          if (group[O.ID] !== G.REFERENCE && (!ctx.atlas || phaseId === G.ALL || group[O.ID] === phaseId)) {
             var ends = group[O.ENDS] || {};
-            group[O.ITEMS].forEach(function (item, i) { entries.push([item[I.FEATURE], ends[String(i)]]); });
+            group[O.ITEMS].forEach(function (item, i) {
+              var index = item[I.FEATURE], entry = [index, ends[String(i)]];
+              if (at[index] === undefined) { at[index] = entries.length; entries.push(entry); } else { entries[at[index]] = entry; }
+            });
           }
         });
         // its sources and kinds are in the records' detail files: filled once they are loaded

@@ -145,6 +145,59 @@
     }
   }
 
+  /* Drawn faded (on) or as drawn (off) in a synopsis of several phases, whatever it was
+   * drawn as in its phase (fade): what it looked like is kept to come back to. A faded name
+   * yields to others (labels.js reads `faded`). */
+  function dim(layer, on) {
+    if (!!layer.dimmed === on) { return; }
+    layer.dimmed = on;
+    if (on) {
+      layer.undimmed = { faded: layer.faded, opacity: layer.opacity, options: L.extend({}, layer.options) };
+      layer.faded = true;
+    } else {
+      layer.faded = layer.undimmed.faded;
+    }
+    var was = layer.undimmed;
+    if (layer instanceof BM.units.UnitMark) {
+      layer.setOpacity(on ? was.opacity * DIMMED : was.opacity);
+    } else if (layer.setStyle) {
+      var o = was.options, opacity = o.opacity === undefined ? 1 : o.opacity;
+      var fill = o.fillOpacity === undefined ? 0.2 : o.fillOpacity;
+      layer.setStyle({ opacity: on ? opacity * DIMMED : opacity, fillOpacity: on ? fill * DIMMED : fill });
+    }
+  }
+  /* How strongly a feature that only earlier shown phases have is drawn in a synopsis. */
+  var DIMMED = 0.35;
+
+  /* Several phases shown at once read as one map, the summary plate of the battle: each
+   * feature is drawn once, by the latest shown phase that has it, in its state at that
+   * phase's end; what only earlier shown phases have is drawn faded, except their arrows
+   * (Flag.ACTION), which every shown phase keeps at full strength with their dates. One phase
+   * shown: drawn as its own page draws it. `order`: the phase group ids in the story's order. */
+  var synopsisOf = null;  // the phases the groups' synopses were made for
+  function synopsis(map, groups, order) {
+    var I = BM.I, F = BM.F;
+    var shown = order.filter(function (id) { return groups[id] && map.hasLayer(groups[id]); });
+    if (synopsisOf === shown.join(" ")) { return shown; }  // (ids hold no space: see rules.ID_PATTERN)
+    synopsisOf = shown.join(" ");
+    var latest = {};  // feature index -> the position in `shown` of the latest phase that has it
+    if (shown.length > 1) {
+      shown.forEach(function (id, k) { groups[id].eachItem(function (item) { latest[item[I.FEATURE]] = k; }); });
+    }
+    order.forEach(function (id) {
+      var group = groups[id], k = shown.indexOf(id);
+      if (!group) { return; }
+      if (shown.length < 2 || k < 0) { group.setSynopsis(null); return; }
+      var n = group.size(), hidden = new Uint8Array(n), dimmed = new Uint8Array(n);
+      var last = k === shown.length - 1;
+      group.eachItem(function (item, i) {
+        if (latest[item[I.FEATURE]] > k) { hidden[i] = 1; } else if (!last && !((item[I.FLAGS] || 0) & F.ACTION)) { dimmed[i] = 1; }
+      });
+      group.setSynopsis({ hidden: hidden, dimmed: dimmed });
+    });
+    return shown;
+  }
+
   /* A toggleable group drawn in panes of its own, with its own canvas. Its layers are made
    * the first time it is shown (or while the page is idle, see prepare) and then stay on the
    * map: hiding the group hides its panes and pauses its canvas, showing it again is a style
@@ -229,8 +282,9 @@
       this.attached = false;
       this.shown = false;
       this.culled = items.length >= CULL_FROM;
+      this.slots = [];  // per item, once made: its layers (decorations first, the feature's last)
+      this.synopsis = null;  // several phases shown: what this group leaves to the others (see setSynopsis)
       if (this.culled) {
-        this.slots = [];  // per item, once made: its layers (decorations first, the feature's last)
         this.boxes = [];  // per item: its bounds, for the index
         this.onMap = [];  // the items on the map now, in item order
       }
@@ -249,6 +303,9 @@
       }
       return this.where;
     },
+    /* How many items the group lists; fn(item, i) for each, in order. */
+    size: function () { return this.items.length; },
+    eachItem: function (fn) { this.items.forEach(fn); },
     /* The layers of item i, made now if need be (not put on the map). */
     make: function (i) {
       var I = BM.I, F = BM.F, item = this.items[i], flags = item[I.FLAGS] || 0, layers = [];
@@ -273,20 +330,65 @@
         }
         return this.made >= items.length;
       }
-      var layers = [];
-      for (i = this.made; i < end; i++) { layers.push.apply(layers, this.make(i)); }
+      for (i = this.made; i < end; i++) {
+        var made = this.slots[i] = this.make(i);
+        for (var j = 0; j < made.length; j++) { L.LayerGroup.prototype.addLayer.call(this, made[j]); }
+      }
       this.made = end;
-      for (var j = 0; j < layers.length; j++) { L.LayerGroup.prototype.addLayer.call(this, layers[j]); }
       return this.made >= items.length;
     },
     /* Make whatever is left and put every layer on the map, once (a culled group: its index;
-     * see cull). */
+     * see cull), but what a synopsis leaves out. */
     attach: function () {
       if (this.attached) { return; }
-      var map = this.home;
       this.grow(Infinity);
-      if (!this.culled) { this.eachLayer(function (layer) { map.addLayer(layer); }); }
+      if (!this.culled) {
+        for (var i = 0; i < this.slots.length; i++) { this.present(i); }
+      }
       this.attached = true;
+    },
+    /* Several phases shown at once (synopsis): `view` says, per item, whether a later phase
+     * draws its feature instead (hidden) and whether it is drawn faded (dimmed); null when the
+     * group is shown alone, as its own page draws it. Decorations (the rings of what changed)
+     * are left out of a synopsis. */
+    setSynopsis: function (view) {
+      if (!view && !this.synopsis) { return; }
+      this.synopsis = view;
+      if (!this.attached) { return; }  // attach and cull apply it
+      var map = this.home, slots = this.slots, i;
+      if (this.culled) {
+        var self = this;
+        this.onMap = this.onMap.filter(function (k) {
+          var stays = !(view && view.hidden[k]);
+          if (stays) { self.present(k); } else { slots[k].forEach(function (layer) { map.removeLayer(layer); }); }
+          return stays;
+        });
+        this.culledAt = null;  // what a synopsis hid may come back: the next cull looks again
+        if (this.shown) { this.cull(); }
+        return;
+      }
+      var returned = false;
+      for (i = 0; i < slots.length; i++) { returned = this.present(i) || returned; }
+      if (returned) {  // paths put back came last on the canvas: the group's order again
+        this.canvas.quietly(function () {
+          for (var k = 0; k < slots.length; k++) {
+            slots[k].forEach(function (layer) { if (layer instanceof L.Path && map.hasLayer(layer)) { layer.bringToFront(); } });
+          }
+        });
+      }
+    },
+    /* Item i's layers on the map as the synopsis (if any) wants them, dimmed or not; true when
+     * a path was put back. */
+    present: function (i) {
+      var layers = this.slots[i], view = this.synopsis, map = this.home, returned = false;
+      var hidden = !!(view && view.hidden[i]);
+      for (var k = 0; k < layers.length; k++) {
+        var layer = layers[k], wanted = !hidden && !(view && k < layers.length - 1);  // (decorations first)
+        if (wanted && !map.hasLayer(layer)) { map.addLayer(layer); returned = returned || layer instanceof L.Path; }
+        if (!wanted && map.hasLayer(layer)) { map.removeLayer(layer); }
+      }
+      dim(layers[layers.length - 1], !hidden && !!(view && view.dimmed[i]));
+      return returned;
     },
     /* A culled group: put on the map what is near the view, in item order, and take off what
      * is not (a feature whose popup is open stays). Its paths as far as its canvas reaches, or
@@ -316,6 +418,7 @@
       for (var f = 0; f < found.length; f++) {
         var b = found[f], icon = features[items[b.item][I.FEATURE]][R.ICON];
         if (icon !== undefined && !BM.units.reaches(icons[icon], zoom)) { continue; }
+        if (this.synopsis && this.synopsis.hidden[b.item]) { continue; }  // a later phase draws it
         padded[b.item] = culls;
         var reached = b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3];
         if (icon !== undefined || wide || reached) {
@@ -340,7 +443,7 @@
       near.forEach(function (i) {
         if (before[i] === culls) { return; }
         if (!slots[i]) { slots[i] = self.make(i); }
-        slots[i].forEach(function (layer) { map.addLayer(layer); });
+        self.present(i);
         first = Math.min(first, i);
       });
       // on the map now, in item order: what came and what stayed
@@ -386,18 +489,19 @@
     },
     /* The layer that draws feature id, on the map (a culled group puts it there). */
     find: function (featureId) {
-      var found = null;
+      var found = null, map = this.home;
       if (!this.culled) {
-        this.eachLayer(function (layer) { if (!found && layer.featureId === featureId) { found = layer; } });
+        this.eachLayer(function (layer) { if (!found && layer.featureId === featureId && map.hasLayer(layer)) { found = layer; } });
         return found;
       }
       for (var i = 0; i < this.items.length && !found; i++) {
         if (this.data[BM.S.FEATURES][this.items[i][BM.I.FEATURE]][BM.R.ID] !== featureId) { continue; }
+        if (this.synopsis && this.synopsis.hidden[i]) { continue; }  // a later phase shown draws it
         if (!this.slots[i]) { this.slots[i] = this.make(i); }
         found = this.slots[i][this.slots[i].length - 1];
         if (this.onMap.indexOf(i) < 0) {
           this.culledAt = null;  // the next cull takes it off again if the view does not hold it
-          this.slots[i].forEach(function (layer) { this.home.addLayer(layer); }, this);
+          this.present(i);
           this.onMap.push(i);
           this.onMap.sort(function (a, b) { return a - b; });
         }
@@ -514,6 +618,7 @@
     applyHalos: applyHalos,
     setAllHalos: setAllHalos,
     styleOnDay: styleOnDay,
+    synopsis: synopsis,
     useMap: function (map) {
       halos.map = map;
       // Leaflet's attribution control hears every layer added and leaves a listener on each, to

@@ -221,7 +221,6 @@
    * stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in
    * `tree`. */
   function fanOut(units, tree, lines, lang, size, furniture) {
-    var IC = window.BM.IC;
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once),
     // and the panel and the map's controls, which a symbol does not stand under either.
     var placed = new Space(size), count = 0, missed = 0;
@@ -271,7 +270,7 @@
       }
       missed = under ? missed : chosen ? 0 : missed + 1;
       if (!chosen) { chosen = [[0, 0], natural]; }
-      var icon = layer.icon;
+      var drawn = layer.size();  // the symbol's width and height at this zoom
       entry.offset = [chosen[0][0], chosen[0][1]];  // the symbol is moved there when the placement is shown
       // Once the crowd is full no later symbol tries a place: what is placed no longer matters.
       if (missed < FULL_AFTER) { placed.insert(box(chosen[1].minX, chosen[1].minY, chosen[1].maxX, chosen[1].maxY, n)); }
@@ -279,8 +278,8 @@
       taken.push(chosen[1]);
       if (chosen[0][0] || chosen[0][1]) {
         var b2 = chosen[1];
-        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
-        var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
+        var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + drawn[0]));
+        var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + drawn[1]));
         lines.push([p.x, p.y, cx, cy, true]);
         taken.push(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
       }

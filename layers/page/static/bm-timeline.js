@@ -104,6 +104,7 @@
           phaseIds.forEach(function (pid) {
             if (reached(pid) && !map.hasLayer(groups[pid])) { map.addLayer(groups[pid]); }
           });
+          BM.layers.synopsis(map, groups, phaseIds);  // several phases: one summary map
         }
         BM.layers.applyHalos(map, groups, null);
       }

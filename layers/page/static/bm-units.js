@@ -95,6 +95,15 @@
    * symbol's own zoom, from the build), at the zoom rounded as the map's controls step it. */
   function reaches(icon, zoom) { return !(icon[BM.IC.MIN_ZOOM] > Math.round(zoom)); }
 
+  /* How large a symbol is drawn at `zoom`, against its full size: full from FULL_SIZE_ZOOM on
+   * (a town's streets), a step smaller for each zoom out, never under LEAST_SIZE; at a whole
+   * campaign's scale a map of full-size symbols would be symbols only. Its designation keeps
+   * its size: it is read, not seen. */
+  var FULL_SIZE_ZOOM = 14, SHRINK_PER_ZOOM = 0.125, LEAST_SIZE = 0.5;
+  function sizeAt(zoom) {
+    return Math.max(LEAST_SIZE, Math.min(1, 1 - SHRINK_PER_ZOOM * (FULL_SIZE_ZOOM - Math.round(zoom))));
+  }
+
   /* A unit on the map: its record, symbol and place; fanned out by `offset` (labels.js). */
   var UnitMark = L.Layer.extend({
     initialize: function (latlng, icon, designation, canvas) {
@@ -116,18 +125,23 @@
       var map = this.canvas.map;
       return !!map && this.canvas.visible() && this.shownAt(map.getZoom());
     },
+    /* The symbol's [width, height, anchor x, anchor y] in CSS pixels as the map's zoom draws it
+     * (sizeAt). */
+    size: function () {
+      var IC = BM.IC, icon = this.icon, k = this.canvas.map ? sizeAt(this.canvas.map.getZoom()) : 1;
+      return [icon[IC.WIDTH] * k, icon[IC.HEIGHT] * k, icon[IC.ANCHOR_X] * k, icon[IC.ANCHOR_Y] * k, k];
+    },
     /* The box of symbol and designation relative to the unit's point: [minX, minY, maxX, maxY]. */
     shape: function (current) {
-      var key = current + "|" + measured;
-      if (this.shapeKey !== key) { this.shapeKey = key; this.shapeIs = this.measure(current); }
+      var size = this.size(), key = current + "|" + measured + "|" + size[4];
+      if (this.shapeKey !== key) { this.shapeKey = key; this.shapeIs = this.measure(current, size); }
       return this.shapeIs;
     },
-    measure: function (current) {
-      var icon = this.icon, IC = BM.IC, lines = desigLines(this.designation, current);
+    measure: function (current, size) {
+      var lines = desigLines(this.designation, current);
       var dw = lines.length ? Math.ceil(Math.max.apply(null, lines.map(textWidth)) + 2 * DESIG_PAD) : 0;
       var dh = Math.ceil(lines.length * DESIG_LINE);
-      return [-icon[IC.ANCHOR_X], -icon[IC.ANCHOR_Y], -icon[IC.ANCHOR_X] + icon[IC.WIDTH] + (dw ? dw + 2 : 0),
-        -icon[IC.ANCHOR_Y] + Math.max(icon[IC.HEIGHT], dh + 2)];
+      return [-size[2], -size[3], -size[2] + size[0] + (dw ? dw + 2 : 0), -size[3] + Math.max(size[1], dh + 2)];
     },
     setOffset: function (dx, dy) {
       if (dx !== this.offset[0] || dy !== this.offset[1]) { this.offset = [dx, dy]; this.canvas.schedule(); }
@@ -290,14 +304,15 @@
       ctx.clearRect(0, 0, w, h);
       ctx.font = DESIG_FONT;
       ctx.textBaseline = "top";
+      var k = sizeAt(zoom);
       list.forEach(function (entry) {
-        var mark = entry.mark, icon = mark.icon, image = bitmapOf(icon, ratio);
+        var mark = entry.mark, icon = mark.icon, image = bitmapOf(icon, ratio * k);
         var x = entry.x + pad.x, y = entry.y + pad.y;
         ctx.globalAlpha = mark.opacity;
-        if (image) { ctx.drawImage(image, x, y, icon[IC.WIDTH], icon[IC.HEIGHT]); }
+        if (image) { ctx.drawImage(image, x, y, icon[IC.WIDTH] * k, icon[IC.HEIGHT] * k); }
         var lines = desigLines(mark.designation, current);
         if (lines.length) {
-          var dx = x + icon[IC.WIDTH] + 2, dy = y + 2;
+          var dx = x + icon[IC.WIDTH] * k + 2, dy = y + 2;
           var width = Math.max.apply(null, lines.map(textWidth)) + 2 * DESIG_PAD;
           ctx.fillStyle = DESIG_PAPER;
           ctx.fillRect(dx, dy, width, lines.length * DESIG_LINE);
@@ -385,6 +400,7 @@
     UnitCanvas: UnitCanvas,
     listen: listen,
     reaches: reaches,
+    sizeAt: sizeAt,
     /* Draw every canvas now (after the names are placed, so both show at once, in the
      * page's language). */
     redrawAll: function () {
@@ -396,7 +412,7 @@
      * screen's resolution and their designations measured, in the page's language. */
     warm: function (marks) {
       var ratio = resolution(), current = lang();
-      marks.forEach(function (mark) { bitmapOf(mark.icon, ratio); mark.shape(current); });
+      marks.forEach(function (mark) { bitmapOf(mark.icon, ratio * mark.size()[4]); mark.shape(current); });
     },
     /* How many symbols have been made into pixels (for tests: a group prepared made its own). */
     rasterised: function () { return Object.keys(bitmaps).length; },
@@ -413,7 +429,7 @@
         if (!canvas.map || !canvas.visible() || canvas.stale) { return; }
         canvas.drawn.forEach(function (b) {
           out.push({ minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY, feature: b.mark.featureId,
-            desig: desigLines(b.mark.designation, current).join("\n"), layer: b.mark });
+            desig: desigLines(b.mark.designation, current).join("\n"), layer: b.mark, scale: b.mark.size()[4] });
         });
       });
       return out;
