@@ -49,7 +49,7 @@ from layers.export.chromium import CHROMIUM_FLAGS  # the browser as the tool its
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = Path(__file__).resolve().parent / "baseline_folium.py"
-SECTIONS = ("hengyang", "synthetic", "real", "phases", "film")
+SECTIONS = ("hengyang", "synthetic", "campaign", "real", "phases", "film")
 #: The film of the siege: 22 June to 8 August (README, "The battle as a film").
 FILM_PHASES = ["approach", "assault-1", "lull", "assault-2", "relief", "assault-3", "fall"]
 #: A fresh interpreter runs one command and reports its wall time and peak RSS (KiB, VmHWM).
@@ -196,6 +196,7 @@ def build_section(geo: Path, out: Path, repeat: int, baseline_repeat: int, brows
     row.update(build=ours["wall"], rss=ours["rss"], build_runs=ours["runs"])
     row["output"] = folder_size(out)
     row["floor"] = leaflet_size(out) + data_floor(geo)
+    row["data"] = folder_size(geo)
     row["page"] = page_weight(out)
     print(f"  build {ours['wall']:.2f} s, {ours['rss']:.0f} MiB, output {row['output'] / MIB:.1f} MiB", flush=True)
     if baseline_repeat:
@@ -492,7 +493,34 @@ def fmt_ratio(value: float | None) -> str:
 Measure = tuple[str, Callable[[dict], float | None], Callable[[Any], str], str, Callable[[float], bool] | None, str]
 
 
-def measures() -> list[Measure]:
+#: The targets of the campaign-spread clone, the benchmark that counts (issue 30, "Scale,
+#: decided"): label -> (target text, test). The dense city clone ("real") is a stress figure,
+#: reported without verdicts.
+CAMPAIGN_TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "drawn, with names (Chromium)": ("< 1.5 s", lambda v: v < 1.5),
+    "`output/` / data folder": ("≤ 1.2×", lambda v: v <= 1.2),
+    "`output/` / floor": ("", lambda v: True),
+    "every phase ready": ("", lambda v: True),
+}
+
+
+def measures(kind: str = "") -> list[Measure]:
+    """The rows of a scale table, with the targets of its kind of battle."""
+    rows = _measures()
+    if kind == "real":
+        return [(label, get, show, "", None, today) for label, get, show, _, _, today in rows]
+    if kind == "campaign":
+        out = []
+        for label, get, show, target, test, today in rows:
+            if label in CAMPAIGN_TARGETS:
+                target, test = CAMPAIGN_TARGETS[label]
+                test = None if not target else test
+            out.append((label, get, show, target, test, today))
+        return out
+    return rows
+
+
+def _measures() -> list[Measure]:
     return [
         ("build (fresh process, wall)", lambda r: r.get("build"), fmt_s, "< 10 s", lambda v: v < 10, "build"),
         ("plain-folium baseline build", lambda r: r.get("baseline"), fmt_s, "", None, "baseline"),
@@ -503,6 +531,8 @@ def measures() -> list[Measure]:
         ("its floor (Leaflet + compact JSON of the data, once)", lambda r: r.get("floor"), fmt_mib, "", None, ""),
         ("`output/` / floor", lambda r: ratio(r.get("output"), r.get("floor")), fmt_ratio, "≤ 1.1×",
          lambda v: v <= 1.1, ""),
+        ("data folder (as given: indented GeoJSON, TOML)", lambda r: r.get("data"), fmt_mib, "", None, ""),
+        ("`output/` / data folder", lambda r: ratio(r.get("output"), r.get("data")), fmt_ratio, "", None, ""),
         ("atlas page (HTML + what it loads)", lambda r: r.get("page"), fmt_mib, "", None, ""),
         ("drawn, with names (Chromium)", lambda r: r.get("drawn"), fmt_s, "< 2 s", lambda v: v < 2, "drawn"),
         ("every phase ready", lambda r: r.get("ready"), fmt_s, "< 3 s", lambda v: v < 3, "ready"),
@@ -536,7 +566,7 @@ def scale_table(kind: str, rows: dict[int, dict]) -> list[str]:
         f"| measure | {head} | target | today (100k) | verdict |",
         "|---|" + "---:|" * len(sizes) + "---|---:|---|",
     ]
-    for label, get, show, target, test, today_key in measures():
+    for label, get, show, target, test, today_key in measures(kind):
         values = [get(rows[size]) for size in sizes]
         if all(v is None for v in values):
             continue
@@ -655,7 +685,7 @@ def section_real(args: argparse.Namespace, tmp: Path) -> list[str]:
 
     rows = scale_rows("real", args.real_sizes, args, tmp, make)
     return [
-        "## Real-shaped battles: `geo/` cloned",
+        "## Real-shaped battles: `geo/` cloned, copies overlapping (a stress figure, not a target)",
         "",
         f"`bench/realshaped.py`: every feature of `geo/` (all {feature_count(ROOT / 'geo')}, reference layers too)",
         "copied with a new id (`<id>-c<k>`), its `unit` reference pointing into its own copy, its names numbered, and",
@@ -664,6 +694,23 @@ def section_real(args: argparse.Namespace, tmp: Path) -> list[str]:
         "span their real phases. Each clone passes `build_map.py check`.",
         "",
         *scale_table("real", rows),
+    ]
+
+
+def section_campaign(args: argparse.Namespace, tmp: Path) -> list[str]:
+    def make(geo: Path, size: int) -> int:
+        return clone_battle(ROOT / "geo", geo, size, args.campaign_step)
+
+    rows = scale_rows("campaign", args.real_sizes, args, tmp, make)
+    return [
+        "## Campaign-spread battles: `geo/` cloned far apart (the benchmark that counts)",
+        "",
+        f"`bench/realshaped.py --step {args.campaign_step}`: the real-shaped clone below, with its copies",
+        f"{args.campaign_step}° apart instead of overlapping, as a campaign's battles lie: the phases' views hold",
+        "the whole campaign (zoom 6–7, tens of thousands of features), where the page generalises (crowds of",
+        "features drawn as marks that say how many they stand for), and a zoom in shows one battle.",
+        "",
+        *scale_table("campaign", rows),
     ]
 
 
@@ -740,6 +787,7 @@ def main() -> int:
     parser.add_argument("--page-limit", type=int, default=900, help="s a page stage may take (900)")
     parser.add_argument("--steps", type=int, default=3, help="phase steps timed per page load")
     parser.add_argument("--step", type=float, default=0.005, help="grid spacing of the real-shaped copies, degrees")
+    parser.add_argument("--campaign-step", type=float, default=0.5, help="grid spacing of the campaign-spread copies")
     parser.add_argument("--baseline-once", action="store_true", help="plain folium once at sizes ≥ 50,000")
     parser.add_argument("--no-baseline", action="store_true", help="skip plain folium at the scale sizes")
     parser.add_argument("--film-repeat", type=int, default=1)
@@ -757,6 +805,7 @@ def main() -> int:
     runners = {
         "hengyang": section_hengyang,
         "synthetic": section_synthetic,
+        "campaign": section_campaign,
         "real": section_real,
         "phases": section_phases,
         "film": section_film,

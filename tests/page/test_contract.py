@@ -252,6 +252,7 @@ NOT_DATA = {
         "layer.halo": "a drawn layer's own halo circle (Leaflet)",
         "e.layer.halo": "a removed layer's own halo circle (Leaflet's layerremove event)",
         "this.items": "a LazyGroup's items, as the page data gave them",
+        "html:": "Leaflet's divIcon option (a crowd's mark: an element holding its count)",
         **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},

@@ -41,8 +41,9 @@
     var groups = {};
     var overlays = {};
     var shown = [];  // put on the map once the opening view is set (below): drawn once, there
+    var pageItems = data[K.GROUPS].reduce(function (sum, group) { return sum + group[O.ITEMS].length; }, 0);
     data[K.GROUPS].forEach(function (group) {
-      var layer = new BM.layers.LazyGroup(group[O.ITEMS], data, map);
+      var layer = new BM.layers.LazyGroup(group[O.ITEMS], data, map, pageItems);
       layer.groupId = group[O.ID];
       groups[group[O.ID]] = layer;
       overlays[group[O.LABEL]] = layer;

@@ -204,7 +204,8 @@
    * change, redrawn only if the view moved meanwhile. So a large battle opens on its first
    * phase without building the others, and switching phases does not rebuild anything.
    *
-   * A large group (CULL_FROM items or more) is culled to the view instead: an R-tree (rbush)
+   * A large group (CULL_FROM items or more, or any group of a page that lists that many) is
+   * culled to the view instead: an R-tree (rbush)
    * of its features' bounds tells which are near the view, and only those are made and put on
    * the map, after every move; what the view leaves is taken off (its layers are kept for the
    * next time). Names are placed for what is on the map, so they follow the same cull.
@@ -228,6 +229,107 @@
   var QUIET_IDLE = 40;
   /* A preparation's slice lasts this long (ms) at least: a frame's worth, on a busy page too. */
   var MIN_SLICE = 12;
+
+  /* A view with more than this many features of the culled groups shown in it is generalised
+   * (LazyGroup.aggregate), in cells of CELL px. */
+  var AGGREGATE_FROM = window.BM_OPTIONS && window.BM_OPTIONS.aggregateFrom !== undefined ? window.BM_OPTIONS.aggregateFrom : 4000;
+  var CELL = 48;
+
+  /* Whether the view holds more than AGGREGATE_FROM features of the culled groups shown (and
+   * of `group`, culled for it now): the page generalises a view as a whole, so that a phase
+   * shown beside others is drawn as they are. Counted once per view and set of groups. */
+  var crowded = { key: null, value: false };
+  function crowdedView(group, view) {
+    var map = group.home, groups = stacked.filter(function (g) {
+      return g.culled && g.index && (g === group || (g.shown && map.hasLayer(g)));
+    });
+    var key = map.getZoom() + "|" + view.toBBoxString() + "|" + groups.map(L.stamp).join(",");
+    if (crowded.key !== key) {
+      var w = view.getWest(), e = view.getEast(), s = view.getSouth(), n = view.getNorth(), total = 0;
+      for (var i = 0; i < groups.length && total <= AGGREGATE_FROM; i++) {
+        // what its cull at this view finds (searched once: the cull reads the same list)
+        var found = groups[i].searched(view.pad(CULL_PAD));
+        for (var f = 0; f < found.length; f++) {
+          var b = found[f];
+          if (b.maxX >= w && b.minX <= e && b.maxY >= s && b.minY <= n) { total++; }
+        }
+      }
+      crowded = { key: key, value: total > AGGREGATE_FROM };
+    }
+    return crowded.value;
+  }
+
+  /* The crowds of every shown group, one mark per cell: the sum of the groups' counts there
+   * (several phases shown at once have one mark where each has a crowd). Cell key ->
+   * {parts: group stamp -> crowd, mark}. */
+  var crowds = new Map(), crowdPane = null;
+  function gather(group, marks, map) {
+    var id = L.stamp(group), touched = {};
+    (group.crowdKeys || []).forEach(function (key) {
+      var crowd = crowds.get(key);
+      if (crowd) { delete crowd.parts[id]; touched[key] = true; }
+    });
+    marks.forEach(function (m) {
+      var crowd = crowds.get(m.key);
+      if (!crowd) { crowds.set(m.key, crowd = { parts: {}, mark: null, count: 0 }); }
+      crowd.parts[id] = m;
+      touched[m.key] = true;
+    });
+    group.crowdKeys = marks.map(function (m) { return m.key; });
+    Object.keys(touched).forEach(function (key) { showCrowd(key, map); });
+  }
+  function showCrowd(key, map) {
+    var crowd = crowds.get(key), sum = { count: 0, box: [Infinity, Infinity, -Infinity, -Infinity] };
+    Object.keys(crowd.parts).forEach(function (id) {
+      var m = crowd.parts[id];
+      sum.count += m.count;
+      sum.box = [Math.min(sum.box[0], m.box[0]), Math.min(sum.box[1], m.box[1]), Math.max(sum.box[2], m.box[2]), Math.max(sum.box[3], m.box[3])];
+    });
+    if (crowd.mark && crowd.count !== sum.count) { map.removeLayer(crowd.mark); crowd.mark = null; }
+    crowd.count = sum.count;
+    if (!sum.count) { crowds.delete(key); return; }
+    if (!crowd.mark) {
+      if (!crowdPane) { crowdPane = map.createPane("bm-crowds"); crowdPane.style.zIndex = "640"; }
+      // at its cell's middle: marks on the grid of the cells never cover one another
+      var cell = key.split(/[:,]/).map(Number), at = map.unproject([(cell[1] + 0.5) * CELL, (cell[2] + 0.5) * CELL], cell[0]);
+      crowd.mark = aggregateMark({ count: sum.count, at: at, box: sum.box }, "bm-crowds", map);
+      crowd.mark.stands = function () { return standsFor(crowd); };
+      map.addLayer(crowd.mark);
+    }
+  }
+
+  /* The ids of the features a crowd's mark stands for. */
+  function standsFor(crowd) {
+    var ids = [];
+    Object.keys(crowd.parts).forEach(function (id) {
+      var m = crowd.parts[id];
+      m.members.forEach(function (i) { ids.push(m.group.featureOf(i)[BM.R.ID]); });
+    });
+    return ids;
+  }
+
+  /* The mark of a crowd of `m.count` features: a disc with the count (a number the page
+   * writes: no text of the data), which zooms in to them when clicked or pressed. */
+  function aggregateMark(m, pane, map) {
+    var size = Math.round(Math.min(46, 20 + 6 * Math.log(m.count) / Math.LN10));
+    var text = document.createElement("span");
+    text.textContent = String(m.count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var mark = L.marker(m.at, {
+      pane: pane,
+      icon: L.divIcon({ className: "bm-aggregate", html: text, iconSize: [size, size] }),
+      title: m.count + " 个要素，点击放大 / " + m.count + " features: click to zoom in",
+      alt: m.count + " features",
+      riseOnHover: true
+    });
+    mark.isDecor = true;
+    mark.aggregate = m.count;
+    mark.on("click", function () {
+      var zoom = map.getZoom(), box = L.latLngBounds([m.box[1], m.box[0]], [m.box[3], m.box[2]]);
+      var fit = map.getBoundsZoom(box);
+      map.setView(box.getCenter(), Math.min(map.getMaxZoom(), Math.max(zoom + 2, Math.min(fit, zoom + 4))));
+    });
+    return mark;
+  }
 
   /* [west, south, east, north] of a GeoJSON geometry. */
   function extent(geometry) {
@@ -273,7 +375,9 @@
 
   var paneCount = 0;
   var LazyGroup = L.FeatureGroup.extend({
-    initialize: function (items, data, map) {
+    /* `pageItems`: how many items the page's groups list together (a page that large culls
+     * every group: a phase of a few thousand beside others is as much a crowd as one large). */
+    initialize: function (items, data, map, pageItems) {
       L.FeatureGroup.prototype.initialize.call(this, []);
       this.home = map;
       this.items = items;
@@ -281,7 +385,7 @@
       this.made = 0;
       this.attached = false;
       this.shown = false;
-      this.culled = items.length >= CULL_FROM;
+      this.culled = Math.max(items.length, pageItems || 0) >= CULL_FROM;
       this.slots = [];  // per item, once made: its layers (decorations first, the feature's last)
       this.synopsis = null;  // several phases shown: what this group leaves to the others (see setSynopsis)
       if (this.culled) {
@@ -305,6 +409,8 @@
     },
     /* How many items the group lists; fn(item, i) for each, in order. */
     size: function () { return this.items.length; },
+    /* The site's record of the feature of item i. */
+    featureOf: function (i) { return this.data[BM.S.FEATURES][this.items[i][BM.I.FEATURE]]; },
     eachItem: function (fn) { this.items.forEach(fn); },
     /* The layers of item i, made now if need be (not put on the map). */
     make: function (i) {
@@ -413,12 +519,18 @@
       var wanted = this.wanted || (this.wanted = new Uint32Array(n));
       var before = this.before || (this.before = new Uint32Array(n));
       // A symbol the zoom does not show yet is not made either.
-      var found = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() });
+      var found = this.searched(v);
       var chosen = new Int32Array(found.length), count = 0, I = BM.I, R = BM.R;
+      var drawable = new Uint8Array(found.length);  // what this zoom and the synopsis draw
       for (var f = 0; f < found.length; f++) {
+        var icon0 = features[items[found[f].item][I.FEATURE]][R.ICON];
+        drawable[f] = (icon0 === undefined || BM.units.reaches(icons[icon0], zoom)) &&
+          !(this.synopsis && this.synopsis.hidden[found[f].item]) ? 1 : 0;
+      }
+      var gathered = this.aggregate(found, drawable, view, canvas, culls);  // marks for crowds, or null
+      for (f = 0; f < found.length; f++) {
         var b = found[f], icon = features[items[b.item][I.FEATURE]][R.ICON];
-        if (icon !== undefined && !BM.units.reaches(icons[icon], zoom)) { continue; }
-        if (this.synopsis && this.synopsis.hidden[b.item]) { continue; }  // a later phase draws it
+        if (!drawable[f] || (gathered && gathered[b.item] === culls)) { continue; }
         padded[b.item] = culls;
         var reached = b.maxX >= canvas[0] && b.minX <= canvas[2] && b.maxY >= canvas[1] && b.minY <= canvas[3];
         if (icon !== undefined || wide || reached) {
@@ -463,6 +575,59 @@
         });
       }
       if (!wide && this.shown) { this.widen(); }
+    },
+    /* The index's boxes within bounds v (the last search kept: a view's crowd is counted from
+     * what its cull finds). */
+    searched: function (v) {
+      var key = v.toBBoxString();
+      if (!this.lastSearch || this.lastSearch.key !== key) {
+        var found = this.index.search({ minX: v.getWest(), minY: v.getSouth(), maxX: v.getEast(), maxY: v.getNorth() });
+        this.lastSearch = { key: key, found: found };
+      }
+      return this.lastSearch.found;
+    },
+    /* A view that holds more than AGGREGATE_FROM of the group's features is generalised: the
+     * features that take less than a cell (CELL px) of the screen are drawn, cell by cell, as
+     * one mark that says how many it stands for and zooms in to them when clicked; a cell that
+     * holds one feature draws it, and a larger feature is drawn as itself. The cells lie on the
+     * world's pixel grid at this zoom, so a pan keeps them. Nothing disappears without a mark
+     * saying so. Returns the items a mark stands for (marked with this cull's number), or null
+     * when the view is drawn feature by feature. */
+    aggregate: function (found, drawable, view, canvas, culls) {
+      var map = this.home, zoom = map.getZoom(), f, b;
+      if (!crowdedView(this, view)) { if (this.crowds && this.crowds.length) { this.showMarks([]); } return null; }
+      var toScreen = BM.space.screen(map), origin = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
+      var cells = new Map();
+      for (f = 0; f < found.length; f++) {
+        b = found[f];
+        if (!drawable[f]) { continue; }
+        var nw = toScreen(b.minX, b.maxY), se = toScreen(b.maxX, b.minY);
+        if (se.x - nw.x > CELL || se.y - nw.y > CELL) { continue; }  // large enough to draw as itself
+        var key = zoom + ":" + Math.floor(((nw.x + se.x) / 2 + origin.x) / CELL) + "," + Math.floor(((nw.y + se.y) / 2 + origin.y) / CELL);
+        var cell = cells.get(key);
+        if (!cell) { cells.set(key, cell = { members: [], lng: 0, lat: 0, box: [Infinity, Infinity, -Infinity, -Infinity] }); }
+        cell.members.push(b.item);
+        cell.lng += (b.minX + b.maxX) / 2;
+        cell.lat += (b.minY + b.maxY) / 2;
+        cell.box = [Math.min(cell.box[0], b.minX), Math.min(cell.box[1], b.minY), Math.max(cell.box[2], b.maxX), Math.max(cell.box[3], b.maxY)];
+      }
+      var gathered = this.gathered || (this.gathered = new Uint32Array(this.items.length)), marks = [], self = this;
+      cells.forEach(function (cell, key) {
+        var count = cell.members.length;
+        if (count < 2) { return; }
+        cell.members.forEach(function (i) { gathered[i] = culls; });
+        var lng = cell.lng / count, lat = cell.lat / count;
+        // (a mark beyond the canvas would show nothing: its features are left off all the same)
+        if (lng < canvas[0] || lng > canvas[2] || lat < canvas[1] || lat > canvas[3]) { return; }
+        marks.push({ key: key, count: count, box: cell.box, members: cell.members, group: self });
+      });
+      this.showMarks(marks);
+      return gathered;
+    },
+    /* This view's crowds (aggregate), on the map while the group is shown. */
+    showMarks: function (marks) {
+      this.crowds = marks;
+      gather(this, this.shown ? marks : [], this.home);
     },
     /* [west, south, east, north] of what the group's canvas holds at this view: the view and
      * a tenth of it around (the canvas's padding), or the names' reach if that is more, and as
@@ -559,6 +724,7 @@
       this.shown = true;
       this.attach();
       if (this.culled) {
+        if (this.crowds) { gather(this, this.crowds, map); }  // (made ready at this view: cull keeps them)
         this.cull();
         // after every move, before its canvas draws: one drawing with what came near (the
         // canvas follows the view even if the group has no path yet)
@@ -571,7 +737,7 @@
     },
     onRemove: function () {
       this.shown = false;
-      if (this.culled) { this.canvas.beforeUpdate = null; }
+      if (this.culled) { this.canvas.beforeUpdate = null; gather(this, [], this.home); }
       this.setVisible(false);
       this.pause();
     },

@@ -350,7 +350,7 @@
     var container = map.getContainer(), hovered = null;
     function at(event) {
       var t = event.target;
-      if (t && t.closest && t.closest(".leaflet-control-container, .leaflet-popup, .leaflet-tooltip")) { return null; }
+      if (t && t.closest && t.closest(".leaflet-control-container, .leaflet-popup, .leaflet-tooltip, .bm-aggregate")) { return null; }
       var p = map.mouseEventToContainerPoint(event);
       return unitAt(p) || BM.layers.pathAt(p);
     }
