@@ -852,3 +852,9 @@ def test_the_evacuation_ran_by_train_for_three_days(by_id) -> None:
     assert "three days and nights" in evacuation.description.en
     assert evacuation.end <= date(1944, 6, 20) and evacuation.start >= date(1944, 6, 15)
     assert {"dna166-evacuation", "gcxs-276857"} <= set(evacuation.sources)
+
+
+def test_the_first_assault_narrative_has_the_kurose_regiment(battle) -> None:
+    first = battle.phase("assault-1")
+    assert "133rd Regiment" in first.narrative.en and "第一三三联队" in first.narrative.zh
+    assert "unitedfishing-kurose" in first.sources
