@@ -755,7 +755,7 @@ def test_the_kurose_regiment_fought_in_the_first_assault(battle, by_id) -> None:
     regiment = by_id["jp133"]
     assert regiment.start == date(1944, 6, 30)  # not 11 July: it fought at Zhangjiashan from 1 July
     assert {"unitedfishing-kurose", "woyouyishu-26"} <= set(regiment.sources)
-    assert "1 July" in regiment.description.en and "Ōsuga" in regiment.description.en
+    assert "1 July" in regiment.description.en and "大须贺贡" in regiment.description.en
     first = [
         f
         for f in battle.features_in(battle.phase("assault-1"))
@@ -858,3 +858,10 @@ def test_the_first_assault_narrative_has_the_kurose_regiment(battle) -> None:
     first = battle.phase("assault-1")
     assert "133rd Regiment" in first.narrative.en and "第一三三联队" in first.narrative.zh
     assert "unitedfishing-kurose" in first.sources
+
+
+def test_the_xianhe_army_offer_keeps_both_accounts(battle) -> None:
+    fall = battle.phase("fall")
+    assert "refused" in fall.narrative.en
+    claims = _claim(fall, "narrative", "bibowang-xianhe")
+    assert claims and "pretended" in claims[0].value and "fate-666he" in claims[0].note.en
