@@ -865,3 +865,11 @@ def test_the_xianhe_army_offer_keeps_both_accounts(battle) -> None:
     assert "refused" in fall.narrative.en
     claims = _claim(fall, "narrative", "bibowang-xianhe")
     assert claims and "pretended" in claims[0].value and "fate-666he" in claims[0].note.en
+
+
+def test_chiang_s_orders_to_hold(battle) -> None:
+    preparations = battle.phase("preparations")
+    assert "ten days to two weeks" in preparations.narrative.en and "meipian-oldcity" in preparations.sources
+    figure = _figure(battle, "How long Chiang asked the city to hold")
+    assert [v.sources for v in figure.values] == [("meipian-oldcity",)]
+    assert "fzmjx-order" in battle.phase("approach").sources
