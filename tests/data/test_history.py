@@ -501,8 +501,11 @@ def test_hills_are_marked_and_heights_are_sourced(battle, by_id) -> None:
     for f in heights:
         assert f.elevation.sources and set(f.elevation.sources) <= set(battle.sources), f.id
         assert f.is_hill, f.id
-    assert by_id["zhangjiashan"].elevation.value_m == 227.7  # the higher of 227.7 and 221
-    assert "221" in by_id["zhangjiashan"].description.en
+    # "227.7" and "221" name Zhangjiashan's heights; the hill is under 60 m (issue 33): no spot height
+    zhangjiashan = by_id["zhangjiashan"]
+    assert zhangjiashan.elevation is None
+    assert "227.7" in zhangjiashan.description.en and "221" in zhangjiashan.description.en
+    assert "under 60 m" in zhangjiashan.description.en and "不足60米" in zhangjiashan.description.zh
     assert by_id["huiyanfeng"].elevation.value_m == 98
     for f in battle.features:  # no source gives a river's width: none is drawn as if measured
         if f.width:
@@ -526,16 +529,18 @@ def _outside(city: Point, feature: Feature, line: Feature) -> bool:
     return crosses(city, feature.geometry, line.geometry)
 
 
-def test_bus_west_station_lies_beyond_xichansi(by_id, city) -> None:
-    station, temple = by_id["bus-west-station"], by_id["xichansi"]
-    assert station.geometry.x < temple.geometry.x  # west of Xichansi: the company sortied from the temple
-    assert metres(city, station.geometry) > metres(city, temple.geometry)
-    assert _outside(city, station, by_id["core-line"]) and _outside(city, station, by_id["second-line"])
-    assert station.status_on(date(1944, 8, 2)) == "lost"
-    assert station.precision_m >= 1000 and station.certainty == "estimated"
-    assert _claim(station, "location", "gcxs-276870")  # the old gazetteer point, kept as a claim
+def test_bus_west_station_stands_where_its_source_puts_it(by_id) -> None:
+    """Issue 33 revises issue 16: the only source puts the station at today's shopping street and has
+    the Japanese *just* in it when the company struck on 2 August, so it fell about 1-2 August."""
+    station = by_id["bus-west-station"]
+    assert metres(station.geometry, Point(112.598, 26.898)) < 50  # the gazetteer point, not 560 m west of Xichansi
+    assert station.status_on(date(1944, 7, 31)) == "held"
+    assert station.status_on(date(1944, 8, 1)) == "lost"
+    assert station.status[-1].note and "just taken" in station.status[-1].note.en
+    assert station.certainty == "estimated" and "nvmoo-3rd-div" in station.sources
+    assert not _claim(station, "location", "gcxs-276870")  # the gazetteer point is the value now
     raid = by_id["bus-station-raid"]
-    assert metres(raid.geometry, station.geometry) < 200
+    assert metres(raid.geometry, station.geometry) < 200 and raid.start == date(1944, 8, 2)
 
 
 def test_rail_west_station_japanese_held_when_the_62nd_fought_there(by_id, city) -> None:
@@ -621,9 +626,13 @@ def test_colonel_wani_dies_at_wani_height(battle, by_id) -> None:
     assert any("pingshanzx" in v.sources and "21 July" in v.value.en for v in figure.values)
 
 
-def test_tianmashan_given_up_on_7_august_by_one_account(by_id) -> None:
+def test_tianmashan_given_up_on_7_august(by_id) -> None:
+    """The only source that dates it (a B-tier battlefield walk) says 7 August; the envoys went out
+    that way that evening. The old 8 August, the day of the fall, is kept as a claim (issue 33)."""
     hill = by_id["tianmashan"]
-    assert [c.value for c in _claim(hill, "status", "ifuun-tianma")] and _claim(hill, "unit", "ifuun-tianma")
+    assert hill.status_on(date(1944, 8, 6)) != "lost" and hill.status_on(date(1944, 8, 7)) == "lost"
+    assert "ifuun-tianma" in hill.status[-1].sources
+    assert _claim(hill, "status", "dbxsx-fall") and _claim(hill, "unit", "ifuun-tianma")
     assert _claim(by_id["cn3-9"], "location", "ifuun-tianma")
 
 
@@ -737,3 +746,130 @@ def test_the_city_s_people(battle, by_id) -> None:
     fall = battle.phase("fall").narrative.en
     assert "Shigu Academy" in fall and "1946" in fall
     assert by_id["city-bombed-0717"].start == date(1944, 7, 17)
+
+
+# ---------------------------------------------------------------- issue 33: the December audit's corrections
+
+
+def test_the_kurose_regiment_fought_in_the_first_assault(battle, by_id) -> None:
+    regiment = by_id["jp133"]
+    assert regiment.start == date(1944, 6, 30)  # not 11 July: it fought at Zhangjiashan from 1 July
+    assert {"unitedfishing-kurose", "woyouyishu-26"} <= set(regiment.sources)
+    assert "1 July" in regiment.description.en and "大须贺贡" in regiment.description.en
+    first = [
+        f
+        for f in battle.features_in(battle.phase("assault-1"))
+        if f.kind == "movement" and f.unit == "jp133" and valid_on(f, date(1944, 7, 1))
+    ]
+    assert first and all(metres(Point(f.geometry.coords[-1]), by_id["zhangjiashan"].geometry) < 300 for f in first)
+
+
+def test_fiction_and_unchecked_book_chapters_are_tier_c(battle) -> None:
+    for sid in ("roudu-1123821", "roudu-losses", "woyouyishu-26", "zi5-council", "zpzgbw-council", "gcxs-276857"):
+        assert battle.sources[sid].tier == "C", sid
+    assert "novel" in battle.sources["roudu-1123821"].note and "novel" in battle.sources["roudu-losses"].note
+
+
+def test_features_resting_on_tier_c_alone_say_so(battle) -> None:
+    weak = [f for f in battle.features if {battle.sources[s].tier for s in f.sources} <= {"C", "article"} and f.sources]
+    assert len(weak) >= 20
+    for f in weak:
+        assert "tier C" in f.description.en and "C级" in f.description.zh, f.id
+
+
+def test_the_7_august_airdrop_is_a_claim_and_2_august_is_documented(battle, by_id) -> None:
+    assert "airdrop-0807" not in by_id
+    claims = _claim(battle.phase("assault-3"), "narrative", "dyzww-qingshan")
+    assert any("airdropped" in c.value and c.note and "unverified" in c.note.en for c in claims)
+    assert "dushu-0802" in by_id["airdrop-0802"].sources and "Ertang" in by_id["airdrop-0802"].description.en
+
+
+def test_the_64th_battalion_s_brigade_is_shown_as_a_claim(by_id) -> None:
+    claims = _claim(by_id["airfield-capture"], "description", "zhwiki-68div")
+    assert claims and "57th Brigade" in claims[0].value and "final order of battle" in claims[0].note.en
+
+
+def test_caoqiao_blown_after_the_north_bank_outpost_left_on_28_june(by_id) -> None:
+    assert by_id["caoqiao-blown"].start == date(1944, 6, 27)
+    assert [c.value for c in _claim(by_id["caoqiao-blown"], "start", "wan-jianwu")] == ["1944-06-28"]
+    ninth = by_id["cn3-9"]
+    assert "wan-jianwu" in ninth.sources and "Wangchengpo" in ninth.description.en
+    assert _claim(by_id["relief-79"], "location", "wan-jianwu")  # 望城坳 or 望城坡: not settled
+
+
+def test_preparatory_10th_sectors_after_30_june_are_claims(by_id) -> None:
+    assert by_id["jiangxi-guild-hall"].unit == "pre10-30"
+    assert any("28th Regiment" in c.value for c in _claim(by_id["jiangxi-guild-hall"], "unit", "woyouyishu-26"))
+    assert _claim(by_id["pre10-30"], "location", "woyouyishu-26")
+    assert _claim(by_id["pre10-28"], "location", "woyouyishu-26")
+
+
+def test_the_54th_division_s_strength_in_the_city_keeps_every_source(by_id) -> None:
+    figures = [g for g in by_id["cn54"].figures if g.label.en == "Strength in the city"]
+    assert figures and len(figures[0].values) == 3
+    cited = {s for v in figures[0].values for s in v.sources}
+    assert {"ge-memoir", "szzkls-68th", "yxxs-7908698"} == cited
+
+
+def test_commanders_of_the_third_pass(by_id) -> None:
+    assert (by_id["cn100"].commander.zh, by_id["cn100"].commander.en) == ("李天霞", "Li Tianxia")
+    assert "lssjt-li" in by_id["cn100"].sources
+    assert _claim(by_id["jp68"], "commander", "pedia-sakuma")  # Sakuma's posting away in July 1944
+    assert "by 11 Jul" in by_id["jp68"].commander.en  # the day Tsutsumi took over is not settled
+    army = by_id["jp11"]
+    assert army.commander.zh == "横山勇" and army.side == "japan" and army.sidc[8:10] == "23"
+    assert army.certainty == "schematic" and army.start <= date(1944, 6, 28) and army.end == date(1944, 8, 8)
+
+
+# ---------------------------------------------------------------- issue 33: what was missing
+
+
+def test_the_garrison_s_last_days_and_what_became_of_it(battle, by_id) -> None:
+    sortie = by_id["wuliting-sortie"]
+    assert sortie.start == date(1944, 8, 2) and "dushu-0802" in sortie.sources and "150" in sortie.description.en
+    council = by_id["breakout-council"]
+    assert council.start == date(1944, 8, 5) and "wounded" in council.description.en
+    assert "tier C" in council.description.en  # only popular books tell it
+    stores = by_id["stores-burned"]
+    assert "xibaipo" in stores.sources and "not recorded" in stores.description.en
+    relief = battle.phase("relief").narrative.en
+    assert "break out" in relief and "Wuliting" in relief and "yxxs-7908696" in battle.phase("relief").sources
+    assert "to the death" in battle.phase("approach").narrative.en
+    fall = battle.phase("fall")
+    assert "Xianhe Army" in fall.narrative.en and "Chongqing" in fall.narrative.en
+    assert "Zhou Qingxiang" in fall.narrative.en and "先和军" in fall.narrative.zh
+    assert {"fate-666he", "krzzjn-rescue", "shuoxu-labour"} <= set(fall.sources)
+
+
+def test_the_article_s_gas_reports_are_claims(battle) -> None:
+    for phase_id, needle in (("assault-2", "11 July"), ("assault-3", "7 August")):
+        claims = _claim(battle.phase(phase_id), "narrative")
+        assert any(needle in c.value and "gas" in c.value for c in claims), phase_id
+
+
+def test_the_evacuation_ran_by_train_for_three_days(by_id) -> None:
+    evacuation = by_id["civilian-evacuation"]
+    assert "three days and nights" in evacuation.description.en
+    assert evacuation.end <= date(1944, 6, 20) and evacuation.start >= date(1944, 6, 15)
+    assert {"dna166-evacuation", "gcxs-276857"} <= set(evacuation.sources)
+
+
+def test_the_first_assault_narrative_has_the_kurose_regiment(battle) -> None:
+    first = battle.phase("assault-1")
+    assert "133rd Regiment" in first.narrative.en and "第一三三联队" in first.narrative.zh
+    assert "unitedfishing-kurose" in first.sources
+
+
+def test_the_xianhe_army_offer_keeps_both_accounts(battle) -> None:
+    fall = battle.phase("fall")
+    assert "refused" in fall.narrative.en
+    claims = _claim(fall, "narrative", "bibowang-xianhe")
+    assert claims and "pretended" in claims[0].value and "fate-666he" in claims[0].note.en
+
+
+def test_chiang_s_orders_to_hold(battle) -> None:
+    preparations = battle.phase("preparations")
+    assert "ten days to two weeks" in preparations.narrative.en and "meipian-oldcity" in preparations.sources
+    figure = _figure(battle, "How long Chiang asked the city to hold")
+    assert [v.sources for v in figure.values] == [("meipian-oldcity",)]
+    assert "fzmjx-order" in battle.phase("approach").sources

@@ -318,8 +318,11 @@
       rects.forEach(function (r) { if (r.bottom - top > limit) { over = Math.min(over, r.top - top + r.height / 5); } });
       rects.forEach(function (r) { if (r.bottom - top <= Math.min(limit, over)) { last = Math.max(last, r.bottom - top); } });
       // (as tall as that exactly: neither the least it keeps before the cut, three lines, nor
-      // the panel's flex layout moves its foot)
-      node.style.maxHeight = node.style.minHeight = Math.max(0, Math.ceil(last - pad)) + "px";
+      // the panel's flex layout moves its foot; rounded up to a whole pixel unless that shows
+      // more than a fifth of a box left out, such as a run in a smaller font on the next line)
+      var cut = Infinity;
+      rects.forEach(function (r) { if (r.bottom - top > last) { cut = Math.min(cut, r.top - top + r.height / 5); } });
+      node.style.maxHeight = node.style.minHeight = Math.max(0, Math.min(Math.ceil(last - pad), Math.floor(cut - pad))) + "px";
       node.classList.add("bm-cut");
     });
   }
