@@ -5,11 +5,14 @@ area, and a river line with a sourced width (``width_m``) covers the line widene
 width (:func:`water_area`, the same polygon the map draws). A river line without a width
 covers nothing that can be checked: its width is unknown.
 
-The rule (:func:`wet_features`): a wall, gate, unit, position, place or hill that lies in
-such water is an error naming both features, unless the feature says what it stands on
-(``on_water``: a bridge, a ferry, an island, a confluence, a crossing, a wharf, a boat) with
-the sources that say so (``on_water_sources``). Touching the bank is not lying in the water:
-only what lies more than :data:`SHORE_TOLERANCE_M` inside it counts.
+The rule (:func:`wet_features`): a gate, unit, position, place or hill whose point lies in
+such water, a wall any part of which lies in it, or a position, place or hill drawn as an
+area more than half of which lies in it, is an error naming both features, unless the
+feature says what it stands on (``on_water``: a bridge, a ferry, an island, a confluence, a
+crossing, a wharf, a boat) with the sources that say so (``on_water_sources``). An area may
+reach over water (a sector astride a river, a town on both banks); a wall is built on land.
+Touching the bank is not lying in the water: only what lies more than
+:data:`SHORE_TOLERANCE_M` inside it counts.
 """
 
 from __future__ import annotations
@@ -88,7 +91,9 @@ def wet_features(features: Iterable[Feature], file_of: Mapping[str, str]) -> lis
     found, water = tree.query([feature.geometry for feature in land], predicate="intersects")
     problems = []
     for w, f in sorted(zip(water.tolist(), found.tolist(), strict=True)):
-        feature, river = land[f], waters[w][0]
+        feature, (river, core) = land[f], waters[w]
+        if not _wet(feature, core):
+            continue
         problems.append(
             Problem(
                 file_of[feature.layer],
@@ -100,3 +105,13 @@ def wet_features(features: Iterable[Feature], file_of: Mapping[str, str]) -> lis
             )
         )
     return problems
+
+
+def _wet(feature: Feature, core: BaseGeometry) -> bool:
+    """Whether ``feature``, which meets the deep water ``core``, lies in it: a point or a wall
+    always; an area when more than half of it does (the halves compared in degrees, as
+    alike as in metres over a few kilometres)."""
+    geometry = feature.geometry
+    if feature.kind == "wall" or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return True
+    return bool(geometry.intersection(core).area > 0.5 * geometry.area)

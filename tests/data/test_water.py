@@ -147,6 +147,30 @@ def test_a_river_of_unknown_width_is_not_water_that_can_be_checked(mini: Path) -
     load_battle(mini)  # on the line of a river whose width no source gives: nothing to say
 
 
+# -- areas -------------------------------------------------------------------------------
+
+
+def test_a_position_area_may_reach_over_the_water_but_not_lie_in_it(mini: Path) -> None:
+    """A sector astride the brook (7 % of it water) is a position on land; a strip along it, two
+    thirds water, is refused. A wall is built on land: the same sliver of water is refused."""
+    lon, lat = ON_BROOK
+    astride = square(lon, lat, 0.002)  # 280 m × 440 m, the 40 m brook across it
+    edit_json(mini, "action.geojson", geometry("mill", astride))
+    load_battle(mini)
+    # A strip 45 m wide along the brook's course (its first reach rises 0.25° of latitude a
+    # degree, at 21° to the east): two thirds of it in the 30 m of deep water, a third on the banks.
+    h = 0.00022
+    narrow = {"type": "Polygon", "coordinates": [[[lon - 0.002, lat - 0.0005 - h], [lon + 0.002, lat + 0.0005 - h],
+                                                   [lon + 0.002, lat + 0.0005 + h], [lon - 0.002, lat - 0.0005 + h],
+                                                   [lon - 0.002, lat - 0.0005 - h]]]}  # fmt: skip
+    edit_json(mini, "action.geojson", geometry("mill", narrow))
+    assert wet_problem(problems_of(mini), "action.geojson", "mill")
+    edit_json(mini, "action.geojson", geometry("mill", astride))
+    edit_json(mini, "ground.geojson", add("wall", "astride", astride))
+    problems = problems_of(mini)
+    assert wet_problem(problems, "ground.geojson", "astride") and not any("'mill'" in p for p in problems)
+
+
 # -- the bank ------------------------------------------------------------------------------
 
 
