@@ -255,6 +255,17 @@ def test_every_water_site_is_in_the_schema() -> None:
     assert tuple(properties["on_water"]["enum"]) == WATER_SITES
 
 
+def test_gis_exports_carry_what_a_feature_stands_on() -> None:
+    from layers.export.attributes import properties
+
+    battle = load_battle(GEO)
+    island = next(f for f in battle.features if f.id == "dongzhou-island")
+    exported = properties(battle, island)
+    assert exported["on_water"] == "island" and exported["on_water_sources"] == list(island.on_water.sources)
+    wall = next(f for f in battle.features if f.id == "old-city-wall")
+    assert "on_water" not in properties(battle, wall)
+
+
 # -- the real data -------------------------------------------------------------------------
 
 
