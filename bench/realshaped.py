@@ -11,7 +11,8 @@ widened by the grid's reach. Inside each copy the references between features (`
 point to that copy's features. Names, short labels and designations get the copy number
 after them, so every name on the map is a distinct text (as a campaign's places are): the
 page cannot reuse one measurement for 600 copies of a name. Phases, sources and phase views
-are unchanged.
+are unchanged. Where the copies overlap (a step under the data's extent), rivers lose their
+sourced widths and are drawn as lines: one copy's water would cover another's land.
 
 The result must pass ``build_map.py check`` (the loader is strict); :func:`clone_battle`
 does not check it itself.
@@ -61,6 +62,10 @@ def clone_battle(geo: Path, out: Path, features: int, step: float = 0.005) -> in
     per_copy = sum(len(collection["features"]) for _, collection in layers)
     copies = max(1, round(features / per_copy))
     offsets = grid_offsets(copies, step)
+    (west, south), (east, north) = manifest["bounds"]
+    # Copies closer than the data's extent lie on each other's rivers, and check refuses land
+    # in a river's water: there the rivers are drawn as lines (their widths left out).
+    overlap = len(offsets) > 1 and step < max(east - west, north - south)
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(geo, out, ignore=shutil.ignore_patterns(*(name for name, _ in layers)))
     written = 0
@@ -70,6 +75,9 @@ def clone_battle(geo: Path, out: Path, features: int, step: float = 0.005) -> in
             suffix = f"-c{k}" if k else ""
             for feature in collection["features"]:
                 props = dict(feature["properties"])
+                if overlap:
+                    props.pop("width_m", None)
+                    props.pop("width_sources", None)
                 for key in REFERENCES:
                     if props.get(key):
                         props[key] = props[key] + suffix
@@ -82,7 +90,6 @@ def clone_battle(geo: Path, out: Path, features: int, step: float = 0.005) -> in
         written += len(cloned)
         text = json.dumps({**collection, "features": cloned}, ensure_ascii=False, separators=(",", ":"))
         (out / name).write_text(text, encoding="utf-8")
-    (west, south), (east, north) = manifest["bounds"]
     xs = [dx for dx, _ in offsets]
     ys = [dy for _, dy in offsets]
     bounds = (

@@ -44,6 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the browser's flags
 from realshaped import clone_battle  # a sibling script, not a package
+from shapely.geometry import LineString, shape
 
 from layers.export.chromium import CHROMIUM_FLAGS  # the browser as the tool itself launches it
 
@@ -216,6 +217,17 @@ def build_section(geo: Path, out: Path, repeat: int, baseline_repeat: int, brows
 # Generated battles
 
 
+#: The fixture battle's brook (40 m wide): ``check`` refuses a position in its water.
+_BROOK = LineString([(4.02, 50.05), (4.1, 50.07), (4.18, 50.06)])
+
+
+def _shifted(coords: Any, dlat: float) -> Any:
+    """GeoJSON coordinates moved ``dlat`` degrees north."""
+    if coords and isinstance(coords[0], (int, float)):
+        return [coords[0], coords[1] + dlat]
+    return [_shifted(part, dlat) for part in coords]
+
+
 def synthetic(folder: Path, count: int, seed: int = 1944) -> Path:
     """A battle of `count` features spread over five phases, in the contract's shape."""
     rng = random.Random(seed)
@@ -242,6 +254,8 @@ def synthetic(folder: Path, count: int, seed: int = 1944) -> Path:
             geom = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat]]]}
         else:
             geom = {"type": "Point", "coordinates": [lon, lat]}
+        if kind == "position" and _BROOK.distance(shape(geom)) < 0.0005:  # land stays out of the water
+            geom = {"type": geom["type"], "coordinates": _shifted(geom["coordinates"], 0.002)}
         day = rng.randint(1, 10)
         props = {
             "kind": kind,

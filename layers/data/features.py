@@ -31,6 +31,7 @@ from layers.data.model import (
     Feature,
     LayerSpec,
     Measure,
+    OnWater,
     Side,
     StatusChange,
 )
@@ -44,6 +45,7 @@ from layers.data.rules import (
     POSITION_DEPTH,
     SIDC_PATTERN,
 )
+from layers.data.water import LAND_KINDS, WATER_SITES
 from layers.errors import shorten
 
 
@@ -332,6 +334,7 @@ def _feature(
     width = _measure(check, props, "width", max_m=20000)
     if width and kind != "river":
         check.problem("width_m", shorten(width.value_m), "a width only on rivers")
+    on_water = _on_water(check, props, kind)
     importance = check.take(props, "importance", int, "1 (key), 2 (usual) or 3 (minor)", required=False)
     if importance is not None and importance not in IMPORTANCES:
         check.problem("importance", shorten(importance), "1 (key), 2 (usual) or 3 (minor)")
@@ -361,6 +364,7 @@ def _feature(
         "elevation": elevation,
         "width": width,
         "importance": importance if importance in IMPORTANCES else DEFAULT_IMPORTANCE,
+        "on_water": on_water,
     }
 
 
@@ -509,6 +513,9 @@ class _Clean:
             width = _measure(scratch, props, "width", max_m=20000)
             if width and kind != "river":
                 return None
+        on_water = None
+        if "on_water" in props or "on_water_sources" in props:
+            on_water = _on_water(scratch, props, kind)
         geometry = item.get("geometry")
         if line_clean and kind in _LINE_KINDS:  # a LineString (_lines made it), as _geometry reads it
             geom = line
@@ -545,6 +552,7 @@ class _Clean:
             "elevation": elevation,
             "width": width,
             "importance": importance,
+            "on_water": on_water,
         }
 
 
@@ -581,3 +589,24 @@ def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> 
         check.problem(f"{stem}_sources", "nothing", f"the source ids that give {stem}_m")
         return None
     return Measure(float(value), sources)
+
+
+def _on_water(check: Checker, props: dict[str, Any], kind: str | None) -> OnWater | None:
+    """What a land feature stands on where it lies in water, ``on_water``, with the sources
+    that say so, ``on_water_sources`` (both or neither)."""
+    if "on_water" not in props and "on_water_sources" not in props:
+        return None  # the usual case: neither
+    site = check.choice(props, "on_water", WATER_SITES, required=False)
+    sources = check.id_list(props, "on_water_sources", required=False)
+    if site is None:
+        if "on_water" not in props:
+            check.problem("on_water", "nothing", "one of " + ", ".join(WATER_SITES) + " beside on_water_sources")
+        return None
+    if not sources:
+        if "on_water_sources" not in props or props["on_water_sources"] == []:
+            check.problem("on_water_sources", "nothing", "the source ids that say the feature stands on water")
+        return None
+    if kind not in LAND_KINDS:
+        check.problem("on_water", shorten(site), "on_water only on a " + ", ".join(LAND_KINDS))
+        return None
+    return OnWater(site, sources)

@@ -27,6 +27,7 @@ from layers.data.rules import (
     MANIFEST_KEYS,
     SCHEMA_VERSION,
 )
+from layers.data.water import wet_features
 from layers.errors import GeoDataError, Problem, shorten
 
 
@@ -132,7 +133,7 @@ def cross_check(
     features: list[Feature],
     layer_specs: list[LayerSpec],
 ) -> None:
-    """References between records and files: unique ids, units that exist."""
+    """References between records and files: unique ids, units that exist, land out of the water."""
     seen: set[str] = set()
     for phase in phases:
         if phase.id in seen:
@@ -163,3 +164,5 @@ def cross_check(
                     file_of[feature.layer], f"feature '{feature.id}'", "unit", shorten(unit), "the id of a unit feature"
                 )
             )
+
+    problems.extend(wet_features(features, file_of))  # land features in a river's water

@@ -150,6 +150,15 @@ class Measure:
     sources: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class OnWater:
+    """What a land feature stands on where it lies in a river's water (a bridge, an island...),
+    with the sources that say so."""
+
+    site: str
+    sources: tuple[str, ...]
+
+
 #: How much a feature's name matters on a crowded map, from the data: 1 key, 2 usual, 3 minor.
 IMPORTANCES = (1, 2, 3)
 DEFAULT_IMPORTANCE = 2
@@ -194,6 +203,8 @@ class Feature:
     elevation: Measure | None = None
     width: Measure | None = None
     importance: int = DEFAULT_IMPORTANCE
+    #: What the feature stands on where it lies in water (see :mod:`layers.data.water`).
+    on_water: OnWater | None = None
 
     @property
     def map_label(self) -> Bilingual:
@@ -239,6 +250,8 @@ class Feature:
         for measure in (self.elevation, self.width):
             if measure:
                 ids.update(measure.sources)
+        if self.on_water:
+            ids.update(self.on_water.sources)
         for figure in self.figures:
             for value in figure.values:
                 ids.update(value.sources)

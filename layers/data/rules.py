@@ -82,6 +82,8 @@ KNOWN_PROPERTIES = {
     "width_m",
     "width_sources",
     "importance",
+    "on_water",
+    "on_water_sources",
 }
 #: The data contract this tool reads (``schema_version`` in manifest.toml; 1 when left out).
 SCHEMA_VERSION = 1

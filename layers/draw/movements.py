@@ -19,12 +19,11 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
 from layers.data.model import Feature
+from layers.data.water import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON_AT_EQUATOR
 from layers.draw import labels
 from layers.draw.drawable import Context, Drawable, decimals_for, record_of, rounded
 from layers.draw.style import style_for
 
-METRES_PER_DEGREE_LAT = 110_574.0
-METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0
 SEGMENTS = 16
 
 

@@ -65,6 +65,8 @@ CERTAINTY_LABELS = {
 }
 #: Dash patterns: surveyed solid; the less sure, the more broken.
 CERTAINTY_DASH = {"surveyed": None, "estimated": None, "inferred": "8 6", "schematic": "2 6"}
+#: The shore of water whose banks are not surveyed (a centre line widened by a sourced width).
+UNCERTAIN_BANK_DASH = "6 4"
 MOVEMENT_DASH = {"attack": None, "crossing": None, "withdrawal": "10 6", "relief": "4 6"}
 
 
@@ -200,9 +202,18 @@ def _reference_style(feature: Feature, color: str) -> Style:
         label = Bilingual(f"{label.zh}（示意）", f"{label.en} (schematic)")
     key = f"{kind}:{(feature.certainty == 'schematic' and 'schematic') or 'drawn'}"
     if kind == "river" and feature.width is not None:
-        water = Bilingual(f"{label.zh}（按史料河宽绘制）", f"{label.en} (drawn at its sourced width)")
-        opts = _options(color=color, weight=1, opacity=0.9, fillColor=WATER, fillOpacity=0.9, lineJoin="round")
-        return Style("river:water", "area", water, opts)
+        if feature.certainty == "surveyed":  # measured banks: a solid shore line
+            water = Bilingual(f"{label.zh}（按史料河宽绘制）", f"{label.en} (drawn at its sourced width)")
+            opts = _options(color=color, weight=1, opacity=0.9, fillColor=WATER, fillOpacity=0.9, lineJoin="round")
+            return Style("river:water", "area", water, opts)
+        # A centre line widened by a sourced width: the banks are only as sure as the line, dashed.
+        water = Bilingual(
+            f"{label.zh}（按史料河宽绘制，岸线不确定）", f"{label.en} (drawn at its sourced width; banks uncertain)"
+        )
+        opts = _options(
+            color=color, weight=1.5, opacity=0.9, dashArray=UNCERTAIN_BANK_DASH, fillColor=WATER, fillOpacity=0.9
+        )
+        return Style("river:water:uncertain", "area", water, opts)
     if kind == "river":
         opts = _options(
             color=color, weight=5, opacity=0.9, dashArray=dash, lineCap="round", fillColor=color, fillOpacity=0.5

@@ -60,6 +60,8 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
         out.update(elevation_m=feature.elevation.value_m, elevation_sources=list(feature.elevation.sources))
     if feature.width:
         out.update(width_m=feature.width.value_m, width_sources=list(feature.width.sources))
+    if feature.on_water:
+        out.update(on_water=feature.on_water.site, on_water_sources=list(feature.on_water.sources))
     if feature.status:
         out["status"] = [
             {"date": c.date.isoformat(), "status": c.status, "sources": list(c.sources), **_note(c.note)}

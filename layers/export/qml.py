@@ -64,7 +64,7 @@ def _symbol(style: Style, name: str, family: str) -> ET.Element:
         )
         return symbol
     if family == "line":
-        if style.key == "river:water":  # water drawn at its width on the web map: a broad line here
+        if style.key.startswith("river:water"):  # water drawn at its width on the web map: a broad line here
             weight = 12.0
         symbol = ET.Element("symbol", type="line", name=name, alpha="1", clip_to_extent="1", force_rhr="0")
         layer = ET.SubElement(symbol, "layer", {"class": "SimpleLine", "enabled": "1", "pass": "0", "locked": "0"})
