@@ -31,6 +31,11 @@
   var FULL_AFTER = S.FULL_AFTER;  // one count for names and symbols (bm-space.js)
   /* Candidate corners around a point, in order of preference (upper right first). */
   var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
+  /* A hill's sign (▲), width and height in px with its outline: drawn at the summit, at every
+   * zoom; its name is set beside it. It fits inside a position's dot (radius 8). */
+  var SIGN = [12, 11];
+  /* An arrow is taken on screen as strips this many px high (bm-space.js, bands). */
+  var BAND = 4;
 
   function currentLang() {
     return document.documentElement.getAttribute("data-lang") || "zh";
@@ -240,14 +245,7 @@
       var span = document.createElement("span");
       span.className = "bm-line";
       span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
-      // A hill's sign leads its first line, in it: the name's measured box holds it (floated
-      // beside the lines, it was left out of the box, and the name overlapped its neighbours).
-      if (i === 0 && feature[R.HILL]) {
-        var sign = document.createElement("span");
-        sign.className = "bm-hill";
-        sign.textContent = "▲";
-        span.appendChild(sign);
-      }
+      // (a hill's sign is drawn at the summit, not with its name: see signNode)
       span.appendChild(document.createTextNode(line));
       if (i === 0 && feature[R.ELEVATION] !== undefined) {
         var height = document.createElement("span");
@@ -460,7 +458,7 @@
     if (way[3]) {  // a leader from the point's rim to the nearest edge of the name
       var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
       var t = r / Math.max(way[2], 1);
-      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
+      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, S.CALLOUT]);
     }
     return true;
   };
@@ -469,7 +467,7 @@
    * off screen (away), which go back to their places if they were fanned out. */
   Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
-    var units = [], names = [], obstacles = [], index = 0;
+    var units = [], names = [], obstacles = [], marks = [], signs = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
     var far = box(-400, -400, size.x + 400, size.y + 400), away = [];
@@ -486,20 +484,42 @@
         }
         return;
       }
-      var g = feature[R.GEOMETRY], point = null, radius = 0;
+      var g = feature[R.GEOMETRY], point = null, radius = 0, arrow = null;
       if (g.type === "Point") {
+        // A point's marks stand at its true place: its dot and, on a hill, the hill's sign.
+        // Names and symbols keep clear of both; the name is set beside them.
         point = toScreen(g.coordinates[0], g.coordinates[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
-          obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]));
+          var dot = box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]);
+          obstacles.push(dot);
+          marks.push(dot);
+          if (feature[R.HILL]) {
+            var sign = box(point.x - SIGN[0] / 2, point.y - SIGN[1] / 2, point.x + SIGN[0] / 2, point.y + SIGN[1] / 2, feature[R.ID]);
+            obstacles.push(sign);
+            marks.push(sign);
+            signs.push([point.x, point.y, !!layer.faded, feature[R.ID]]);
+          }
         }
+        if (feature[R.HILL]) { radius = Math.max(radius, SIGN[0] / 2); }
       }
-      if (feature[R.TIP]) {
+      if (feature[R.TIP]) {  // an arrow: its shaft and head, as drawn now, are no place for a name
         var tip = toScreen(feature[R.TIP][0], feature[R.TIP][1]);
         obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
+        arrow = screenRings(g, toScreen, view);
+        if (arrow) {
+          var pad = (layer.options && layer.options.weight || 0) / 2 + 1;
+          S.bands(arrow, BAND, pad, view, "arrow:" + feature[R.ID], obstacles);
+        }
       }
       if (!feature[R.LABEL]) { return; }
-      if (feature[R.ANCHOR]) { point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
+      if (feature[R.ANCHOR]) {
+        point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]);
+        radius = 0;
+        if (feature[R.PLACEMENT] === P.MOVEMENT) {  // an arrow's dates: set beside its shaft, clear of it
+          radius = arrow ? S.clearance(point, arrow) + (layer.options && layer.options.weight || 0) / 2 + GAP : 5;
+        }
+      }
       var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
       if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
       var rank = layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank;
@@ -513,8 +533,32 @@
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    return { units: units, names: names, obstacles: obstacles, away: away };
+    return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away };
   };
+
+  /* An area's rings on screen now ([xs, ys] each), or null if it lies wholly outside `view`. */
+  function screenRings(geometry, toScreen, view) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] :
+      geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    var rings = [], minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    polygons.forEach(function (polygon) {
+      polygon.forEach(function (ring) {
+        var xs = new Float64Array(ring.length), ys = new Float64Array(ring.length);
+        for (var i = 0; i < ring.length; i++) {
+          var p = toScreen(ring[i][0], ring[i][1]);
+          xs[i] = p.x;
+          ys[i] = p.y;
+          if (p.x < minX) { minX = p.x; }
+          if (p.x > maxX) { maxX = p.x; }
+          if (p.y < minY) { minY = p.y; }
+          if (p.y > maxY) { maxY = p.y; }
+        }
+        rings.push([xs, ys]);
+      });
+    });
+    if (!rings.length || maxX < view.minX || minX > view.maxX || maxY < view.minY || minY > view.maxY) { return null; }
+    return rings;
+  }
 
   /* Place the names for what the page shows now, and show them. */
   Labeler.prototype.place = function () {
@@ -560,7 +604,7 @@
     var size = at.size, lang = at.lang, tree = new Space(size);
     var found = this.collect(layers, size), lines = [], out = [], self = this;
     at.furniture.forEach(function (b) { tree.insert(b); });
-    S.fanOut(found.units, tree, lines, lang, size, at.furniture);
+    S.fanOut(found.units, tree, lines, lang, size, at.furniture, found.marks);
     tree.load(found.obstacles);
     this.pass = {};
     var missed = 0;  // names in a row that found no room
@@ -596,7 +640,7 @@
     return {
       nodes: out.map(function (item) { return item[0]; }),
       owners: out.map(function (item) { return item[4].owner; }),
-      leaders: leaderNodes(lines), origin: origin, size: size,
+      leaders: leaderNodes(lines, found.signs), origin: origin, size: size,
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away
     };
@@ -632,9 +676,19 @@
   };
 
   /* The leader lines' elements: a line from each moved symbol's or name's true place, and a
-   * dot at a symbol's. Made once per placement (a placement shown again shows the same). */
-  function leaderNodes(lines) {
+   * dot at a symbol's (unless a mark stands there: bm-space.js, fanOut); and the hills' signs,
+   * each at its summit (signs: [x, y, faded, feature id]), under the leaders. Made once per
+   * placement (a placement shown again shows the same). */
+  function leaderNodes(lines, signs) {
     var ns = "http://www.w3.org/2000/svg", out = [];
+    signs.forEach(function (s) {
+      var w = SIGN[0] - 2, h = SIGN[1] - 2, x = s[0] - w / 2, y = s[1] - h / 2;  // (the stroke's 1 px each way)
+      var sign = document.createElementNS(ns, "path");
+      sign.setAttribute("class", "bm-sign" + (s[2] ? " bm-faded" : ""));
+      sign.setAttribute("d", "M" + s[0] + " " + y + "L" + (x + w) + " " + (y + h) + "L" + x + " " + (y + h) + "Z");
+      sign.setAttribute("data-feature", s[3]);
+      out.push(sign);
+    });
     lines.forEach(function (l) {
       var line = document.createElementNS(ns, "line");
       line.setAttribute("x1", l[0].toFixed(1));
@@ -642,7 +696,8 @@
       line.setAttribute("x2", l[2].toFixed(1));
       line.setAttribute("y2", l[3].toFixed(1));
       out.push(line);
-      if (!l[4]) { line.setAttribute("class", "bm-callout"); return; }
+      if (l[4] === S.CALLOUT) { line.setAttribute("class", "bm-callout"); return; }
+      if (l[4] === S.LEADER_RIM) { return; }  // the point's own mark stands at its end
       var dot = document.createElementNS(ns, "circle");
       dot.setAttribute("cx", l[0].toFixed(1));
       dot.setAttribute("cy", l[1].toFixed(1));
