@@ -317,5 +317,106 @@ def test_a_hill_name_moves_but_its_sign_stays(browser, site: Path) -> None:
         assert moved[0] != moved[1], moved
         after = {m["id"]: m for m in tab.evaluate(MARKS)}
         assert after[hill]["sign"] == before[hill]["sign"]
+        assert _apart(after[hill]["sign"], after[hill]["at"]) <= NEAR
     finally:
         page.close()
+
+
+#: Random areas (rings of 3-12 points, some of them two rings: a hole or a second part) cut
+#: into bands: [pixels inside an area that no band covers, bands reaching beyond the area's
+#: own bounds (grown by the pad), bands in all].
+BANDS = """() => {
+  const S = BM.space, step = 4, pad = 1.5, clip = S.box(-60, -60, 460, 360);
+  let seed = 1944;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const inside = (rings, x, y) => {
+    let odd = false;
+    rings.forEach(([xs, ys]) => {
+      for (let i = 0, j = xs.length - 1; i < xs.length; j = i++) {
+        if ((ys[i] > y) !== (ys[j] > y) && x < xs[i] + (xs[j] - xs[i]) * (y - ys[i]) / (ys[j] - ys[i])) odd = !odd;
+      }
+    });
+    return odd;
+  };
+  let missed = 0, loose = 0, count = 0;
+  for (let n = 0; n < 150; n++) {
+    const rings = [];
+    for (let r = 0; r < (random() < 0.3 ? 2 : 1); r++) {
+      const m = 3 + Math.floor(random() * 10), cx = random() * 500 - 50, cy = random() * 400 - 50;
+      const xs = new Float64Array(m), ys = new Float64Array(m);
+      for (let i = 0; i < m; i++) {  // a star-shaped ring: spikes and thin slivers among them
+        const a = 2 * Math.PI * i / m, d = 5 + random() * 120;
+        xs[i] = cx + Math.cos(a) * d;
+        ys[i] = cy + Math.sin(a) * d * (0.2 + random());
+      }
+      rings.push([xs, ys]);
+    }
+    const bands = S.bands(rings, step, pad, clip, 'a', []);
+    count += bands.length;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    rings.forEach(([xs, ys]) => xs.forEach((x, i) => {
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]);
+    }));
+    bands.forEach(b => {
+      if (b.minX < x0 - pad - 0.01 || b.maxX > x1 + pad + 0.01 || b.minY < Math.floor(y0) - pad - 0.01 ||
+          b.maxY > Math.ceil(y1) + step + pad + 0.01) loose += 1;
+    });
+    for (let y = Math.max(y0, clip.minY); y <= Math.min(y1, clip.maxY); y += 0.5) {
+      for (let x = x0; x <= x1; x += 0.5) {
+        const covered = bands.some(b => x >= b.minX && x <= b.maxX && y >= b.minY && y <= b.maxY);
+        if (inside(rings, x, y) && !covered) missed += 1;
+      }
+    }
+  }
+  return [missed, loose, count];
+}"""
+
+
+def test_an_area_is_taken_as_bands_that_cover_it(offline, site: Path) -> None:
+    """An arrow is taken on screen as the boxes of its strips (bm-space.js, bands): every point
+    of the area lies in a box, even in a spike thinner than a strip or a ring crossing a strip's
+    edge, and no box reaches beyond the area's bounds (and its stroke)."""
+    tab = offline.open(site / "index.html")
+    missed, loose, count = tab.evaluate(BANDS)
+    assert (missed, loose) == (0, 0)
+    assert count > 1000
+    assert offline.errors == []
+
+
+#: Symbols fanned out around a point's mark (bm-space.js, fanOut): each case [offset the symbol
+#: took, its box there, the leader line drawn]. A symbol 60 × 50 px, anchored 30 px from its
+#: left and 40 from its top, at (200, 150); a mark beneath its top edge, then one on its place.
+FANNED = """() => {
+  const S = BM.space, IC = BM.IC, icon = [];
+  icon[IC.WIDTH] = 60;
+  icon[IC.HEIGHT] = 50;
+  const run = (mark) => {
+    const unit = {layer: {shape: () => [-30, -40, 30, 10], icon: icon}, id: 'u', point: {x: 200, y: 150}};
+    const lines = [], tree = new S.Space({x: 400, y: 300});
+    S.fanOut([unit], tree, lines, 'en', {x: 400, y: 300}, [], [mark]);
+    const o = unit.offset;
+    return [o, [170 + o[0], 110 + o[1], 230 + o[0], 160 + o[1]], lines];
+  };
+  return [run(S.box(195, 112, 205, 122, 'dot')), run(S.box(191, 141, 209, 159, 'dot'))];
+}"""
+
+
+def test_a_symbol_leaves_the_marks_and_its_own_place_in_sight(offline, site: Path) -> None:
+    """A symbol over a point's dot moves off it, to a place that leaves its own true place in
+    sight as well, where its leader's dot is; a symbol on a marked place moves off the mark,
+    and its leader starts at the mark's rim (no dot over the mark)."""
+    tab = offline.open(site / "index.html")
+    (offset, box, lines), (offset2, box2, lines2) = tab.evaluate(FANNED)
+    dot, own = [195, 112, 205, 122], [196, 146, 204, 154]
+
+    def overlap(a: list[float], b: list[float]) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    assert offset != [0, 0] and not overlap(box, dot) and not overlap(box, own), (offset, box)
+    assert lines == [[200, 150, *lines[0][2:4], tab.evaluate("BM.space.LEADER_DOT")]]
+    mark = [191, 141, 209, 159]
+    assert offset2 != [0, 0] and not overlap(box2, mark), (offset2, box2)
+    ((x0, y0, _, _, kind),) = lines2
+    assert kind == tab.evaluate("BM.space.LEADER_RIM")
+    assert abs(((x0 - 200) ** 2 + (y0 - 150) ** 2) ** 0.5 - 9) < 0.01  # from the mark's rim, 9 px out
+    assert offline.errors == []

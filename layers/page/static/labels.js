@@ -24,7 +24,11 @@
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
-  var CALLOUT_STEPS = [16, 30, 48, 70];
+  /* How far out (px beyond its point's rim) such a name may stand: a place's name as far as
+   * the last step (at an overview of a crowded city, the key hills' names stand that far out
+   * rather than go unnamed); an arrow's dates no farther than the one before it (farther, they
+   * would not read as the arrow's: they wait for a closer view). */
+  var CALLOUT_STEPS = [16, 30, 48, 70, 100];
   /* A view so crowded that this many names in a row found no room is full: the names after
    * them (all but the key ones, which are always tried) wait for a closer view, as a name
    * with no room does. Thousands of names on one screen are then not all tried in vain. */
@@ -413,7 +417,7 @@
    * reach, with a leader], written into `way` (no array made per try). */
   function tries(entry) {
     return (entry.record[R.PLACEMENT] === P.AREA ? 1 : 0) + AROUND.length +
-      (entry.rank <= CALLOUT_RANK ? AROUND.length * CALLOUT_STEPS.length : 0);
+      (entry.rank <= CALLOUT_RANK ? AROUND.length * (CALLOUT_STEPS.length - (entry.record[R.PLACEMENT] === P.MOVEMENT ? 1 : 0)) : 0);
   }
   function tryOf(entry, k, way) {
     var r = entry.radius;
