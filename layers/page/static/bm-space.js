@@ -318,12 +318,20 @@
     furniture = furniture || [];
     marks = marks || [];
     furniture.forEach(function (b) { placed.insert(b); });
-    var marked = {};  // the marks by their middles (a point's whole-pixel place)
+    // The marks by their middles (a point's whole-pixel place), those at one place as one box
+    // that holds them all (each is centred there): a view of a whole campaign piles hundreds
+    // of dots on a pixel, and a symbol tried there reads one box, not hundreds.
+    var marked = new Map();
     marks.forEach(function (b) {
-      placed.insert(b);
-      var key = Math.round((b.minX + b.maxX) / 2) + "|" + Math.round((b.minY + b.maxY) / 2), kept = marked[key];
-      if (!kept || b.maxX - b.minX > kept.maxX - kept.minX) { marked[key] = b; }  // the largest there
+      var cx = Math.round((b.minX + b.maxX) / 2), cy = Math.round((b.minY + b.maxY) / 2), key = cx * 1048576 + cy;
+      var kept = marked.get(key), hx = Math.max(cx - b.minX, b.maxX - cx), hy = Math.max(cy - b.minY, b.maxY - cy);
+      if (!kept) { marked.set(key, box(cx - hx, cy - hy, cx + hx, cy + hy, b.owner)); return; }
+      kept.minX = Math.min(kept.minX, cx - hx);
+      kept.maxX = Math.max(kept.maxX, cx + hx);
+      kept.minY = Math.min(kept.minY, cy - hy);
+      kept.maxY = Math.max(kept.maxY, cy + hy);
     });
+    marked.forEach(function (b) { placed.insert(b); });
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
     var trial = box(0, 0, 0, 0), taken = [], home = box(0, 0, 0, 0);
@@ -384,7 +392,7 @@
         var b2 = chosen[1];
         var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + icon[IC.WIDTH]));
         var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + icon[IC.HEIGHT]));
-        var mark = marked[p.x + "|" + p.y];
+        var mark = marked.get(p.x * 1048576 + p.y);
         if (mark) {  // the place is marked already: the line runs from the mark's rim
           var d = Math.sqrt((cx - p.x) * (cx - p.x) + (cy - p.y) * (cy - p.y)) || 1;
           var rim = Math.min(d, (mark.maxX - mark.minX) / 2);

@@ -507,13 +507,16 @@
         }
         if (feature[R.HILL]) { radius = Math.max(radius, SIGN[0] / 2); }
       }
+      var stroke = layer.options && layer.options.weight ? layer.options.weight / 2 : 0;
       if (feature[R.TIP]) {  // an arrow: its shaft and head, as drawn now, are no place for a name
         var tip = toScreen(feature[R.TIP][0], feature[R.TIP][1]);
         obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
-        arrow = screenRings(g, toScreen, view);
-        if (arrow) {
-          var pad = (layer.options && layer.options.weight || 0) / 2 + 1;
-          S.bands(arrow, BAND, pad, view, "arrow:" + feature[R.ID], obstacles);
+        arrow = arrowOnScreen(feature, toScreen, view);
+        if (arrow && arrow.rings) {
+          S.bands(arrow.rings, BAND, stroke + 1, view, "arrow:" + feature[R.ID], obstacles);
+        } else if (arrow) {  // small on screen: taken whole
+          var a = arrow.bounds;
+          obstacles.push(box(a.minX - stroke - 1, a.minY - stroke - 1, a.maxX + stroke + 1, a.maxY + stroke + 1, "arrow:" + feature[R.ID]));
         }
       }
       if (!feature[R.LABEL]) { return; }
@@ -521,7 +524,8 @@
         point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]);
         radius = 0;
         if (feature[R.PLACEMENT] === P.MOVEMENT) {  // an arrow's dates: set beside its shaft, clear of it
-          radius = arrow ? S.clearance(point, arrow) + (layer.options && layer.options.weight || 0) / 2 + GAP : 5;
+          radius = !arrow ? 5 : stroke + GAP + (arrow.rings ? S.clearance(point, arrow.rings) :
+            Math.max(arrow.bounds.maxX - arrow.bounds.minX, arrow.bounds.maxY - arrow.bounds.minY) / 2);
         }
       }
       var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
@@ -540,11 +544,33 @@
     return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away };
   };
 
-  /* An area's rings on screen now ([xs, ys] each), or null if it lies wholly outside `view`. */
-  function screenRings(geometry, toScreen, view) {
+  /* An arrow (an area: its record's polygon) on screen now: {bounds, rings}, its rings ([xs,
+   * ys] each) only if it is larger than SMALL on screen; or null if it lies wholly outside
+   * `view`. Its bounds are found from its corners in degrees (the projection keeps their
+   * order), kept per record: a view of a whole campaign holds thousands of arrows a few pixels
+   * long, each taken whole as its box; only the larger few are projected point by point. */
+  var SMALL = 16, extents = new WeakMap();
+  function arrowOnScreen(record, toScreen, view) {
+    var geometry = record[R.GEOMETRY], e = extents.get(record);
     var polygons = geometry.type === "Polygon" ? [geometry.coordinates] :
       geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-    var rings = [], minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    if (!e) {
+      e = [Infinity, Infinity, -Infinity, -Infinity];
+      polygons.forEach(function (polygon) {
+        polygon.forEach(function (ring) {
+          ring.forEach(function (c) {
+            e[0] = Math.min(e[0], c[0]); e[1] = Math.min(e[1], c[1]); e[2] = Math.max(e[2], c[0]); e[3] = Math.max(e[3], c[1]);
+          });
+        });
+      });
+      extents.set(record, e);
+    }
+    if (!(e[0] <= e[2])) { return null; }
+    var sw = toScreen(e[0], e[1]), ne = toScreen(e[2], e[3]);
+    var bounds = box(sw.x, ne.y, ne.x, sw.y);
+    if (bounds.maxX < view.minX || bounds.minX > view.maxX || bounds.maxY < view.minY || bounds.minY > view.maxY) { return null; }
+    if (bounds.maxX - bounds.minX <= SMALL && bounds.maxY - bounds.minY <= SMALL) { return { bounds: bounds, rings: null }; }
+    var rings = [];
     polygons.forEach(function (polygon) {
       polygon.forEach(function (ring) {
         var xs = new Float64Array(ring.length), ys = new Float64Array(ring.length);
@@ -552,16 +578,11 @@
           var p = toScreen(ring[i][0], ring[i][1]);
           xs[i] = p.x;
           ys[i] = p.y;
-          if (p.x < minX) { minX = p.x; }
-          if (p.x > maxX) { maxX = p.x; }
-          if (p.y < minY) { minY = p.y; }
-          if (p.y > maxY) { maxY = p.y; }
         }
         rings.push([xs, ys]);
       });
     });
-    if (!rings.length || maxX < view.minX || minX > view.maxX || maxY < view.minY || minY > view.maxY) { return null; }
-    return rings;
+    return { bounds: bounds, rings: rings };
   }
 
   /* Place the names for what the page shows now, and show them. */
