@@ -1,15 +1,18 @@
 /* labels.js: writes names on the map without collisions. Part of hengyang-map (MIT).
  *
  * After every view change (and a language or phase change) it:
- *   1. fans out unit symbols that would overlap, each with a leader line to its true place,
- *      which stays marked with a dot;
+ *   0. draws each hill's sign (▲) on its summit, over its position's dot if it has one: the
+ *      sign and the dot stay at the true place at every zoom; only the name moves;
+ *   1. fans out unit symbols that would overlap each other or a point's dot or sign, each with
+ *      a leader line to its true place, which stays marked with a dot;
  *   2. places names in rank order (the build ranks them: what the phase is about first, then
  *      key places, then the rest): beside a point (eight candidates, upper right first),
  *      inside an area, along a river (italic, spaced, repeated along a long course) or a
  *      line, or beside an arrow's middle with its dates. A name that fits nowhere is left
  *      out until a zoom makes room.
  * Collisions are tested on screen boxes (bm-space.js), against the unit symbols, the point
- * markers, the arrowheads, the map's controls and the side panel.
+ * markers and hill signs, the arrows as drawn (shaft and head: an arrow's dates are set beside
+ * its shaft, clear of it), the map's controls and the side panel.
  * Placement is deterministic: the same page, view and language give the same names in the
  * same places. Text is set with textContent only. */
 (function () {
