@@ -256,9 +256,13 @@ def ended_style() -> Style:
 
 
 def hill_style() -> Style:
-    """The hill sign written before a hill's name, with its spot height where a source gives one
-    (a legend entry: the sign is part of the name on the map)."""
-    label = Bilingual("▲ 山岭（数字为史料所载高程，米）", "▲ Hill (the number is a sourced spot height, m)")
+    """The hill sign, drawn at the summit (over the dot of a position on a hill), its name beside
+    it with its spot height where a source gives one (a legend entry: the page draws the sign
+    where it places the names, ``labels.js``)."""
+    label = Bilingual(
+        "▲ 山岭，标在山顶（名称旁的数字为史料所载高程，米）",
+        "▲ Hill, marked at its summit (a number beside the name is a sourced spot height, m)",
+    )
     return Style("hill-sign", "hill", label, ())
 
 

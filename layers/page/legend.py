@@ -25,8 +25,8 @@ def swatch(battle: Battle, style: Style) -> Markup:
         return Markup('<span class="bm-swatch-symbol" aria-hidden="true">{}</span>').format(Markup(svg))
     if style.shape == "hill":
         return Markup(
-            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path d="M8 14 L14 4 L20 14 Z" '
-            'fill="#7a5a2a"/></svg>'
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path d="M9 13.5 L14 4.5 L19 13.5 Z" '
+            'fill="#7a5a2a" stroke="#fffdf7" stroke-width="1.2" stroke-linejoin="round"/></svg>'
         )
     if style.shape == "leader":
         return Markup(

@@ -35,6 +35,15 @@ def test_an_area_is_named_inside_it(mini) -> None:
     assert record["hl"] == 1 and record["el"] == 121.5  # a hill, with its sourced height
 
 
+def test_a_spot_height_only_where_a_source_gives_one(mini) -> None:
+    """A hill without a sourced height is still a hill (its sign stands on its summit) but
+    carries no number; the number is written with the name, never as a sign of its own."""
+    ridge = by_id(mini, "ridge")
+    assert ridge.elevation is not None and ridge.elevation.sources  # the fixture's hill cites its height
+    unmeasured = labels.label_record(replace(ridge, elevation=None))
+    assert unmeasured["hl"] == 1 and "el" not in unmeasured
+
+
 def test_an_arrow_carries_its_dates_and_tip(mini) -> None:
     attack = by_id(mini, "south-attack")
     record = labels.label_record(attack)

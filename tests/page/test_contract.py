@@ -285,6 +285,7 @@ NOT_DATA = {
     "labels.js": {
         '"ui"': "the owner of the boxes of the page's controls",
         '"width"': "an SVG attribute",
+        '"d"': "an SVG attribute (a hill sign's path)",
         "r.width": "a DOMRect's",
         "span.style.width": "a CSS property",
         "document.fonts.status": "the DOM's font loading state",

@@ -147,10 +147,96 @@
     return box(cx - hw, cy - hh, cx + hw, cy + hh, owner);
   }
 
+  /* The screen an area takes, as boxes: its rings (screen points, [xs, ys] each; filled even-odd,
+   * as the canvas fills them) cut into horizontal strips `step` px high, each strip's spans of
+   * the area a box, widened by `pad` each way (its stroke, and air). Exact to the strip: a
+   * strip's spans are where the area crosses its top and bottom edges, and the x-ranges of its
+   * outline's pieces inside it (each part of the area within the strip reaches no farther than
+   * its outline there). Strips only within `clip` (a box): an arrow across the whole view costs
+   * its height on screen in boxes, not its length in the world. Boxes are pushed to out. */
+  function bands(rings, step, pad, clip, owner, out) {
+    var minY = Infinity, maxY = -Infinity, r, i;
+    for (r = 0; r < rings.length; r++) {
+      var ys = rings[r][1];
+      for (i = 0; i < ys.length; i++) { minY = Math.min(minY, ys[i]); maxY = Math.max(maxY, ys[i]); }
+    }
+    var y0 = Math.max(Math.floor(minY), Math.floor(clip.minY)), y1 = Math.min(Math.ceil(maxY), Math.ceil(clip.maxY));
+    if (!(y0 <= y1)) { return out; }
+    var n = Math.max(1, Math.ceil((y1 - y0) / step)), spans = new Array(n);
+    for (var k = 0; k < n; k++) { spans[k] = []; }
+    // where the area crosses each strip's edges (even-odd, as filled)
+    var edges = [];
+    for (k = 0; k <= n; k++) { edges.push(crossings(rings, y0 + k * step)); }
+    for (k = 0; k < n; k++) { spans[k].push.apply(spans[k], edges[k]); spans[k].push.apply(spans[k], edges[k + 1]); }
+    // and its outline's pieces inside each strip
+    for (r = 0; r < rings.length; r++) {
+      var xs = rings[r][0], ry = rings[r][1], m = xs.length;
+      for (i = 0; i < m; i++) {
+        var ax = xs[i], ay = ry[i], bx = xs[(i + 1) % m], by = ry[(i + 1) % m];
+        var lo = Math.min(ay, by), hi = Math.max(ay, by);
+        var k0 = Math.max(0, Math.floor((lo - y0) / step)), k1 = Math.min(n - 1, Math.floor((hi - y0) / step));
+        for (k = k0; k <= k1; k++) {
+          var top = Math.max(lo, y0 + k * step), bottom = Math.min(hi, y0 + (k + 1) * step);
+          if (top > bottom) { continue; }
+          var xa = by === ay ? ax : ax + (bx - ax) * (top - ay) / (by - ay);
+          var xb = by === ay ? bx : ax + (bx - ax) * (bottom - ay) / (by - ay);
+          spans[k].push([Math.min(xa, xb), Math.max(xa, xb)]);
+        }
+      }
+    }
+    for (k = 0; k < n; k++) {
+      var list = spans[k].sort(function (a, b) { return a[0] - b[0]; }), top2 = y0 + k * step, at = null;
+      for (i = 0; i < list.length; i++) {
+        if (at && list[i][0] <= at[1] + 2 * pad) { at[1] = Math.max(at[1], list[i][1]); continue; }
+        if (at) { out.push(box(at[0] - pad, top2 - pad, at[1] + pad, top2 + step + pad, owner)); }
+        at = [list[i][0], list[i][1]];
+      }
+      if (at) { out.push(box(at[0] - pad, top2 - pad, at[1] + pad, top2 + step + pad, owner)); }
+    }
+    return out;
+  }
+
+  /* The spans [x0, x1] where the horizontal line at y lies inside the rings (even-odd). */
+  function crossings(rings, y) {
+    var xs = [], out = [];
+    for (var r = 0; r < rings.length; r++) {
+      var rx = rings[r][0], ry = rings[r][1], m = rx.length;
+      for (var i = 0; i < m; i++) {
+        var ax = rx[i], ay = ry[i], bx = rx[(i + 1) % m], by = ry[(i + 1) % m];
+        if ((ay > y) !== (by > y)) { xs.push(ax + (bx - ax) * (y - ay) / (by - ay)); }
+      }
+    }
+    xs.sort(function (a, b) { return a - b; });
+    for (var j = 0; j + 1 < xs.length; j += 2) { out.push([xs[j], xs[j + 1]]); }
+    return out;
+  }
+
+  /* How far point p lies from the nearest edge of the rings (screen points, [xs, ys] each). */
+  function clearance(p, rings) {
+    var best = Infinity;
+    for (var r = 0; r < rings.length; r++) {
+      var xs = rings[r][0], ys = rings[r][1], m = xs.length;
+      for (var i = 0; i < m; i++) {
+        var ax = xs[i], ay = ys[i], dx = xs[(i + 1) % m] - ax, dy = ys[(i + 1) % m] - ay;
+        var t = dx || dy ? Math.max(0, Math.min(1, ((p.x - ax) * dx + (p.y - ay) * dy) / (dx * dx + dy * dy))) : 0;
+        var ex = ax + dx * t - p.x, ey = ay + dy * t - p.y;
+        best = Math.min(best, Math.sqrt(ex * ex + ey * ey));
+      }
+    }
+    return best;
+  }
+
   function turn(a, b) {
     var d = Math.abs(a - b) % (2 * Math.PI);
     return d > Math.PI ? 2 * Math.PI - d : d;
   }
+
+  /* Kinds of leader line: a name's callout, a symbol's from a dot at its true place, and a
+   * symbol's from the rim of the point's own mark there. */
+  var CALLOUT = 0, LEADER_DOT = 1, LEADER_RIM = 2;
+  /* Half the side of the square a moved symbol leaves clear at its true place (its leader's
+   * dot, radius 3, and a pixel of air). */
+  var HOME = 4;
 
   /* Offsets to try for a symbol that collides: by distance from its place, upper right first. */
   var fans = {};
@@ -215,26 +301,47 @@
     });
   }
 
-  /* Unit symbols fanned out where they would overlap each other or stand under the panel or a
-   * control (furniture: boxes): each takes the nearest free place (on screen if it is on
-   * screen; entry.offset, from its true place), a leader line runs from its true place, which
-   * stays marked (lines: [x0, y0, x1, y1, true]); every symbol's box and mark are taken in
-   * `tree`. */
-  function fanOut(units, tree, lines, lang, size, furniture) {
+  /* Unit symbols fanned out where they would overlap each other, a point's mark (marks: the
+   * boxes of position dots and hill signs, which stay at their true places) or stand under
+   * the panel or a control (furniture: boxes): each takes the nearest free place (on screen
+   * if it is on screen; entry.offset, from its true place), a leader line runs from its true
+   * place, which stays marked with a dot (lines: [x0, y0, x1, y1, LEADER_DOT]), unless a mark
+   * is there already (the line then starts at the mark's rim: LEADER_RIM); every symbol's box and
+   * mark are taken in `tree`. A symbol's box is its whole drawing: the frame, its echelon
+   * and amplifiers above it, and its designation (UnitMark.shape). */
+  function fanOut(units, tree, lines, lang, size, furniture, marks) {
     // The symbols placed so far, in a space of their own (a grid refuses most tries at once),
-    // and the panel and the map's controls, which a symbol does not stand under either.
+    // the panel and the map's controls, which a symbol does not stand under either, and the
+    // points' marks, which a symbol does not hide.
     var placed = new Space(size), count = 0, missed = 0;
     furniture = furniture || [];
+    marks = marks || [];
     furniture.forEach(function (b) { placed.insert(b); });
+    // The marks by their middles (a point's whole-pixel place), those at one place as one box
+    // that holds them all (each is centred there): a view of a whole campaign piles hundreds
+    // of dots on a pixel, and a symbol tried there reads one box, not hundreds.
+    var marked = new Map();
+    marks.forEach(function (b) {
+      var cx = Math.round((b.minX + b.maxX) / 2), cy = Math.round((b.minY + b.maxY) / 2), key = cx * 1048576 + cy;
+      var kept = marked.get(key), hx = Math.max(cx - b.minX, b.maxX - cx), hy = Math.max(cy - b.minY, b.maxY - cy);
+      if (!kept) { marked.set(key, box(cx - hx, cy - hy, cx + hx, cy + hy, b.owner)); return; }
+      kept.minX = Math.min(kept.minX, cx - hx);
+      kept.maxX = Math.max(kept.maxX, cx + hx);
+      kept.minY = Math.min(kept.minY, cy - hy);
+      kept.maxY = Math.max(kept.maxY, cy + hy);
+    });
+    marked.forEach(function (b) { placed.insert(b); });
     // Each symbol owns its boxes there by its place in the list: two copies of one unit (the
     // atlas showing several phases) fan out like any two symbols. Tries reuse one box.
-    var trial = box(0, 0, 0, 0), taken = [];
+    var trial = box(0, 0, 0, 0), taken = [], home = box(0, 0, 0, 0);
     // [offset, box] if natural moved by (ox, oy) is free (and on screen unless anywhere), or null.
+    // Moved, it must leave its true place (home) in sight too: the leader's end marks it there.
     function tryAt(natural, ox, oy, anywhere) {
       trial.minX = natural.minX + ox;
       trial.minY = natural.minY + oy;
       trial.maxX = natural.maxX + ox;
       trial.maxY = natural.maxY + oy;
+      if ((ox || oy) && overlaps(trial, home)) { return null; }
       if ((anywhere || inside(trial, size)) && free(placed, trial)) {
         return [[ox, oy], box(trial.minX, trial.minY, trial.maxX, trial.maxY, natural.owner)];
       }
@@ -256,6 +363,10 @@
         entry.offset = [0, 0];
         return;
       }
+      home.minX = p.x - HOME;
+      home.minY = p.y - HOME;
+      home.maxX = p.x + HOME;
+      home.maxY = p.y + HOME;
       var under = covered(natural, furniture);
       if (under) { chosen = [[0, 0], natural]; }
       trial.owner = n;
@@ -280,8 +391,15 @@
         var b2 = chosen[1];
         var cx = Math.max(b2.minX, Math.min(p.x, b2.minX + drawn[0]));
         var cy = Math.max(b2.minY, Math.min(p.y, b2.minY + drawn[1]));
-        lines.push([p.x, p.y, cx, cy, true]);
-        taken.push(box(p.x - 4, p.y - 4, p.x + 4, p.y + 4, entry.id));
+        var mark = marked.get(p.x * 1048576 + p.y);
+        if (mark) {  // the place is marked already: the line runs from the mark's rim
+          var d = Math.sqrt((cx - p.x) * (cx - p.x) + (cy - p.y) * (cy - p.y)) || 1;
+          var rim = Math.min(d, (mark.maxX - mark.minX) / 2);
+          lines.push([p.x + (cx - p.x) * rim / d, p.y + (cy - p.y) * rim / d, cx, cy, LEADER_RIM]);
+        } else {
+          lines.push([p.x, p.y, cx, cy, LEADER_DOT]);
+          taken.push(box(p.x - HOME, p.y - HOME, p.x + HOME, p.y + HOME, entry.id));
+        }
       }
     });
     tree.load(taken);  // for the names: in one bulk load, not thousands of inserts
@@ -349,8 +467,13 @@
     free: free,
     Course: Course,
     rotatedBox: rotatedBox,
+    bands: bands,
+    clearance: clearance,
     turn: turn,
     fanOut: fanOut,
+    CALLOUT: CALLOUT,
+    LEADER_DOT: LEADER_DOT,
+    LEADER_RIM: LEADER_RIM,
     FULL_AFTER: FULL_AFTER
   };
 })();

@@ -1,15 +1,18 @@
 /* labels.js: writes names on the map without collisions. Part of hengyang-map (MIT).
  *
  * After every view change (and a language or phase change) it:
- *   1. fans out unit symbols that would overlap, each with a leader line to its true place,
- *      which stays marked with a dot;
+ *   0. draws each hill's sign (▲) on its summit, over its position's dot if it has one: the
+ *      sign and the dot stay at the true place at every zoom; only the name moves;
+ *   1. fans out unit symbols that would overlap each other or a point's dot or sign, each with
+ *      a leader line to its true place, which stays marked with a dot;
  *   2. places names in rank order (the build ranks them: what the phase is about first, then
  *      key places, then the rest): beside a point (eight candidates, upper right first),
  *      inside an area, along a river (italic, spaced, repeated along a long course) or a
  *      line, or beside an arrow's middle with its dates. A name that fits nowhere is left
  *      out until a zoom makes room.
  * Collisions are tested on screen boxes (bm-space.js), against the unit symbols, the point
- * markers, the arrowheads, the map's controls and the side panel.
+ * markers and hill signs, the arrows as drawn (shaft and head: an arrow's dates are set beside
+ * its shaft, clear of it), the map's controls and the side panel.
  * Placement is deterministic: the same page, view and language give the same names in the
  * same places. Text is set with textContent only. */
 (function () {
@@ -24,13 +27,22 @@
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
-  var CALLOUT_STEPS = [16, 30, 48, 70];
+  /* How far out (px beyond its point's rim) such a name may stand: a place's name as far as
+   * the last step (at an overview of a crowded city, the key hills' names stand that far out
+   * rather than go unnamed); an arrow's dates no farther than the one before it (farther, they
+   * would not read as the arrow's: they wait for a closer view). */
+  var CALLOUT_STEPS = [16, 30, 48, 70, 100];
   /* A view so crowded that this many names in a row found no room is full: the names after
    * them (all but the key ones, which are always tried) wait for a closer view, as a name
    * with no room does. Thousands of names on one screen are then not all tried in vain. */
   var FULL_AFTER = S.FULL_AFTER;  // one count for names and symbols (bm-space.js)
   /* Candidate corners around a point, in order of preference (upper right first). */
   var AROUND = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
+  /* A hill's sign (▲), width and height in px with its outline: drawn at the summit, at every
+   * zoom; its name is set beside it. It fits inside a position's dot (radius 8). */
+  var SIGN = [12, 11];
+  /* An arrow is taken on screen as strips this many px high (bm-space.js, bands). */
+  var BAND = 4;
 
   function currentLang() {
     return document.documentElement.getAttribute("data-lang") || "zh";
@@ -240,14 +252,7 @@
       var span = document.createElement("span");
       span.className = "bm-line";
       span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
-      // A hill's sign leads its first line, in it: the name's measured box holds it (floated
-      // beside the lines, it was left out of the box, and the name overlapped its neighbours).
-      if (i === 0 && feature[R.HILL]) {
-        var sign = document.createElement("span");
-        sign.className = "bm-hill";
-        sign.textContent = "▲";
-        span.appendChild(sign);
-      }
+      // (a hill's sign is drawn at the summit, not with its name: see signNode)
       span.appendChild(document.createTextNode(line));
       if (i === 0 && feature[R.ELEVATION] !== undefined) {
         var height = document.createElement("span");
@@ -415,7 +420,7 @@
    * reach, with a leader], written into `way` (no array made per try). */
   function tries(entry) {
     return (entry.record[R.PLACEMENT] === P.AREA ? 1 : 0) + AROUND.length +
-      (entry.rank <= CALLOUT_RANK ? AROUND.length * CALLOUT_STEPS.length : 0);
+      (entry.rank <= CALLOUT_RANK ? AROUND.length * (CALLOUT_STEPS.length - (entry.record[R.PLACEMENT] === P.MOVEMENT ? 1 : 0)) : 0);
   }
   function tryOf(entry, k, way) {
     var r = entry.radius;
@@ -460,7 +465,7 @@
     if (way[3]) {  // a leader from the point's rim to the nearest edge of the name
       var ex = Math.max(b.minX, Math.min(p.x, b.maxX)), ey = Math.max(b.minY, Math.min(p.y, b.maxY));
       var t = r / Math.max(way[2], 1);
-      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, false]);
+      leaders.push([p.x + (ex - p.x) * t, p.y + (ey - p.y) * t, ex, ey, S.CALLOUT]);
     }
     return true;
   };
@@ -469,7 +474,7 @@
    * off screen (away), which go back to their places if they were fanned out. */
   Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
-    var units = [], names = [], obstacles = [], index = 0;
+    var units = [], names = [], obstacles = [], marks = [], signs = [], index = 0;
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
     var far = box(-400, -400, size.x + 400, size.y + 400), away = [];
@@ -486,20 +491,46 @@
         }
         return;
       }
-      var g = feature[R.GEOMETRY], point = null, radius = 0;
+      var g = feature[R.GEOMETRY], point = null, radius = 0, arrow = null;
       if (g.type === "Point") {
+        // A point's marks stand at its true place: its dot and, on a hill, the hill's sign.
+        // Names and symbols keep clear of both; the name is set beside them.
         point = toScreen(g.coordinates[0], g.coordinates[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
-          obstacles.push(box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]));
+          var dot = box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]);
+          obstacles.push(dot);
+          marks.push(dot);
+          if (feature[R.HILL]) {
+            var sign = box(point.x - SIGN[0] / 2, point.y - SIGN[1] / 2, point.x + SIGN[0] / 2, point.y + SIGN[1] / 2, feature[R.ID]);
+            obstacles.push(sign);
+            marks.push(sign);
+            signs.push([point.x, point.y, !!layer.faded, feature[R.ID]]);
+          }
         }
+        if (feature[R.HILL]) { radius = Math.max(radius, SIGN[0] / 2); }
       }
-      if (feature[R.TIP]) {
+      var stroke = layer.options && layer.options.weight ? layer.options.weight / 2 : 0;
+      if (feature[R.TIP]) {  // an arrow: its shaft and head, as drawn now, are no place for a name
         var tip = toScreen(feature[R.TIP][0], feature[R.TIP][1]);
         obstacles.push(box(tip.x - 10, tip.y - 10, tip.x + 10, tip.y + 10, "tip:" + feature[R.ID]));
+        arrow = arrowOnScreen(feature, toScreen, view);
+        if (arrow && arrow.rings) {
+          S.bands(arrow.rings, BAND, stroke + 1, view, "arrow:" + feature[R.ID], obstacles);
+        } else if (arrow) {  // small on screen: taken whole
+          var a = arrow.bounds;
+          obstacles.push(box(a.minX - stroke - 1, a.minY - stroke - 1, a.maxX + stroke + 1, a.maxY + stroke + 1, "arrow:" + feature[R.ID]));
+        }
       }
       if (!feature[R.LABEL]) { return; }
-      if (feature[R.ANCHOR]) { point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]); radius = feature[R.PLACEMENT] === P.MOVEMENT ? 5 : 0; }
+      if (feature[R.ANCHOR]) {
+        point = toScreen(feature[R.ANCHOR][0], feature[R.ANCHOR][1]);
+        radius = 0;
+        if (feature[R.PLACEMENT] === P.MOVEMENT) {  // an arrow's dates: set beside its shaft, clear of it
+          radius = !arrow ? 5 : stroke + GAP + (arrow.rings ? S.clearance(point, arrow.rings) :
+            Math.max(arrow.bounds.maxX - arrow.bounds.minX, arrow.bounds.maxY - arrow.bounds.minY) / 2);
+        }
+      }
       var along = feature[R.PLACEMENT] === P.RIVER || feature[R.PLACEMENT] === P.LINE;
       if (!along && (!point || point.x < view.minX || point.x > view.maxX || point.y < view.minY || point.y > view.maxY)) { return; }
       var rank = layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank;
@@ -513,8 +544,49 @@
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    return { units: units, names: names, obstacles: obstacles, away: away };
+    return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away };
   };
+
+  /* An arrow (an area: its record's polygon) on screen now: {bounds, rings}, its rings ([xs,
+   * ys] each) only if it is larger than SMALL on screen; or null if it lies wholly outside
+   * `view`. Its bounds are found from its corners in degrees (the projection keeps their
+   * order), kept per record: a view of a whole campaign holds thousands of arrows a few pixels
+   * long, each taken whole as its box; only the larger few are projected point by point. */
+  var SMALL = 16, extents = new WeakMap();
+  function arrowOnScreen(record, toScreen, view) {
+    var geometry = record[R.GEOMETRY], e = extents.get(record);
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] :
+      geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    if (!e) {
+      e = [Infinity, Infinity, -Infinity, -Infinity];
+      polygons.forEach(function (polygon) {
+        polygon.forEach(function (ring) {
+          ring.forEach(function (c) {
+            e[0] = Math.min(e[0], c[0]); e[1] = Math.min(e[1], c[1]); e[2] = Math.max(e[2], c[0]); e[3] = Math.max(e[3], c[1]);
+          });
+        });
+      });
+      extents.set(record, e);
+    }
+    if (!(e[0] <= e[2])) { return null; }
+    var sw = toScreen(e[0], e[1]), ne = toScreen(e[2], e[3]);
+    var bounds = box(sw.x, ne.y, ne.x, sw.y);
+    if (bounds.maxX < view.minX || bounds.minX > view.maxX || bounds.maxY < view.minY || bounds.minY > view.maxY) { return null; }
+    if (bounds.maxX - bounds.minX <= SMALL && bounds.maxY - bounds.minY <= SMALL) { return { bounds: bounds, rings: null }; }
+    var rings = [];
+    polygons.forEach(function (polygon) {
+      polygon.forEach(function (ring) {
+        var xs = new Float64Array(ring.length), ys = new Float64Array(ring.length);
+        for (var i = 0; i < ring.length; i++) {
+          var p = toScreen(ring[i][0], ring[i][1]);
+          xs[i] = p.x;
+          ys[i] = p.y;
+        }
+        rings.push([xs, ys]);
+      });
+    });
+    return { bounds: bounds, rings: rings };
+  }
 
   /* Place the names for what the page shows now, and show them. */
   Labeler.prototype.place = function () {
@@ -560,7 +632,7 @@
     var size = at.size, lang = at.lang, tree = new Space(size);
     var found = this.collect(layers, size), lines = [], out = [], self = this;
     at.furniture.forEach(function (b) { tree.insert(b); });
-    S.fanOut(found.units, tree, lines, lang, size, at.furniture);
+    S.fanOut(found.units, tree, lines, lang, size, at.furniture, found.marks);
     tree.load(found.obstacles);
     this.pass = {};
     var missed = 0;  // names in a row that found no room
@@ -596,7 +668,7 @@
     return {
       nodes: out.map(function (item) { return item[0]; }),
       owners: out.map(function (item) { return item[4].owner; }),
-      leaders: leaderNodes(lines), origin: origin, size: size,
+      leaders: leaderNodes(lines, found.signs), origin: origin, size: size,
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away
     };
@@ -632,9 +704,19 @@
   };
 
   /* The leader lines' elements: a line from each moved symbol's or name's true place, and a
-   * dot at a symbol's. Made once per placement (a placement shown again shows the same). */
-  function leaderNodes(lines) {
+   * dot at a symbol's (unless a mark stands there: bm-space.js, fanOut); and the hills' signs,
+   * each at its summit (signs: [x, y, faded, feature id]), under the leaders. Made once per
+   * placement (a placement shown again shows the same). */
+  function leaderNodes(lines, signs) {
     var ns = "http://www.w3.org/2000/svg", out = [];
+    signs.forEach(function (s) {
+      var w = SIGN[0] - 2, h = SIGN[1] - 2, x = s[0] - w / 2, y = s[1] - h / 2;  // (the stroke's 1 px each way)
+      var sign = document.createElementNS(ns, "path");
+      sign.setAttribute("class", "bm-sign" + (s[2] ? " bm-faded" : ""));
+      sign.setAttribute("d", "M" + s[0] + " " + y + "L" + (x + w) + " " + (y + h) + "L" + x + " " + (y + h) + "Z");
+      sign.setAttribute("data-feature", s[3]);
+      out.push(sign);
+    });
     lines.forEach(function (l) {
       var line = document.createElementNS(ns, "line");
       line.setAttribute("x1", l[0].toFixed(1));
@@ -642,7 +724,8 @@
       line.setAttribute("x2", l[2].toFixed(1));
       line.setAttribute("y2", l[3].toFixed(1));
       out.push(line);
-      if (!l[4]) { line.setAttribute("class", "bm-callout"); return; }
+      if (l[4] === S.CALLOUT) { line.setAttribute("class", "bm-callout"); return; }
+      if (l[4] === S.LEADER_RIM) { return; }  // the point's own mark stands at its end
       var dot = document.createElementNS(ns, "circle");
       dot.setAttribute("cx", l[0].toFixed(1));
       dot.setAttribute("cy", l[1].toFixed(1));
