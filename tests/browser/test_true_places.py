@@ -387,11 +387,11 @@ def test_an_area_is_taken_as_bands_that_cover_it(offline, site: Path) -> None:
 #: took, its box there, the leader line drawn]. A symbol 60 × 50 px, anchored 30 px from its
 #: left and 40 from its top, at (200, 150); a mark beneath its top edge, then one on its place.
 FANNED = """() => {
-  const S = BM.space, IC = BM.IC, icon = [];
-  icon[IC.WIDTH] = 60;
-  icon[IC.HEIGHT] = 50;
+  const S = BM.space;
   const run = (mark) => {
-    const unit = {layer: {shape: () => [-30, -40, 30, 10], icon: icon}, id: 'u', point: {x: 200, y: 150}};
+    // a symbol 60 × 50 px anchored 30, 40 at this zoom (UnitMark.size), its box as drawn
+    const layer = {shape: () => [-30, -40, 30, 10], size: () => [60, 50, 30, 40, 1]};
+    const unit = {layer: layer, id: 'u', point: {x: 200, y: 150}};
     const lines = [], tree = new S.Space({x: 400, y: 300});
     S.fanOut([unit], tree, lines, 'en', {x: 400, y: 300}, [], [mark]);
     const o = unit.offset;
