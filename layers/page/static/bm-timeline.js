@@ -23,12 +23,20 @@
       });
     });
 
+    /* The half-size of the largest unit symbol on the page: a view that holds a unit's place
+     * at its edge holds its symbol too. */
+    var icons = data[BM.S.ICONS] || {}, reach = 0;
+    Object.keys(icons).forEach(function (code) {
+      reach = Math.max(reach, icons[code][BM.IC.WIDTH] / 2, icons[code][BM.IC.HEIGHT] / 2);
+    });
+    var edge = 16 + Math.min(Math.ceil(reach), 40);
+
     function fit(bounds, animate) {
       var panelWidth = panel && !ctx.narrow ? panel.offsetWidth + 20 : 0;
       var panelHeight = panel && ctx.narrow ? panel.offsetHeight : 0;
       map.fitBounds(L.latLngBounds(bounds), {
-        paddingTopLeft: [panelWidth + 16, 16],
-        paddingBottomRight: [16, panelHeight + 16],
+        paddingTopLeft: [panelWidth + edge, edge],
+        paddingBottomRight: [edge, panelHeight + edge],
         animate: animate !== false
       });
     }
