@@ -76,8 +76,8 @@ UI = {
     "day": Bilingual("日期", "Day"),
     "play": Bilingual("播放/暂停", "Play/pause"),
     "page": Bilingual("单页", "page"),
-    "locator": Bilingual("位置图", "Where"),
-    "locator_show": Bilingual("显示位置图", "Show the locator map"),
-    "locator_hide": Bilingual("隐藏位置图", "Hide the locator map"),
+    "locator": Bilingual("位置图", "Locator map"),
+    "locator_show": Bilingual("显示", "Show"),
+    "locator_hide": Bilingual("隐藏", "Hide"),
     "locator_credit": Bilingual("今日国界：Natural Earth", "Present-day borders: Natural Earth"),
 }

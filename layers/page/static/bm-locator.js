@@ -136,7 +136,9 @@
     var body = BM.el("div", "bm-locator-body");
     var svg = node("svg", { width: size[0], height: size[1], viewBox: "0 0 " + size[0] + " " + size[1], role: "img" });
     body.appendChild(svg);
-    body.appendChild(BM.el("div", "bm-locator-credit", [BM.bi(info[LC.CREDIT])]));
+    var credit = BM.el("div", "bm-locator-credit", [BM.bi(info[LC.CREDIT])]);
+    credit.style.maxWidth = size[0] + "px";  // wraps under the drawing, never widens the inset
+    body.appendChild(credit);
     root.appendChild(BM.el("div", "bm-locator-head", [heading, button]));
     root.appendChild(body);
     L.DomEvent.disableClickPropagation(root);
@@ -205,9 +207,13 @@
         if (g.type === "Point") { return; }
         var inside = [];
         each(g, function (line) { line.forEach(function (pt) { var q = p(pt[0], pt[1]); if (q[0] > 0 && q[0] < w && q[1] > 0 && q[1] < h) { inside.push(q); } }); });
-        if (!inside.length) { return; }
-        var q = inside[Math.floor(inside.length / 2)];
-        label(names, f[R.NAME], [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1], taken, w, h, "bm-locator-name bm-locator-" + f[R.KIND] + "-name");
+        // from the middle of what is seen outwards, the first point with room beside it
+        var cls = "bm-locator-name bm-locator-" + f[R.KIND] + "-name";
+        [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].some(function (at) {
+          if (!inside.length) { return true; }
+          var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
+          return label(names, f[R.NAME], [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1], taken, w, h, cls) !== null;
+        });
       });
       drawOverview(countries, host);
     }
@@ -273,6 +279,7 @@
       open = value;
       body.hidden = !open;
       root.classList.toggle("bm-locator-closed", !open);
+      root.style.width = open ? size[0] + 2 + "px" : "";  // the drawing's width, whatever the words
       button.setAttribute("aria-expanded", open ? "true" : "false");
       button.textContent = "";
       button.appendChild(BM.bi(info[LC.HIDE][open ? 0 : 1]));
