@@ -101,6 +101,9 @@ def _load_battle(root: Path) -> Battle:
     sides = read_sides(check, manifest)
     phases = read_phases(check, manifest, bounds)
     layer_specs = read_layer_specs(check, manifest)
+    show_locator = check.take(
+        manifest, "locator", bool, "true or false: whether pages show the locator inset", required=False
+    )
 
     features: list[Feature] = []
     locator: list[Feature] = []  # where the battle lies: places anywhere on Earth
@@ -131,6 +134,7 @@ def _load_battle(root: Path) -> Battle:
         root=root,
         digest=digest.hexdigest(),
         locator=tuple(locator),
+        show_locator=show_locator is not False,
     )
 
 

@@ -266,6 +266,8 @@ class Battle:
     #: The locator inset's places, rivers and railways (layers of role "locator"): not map
     #: features, and not in ``layers`` or ``features``.
     locator: tuple[Feature, ...] = ()
+    #: Whether pages, prints and films show the locator inset (manifest ``locator``).
+    show_locator: bool = True
 
     @cached_property
     def start(self) -> date:

@@ -57,9 +57,12 @@ def locator_features(battle: Battle) -> list[dict[str, Any]]:
     ]
 
 
-def page_locator(battle: Battle, site: SiteData) -> dict[str, Any]:
+def page_locator(battle: Battle, site: SiteData) -> dict[str, Any] | None:
     """``Page.LOCATOR`` for every page of ``site`` (made once per site): the inset's features,
-    the extent of every feature the battle draws, and its words."""
+    the extent of every feature the battle draws, and its words; None where the manifest
+    says ``locator = false``."""
+    if not battle.show_locator:
+        return None
     known = _made.get(id(site))
     if known is not None and known[0]() is site:
         return known[1]
@@ -79,4 +82,6 @@ def page_locator(battle: Battle, site: SiteData) -> dict[str, Any]:
 
 def cited(battle: Battle) -> set[str]:
     """The sources the inset's features cite (listed in every page's bibliography)."""
+    if not battle.show_locator:
+        return set()
     return {source for feature in battle.locator for source in feature.cited_sources()}
