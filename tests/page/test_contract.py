@@ -265,6 +265,7 @@ NOT_DATA = {
         "d:": "an SVG path's attribute",
         "id:": "an SVG clip path's attribute",
         "width:": "an SVG attribute",
+        "root.style.width": "a CSS property of the inset",
         **_EL,
     },
     "bm-canvas.js": {

@@ -38,7 +38,7 @@
         crossOrigin: true
       });
     });
-    var basemap = BM.basemap ? BM.basemap.draw(map, plain) : null;  // the offline base, on the plain background
+    var basemap = BM.basemap ? BM.basemap.draw(map, plain, data[K.TIMELINE][T.FIT]) : null;  // the offline base, on the plain background
 
     var groups = {};
     var overlays = {};
