@@ -313,3 +313,35 @@ def test_the_view_holds_the_symbols_at_its_edges(browser, campaign: Path) -> Non
         assert tab.evaluate("window.battleMap.map.getZoom()") == 6
     finally:
         page.close()
+
+
+def test_no_base_line_jumps_across_the_map(offline, site: Path) -> None:
+    """Natural Earth cuts Chukotka and Fiji at the antimeridian: a ring that jumped from 180 to
+    -180 degrees would draw a line around the world. Every step of every drawn base path is
+    shorter than half the world, at every level of detail."""
+    tab = offline.open(site / "index.html")
+    tab.evaluate("window.battleMap.ready")
+    for zoom in (3, 5, 7):
+        longest = tab.evaluate(
+            """(zoom) => {
+              const map = window.battleMap.map;
+              map.setView([60, 170], zoom, {animate: false});
+              let longest = 0, paths = 0;
+              const walk = (list) => {
+                if (!list.length) return;
+                if (Array.isArray(list[0]) || !('lng' in list[0])) { list.forEach(walk); return; }
+                paths += 1;
+                for (let i = 1; i < list.length; i++) {
+                  longest = Math.max(longest, Math.abs(list[i].lng - list[i - 1].lng));
+                }
+              };
+              map.eachLayer((layer) => {
+                const r = layer.options && layer.options.renderer;
+                if (r && r.options.pane === 'bm-base' && layer.getLatLngs) walk(layer.getLatLngs());
+              });
+              return [longest, paths];
+            }""",
+            zoom,
+        )
+        assert longest[1] > 0 and longest[0] < 180, (zoom, longest)
+    assert offline.errors == []

@@ -12,7 +12,8 @@
 
   var BM = window.BM;
   var ORDER = ["SEA", "LAKES", "RIVERS", "COAST", "BORDERS"];  // bottom first (names in BM.BS)
-  var WORLD = [[-85, -180], [-85, 180], [85, 180], [85, -180]];  // as far as Web Mercator goes
+  // as far as Web Mercator goes (a corner every 90 degrees: no step spans half the world)
+  var WORLD = [[-85, -180], [-85, -90], [-85, 0], [-85, 90], [-85, 180], [85, 180], [85, 90], [85, 0], [85, -90], [85, -180]];
   /* Levels of detail. Leaflet projects, clips and simplifies every point of a path at each
    * zoom, so the whole world at 1:50m (some 150,000 points) would cost hundreds of ms a zoom
    * on the small machine this was built on. Each level keeps points at least `step` degrees
