@@ -174,6 +174,7 @@ class Timeline:
     RANGE: Final = "range"  # [first day, last day] the slider spans
     CURRENT: Final = "current"  # the phase the page opens on
     FIT: Final = "fit"  # [[south, west], [north, east]]: the view of every phase at once
+    SYMBOLS: Final = "symbols"  # the extent of the unit symbols in it (the view holds them whole), or null
     PHASES: Final = "phases"  # [TimelinePhase, ...] in order
 
 
@@ -183,6 +184,7 @@ class TimelinePhase:
     ID: Final = "id"
     DAYS: Final = "d"  # [first day, last day]
     FIT: Final = "fit"  # [[south, west], [north, east]]: the view the phase opens on
+    SYMBOLS: Final = "symbols"  # the extent of its unit symbols, or null (and where the data gives a view)
 
 
 class Tables:
@@ -235,6 +237,7 @@ class BaseMap:
     WATER: Final = "water"  # rivers and lakes: objects RIVERS and LAKES
     ZOOMS: Final = "zooms"  # {part: [last zoom drawn in full, first zoom not drawn]}
     STYLES: Final = "base_styles"  # {part: Leaflet path options}
+    REGION: Final = "base_region"  # [west, south, east, north]: what the base covers
     COUNTRIES: Final = "countries"  # (object names of the vendored topologies)
     LAND: Final = "land"
     RIVERS: Final = "rivers"

@@ -26,6 +26,7 @@ from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.drawable import Context
 from layers.page import assets, locator, story
+from layers.page import base as basemap
 from layers.page import fragments as html
 from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
@@ -118,6 +119,7 @@ def _iter_site(
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
+        yield basemap.SCRIPT, basemap.basemap_script(basemap.region_of(battle.bounds))
         yield site.path, site.pieces()
         yield from site.detail_files()
     reference = _reference_group(base, site)
@@ -311,7 +313,13 @@ def _page(
         if opts.single_file:
             shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
             head = PageHead(
-                title, opts.lang, [], [], assets.inline_css(), [*assets.inline_js(), shared], opts.printable
+                title,
+                opts.lang,
+                [],
+                [],
+                assets.inline_css(),
+                [*assets.inline_js(basemap.basemap_script(basemap.region_of(battle.bounds))), shared],
+                opts.printable,
             )
         else:
             head = PageHead(title, opts.lang, assets.CSS, [*assets.JS, site.path], printable=opts.printable)

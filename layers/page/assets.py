@@ -85,7 +85,6 @@ def site_assets() -> dict[str, bytes]:
         folder = _static() / "vendor" / f"{lib}-{entry['version']}"
         for name in entry["files"]:
             files[f"static/{lib}-{entry['version']}/{name}"] = (folder / name).read_bytes()
-    files[base.SCRIPT] = base.basemap_script()
     for name in OWN_FILES:
         files[f"static/{name}"] = (_static() / name).read_bytes()
     return files
@@ -109,11 +108,13 @@ def inline_css() -> list[str]:
     return out
 
 
-def inline_js() -> list[str]:
-    """The scripts as text, safe to place inside an inline <script> element."""
+def inline_js(basemap: bytes) -> list[str]:
+    """The scripts as text, safe to place inside an inline <script> element (``basemap``: the
+    battle's base map script, :func:`layers.page.base.basemap_script`)."""
     out = []
+    files = {**site_assets(), base.SCRIPT: basemap}
     for path in JS:
-        text = files_text = site_assets()[path].decode("utf-8")
+        text = files_text = files[path].decode("utf-8")
         if "</script" in files_text.lower():
             raise ValueError(f"{path} contains '</script' and cannot be inlined")
         out.append(text)

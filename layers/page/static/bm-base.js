@@ -124,12 +124,20 @@
   function geometries(i, extent) {
     if (decoded[i]) { return decoded[i]; }
     var BS = BM.BS, decodedRaw = topology(), step = LEVELS[i].step, reach = LEVELS[i].reach;
-    var area = reach && extent ? [Math.max(-85, extent[0] - reach[0]), extent[1] - reach[1], Math.min(85, extent[2] + reach[0]), extent[3] + reach[1]] : null;
+    // What the build's data covers ([w, s, e, n]: the battle's region), and what this level
+    // draws of it ([s, w, n, e]): within reach of the page's extent.
+    var r = window.BM_BASE[BS.REGION], area = [Math.max(-85, r[1]), r[0], Math.min(85, r[3]), r[2]];
+    if (reach && extent) {
+      area = [Math.max(area[0], extent[0] - reach[0]), Math.max(area[1], extent[1] - reach[1]),
+        Math.min(area[2], extent[2] + reach[0]), Math.min(area[3], extent[3] + reach[1])];
+    }
+    var whole = area[1] <= -180 && area[3] >= 180;  // the world: no edge to cut the sea at
     var out = decoded[i] = {};
-    // The sea: the world with the land's rings cut out (filled even-odd: an island in a lake
-    // on land is land again); within reach of the extent only, the land cut to that box.
-    out[BS.SEA] = area ? [box(area)].concat(clipped(rings(decodedRaw.landAreas, step, area), area))
-      : [WORLD].concat(rings(decodedRaw.landAreas, step, null));
+    // The sea: the area with the land's rings cut out (filled even-odd: an island in a lake on
+    // land is land again), the land cut to the area's box; beyond it, the plain background.
+    out[BS.SEA] = whole ? [WORLD].concat(rings(decodedRaw.landAreas, step, null))
+      : [box(area)].concat(clipped(rings(decodedRaw.landAreas, step, area), area));
+    if (whole) { area = null; }
     out[BS.COAST] = lines(decodedRaw.coastLines, step, area);
     out[BS.BORDERS] = lines(decodedRaw.borderLines, step, area);
     out[BS.RIVERS] = lines(decodedRaw.riverLines, step, area);

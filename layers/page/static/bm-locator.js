@@ -1,6 +1,7 @@
 /* bm-locator.js: the locator inset: where the battle lies. Part of hengyang-map (MIT).
  *
- * A Leaflet control in the bottom-right corner holding an SVG drawing: the region around the
+ * A Leaflet control in the bottom-left corner (clear of the rivers a city runs down to the
+ * bottom right, and of the layer control) holding an SVG drawing: the region around the
  * battle (the data's locator places, rivers and railways, with names in the page's language,
  * and the battle's extent marked in red) and, in its corner, the country it lies in (the
  * country outlines of the offline base map, Natural Earth) with the region marked. A battle
@@ -201,6 +202,9 @@
       });
       node("rect", { x: mark[0].toFixed(1), y: mark[1].toFixed(1), width: (mark[2] - mark[0]).toFixed(1), height: (mark[3] - mark[1]).toFixed(1), "class": "bm-locator-battle" }, svg);
       var names = node("g", { "class": "bm-locator-names" }, svg);
+      // what the drawing shows, for a screen reader: its title and the places it names
+      var said = places.map(function (f) { return nameLines(f[R.NAME]).join(" "); });
+      svg.setAttribute("aria-label", nameLines(info[LC.TITLE]).join(" ") + (said.length ? ": " + said.join(", ") : ""));
       dots.forEach(function (dot) { label(names, dot.feature[R.NAME], dot.anchor, taken, w, h, "bm-locator-name"); });
       features.forEach(function (f) {  // a line's name beside its middle, where there is room
         var g = f[R.GEOMETRY];
@@ -289,7 +293,7 @@
     button.addEventListener("click", function () { setOpen(!open); });
 
     var Inset = L.Control.extend({
-      options: { position: "bottomright" },
+      options: { position: "bottomleft" },
       onAdd: function () { return root; }
     });
     var control = new Inset();
