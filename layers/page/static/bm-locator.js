@@ -1,7 +1,8 @@
 /* bm-locator.js: the locator inset: where the battle lies. Part of hengyang-map (MIT).
  *
- * A Leaflet control in the bottom-left corner (clear of the rivers a city runs down to the
- * bottom right, and of the layer control) holding an SVG drawing: the region around the
+ * A Leaflet control in the top-left corner, under the zoom buttons (where the names and symbols
+ * of Hengyang's pages kept their places: bottom right hid the Xiang's name, bottom left
+ * crowded the symbols south-west of the city), holding an SVG drawing: the region around the
  * battle (the data's locator places, rivers and railways, with names in the page's language,
  * and the battle's extent marked in red) and, in its corner, the country it lies in (the
  * country outlines of the offline base map, Natural Earth) with the region marked. A battle
@@ -13,8 +14,8 @@
 
   var BM = window.BM;
   var SVG = "http://www.w3.org/2000/svg";
-  var SIZE = { wide: [230, 190], narrow: [160, 136] };
-  var OVERVIEW = { wide: [78, 62], narrow: [58, 46] };
+  var SIZE = { wide: [200, 164], narrow: [160, 136] };
+  var OVERVIEW = { wide: [66, 52], narrow: [58, 46] };
   var FONT = 11, GAP = 2;
 
   function node(tag, attrs, parent) {
@@ -293,7 +294,7 @@
     button.addEventListener("click", function () { setOpen(!open); });
 
     var Inset = L.Control.extend({
-      options: { position: "bottomleft" },
+      options: { position: "topleft" },
       onAdd: function () { return root; }
     });
     var control = new Inset();
