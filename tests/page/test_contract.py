@@ -266,6 +266,7 @@ NOT_DATA = {
         "id:": "an SVG clip path's attribute",
         "width:": "an SVG attribute",
         "root.style.width": "a CSS property of the inset",
+        "bb.width": "an SVG text's box (getBBox)",
         **_EL,
     },
     "bm-canvas.js": {

@@ -234,10 +234,14 @@
         if (lines.length > 1) { span.setAttribute("lang", i === 0 ? "zh-Hans" : "en"); }
         span.textContent = line;
       });
-      var tw = 0;
-      try { tw = text.getComputedTextLength ? Math.max.apply(null, Array.prototype.map.call(text.childNodes, function (s) { return s.getComputedTextLength(); })) : 0; } catch (err) { tw = 0; }
-      if (!tw) { tw = lines.reduce(function (m, l) { return Math.max(m, l.length * FONT * 0.6); }, 0); }
-      var th = lines.length * (FONT + 1);
+      // the box the text really takes (ascent and descent included), from its first baseline
+      var bb = null;
+      try { bb = text.getBBox(); } catch (err) { bb = null; }
+      if (!bb || !bb.width) {
+        var guess = lines.reduce(function (m, l) { return Math.max(m, l.length * FONT * 0.6); }, 0);
+        bb = { x: 0, y: -FONT, width: guess, height: lines.length * (FONT + 3) };
+      }
+      var tw = bb.width, th = bb.height;
       var ax = (anchor[0] + anchor[2]) / 2, ay = (anchor[1] + anchor[3]) / 2;
       var spots = [
         [anchor[2] + GAP, ay - th / 2], [anchor[0] - GAP - tw, ay - th / 2],
@@ -250,7 +254,7 @@
         if (x < 1 || y < 1 || x + tw > w - 1 || y + th > h - 1) { continue; }
         if (taken.some(function (t) { return overlaps(t, r); })) { continue; }
         taken.push(r);
-        text.setAttribute("transform", "translate(" + x.toFixed(1) + " " + (y + FONT - 1).toFixed(1) + ")");
+        text.setAttribute("transform", "translate(" + (x - bb.x).toFixed(1) + " " + (y - bb.y).toFixed(1) + ")");
         return text;
       }
       parent.removeChild(text);
