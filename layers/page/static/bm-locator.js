@@ -1,8 +1,8 @@
 /* bm-locator.js: the locator inset: where the battle lies. Part of hengyang-map (MIT).
  *
- * A Leaflet control in the top-left corner, under the zoom buttons (where the names and symbols
- * of Hengyang's pages kept their places: bottom right hid the Xiang's name, bottom left
- * crowded the symbols south-west of the city), holding an SVG drawing: the region around the
+ * A Leaflet control in the top-left corner, under the zoom buttons (where the shipped battle's
+ * names and symbols kept their places: bottom right hid a river's name, bottom left crowded
+ * the symbols beside the panel), holding an SVG drawing: the region around the
  * battle (the data's locator places, rivers and railways, with names in the page's language,
  * and the battle's extent marked in red) and, in its corner, the country it lies in (the
  * country outlines of the offline base map, Natural Earth) with the region marked. A battle
