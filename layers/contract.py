@@ -155,6 +155,7 @@ class Page:
     FACTS: Final = "facts"  # {phase id: the phase's figures, claims and sources, as Record keys}
     STORY: Final = "story"  # {phase id: its changes and events (Story)}
     WHATS: Final = "whats"  # [[zh, en], ...]: what changed, indexed from Story.CHANGES
+    LOCATOR: Final = "locator_inset"  # the locator inset (Locator), null when the page has none
 
 
 class Overlay:
@@ -174,6 +175,7 @@ class Timeline:
     RANGE: Final = "range"  # [first day, last day] the slider spans
     CURRENT: Final = "current"  # the phase the page opens on
     FIT: Final = "fit"  # [[south, west], [north, east]]: the view of every phase at once
+    SYMBOLS: Final = "symbols"  # the extent of the unit symbols in it (the view holds them whole), or null
     PHASES: Final = "phases"  # [TimelinePhase, ...] in order
 
 
@@ -183,6 +185,7 @@ class TimelinePhase:
     ID: Final = "id"
     DAYS: Final = "d"  # [first day, last day]
     FIT: Final = "fit"  # [[south, west], [north, east]]: the view the phase opens on
+    SYMBOLS: Final = "symbols"  # the extent of its unit symbols, or null (and where the data gives a view)
 
 
 class Tables:
@@ -212,17 +215,48 @@ class Words:
 
 
 class Tiles:
-    """The page's ``Page.TILES``."""
+    """A tile server in the page's ``Page.TILES`` (a list, offered in this order)."""
 
     URL: Final = "url"  # the tile server's URL template
     ATTRIBUTION: Final = "attribution"  # the tiles' attribution (markup)
+    NAME: Final = "name"  # its name in the layer control (markup)
+    SUBDOMAINS: Final = "subdomains"  # the servers {s} stands for, when the URL has one
+    MAX_ZOOM: Final = "max_zoom"  # the last zoom the server draws
 
 
 class Base:
     """The page's ``Page.BASE``: each base layer's name in the layer control (markup)."""
 
     PLAIN: Final = "plain"  # the plain background, offline
-    TILES: Final = "tiles"  # the tile layer, online
+
+
+class BaseMap:
+    """The offline base map's script (``window.BM_BASE``, layers/page/base.py): two TopoJSON
+    topologies, and per part of the base the zooms it fades out between."""
+
+    GROUND: Final = "ground"  # world-atlas's topology: objects COUNTRIES and LAND
+    WATER: Final = "water"  # rivers and lakes: objects RIVERS and LAKES
+    ZOOMS: Final = "zooms"  # {part: [last zoom drawn in full, first zoom not drawn]}
+    STYLES: Final = "base_styles"  # {part: Leaflet path options}
+    REGION: Final = "base_region"  # [west, south, east, north]: what the base covers
+    COUNTRIES: Final = "countries"  # (object names of the vendored topologies)
+    LAND: Final = "land"
+    RIVERS: Final = "rivers"
+    LAKES: Final = "lakes"
+    SEA: Final = "sea"  # (parts of the base, as ZOOMS names them)
+    BORDERS: Final = "borders"
+    COAST: Final = "coast"
+
+
+class Locator:
+    """The page's ``Page.LOCATOR``: where the battle lies, drawn in a small inset."""
+
+    FEATURES: Final = "locator_features"  # its places, rivers, railways: {Record.NAME, KIND, GEOMETRY}
+    BOX: Final = "locator_box"  # [[south, west], [north, east]]: the battle's extent, marked
+    TITLE: Final = "locator_title"  # the inset's heading [zh, en]
+    CREDIT: Final = "locator_credit"  # what it is drawn from [zh, en]
+    SHOW: Final = "locator_show"  # shown when the page opens
+    HIDE: Final = "locator_switch"  # the switch's words [[zh, en] to hide it, [zh, en] to show it]
 
 
 class Story:
@@ -257,4 +291,6 @@ def as_json() -> dict[str, dict[str, Any]]:
         "tiles": _members(Tiles),
         "base": _members(Base),
         "story": _members(Story),
+        "basemap": _members(BaseMap),
+        "locator": _members(Locator),
     }

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 EXTERNAL_SCRIPTS = [
     "static/leaflet-1.9.4/leaflet.js",
     "static/rbush-3.0.1/rbush.min.js",
+    "static/topojson-client-3.1.0/topojson-client.min.js",
+    "static/bm-basemap.js",
     "static/bm-core.js",
     "static/bm-panel.js",
     "static/bm-units.js",
@@ -22,6 +24,8 @@ EXTERNAL_SCRIPTS = [
     "static/bm-layers.js",
     "static/bm-timeline.js",
     "static/bm-language.js",
+    "static/bm-base.js",
+    "static/bm-locator.js",
     "static/bm-controls.js",
     "static/labels.js",
     "static/battlemap.js",

@@ -62,7 +62,7 @@ def report(battle: Battle, threshold: float = GUESS_THRESHOLD_M) -> Report:
             warnings.append(f"phase {phase.id} has no {', '.join(missing)}")
     unused = sorted(
         set(battle.sources)
-        - {s for f in battle.features for s in f.cited_sources()}
+        - {s for f in (*battle.features, *battle.locator) for s in f.cited_sources()}
         - {s for p in battle.phases for s in p.cited_sources()}
     )
     if unused:

@@ -54,6 +54,10 @@ def load_battle(folder: Path | str) -> Battle:
         return _load_battle(Path(folder))
 
 
+#: The bounds of a locator layer's coordinates: anywhere on Earth.
+WORLD = ((-180.0, -90.0), (180.0, 90.0))
+
+
 def _load_battle(root: Path) -> Battle:
     problems: list[Problem] = []
     digest = hashlib.sha256()
@@ -98,16 +102,22 @@ def _load_battle(root: Path) -> Battle:
     sides = read_sides(check, manifest)
     phases = read_phases(check, manifest, bounds)
     layer_specs = read_layer_specs(check, manifest)
+    show_locator = check.take(
+        manifest, "locator", bool, "true or false: whether pages show the locator inset", required=False
+    )
 
     features: list[Feature] = []
+    locator: list[Feature] = []  # where the battle lies: places anywhere on Earth
     span = (min(p.start for p in phases), max(p.end for p in phases)) if phases else None
     for spec in layer_specs:
         text = read(root / spec.file, spec.file)
         collection = parse_json(text, spec.file, problems) if text is not None else None
         if collection is not None:
-            features.extend(read_features(Checker(spec.file, problems, known), collection, spec, bounds, sides, span))
+            area = WORLD if spec.role == "locator" else bounds
+            found = read_features(Checker(spec.file, problems, known), collection, spec, area, sides, span)
+            (locator if spec.role == "locator" else features).extend(found)
 
-    cross_check(problems, phases, features, layer_specs)
+    cross_check(problems, phases, [*features, *locator], layer_specs)
     if problems:
         raise GeoDataError(problems)
     assert battle_id and title and subtitle and attribution and bounds
@@ -118,12 +128,14 @@ def _load_battle(root: Path) -> Battle:
         bounds=bounds,
         sides=sides,
         phases=tuple(phases),
-        layers=tuple(layer_specs),
+        layers=tuple(spec for spec in layer_specs if spec.role != "locator"),
         sources=sources,
         features=tuple(features),
         attribution=attribution,
         root=root,
         digest=digest.hexdigest(),
+        locator=tuple(locator),
+        show_locator=show_locator is not False,
     )
 
 

@@ -172,13 +172,17 @@ def read_phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) ->
     return phases
 
 
+#: What a layer file is for: drawn per phase, on every page, or in the locator inset.
+LAYER_ROLES = ("battle", "reference", "locator")
+
+
 def read_layer_specs(check: Checker, manifest: dict[str, Any]) -> list[LayerSpec]:
     specs: list[LayerSpec] = []
     for here, item in check.records(manifest, "layers"):
         check.only(item, ("id", "file", "role", "title"), prefix=here)
         layer_id = check.ident(item, "id", prefix=here)
         file = check.file_name(item, "file", prefix=here)
-        role = check.choice(item, "role", ("battle", "reference"), prefix=here)
+        role = check.choice(item, "role", LAYER_ROLES, prefix=here)
         if role == "battle":  # its id names a group of the page, beside the page's own
             layer_id = unreserved(check, here + "id", layer_id, GROUP_IDS)
         title = check.table_text(item, "title", prefix=here)

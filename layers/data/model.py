@@ -134,7 +134,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A GeoJSON file of the data folder and its role: drawn per phase, or reference."""
+    """A GeoJSON file of the data folder and its role: drawn per phase (battle), on every page
+    (reference), or in the locator inset only (locator: places anywhere, outside the bounds)."""
 
     id: str
     file: str
@@ -275,6 +276,11 @@ class Battle:
     root: Path
     #: sha256 of every data file read, in manifest order: the provenance of pages and exports.
     digest: str = ""
+    #: The locator inset's places, rivers and railways (layers of role "locator"): not map
+    #: features, and not in ``layers`` or ``features``.
+    locator: tuple[Feature, ...] = ()
+    #: Whether pages, prints and films show the locator inset (manifest ``locator``).
+    show_locator: bool = True
 
     @cached_property
     def start(self) -> date:

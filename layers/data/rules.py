@@ -99,6 +99,7 @@ MANIFEST_KEYS = (
     "sides",
     "layers",
     "phases",
+    "locator",
 )
 PHASE_KEYS = ("id", "title", "start", "end", "sources", "narrative", "view", "claims", "figures")
 #: What a claim (another source's differing value) may be about.

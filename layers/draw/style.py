@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from layers.contract import Default
+from layers.contract import BaseMap, Default
 from layers.data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
@@ -30,6 +30,17 @@ REFERENCE_COLORS = {
     "place": "#4a4a4a",
 }
 NEUTRAL = "#555555"
+#: The offline base map beneath everything (layers/page/base.py): Natural Earth's sea, lakes,
+#: rivers, coastlines and borders, muted so that the battle reads above them; the land is the
+#: page's own plain background.
+SEA = "#d6e2e4"
+BASE_STYLES: dict[str, dict[str, Any]] = {
+    BaseMap.SEA: {"stroke": False, "fillColor": SEA, "fillOpacity": 1},
+    BaseMap.LAKES: {"color": "#8fabbb", "weight": 0.6, "opacity": 1, "fillColor": SEA, "fillOpacity": 1},
+    BaseMap.RIVERS: {"color": "#8fb1c6", "weight": 1, "opacity": 0.9, "fill": False},
+    BaseMap.COAST: {"color": "#8fabbb", "weight": 0.8, "opacity": 1, "fill": False},
+    BaseMap.BORDERS: {"color": "#9c8a6e", "weight": 1, "opacity": 0.9, "dashArray": "6 2 1 2", "fill": False},
+}
 LOST_FILL = "#9a9a9a"
 
 KIND_LABELS = {

@@ -25,7 +25,8 @@ from layers.data.batch import collector_paused, module_hidden, young_collections
 from layers.data.model import Battle, Feature, Phase
 from layers.draw import records as payload
 from layers.draw.drawable import Context
-from layers.page import assets, story
+from layers.page import assets, locator, story
+from layers.page import base as basemap
 from layers.page import fragments as html
 from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
@@ -118,6 +119,7 @@ def _iter_site(
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
+        yield basemap.SCRIPT, basemap.basemap_script(basemap.region_of(battle.bounds))
         yield site.path, site.pieces()
         yield from site.detail_files()
     reference = _reference_group(base, site)
@@ -131,8 +133,12 @@ def _iter_site(
     yield "index.html", _atlas_page(base, phases, reference, site, opts)
 
 
-def _reference_group(ctx: Context, site: SiteData) -> Group:
+def _reference_group(ctx: Context, site: SiteData) -> Group | None:
+    """The reference layers as one group of every page, or None when the battle has none (the
+    layer control lists no entry without a name)."""
     battle = ctx.battle
+    if not any(spec.role == "reference" for spec in battle.layers):
+        return None
     label = Markup('<span class="bm-ref">{}</span>').format(
         Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
@@ -202,7 +208,7 @@ def _phase_page(
     ctx: Context,
     prev_phase: Phase | None,
     next_phase: Phase | None,
-    reference: Group,
+    reference: Group | None,
     site: SiteData,
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
@@ -212,7 +218,7 @@ def _phase_page(
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
     section = _section(ctx, phase, prev_phase, next_phase, site)
-    groups = [reference, *_layer_groups(ctx, prev_phase, site)]
+    groups = [*filter(None, [reference]), *_layer_groups(ctx, prev_phase, site)]
     features = partial(_phase_features, battle, site)
     fit = phase_extent(ctx, phase, features) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
@@ -221,9 +227,11 @@ def _phase_page(
     return _page(battle, title, groups, timeline, panel, site, opts, kept)
 
 
-def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: SiteData, opts: PageOptions) -> bytes:
+def _atlas_page(
+    base: Context, phases: list[Phase], reference: Group | None, site: SiteData, opts: PageOptions
+) -> bytes:
     battle = base.battle
-    groups = [reference]
+    groups = [*filter(None, [reference])]
     sections = []
     for i, phase in enumerate(phases):
         previous = phases[i - 1] if i > 0 else None
@@ -234,8 +242,9 @@ def _atlas_page(base: Context, phases: list[Phase], reference: Group, site: Site
         )
         groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
     in_phases = np.zeros(len(site.features), dtype=bool)
-    for group in groups[1:]:
-        in_phases[group.items.index] = True
+    for group in groups:
+        if group is not reference:
+            in_phases[group.items.index] = True
     fit = extent(battle, map(site.features.__getitem__, np.flatnonzero(in_phases).tolist())) or bounds_latlng(battle)
     span = (min(p.start for p in phases), max(p.end for p in phases))
     timeline = slider_timeline(base, phases, fit, phases[0].id, span, partial(_phase_features, battle, site))
@@ -269,12 +278,14 @@ def _page(
     data[Page.STORY], data[Page.WHATS], told = _story(panel["sections"], site)
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
+    data[Page.LOCATOR] = locator.page_locator(battle, site)
     legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
     # equal sets are one (Columns.cited_sets): a union of the few the page's features cite
     cites = np.flatnonzero(np.bincount(site.columns.cited[on_page])).tolist()
     cited: set[str] = set().union(*map(site.columns.cited_sets.__getitem__, cites))
     for section in panel["sections"]:
         cited.update(section["phase"].cited_sources())
+    cited.update(locator.cited(battle))  # the inset's places
     context = {
         "battle": battle,
         "ui": UI,
@@ -302,7 +313,13 @@ def _page(
         if opts.single_file:
             shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
             head = PageHead(
-                title, opts.lang, [], [], assets.inline_css(), [*assets.inline_js(), shared], opts.printable
+                title,
+                opts.lang,
+                [],
+                [],
+                assets.inline_css(),
+                [*assets.inline_js(basemap.basemap_script(basemap.region_of(battle.bounds))), shared],
+                opts.printable,
             )
         else:
             head = PageHead(title, opts.lang, assets.CSS, [*assets.JS, site.path], printable=opts.printable)

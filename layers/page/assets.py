@@ -1,7 +1,9 @@
 """Vendored scripts and styles, checked against their manifest, copied beside the pages.
 
 Only what the pages use is shipped: Leaflet's script, stylesheet and the control images it
-references, and our own ``battlemap.js`` / ``battlemap.css``. No CDN address appears
+references, rbush, topojson-client, the base map's script made from the vendored Natural
+Earth files (:mod:`layers.page.base`; the files themselves are not shipped), and our own
+``battlemap.js`` / ``battlemap.css``. No CDN address appears
 anywhere, so the pages work from a USB stick.
 """
 
@@ -16,10 +18,13 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from layers.page import base
+
 LEAFLET = "leaflet-1.9.4"
 #: Paths the pages link to, relative to the output folder.
 CSS = [f"static/{LEAFLET}/leaflet.css", "static/battlemap.css"]
 RBUSH = "rbush-3.0.1"
+TOPOJSON = "topojson-client-3.1.0"
 #: The page's script in its parts, in load order (each names the parts it needs before it).
 PARTS = [
     "bm-core.js",
@@ -30,12 +35,16 @@ PARTS = [
     "bm-layers.js",
     "bm-timeline.js",
     "bm-language.js",
+    "bm-base.js",
+    "bm-locator.js",
     "bm-controls.js",
     "labels.js",
 ]
 JS = [
     f"static/{LEAFLET}/leaflet.js",
     f"static/{RBUSH}/rbush.min.js",
+    f"static/{TOPOJSON}/topojson-client.min.js",
+    base.SCRIPT,
     *(f"static/{name}" for name in PARTS),
     "static/battlemap.js",
 ]
@@ -71,6 +80,8 @@ def site_assets() -> dict[str, bytes]:
     """Every static file the pages need, keyed by its path in the output folder."""
     files: dict[str, bytes] = {}
     for lib, entry in vendor_manifest().items():
+        if entry.get("shipped") is False:  # data the build reads (the base map's sources)
+            continue
         folder = _static() / "vendor" / f"{lib}-{entry['version']}"
         for name in entry["files"]:
             files[f"static/{lib}-{entry['version']}/{name}"] = (folder / name).read_bytes()
@@ -97,11 +108,13 @@ def inline_css() -> list[str]:
     return out
 
 
-def inline_js() -> list[str]:
-    """The scripts as text, safe to place inside an inline <script> element."""
+def inline_js(basemap: bytes) -> list[str]:
+    """The scripts as text, safe to place inside an inline <script> element (``basemap``: the
+    battle's base map script, :func:`layers.page.base.basemap_script`)."""
     out = []
+    files = {**site_assets(), base.SCRIPT: basemap}
     for path in JS:
-        text = files_text = site_assets()[path].decode("utf-8")
+        text = files_text = files[path].decode("utf-8")
         if "</script" in files_text.lower():
             raise ValueError(f"{path} contains '</script' and cannot be inlined")
         out.append(text)

@@ -6,6 +6,8 @@ import base64
 import hashlib
 from collections.abc import Iterable
 
+from layers.page.ui import tile_hosts
+
 
 def tidy(text: str) -> str:
     """Drop trailing spaces folium's templates leave, so files diff cleanly.
@@ -36,14 +38,14 @@ def scripts_in(fragment: str) -> list[str]:
 def content_security_policy(scripts: Iterable[str], network: bool = True) -> str:
     """The page's CSP: scripts only from the page's own folder or the exact inline scripts
     the build wrote (``scripts``, by sha256), no plugins, no frames, no forms, no network
-    but the optional tile server's images; with ``network`` off (single-file exports)
+    but the optional tile servers' images (:data:`layers.page.ui.TILES`); with ``network`` off (single-file exports)
     nothing at all is loaded from anywhere, not even the page's own folder."""
     hashes = " ".join(
         "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode())
         for body in scripts
     )
     own = "'self' " if network else ""
-    images = "'self' data: https://tile.openstreetmap.org" if network else "data:"
+    images = " ".join(["'self' data:", *tile_hosts()]) if network else "data:"
     return (
         f"default-src 'none'; script-src {own}{hashes}; style-src {own}'unsafe-inline'; img-src {images}; "
         f"font-src {own}data:; connect-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "

@@ -34,7 +34,7 @@ from layers.page import fragments as html
 from layers.page import story
 from layers.page.columns import KINDS, Changes, Columns, Items, existing
 from layers.page.elements import JSONText, json_object, json_text, to_json
-from layers.page.ui import TILES, UI
+from layers.page.ui import UI, tiles_data
 
 #: A feature's days and styles for the legend: (first day, base style id or None, ((day,
 #: style id), ...) of its status changes).
@@ -398,8 +398,8 @@ def page_data(
     data: dict[str, Any] = {
         Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),
         Page.TIMELINE: timeline,
-        Page.TILES: TILES,
-        Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"])), Base.TILES: str(html.bi(UI["tiles"]))},
+        Page.TILES: tiles_data(),
+        Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"]))},
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
         Page.LABELS: payload.labels(battle),
     }

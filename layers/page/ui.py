@@ -1,14 +1,49 @@
-"""The page's own words, in both languages, and the optional tile server."""
+"""The page's own words, in both languages, and the optional tile servers."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from layers.contract import Tiles
 from layers.data.model import Bilingual
 
-TILES = {
-    Tiles.URL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    Tiles.ATTRIBUTION: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-}
+_OSM = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+#: The optional online base layers, offered after the offline base in this order. Each is
+#: fetched only while the reader has chosen it; the page's CSP allows exactly these hosts
+#: (:func:`tile_hosts`). OpenTopoMap asks for both credits: the map data's and its style's.
+TILES: list[dict[str, Any]] = [
+    {
+        Tiles.URL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        Tiles.ATTRIBUTION: _OSM,
+        Tiles.NAME: Bilingual("OpenStreetMap 底图（需联网）", "OpenStreetMap tiles (online)"),
+        Tiles.MAX_ZOOM: 19,
+    },
+    {
+        Tiles.URL: "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
+        Tiles.SUBDOMAINS: "abc",
+        Tiles.ATTRIBUTION: f"Map data: {_OSM}, SRTM | Map style: &copy; "
+        '<a href="https://opentopomap.org">OpenTopoMap</a> '
+        '(<a href="https://creativecommons.org/licenses/by-sa/3.0/">CC-BY-SA</a>)',
+        Tiles.NAME: Bilingual("OpenTopoMap 地形底图（需联网）", "OpenTopoMap terrain (online)"),
+        Tiles.MAX_ZOOM: 17,
+    },
+]
+
+
+def tile_hosts() -> list[str]:
+    """Every origin the tile servers' URLs can name (``{s}`` spelt out), for the CSP."""
+    hosts: list[str] = []
+    for server in TILES:
+        origin = "/".join(str(server[Tiles.URL]).split("/")[:3])
+        hosts.extend(origin.replace("{s}", sub) for sub in str(server.get(Tiles.SUBDOMAINS, "")) or [""])
+    return hosts
+
+
+def tiles_data() -> list[dict[str, Any]]:
+    """:data:`TILES` as the page reads them (``Page.TILES``): names as markup."""
+    from layers.page.fragments import bi
+
+    return [{**server, Tiles.NAME: str(bi(server[Tiles.NAME]))} for server in TILES]
 
 
 LANGUAGES = (("zh", "中文"), ("en", "English"), ("both", "中/EN"))
@@ -44,5 +79,8 @@ UI = {
     "day": Bilingual("日期", "Day"),
     "play": Bilingual("播放/暂停", "Play/pause"),
     "page": Bilingual("单页", "page"),
-    "tiles": Bilingual("OpenStreetMap 底图（需联网）", "OpenStreetMap tiles (online)"),
+    "locator": Bilingual("位置图", "Locator map"),
+    "locator_show": Bilingual("显示", "Show"),
+    "locator_hide": Bilingual("隐藏", "Hide"),
+    "locator_credit": Bilingual("今日国界：Natural Earth", "Present-day borders: Natural Earth"),
 }

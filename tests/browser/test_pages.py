@@ -59,7 +59,7 @@ def test_atlas_lists_every_phase_and_toggles_it(offline, battle, site) -> None:
 
 def test_reference_layer_is_apart_from_phases(offline, site) -> None:
     tab = offline.open(site / "index.html")
-    assert tab.locator(".leaflet-control-layers-base input").count() == 2  # plain and tiles
+    assert tab.locator(".leaflet-control-layers-base input").count() == 3  # plain, OpenStreetMap, OpenTopoMap
     assert tab.evaluate(COUNT_SHOWN, "reference") > 0
     offline.page.locator(".leaflet-control-layers-overlays label", has_text="河流").locator("input").uncheck()
     assert tab.evaluate(COUNT_SHOWN, "reference") == 0

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from layers import contract
-from layers.contract import Overlay, Page, Record, Site, Tables, Texts
+from layers.contract import Locator, Overlay, Page, Record, Site, Tables, Texts
 from layers.data.load import load_battle
 from layers.page.assemble import render_site
 
@@ -36,6 +36,8 @@ KEY_NAMESPACES = (
     contract.Tiles,
     contract.Base,
     contract.Story,
+    contract.BaseMap,
+    contract.Locator,
 )
 
 
@@ -72,6 +74,7 @@ FOREIGN = {
     (Site.CONTRACT,): "the contract itself (checked against as_json)",
     (Site.STYLES, ANY): "Leaflet path options (color, weight, dashArray...), given to Leaflet as they are",
     (Site.FEATURES, ANY, Record.GEOMETRY): "GeoJSON geometry (RFC 7946: type, coordinates)",
+    (Page.LOCATOR, Locator.FEATURES, ANY, Record.GEOMETRY): "GeoJSON geometry (RFC 7946: type, coordinates)",
 }
 
 
@@ -238,6 +241,7 @@ NOT_DATA = {
     "battlemap.js": {
         "BM.timeline": "the timeline part of the script (bm-timeline.js)",
         "attribution:": "Leaflet's tileLayer option",
+        "subdomains:": "Leaflet's tileLayer option",
         "groups:": _CTX + "; window.battleMap.groups",
         "labels:": _CTX + "; window.battleMap.labels",
     },
@@ -256,6 +260,16 @@ NOT_DATA = {
         **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
+    "bm-base.js": {"collection.features": "a GeoJSON FeatureCollection's, as topojson-client decodes one"},
+    "bm-locator.js": {
+        '"g"': "an SVG element (a group)",
+        "d:": "an SVG path's attribute",
+        "id:": "an SVG clip path's attribute",
+        "width:": "an SVG attribute",
+        "root.style.width": "a CSS property of the inset",
+        "bb.width": "an SVG text's box (getBBox)",
+        **_EL,
+    },
     "bm-canvas.js": {
         "image.width": "a circle stamp's pixel width",
         "c.width": "a group's canvas's pixel width (whether a pan can move its drawing)",

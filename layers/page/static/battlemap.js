@@ -28,15 +28,17 @@
 
     var plain = L.layerGroup().addTo(map);
     var bases = {};
-    var tiles = data[K.TILES];
     bases[data[K.BASE][B.PLAIN]] = plain;
-    if (tiles) {
-      bases[data[K.BASE][B.TILES]] = L.tileLayer(tiles[TI.URL], {
-        attribution: tiles[TI.ATTRIBUTION],
-        maxZoom: 19,
+    // Online tiles, each a choice of the reader's: a tile layer asks for nothing until chosen.
+    (data[K.TILES] || []).forEach(function (server) {
+      bases[server[TI.NAME]] = L.tileLayer(server[TI.URL], {
+        attribution: server[TI.ATTRIBUTION],
+        subdomains: server[TI.SUBDOMAINS] || "abc",
+        maxZoom: server[TI.MAX_ZOOM],
         crossOrigin: true
       });
-    }
+    });
+    var basemap = BM.basemap ? BM.basemap.draw(map, plain, data[K.TIMELINE][T.FIT]) : null;  // the offline base, on the plain background
 
     var groups = {};
     var overlays = {};
@@ -70,7 +72,11 @@
       });
       return out;
     }
+    // The locator inset, a control in a corner: the names keep clear of it, and are placed
+    // again when it is shown or hidden.
+    var locator = BM.locator ? BM.locator.attach(map, data) : null;
     var labels = window.BattleLabels.attach(map, data, visibleLayers);
+    if (locator) { locator.onToggle = function () { labels.schedule(); }; }
     /* The map is a named region of the page (a landmark for screen readers). */
     map.getContainer().setAttribute("role", "region");
     map.getContainer().setAttribute("aria-label", document.title);
@@ -176,6 +182,8 @@
       showDay: moves.showDay,
       state: state,
       labels: labels,
+      basemap: basemap,
+      inset: locator,
       ready: ready
     };
   }

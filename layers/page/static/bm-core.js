@@ -23,6 +23,8 @@
  *   BM.TI Tiles          the tile server          data[K.TILES][TI.URL]
  *   BM.B  Base           the base layers' names   data[K.BASE][B.PLAIN]
  *   BM.ST Story          a phase's story          told[ST.CHANGES]
+ *   BM.BS BaseMap        the offline base map     window.BM_BASE[BS.GROUND]
+ *   BM.LC Locator        the locator inset        data[K.LOCATOR][LC.BOX]
  *
  * The one name the page knows before it has the contract is the key the site's data carries
  * it under ("contract", Site.CONTRACT), read in BM.use and nowhere else. Dates come as the
@@ -54,6 +56,8 @@
     BM.TI = contract.tiles;
     BM.B = contract.base;
     BM.ST = contract.story;
+    BM.BS = contract.basemap;
+    BM.LC = contract.locator;
     BM.dates = site[BM.S.TEXTS];
   };
 

@@ -23,10 +23,37 @@
       });
     });
 
-    function fit(bounds, animate) {
+    /* The half-size of the largest unit symbol on the page: a view that holds a unit's place
+     * at its edge holds its symbol too. */
+    var icons = data[BM.S.ICONS] || {}, reach = 0;
+    Object.keys(icons).forEach(function (code) {
+      reach = Math.max(reach, icons[code][BM.IC.WIDTH] / 2, icons[code][BM.IC.HEIGHT] / 2);
+    });
+    reach = Math.min(Math.ceil(reach), 40);
+
+    /* `bounds` grown, where need be, to hold the symbols of the units in `symbols` (an extent,
+     * or null) whole: their extent widened by the symbols' reach at the zoom the view takes
+     * (found again while the widening changes it). */
+    function holding(bounds, symbols, padding) {
+      var box = L.latLngBounds(bounds);
+      if (!symbols || !reach) { return box; }
+      var units = L.latLngBounds(symbols), zoom = map.getBoundsZoom(box, false, padding), grown = box;
+      for (var i = 0; i < 4; i++) {
+        var sw = map.project(units.getSouthWest(), zoom).add([-reach, reach]);
+        var ne = map.project(units.getNorthEast(), zoom).add([reach, -reach]);
+        grown = L.latLngBounds(map.unproject(sw, zoom), map.unproject(ne, zoom)).extend(box);
+        var next = map.getBoundsZoom(grown, false, padding);
+        if (next === zoom) { break; }
+        zoom = next;
+      }
+      return grown;
+    }
+
+    function fit(bounds, animate, symbols) {
       var panelWidth = panel && !ctx.narrow ? panel.offsetWidth + 20 : 0;
       var panelHeight = panel && ctx.narrow ? panel.offsetHeight : 0;
-      map.fitBounds(L.latLngBounds(bounds), {
+      var padding = L.point(panelWidth + 32, panelHeight + 32);
+      map.fitBounds(holding(bounds, symbols, padding), {
         paddingTopLeft: [panelWidth + 16, 16],
         paddingBottomRight: [16, panelHeight + 16],
         animate: animate !== false
@@ -96,7 +123,7 @@
       function reached(pid) { return id === G.ALL || pid === id; }  // a phase group the step shows
       if (still) {  // the view first (no camera move): what is added next is drawn once, where it stays
         showSection(id);  // (a phone's panel height, which the view keeps clear of, depends on it)
-        fit(phase ? phase[TP.FIT] : tl[T.FIT], false);
+        fit(phase ? phase[TP.FIT] : tl[T.FIT], false, phase ? phase[TP.SYMBOLS] : tl[T.SYMBOLS]);
       }
       function show() {
         arriving = null;
@@ -121,7 +148,7 @@
       setSlider(phase ? phase[TP.DAYS][1] : range[1]);
       var large = phaseIds.some(function (pid) { return reached(pid) && groups[pid] && groups[pid].culled; });
       if (fits && !still && atlas && large) { arrive(show); } else { show(); }
-      if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate); }
+      if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate, phase ? phase[TP.SYMBOLS] : tl[T.SYMBOLS]); }
       ctx.labels.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
