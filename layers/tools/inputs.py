@@ -111,6 +111,9 @@ def _geojson_rows(path: Path) -> list[Row]:
             raise ImportRefused(f"{where}: 'properties' is {shorten(props)}; expected an object")
         values = dict(props)
         values["id"] = item.get("id", props.get("id"))
+        for key, value in values.items():
+            if not _all_finite(value):  # JSON reads 1e400 as an infinity, with no error
+                raise ImportRefused(f"{where}: '{inert(str(key))}' is not a finite number (or holds one)")
         rows.append(Row("features", values, _geojson_geometry(item.get("geometry"), where)))
     return rows
 
@@ -156,6 +159,8 @@ def _geopackage_rows(path: Path) -> Iterator[Row]:
         yield from _read_layers(connection, shown)
     except sqlite3.Error as err:  # truncated, corrupt, not a GeoPackage, a read the authorizer denied
         raise ImportRefused(f"{shown}: not a readable GeoPackage ({inert(str(err))})") from err
+    except UnicodeDecodeError as err:
+        raise ImportRefused(f"{shown}: not a readable GeoPackage (a text that is not UTF-8)") from err
     finally:
         connection.close()
 
@@ -240,6 +245,20 @@ def _read_layers(connection: sqlite3.Connection, shown: str) -> Iterator[Row]:
                     column, found = inert(str(key)), shorten(value)
                     raise ImportRefused(f"{where}: column '{column}' holds {found}; expected a text or a number")
             yield Row(table, values, decode_geometry(blob, where))
+
+
+def _all_finite(value: Any) -> bool:
+    """Whether every float in ``value`` (a JSON value) is finite."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _finite(value: Any) -> bool:
