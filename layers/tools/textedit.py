@@ -33,11 +33,12 @@ class _Style:
             ": " if '": ' in sample else ":",
         )
         self.ensure_ascii = text.isascii() and "\\u" in text
+        self.newline = "\r\n" if "\r\n" in sample else "\n"  # a file saved on Windows keeps its line ends
 
     def dump(self, value: Any, margin: str) -> str:
         """``value`` as this file writes it, its later lines indented by ``margin``."""
         text = json.dumps(value, ensure_ascii=self.ensure_ascii, indent=self.indent, separators=self.separators)
-        return text.replace("\n", "\n" + margin) if self.indent is not None else text
+        return text.replace("\n", self.newline + margin) if self.indent is not None else text
 
 
 def _members(text: str, pos: int) -> list[tuple[str, int, int]]:

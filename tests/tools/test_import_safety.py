@@ -368,21 +368,30 @@ def test_a_failed_rename_puts_back_the_files_already_replaced(geo: Path, tmp_pat
 
 @pytest.mark.parametrize(
     "style",
-    [{"indent": 2}, {"indent": "\t"}, {"indent": 4, "ensure_ascii": True}, {"separators": (",", ":")}, {}],
-    ids=["two-spaces", "tabs", "four-spaces-ascii", "compact", "one-line"],
+    [
+        {"indent": 2},
+        {"indent": "\t"},
+        {"indent": 4, "ensure_ascii": True},
+        {"separators": (",", ":")},
+        {},
+        {"indent": 1, "crlf": True},
+    ],
+    ids=["two-spaces", "tabs", "four-spaces-ascii", "compact", "one-line", "windows-line-ends"],
 )
 def test_a_one_field_edit_is_a_one_line_diff_in_any_style(geo: Path, tmp_path: Path, style: dict, capsys) -> None:
     action = geo / "action.geojson"
     data = json.loads(action.read_text(encoding="utf-8"))
-    action.write_text(json.dumps(data, **{"ensure_ascii": False, **style}) + "\n", encoding="utf-8")
+    crlf = style.pop("crlf", False)
+    text = json.dumps(data, **{"ensure_ascii": False, **style}) + "\n"
+    action.write_bytes((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))
     gpkg = exported_gpkg(geo, tmp_path)
     frame = geopandas.read_file(gpkg, layer="action_points")
     frame.loc[frame["id"] == "mill", "name_en"] = "The old mill"
     frame.loc[frame["id"] == "mill", "name_zh"] = "旧磨坊"
     frame.to_file(gpkg, layer="action_points", driver="GPKG")
-    before = action.read_text(encoding="utf-8")
+    before = action.read_bytes().decode("utf-8")
     assert main(["import", "--geo", str(geo), str(gpkg)]) == 0
-    after = action.read_text(encoding="utf-8")
+    after = action.read_bytes().decode("utf-8")  # bytes: line ends as written
     quoted = json.dumps("旧磨坊", ensure_ascii=bool(style.get("ensure_ascii")))
     expected = before.replace('"The mill"', '"The old mill"', 1)
     expected = expected.replace(json.dumps("磨坊", ensure_ascii=bool(style.get("ensure_ascii"))), quoted, 1)
@@ -391,9 +400,11 @@ def test_a_one_field_edit_is_a_one_line_diff_in_any_style(geo: Path, tmp_path: P
         assert len(changed_lines({"a": before}, {"a": after})) == 4  # two lines out, two in
 
 
-def test_a_moved_point_in_a_two_space_file_changes_only_its_numbers(geo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_a_moved_point_in_a_two_space_file_changes_only_its_numbers(geo: Path, tmp_path: Path, newline: str) -> None:
     action = geo / "action.geojson"
-    action.write_text(json.dumps(json.loads(action.read_text("utf-8")), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    text = json.dumps(json.loads(action.read_text("utf-8")), indent=2, ensure_ascii=False) + "\n"
+    action.write_bytes(text.replace("\n", newline).encode("utf-8"))
     export(load_battle(geo), "geojson", tmp_path / "gj", progress=False)
     path = tmp_path / "gj" / "testford-1805.geojson"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -401,6 +412,7 @@ def test_a_moved_point_in_a_two_space_file_changes_only_its_numbers(geo: Path, t
     path.write_text(json.dumps(data), encoding="utf-8")
     before = snapshot(geo)
     apply(geo, path)
+    assert action.read_bytes().count(b"\n") == action.read_bytes().count(newline.encode())  # one kind of line end
     assert changed_lines(before, snapshot(geo)) == [
         "action.geojson:-          4.1,",
         "action.geojson:-          50.095",
