@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     live.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
 
     edit = commands.add_parser("import", help="bring a layer edited in QGIS (GPKG/GeoJSON from export) back into geo/")
-    _add_geo(edit)
+    edit.add_argument("--geo", type=Path, help="data folder to edit (default: ./geo; never the bundled copy)")
+    edit.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     edit.add_argument("file", type=Path, help="the edited .gpkg or .geojson")
     edit.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     return parser
@@ -122,7 +123,18 @@ def main(argv: list[str] | None = None) -> int:
         args_list.insert(args_list.index(first) if first else len(args_list), "build")  # the default command
     parser = _parser()
     args = parser.parse_args(args_list)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGINT too: a shell starts a background job with SIGINT ignored, and Python then installs
+    # no KeyboardInterrupt for it; both signals stop the same clean way. The caller's handlers
+    # are put back on return (main runs inside other programs, and tests).
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _main(args, parser)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         code = _run(args, parser)
         sys.stdout.flush()  # inside the try: a reader that went away is seen here
@@ -153,18 +165,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from layers.errors import inert
+    from layers.errors import inert, shorten
     from layers.tools import edits
 
+    if args.geo is None:
+        # import edits a data folder: never the copy installed with the tool
+        if not (Path("geo") / "manifest.toml").is_file():
+            print(
+                "hengyang-map: import: no ./geo data folder here; name the folder to edit with --geo DIR",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        args.geo = Path("geo")
     if not args.file.is_file():
         print(f"hengyang-map: {inert(str(args.file))}: no such file", file=sys.stderr)
         return EXIT_USAGE
     result = edits.plan(args.geo, args.file) if args.dry_run else edits.apply(args.geo, args.file)
     for change in result.changes:
-        print(
-            f"{inert(change.file)}: feature '{inert(change.feature)}': {change.field}: "
-            f"{inert(str(change.old))} → {inert(str(change.new))}"
-        )
+        # a value as text, one line, at most 80 characters: a dry run never floods the terminal
+        old, new = (shorten(str(v), 82)[1:-1] for v in (change.old, change.new))
+        print(f"{inert(change.file)}: feature '{inert(change.feature)}': {change.field}: {old} → {new}")
     if not result.files:
         print("nothing changed")
     else:
@@ -176,7 +196,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """Turn SIGTERM into the same clean stop as Ctrl-C: the staging folder is removed."""
+    """Turn SIGINT and SIGTERM into one clean stop: the staging folder is removed."""
     raise KeyboardInterrupt
 
 
@@ -184,9 +204,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from layers.data.load import load_battle
     from layers.errors import inert
 
-    args.geo = args.geo or default_geo()
     if args.command == "import":
         return _import(args)
+    args.geo = args.geo or default_geo()
     if args.command == "serve":
         from layers.tools.serve import serve
 

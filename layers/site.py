@@ -67,23 +67,11 @@ def write_site(files: Mapping[str, Content] | Iterable[tuple[str, Content]], out
     out = Path(os.path.realpath(out_dir))
     shown = inert(os.fspath(out_dir))
     parent = out.parent
-    here: Path | None = None
-    if parent == out:
-        raise OutputError(f"{shown}: is the root folder; choose a folder inside it")
-    with contextlib.suppress(OSError):
-        here = Path.cwd().resolve()
-    if here is not None and here.is_relative_to(out):
-        raise OutputError(f"{shown}: is the current folder or contains it; choose another output folder")
+    refuse_output(out_dir)
     caught: list[int] = []
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        if out.exists() and not out.is_dir():
-            raise OutputError(f"{shown}: exists and is not a folder; refusing to replace it")
-        if out.is_dir() and any(out.iterdir()) and not _is_marked(out):
-            raise OutputError(
-                f"{shown}: is a folder this tool did not write (no {MARKER} in it); refusing to replace it. "
-                "Choose an empty or new folder."
-            )
+        refuse_output(out_dir)  # again, now that its parent exists
         with _locked(parent):
             _step("locked")
             _recover(out)
@@ -95,7 +83,7 @@ def write_site(files: Mapping[str, Content] | Iterable[tuple[str, Content]], out
                         _write_new(staging / name, content)
                 os.chmod(staging, 0o755)
                 _step("written")
-                with _signals_held() as caught:
+                with signals_held() as caught:
                     _swap(staging, out)
                     swapped = True
                     _step("done")
@@ -112,6 +100,36 @@ def write_site(files: Mapping[str, Content] | Iterable[tuple[str, Content]], out
     return out
 
 
+def refuse_output(out_dir: Path | str) -> None:
+    """Raise :class:`OutputError` if ``out_dir`` is a folder no build may replace: the root,
+    the current folder or one holding it, a file, or a non-empty folder this tool did not
+    write. ``serve`` asks the same before it serves anything."""
+    out = Path(os.path.realpath(out_dir))
+    shown = inert(os.fspath(out_dir))
+    here: Path | None = None
+    if out.parent == out:
+        raise OutputError(f"{shown}: is the root folder; choose a folder inside it")
+    with contextlib.suppress(OSError):
+        here = Path.cwd().resolve()
+    if here is not None and here.is_relative_to(out):
+        raise OutputError(f"{shown}: is the current folder or contains it; choose another output folder")
+    try:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"{shown}: exists and is not a folder; refusing to replace it")
+        if out.is_dir() and any(out.iterdir()) and not _is_marked(out):
+            raise OutputError(
+                f"{shown}: is a folder this tool did not write (no {MARKER} in it); refusing to replace it. "
+                "Choose an empty or new folder."
+            )
+    except OSError as err:
+        raise OutputError(f"{shown}: cannot be read ({inert(err.strerror or str(err))})") from err
+
+
+def is_output(folder: Path | str) -> bool:
+    """Whether ``folder`` is an output folder this tool wrote (it carries :data:`MARKER`)."""
+    return _is_marked(Path(folder))
+
+
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` itself: no lock file is made, so none is left
@@ -125,7 +143,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[list[int]]:
+def signals_held() -> Iterator[list[int]]:
     """Defer SIGINT and SIGTERM for the duration of the block; yields the signals that came."""
     caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():

@@ -107,6 +107,13 @@ def test_corpus_covers_the_issue_list() -> None:
         "phase-id-all",
         "nul-in-file-name",
         "toml-deep-nesting",
+        # issue 32
+        "huge-elevation",
+        "huge-width",
+        "toml-datetime",
+        "toml-time",
+        "phase-span-millennia",
+        "max-span-absurd",
     }
     assert wanted <= set(CASES)
     joined = "".join(PAYLOADS)

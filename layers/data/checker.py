@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Collection, Iterator
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -156,8 +156,12 @@ class Checker:
     def day(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> date | None:
         """A calendar date: a TOML date or a 'YYYY-MM-DD' string."""
         found = data.get(key)
-        if isinstance(found, date):
+        if type(found) is date:
             return found
+        if isinstance(found, (datetime, time)):  # a TOML date-time or time of day: a day is wanted
+            what = "a time of day" if isinstance(found, time) else "a date-time"
+            self.problem(prefix + key, f"{what} {shorten(str(found))}", "a date written YYYY-MM-DD, no time of day")
+            return None
         if type(found) is str and (day := _DAYS.get(found)) is not None:
             return day  # a text read before: a battle names a few hundred days, many times each
         value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)

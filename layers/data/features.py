@@ -582,7 +582,7 @@ def _measure(check: Checker, props: dict[str, Any], stem: str, max_m: float) -> 
         if f"{stem}_sources" in props and f"{stem}_m" not in props:
             check.problem(f"{stem}_m", "nothing", f"a number of metres beside {stem}_sources")
         return None
-    if not (math.isfinite(value) and 0 <= value <= max_m):
+    if not (finite(value) and 0 <= value <= max_m):  # finite(): an integer too large for a float is not
         check.problem(f"{stem}_m", shorten(value), f"a number of metres, 0..{max_m:g}")
         return None
     if not sources:

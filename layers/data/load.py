@@ -108,7 +108,11 @@ def _load_battle(root: Path) -> Battle:
 
     features: list[Feature] = []
     locator: list[Feature] = []  # where the battle lies: places anywhere on Earth
-    span = (min(p.start for p in phases), max(p.end for p in phases)) if phases else None
+    listed = manifest.get("phases")
+    # A phase refused (a bad date, a span too long) makes the others' span the wrong yardstick
+    # for the features' dates: they are checked against it once the manifest is mended.
+    whole = isinstance(listed, list) and len(phases) == len(listed)
+    span = (min(p.start for p in phases), max(p.end for p in phases)) if phases and whole else None
     for spec in layer_specs:
         text = read(root / spec.file, spec.file)
         collection = parse_json(text, spec.file, problems) if text is not None else None

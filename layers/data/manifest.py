@@ -4,6 +4,7 @@ claims and figures, which phases and features both carry."""
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
 from layers.data.checker import Checker, finite, unreserved
@@ -22,6 +23,8 @@ from layers.data.rules import (
     GROUP_IDS,
     ID_PATTERN,
     IDENTITIES,
+    MAX_SPAN_YEARS,
+    MAX_SPAN_YEARS_CEILING,
     PHASE_CLAIM_FIELDS,
     PHASE_KEYS,
     RESERVED_IDS,
@@ -169,7 +172,37 @@ def read_phases(check: Checker, manifest: dict[str, Any], bounds: Any = None) ->
             check.feature = f"phase {after.id}"
             check.problem("start", str(after.start), f"phases ordered by start date (after {before.id})")
     check.feature = ""
-    return phases
+    return _within_span(check, manifest, phases)
+
+
+def _within_span(check: Checker, manifest: dict[str, Any], phases: list[Phase]) -> list[Phase]:
+    """``phases``, if together they span no more than ``max_span_years`` (else none, and a
+    problem on each phase that reaches past the limit)."""
+    years = MAX_SPAN_YEARS
+    if "max_span_years" in manifest:
+        raw = manifest["max_span_years"]
+        if type(raw) is not int or not 1 <= raw <= MAX_SPAN_YEARS_CEILING:
+            check.problem("max_span_years", shorten(raw), f"a whole number of years, 1..{MAX_SPAN_YEARS_CEILING}")
+            return []
+        years = raw
+    if not phases:
+        return phases
+    first = min(p.start for p in phases)
+    try:
+        limit = first + timedelta(days=round(years * 365.2425))
+    except OverflowError:
+        return phases  # past the last date there is: no phase can end later
+    late = [p for p in phases if p.end >= limit]
+    for phase in late:
+        check.feature = f"phase {phase.id}"
+        check.problem(
+            "end",
+            str(phase.end),
+            f"a date before {limit}: the phases span at most {years} years from {first} "
+            f"(max_span_years in the manifest raises the limit, up to {MAX_SPAN_YEARS_CEILING})",
+        )
+    check.feature = ""
+    return [] if late else phases
 
 
 #: What a layer file is for: drawn per phase, on every page, or in the locator inset.

@@ -100,7 +100,13 @@ MANIFEST_KEYS = (
     "layers",
     "phases",
     "locator",
+    "max_span_years",
 )
+#: The phases of a battle span at most this many years, unless ``max_span_years`` in the manifest
+#: raises it (up to :data:`MAX_SPAN_YEARS_CEILING`): a mistyped year (0001 for the real one) would
+#: otherwise make the build draw every day of millennia.
+MAX_SPAN_YEARS = 5
+MAX_SPAN_YEARS_CEILING = 100
 PHASE_KEYS = ("id", "title", "start", "end", "sources", "narrative", "view", "claims", "figures")
 #: What a claim (another source's differing value) may be about.
 CLAIM_FIELDS = ("name", "description", "start", "end", "status", "side", "unit", "location", "commander")

@@ -10,9 +10,13 @@ geometry of another type) is refused with a readable explanation.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
 import math
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,8 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from layers.data.load import load_battle
-from layers.errors import BattleMapError, GeoDataError, inert
+from layers.errors import GeoDataError, inert
 from layers.export.attributes import properties
+from layers.site import signals_held
+from layers.tools.inputs import ImportRefused, read_rows
+from layers.tools.textedit import edit_features
+
+#: A date-time at midnight, as a GIS may write a date column back: its date is the value.
+_MIDNIGHT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?", re.ASCII)
+
+__all__ = ["EDITABLE", "Change", "ImportRefused", "Plan", "apply", "plan", "replace_together"]
 
 #: Attributes a GIS user may edit, as the export names them: text pairs, numbers, dates, choices.
 EDITABLE = (
@@ -45,14 +57,6 @@ EDITABLE = (
     "importance",
     "terrain",
 )
-#: Tables of a GeoPackage export that are not map layers: read, never written back.
-DERIVED_TABLES = ("position_states", "position_state_areas")
-
-
-class ImportRefused(BattleMapError):
-    """The edited file cannot be mapped back onto the data folder."""
-
-    exit_code = 1
 
 
 @dataclass
@@ -72,36 +76,8 @@ class Plan:
 
     files: dict[str, str] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
-
-
-def _rows(path: Path) -> list[tuple[str, dict[str, Any], Any]]:
-    """(table, attributes, shapely geometry) for every row of the edited file's map layers."""
-    import geopandas
-    import pyogrio
-
-    suffix = path.suffix.lower()
-    if suffix == ".geojson" or suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        from shapely.geometry import shape
-
-        return [
-            (
-                "features",
-                dict(f.get("properties") or {}, id=f.get("id", (f.get("properties") or {}).get("id"))),
-                shape(f["geometry"]) if f.get("geometry") else None,
-            )
-            for f in data.get("features", [])
-        ]
-    if suffix != ".gpkg":
-        raise ImportRefused(f"{inert(str(path))}: expected a .gpkg or .geojson file that 'export' wrote")
-    rows = []
-    for table, kind in pyogrio.list_layers(path):
-        if kind is None or table in DERIVED_TABLES:
-            continue  # attribute tables and the derived per-state layer are not edited back
-        frame = geopandas.read_file(path, layer=table)
-        for record, geometry in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
-            rows.append((table, record, geometry))
-    return rows
+    #: Every file of the data folder that ``load_battle`` reads (manifest, bibliography, layers).
+    data_files: tuple[str, ...] = ()
 
 
 def _plain(value: Any) -> Any:
@@ -138,35 +114,44 @@ def _geometry_json(geometry: Any) -> dict[str, Any]:
 def plan(geo: Path, edited: Path) -> Plan:
     """What importing ``edited`` into the data folder ``geo`` would change (nothing written)."""
     battle = load_battle(geo)
+    rows = read_rows(edited)
     by_id = {f.id: f for f in battle.features}
-    files = {spec.file: spec for spec in battle.layers}
-    texts = {name: (geo / name).read_text(encoding="utf-8") for name in files}
+    texts = {spec.file: _read_data_text(geo / spec.file) for spec in battle.layers}
     documents = {name: json.loads(text) for name, text in texts.items()}
     where: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, document in documents.items():
         for item in document["features"]:
             where[item["id"]] = (name, item)
     problems: list[str] = []
-    result = Plan()
-    seen: set[str] = set()
-    for table, row, geometry in _rows(edited):
-        feature_id = row.get("id")
+    result = Plan(data_files=_data_files(geo, [spec.file for spec in battle.layers]))
+    seen: dict[str, str] = {}
+    changed: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        table, values, geometry = inert(row.table), row.values, row.geometry
+        feature_id = values.get("id")
         if not isinstance(feature_id, str) or not feature_id:
             problems.append(f"{table}: a row without an id (new features are added in the data folder, with sources)")
             continue
+        if feature_id in seen:
+            problems.append(
+                f"{table}: feature '{inert(feature_id)}' appears twice (also in {seen[feature_id]}); "
+                "each feature is one row"
+            )
+            continue
+        seen[feature_id] = table
         if feature_id not in where:
             problems.append(f"{table}: feature '{inert(feature_id)}' is not in {inert(str(geo))}")
             continue
-        if feature_id in seen:
-            continue
-        seen.add(feature_id)
         name, item = where[feature_id]
         props = item["properties"]
         exported = properties(battle, by_id[feature_id])  # what the export wrote, defaults filled in
+        touched = False
         for key in EDITABLE:
-            if key not in row:
+            if key not in values:
                 continue
-            new = _plain(row[key])
+            new = _plain(values[key])
+            if key in ("start", "end") and isinstance(new, str) and (day := _MIDNIGHT.fullmatch(new)):
+                new = day.group(1)  # a GIS that saved the date column as a date-time, at midnight
             if new == "":
                 new = None
             if new == exported.get(key):
@@ -174,6 +159,7 @@ def plan(geo: Path, edited: Path) -> Plan:
             old = _old_value(props, key)
             _set_value(props, key, new)
             result.changes.append(Change(name, feature_id, key, old, new))
+            touched = True
         if geometry is not None:
             import shapely
             from shapely.geometry import shape
@@ -191,11 +177,19 @@ def plan(geo: Path, edited: Path) -> Plan:
             if not shapely.equals_exact(shapely.force_2d(geometry), shapely.force_2d(before), tolerance=1e-7):
                 item["geometry"] = _geometry_json(geometry)
                 result.changes.append(Change(name, feature_id, "geometry", "…", "…"))
+                touched = True
+        if touched:
+            changed.setdefault(name, {})[feature_id] = item
     if problems:
         raise ImportRefused("cannot import " + inert(str(edited)) + ":\n  " + "\n  ".join(problems))
-    for name in sorted({c.file for c in result.changes}):
-        result.files[name] = _dump(documents[name])
+    for name in sorted(changed):
+        result.files[name] = edit_features(texts[name], documents[name], changed[name])
     return result
+
+
+def _read_data_text(path: Path) -> str:
+    """A data file's text as ``load_battle`` read it (a byte-order mark dropped)."""
+    return path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8")
 
 
 def _old_value(props: dict[str, Any], key: str) -> Any:
@@ -215,28 +209,104 @@ def _set_value(props: dict[str, Any], key: str, value: Any) -> None:
         props[key] = value
 
 
-def _dump(document: Any) -> str:
-    """The data folder's formatting: one-space indent, UTF-8 text, a final newline."""
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
 def apply(geo: Path, edited: Path) -> Plan:
-    """Import ``edited`` into ``geo``: validate the result, then replace only the changed files."""
+    """Import ``edited`` into ``geo``: validate the result, then replace the changed files
+    together, or leave ``geo`` as it was."""
     result = plan(geo, edited)
     if not result.files:
         return result
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "geo"
-        shutil.copytree(geo, trial, symlinks=False)
-        for name, text in result.files.items():
-            (trial / name).write_text(text, encoding="utf-8")
+        for name in result.data_files:  # the files load_battle reads, and only those
+            (trial / name).parent.mkdir(parents=True, exist_ok=True)
+            if name in result.files:
+                (trial / name).write_text(result.files[name], encoding="utf-8")
+            else:
+                shutil.copyfile(geo / name, trial / name)
         try:
             load_battle(trial)
         except GeoDataError as err:
             raise ImportRefused(f"the edit would make the data invalid; nothing was written:\n{err}") from err
-    for name, text in result.files.items():
-        target = geo / name
-        staging = target.with_name(f".{target.name}.import-{os.getpid()}")
-        staging.write_text(text, encoding="utf-8")
-        os.replace(staging, target)
+    replace_together(geo, result.files)
     return result
+
+
+def _data_files(geo: Path, layers: list[str]) -> tuple[str, ...]:
+    """The files of a valid data folder: its manifest, bibliography and layers."""
+    import tomllib
+
+    from layers.data.rules import MANIFEST
+
+    manifest = tomllib.loads(_read_data_text(geo / MANIFEST))
+    return (MANIFEST, manifest["bibliography"], *layers)
+
+
+def replace_together(folder: Path, texts: dict[str, str]) -> None:
+    """Replace the files of ``folder`` named in ``texts`` with their new text, all or none.
+
+    Each new text goes to a staging file made exclusively (``O_EXCL | O_NOFOLLOW``: never an
+    existing file, never through a symlink) under a random name beside its target, and is
+    synced. Only when every one is written are they renamed over their targets, with SIGINT
+    and SIGTERM held; a rename that fails puts back the files already replaced (each old file
+    is kept by a hard link until the end). On any failure :class:`ImportRefused` is raised
+    and the folder is as it was.
+    """
+    staged: dict[str, Path] = {}
+    kept: dict[str, Path] = {}
+    try:
+        for name, text in sorted(texts.items()):
+            target = folder / name
+            staged[name] = _write_exclusive(target, text.encode("utf-8"), os.stat(target).st_mode & 0o777)
+            _step("staged")
+        with signals_held():
+            for name in staged:
+                target = folder / name
+                kept[name] = _free_name(target, "kept")
+                os.link(target, kept[name], follow_symlinks=False)
+            done: list[str] = []
+            try:
+                for name, staging in staged.items():
+                    os.replace(staging, folder / name)
+                    done.append(name)
+                    _step("replaced")
+            except BaseException:
+                for name in reversed(done):
+                    os.replace(kept[name], folder / name)
+                raise
+    except OSError as err:
+        raise ImportRefused(
+            f"{inert(str(folder))}: could not write the data ({inert(err.strerror or str(err))}); nothing was changed"
+        ) from err
+    finally:
+        for path in (*staged.values(), *kept.values()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+
+def _step(name: str) -> None:
+    """A named point of :func:`replace_together` (a no-op; tests replace it to fail there)."""
+
+
+def _free_name(target: Path, kind: str) -> Path:
+    return target.with_name(f".{target.name}.{kind}-{secrets.token_hex(8)}")
+
+
+def _write_exclusive(target: Path, data: bytes, mode: int) -> Path:
+    """A new file beside ``target`` holding ``data``, synced; its path."""
+    while True:
+        path = _free_name(target, "import")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path

@@ -21,33 +21,43 @@ from ..conftest import FIXTURE_BATTLE
 pytestmark = pytest.mark.browser
 
 
-def start(geo: Path, out: Path) -> tuple[subprocess.Popen, str]:
+def _default_signals() -> None:
+    """In the child: SIGINT and SIGTERM at their defaults, whatever the test runner's are."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def launch(*args: str) -> subprocess.Popen:
     code = "import sys; from build_map import main; sys.exit(main(sys.argv[1:]))"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--geo", str(geo), "--out", str(out), "--port", "0"],
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "serve", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
+        preexec_fn=_default_signals,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
+
+
+def start(geo: Path, out: Path) -> tuple[subprocess.Popen, str]:
+    process = launch("--geo", str(geo), "--out", str(out), "--port", "0")
+    # readline blocks until the line comes (or the process ends): an event, not a timed wait
+    for line in process.stdout:
         if "serving" in line:
             return process, line.split(" at ", 1)[1].split(" ", 1)[0]
-    process.kill()
-    raise AssertionError("the server did not start")
+    process.wait(timeout=120)
+    raise AssertionError(f"the server did not start: {process.stderr.read()}")
 
 
 def get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=60) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as err:
         return err.code, ""
 
 
-def wait_until(tab, predicate: str, timeout: float = 10.0) -> None:
+def wait_until(tab, predicate: str, timeout: float = 120.0) -> None:
     """Poll ``predicate`` from the driver (the page's CSP forbids the eval Playwright's own
     wait_for_function uses on an http page)."""
     deadline = time.monotonic() + timeout
@@ -109,7 +119,7 @@ def test_live_preview(browser, tmp_path: Path) -> None:
         context.close()
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=15)
+        out, err = process.communicate(timeout=120)  # generous: the machine may be busy
     assert process.returncode == 0, err
     assert "stopped" in out
     assert "ground.geojson" in err  # the error was printed in the terminal too

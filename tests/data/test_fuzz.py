@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import tomllib
-from datetime import date
+from datetime import UTC, date, time
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,11 @@ REPLACEMENTS = st.one_of(
     GEOMETRIES,
     (st.integers(min_value=200, max_value=3000) | st.integers(min_value=900, max_value=1000)).map(deep),
     st.dates().map(lambda d: d),  # TOML dates; JSON writes them as text
+    TEMPORAL := st.one_of(  # TOML's other value types: date-times (local and with an offset), times
+        st.datetimes(),
+        st.datetimes(timezones=st.just(UTC)),
+        st.times(),
+    ),
 )
 
 # -- paths into the documents ---------------------------------------------------------------
@@ -223,8 +228,8 @@ def _toml(value: Any) -> str:
         return str(value) if -(2**63) <= value < 2**63 else f"{value}.0"
     if isinstance(value, float):
         return "nan" if math.isnan(value) else repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()  # a date, a date-time or a time of day: TOML writes each so
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, list):
@@ -373,3 +378,28 @@ def test_the_writer_round_trips_the_fixture(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_BATTLE, folder)
     write_folder(folder, [])
     check_and_build_agree(folder, tmp_path / "out")
+
+
+#: The manifest's dated and numbered places: each phase's start and end, the bounds, the limit.
+MANIFEST_DATES = [("manifest.toml", ("phases", i, key)) for i in range(2) for key in ("start", "end")]
+
+
+@settings.get_profile(PROFILE)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([*MANIFEST_DATES, ("manifest.toml", ("max_span_years",)), ("manifest.toml", ("bounds",))]),
+            st.one_of(st.dates(), TEMPORAL, NUMBERS, st.lists(NUMBERS, max_size=3), st.dates().map(date.isoformat)),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_every_toml_value_type_in_the_manifest(edits) -> None:
+    """Dates anywhere in the calendar, date-times, times of day and numbers that no float holds,
+    in the manifest's dates and limits: pages (within the span limit) or readable lines."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "geo"
+        shutil.copytree(FIXTURE_BATTLE, folder)
+        write_folder(folder, [(name, path, "set", value) for (name, path), value in edits])
+        check_and_build_agree(folder, Path(tmp) / "out")

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,18 @@ sys.exit(build_map.main(sys.argv[1:]))
 """
 
 
-def run_build(out: Path, *extra: str, slow: float = 0.0) -> subprocess.Popen:
+def _dispositions(sigint: signal.Handlers) -> Callable[[], None]:
+    """Run in the child before it starts: SIGINT and SIGTERM as a shell would leave them (the
+    default, or SIGINT ignored as for a background job), whatever the test runner's are."""
+
+    def reset() -> None:
+        signal.signal(signal.SIGINT, sigint)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    return reset
+
+
+def run_build(out: Path, *extra: str, slow: float = 0.0, sigint: signal.Handlers = signal.SIG_DFL) -> subprocess.Popen:
     env = {**os.environ, "SLOW_FSYNC": str(slow)}
     code = SLOW_BUILD.format(root=str(ROOT))
     return subprocess.Popen(
@@ -38,6 +50,7 @@ def run_build(out: Path, *extra: str, slow: float = 0.0) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_dispositions(sigint),
     )
 
 
@@ -45,7 +58,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def wait_for_staging(parent: Path, name: str, timeout: float = 60.0) -> None:
+def wait_for_staging(parent: Path, name: str, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for staging in parent.glob(f".{name}.new-*"):
@@ -62,13 +75,22 @@ def previous(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     return out, snapshot(out)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_interrupted_build_keeps_previous_output(previous, sig) -> None:
+@pytest.mark.parametrize(
+    ("sig", "sigint"),
+    [
+        (signal.SIGINT, signal.SIG_DFL),
+        (signal.SIGINT, signal.SIG_IGN),  # started as a background job: Python installs no handler
+        (signal.SIGTERM, signal.SIG_DFL),
+        (signal.SIGKILL, signal.SIG_DFL),
+    ],
+    ids=["SIGINT", "SIGINT-in-a-background-job", "SIGTERM", "SIGKILL"],
+)
+def test_interrupted_build_keeps_previous_output(previous, sig, sigint) -> None:
     out, before = previous
-    process = run_build(out, slow=0.15)
+    process = run_build(out, slow=0.15, sigint=sigint)
     wait_for_staging(out.parent, out.name)
     process.send_signal(sig)
-    code = process.wait(timeout=60)
+    code = process.wait(timeout=300)
     assert code != 0
     assert snapshot(out) == before
     if sig != signal.SIGKILL:
@@ -186,4 +208,42 @@ def test_signal_during_the_swap_is_held_until_the_new_output_is_complete(tmp_pat
     assert run.returncode == 130, run.stderr
     assert "interrupted after the new output was complete" in run.stderr
     assert "afternoon.html" in snapshot(out)  # the new output, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+#: Replaces the output with write_site, killing itself with SIGKILL at the ``stop``-th file
+#: deleted from the previous output (after the swap, while the old output is removed).
+KILLED_DELETE = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from layers import site
+real, count = os.unlink, [0]
+def unlink(path, *args, **kwargs):
+    real(path, *args, **kwargs)
+    count[0] += 1
+    if count[0] == {stop!r}:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.unlink = unlink
+site.write_site({files!r}, {out!r})
+"""
+
+
+@pytest.mark.parametrize("stop", [1, 20, 40])
+def test_killed_while_deleting_the_old_output_leaves_it_marked(tmp_path: Path, stop: int) -> None:
+    """The old output is emptied marker last: a deletion cut short at any file leaves a folder
+    that still carries the marker, so the next build recognises it as ours and removes it
+    (a plain rmtree, which deletes the marker wherever it falls, fails this)."""
+    from layers import site
+
+    out = tmp_path / "out"
+    many = {f"page-{i:02d}.html": b"old" for i in range(48)}
+    site.write_site(many, out)
+    code = KILLED_DELETE.format(root=str(ROOT), stop=stop, files=NEW, out=str(out))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert without_marker(out) == NEW  # the new output was in place before the deletion
+    (leftover,) = [p for p in tmp_path.iterdir() if p.name != "out"]
+    assert (leftover / site.MARKER).is_file(), "a half-deleted old output lost its marker"
+    assert len(list(leftover.iterdir())) == len(many) + 1 - stop  # cut short after ``stop`` files
+    site.write_site(OLD, out)  # the next build removes what the killed one left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
