@@ -212,6 +212,7 @@ class Words:
     ELEVATION: Final = "elevation"
     WIDTH: Final = "width"
     MORE: Final = "more"  # the button under a long story list that shows more of it
+    CONTINUED: Final = "continued"  # a printed sheet that goes on with the text of the one before
 
 
 class Tiles:

@@ -18,6 +18,7 @@ EXTERNAL_SCRIPTS = [
     "static/bm-basemap.js",
     "static/bm-core.js",
     "static/bm-panel.js",
+    "static/bm-print.js",
     "static/bm-units.js",
     "static/bm-space.js",
     "static/bm-canvas.js",

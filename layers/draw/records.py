@@ -29,6 +29,7 @@ UI_LABELS = {
     Words.ELEVATION: Bilingual("高程", "Spot height"),
     Words.WIDTH: Bilingual("河宽", "Width"),
     Words.MORE: Bilingual("显示更多", "Show more"),
+    Words.CONTINUED: Bilingual("（续）", "(continued)"),
 }
 #: What a source's tier means, shown with it in the bibliography.
 TIER_LABELS = {

@@ -23,6 +23,13 @@ def render_images(
     return with_browser(browser, lambda b: _render_with(b, battle, phases, lang, fmt, paper, progress))
 
 
+#: True once a page laid out for paper has flowed its text for the fonts it prints with.
+PRINT_READY = "document.documentElement.getAttribute('data-print-ready') === '1'"
+
+#: Pixels per inch of the PNG pages: twice the page's 96 (a sharp print at A4).
+PNG_DPI = 192
+
+
 def _render_with(
     browser: Any, battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool
 ) -> dict[str, bytes]:
@@ -33,7 +40,8 @@ def _render_with(
     pages = render_site(battle, phases, lang, single_file=True, printable=True)
     files: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        context = browser.new_context(viewport=viewport, device_scale_factor=2 if fmt == "png" else 1)
+        # (twice the pixels: the map's canvases are printed as images at that resolution)
+        context = browser.new_context(viewport=viewport, device_scale_factor=2)
         context.route(
             "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
         )
@@ -46,15 +54,37 @@ def _render_with(
             page.goto(path.as_uri())
             page.wait_for_function("window.battleMap !== undefined")
             page.wait_for_function(LABELS_PLACED)  # names on the map, placed for this paper size
+            page.wait_for_function(PRINT_READY)  # the text flowed beside the map and after it
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame
-            if fmt == "png":
-                files[f"{phase_id}.png"] = page.screenshot(full_page=False)
+            pdf = page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True)
+            if fmt == "png":  # the same sheets as the PDF: the map's, then the text's that follow it
+                for number, image in enumerate(_rasterise(pdf), start=1):
+                    files[f"{phase_id}.png" if number == 1 else f"{phase_id}-{number}.png"] = image
             else:
-                pdfs.append(page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True))
+                pdfs.append(pdf)
         context.close()
     if fmt == "pdf":
         files[f"{battle.id}.pdf"] = _merge_pdfs(pdfs, battle)
     return files
+
+
+def _rasterise(pdf: bytes) -> list[bytes]:
+    """Each page of a PDF as a PNG at PNG_DPI (pdfium renders it; Pillow writes it)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    out = []
+    try:
+        for index in range(len(document)):
+            image = document[index].render(scale=PNG_DPI / 72).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=False)
+            out.append(buffer.getvalue())
+    finally:
+        document.close()
+    return out
 
 
 def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:

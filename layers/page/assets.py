@@ -29,6 +29,7 @@ TOPOJSON = "topojson-client-3.1.0"
 PARTS = [
     "bm-core.js",
     "bm-panel.js",
+    "bm-print.js",
     "bm-units.js",
     "bm-space.js",
     "bm-canvas.js",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -39,14 +40,23 @@ def test_png_and_pdf(battle, tmp_path: Path, browser) -> None:
     from pypdf import PdfReader
 
     names = export(battle, "png", tmp_path / "png", progress=False, browser=browser)
-    assert sorted(n for n in names if n.endswith(".png")) == sorted(f"{p.id}.png" for p in battle.phases)
-    for phase in battle.phases:
-        width, height, grey = png_pixels((tmp_path / "png" / f"{phase.id}.png").read_bytes())
-        assert (width, height) == (2 * 1123, 2 * 794)  # A4 landscape at 96 dpi, twice for print
-        assert variance(grey) > 50
+    pngs = sorted(n for n in names if n.endswith(".png"))
+    for phase in battle.phases:  # the map's sheet, then the text's that follow it: phase-2.png …
+        sheets = [n for n in pngs if re.fullmatch(re.escape(phase.id) + r"(-\d+)?\.png", n)]
+        expected = [f"{phase.id}.png", *(f"{phase.id}-{k}.png" for k in range(2, len(sheets) + 1))]
+        assert len(sheets) >= 2 and sorted(sheets) == sorted(expected), (phase.id, sheets)
+        for name in sheets:
+            width, height, grey = png_pixels((tmp_path / "png" / name).read_bytes())
+            # A4 landscape at 192 dpi (twice the page's 96), to half a millimetre: Chromium sets a
+            # page's size in whole CSS pixels
+            assert abs(width - 297 / 25.4 * 192) < 4 and abs(height - 210 / 25.4 * 192) < 4, (name, width, height)
+            assert variance(grey) > 50
+    assert len(pngs) == sum(
+        1 for n in pngs for p in battle.phases if re.fullmatch(re.escape(p.id) + r"(-\d+)?\.png", n)
+    )
     export(battle, "pdf", tmp_path / "pdf", progress=False, paper="a3", browser=browser)
     reader = PdfReader(io.BytesIO((tmp_path / "pdf" / f"{battle.id}.pdf").read_bytes()))
-    assert len(reader.pages) == len(battle.phases)
+    assert len(reader.pages) >= 2 * len(battle.phases)  # each phase: its map, then its text
     box = reader.pages[0].mediabox
     assert round(float(box.width) / 72 * 25.4) == 420 and round(float(box.height) / 72 * 25.4) == 297
     # every canvas that has a drawing on screen is an image on paper: the paths' canvases and the
@@ -87,15 +97,15 @@ INKED_CANVASES = """() => Array.from(document.querySelectorAll('canvas')).filter
 
 
 def _images(page) -> int:
-    """Image objects a PDF page draws, through its forms too."""
+    """Image objects of at least 100 × 100 pixels a PDF page draws, through its forms too."""
 
     def count(resources) -> int:
         objects = resources.get("/XObject") if resources else None
         n = 0
         for ref in (objects.get_object() if objects else {}).values():
             obj = ref.get_object()
-            if obj.get("/Subtype") == "/Image":
-                n += 1
+            if obj.get("/Subtype") == "/Image":  # (a name's halo is a small image: not a canvas)
+                n += int(obj.get("/Width", 0)) >= 100 and int(obj.get("/Height", 0)) >= 100
             elif obj.get("/Subtype") == "/Form":
                 n += count(obj.get("/Resources"))
         return n
@@ -106,6 +116,7 @@ def _images(page) -> int:
 def test_browser_print_is_clean(offline, battle, site: Path) -> None:
     tab = offline.open(site / f"{battle.phases[0].id}.html")
     tab.emulate_media(media="print")
+    tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as the browser does before it prints
     hidden = tab.evaluate("""() => ['.bm-story', '.bm-lang', '.leaflet-control-layers', '.leaflet-control-zoom',
         '.bm-twin', '.bm-bibliography'].map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert set(hidden) == {"none"}
@@ -115,65 +126,162 @@ def test_browser_print_is_clean(offline, battle, site: Path) -> None:
     assert offline.errors == []
 
 
-#: The shown section's narrative and disputed values: [part, whole lines shown, whether it was
-#: cut (bm-cut), whether every line of it is inside its box or beyond it: at most a fifth of a
-#: line's box on the other side (the boxes of lines overlap a little, their ink does not)].
-CUT_TEXTS = """() => Array.from(document.querySelectorAll(
-    '.bm-section:not([hidden]) .bm-narrative, .bm-section:not([hidden]) .bm-claims')).map(node => {
-  const box = node.getBoundingClientRect(), range = document.createRange(), rects = [];
-  const texts = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-  for (let t = texts.nextNode(); t; t = texts.nextNode()) {  // the lines of text, not the elements' boxes
-    range.selectNodeContents(t);
-    rects.push(...Array.from(range.getClientRects()).filter(r => r.height > 0));
+#: Where each part of the shown phase's text is on a page laid out for paper: the narrative's
+#: text, the parts' counts and whether each lies whole inside what shows it (the panel's body
+#: beside the map, or the sheets after the map), and the boxes that must stay on the page.
+PRINTED = """() => {
+  const body = document.querySelector('.bm-body'), b = body.getBoundingClientRect();
+  const after = document.querySelector('.bm-after');
+  const section = document.querySelector('.bm-section:not([hidden])');
+  const inside = n => after && after.contains(n) ? true : n.getBoundingClientRect().bottom <= b.bottom + 0.5;
+  const parts = sel => Array.from(document.querySelectorAll(sel)).filter(n => n.getClientRects().length > 0);
+  const narrative = {};
+  for (const p of parts('.bm-narrative p')) {
+    const lang = p.getAttribute('lang');
+    narrative[lang] = (narrative[lang] || '') + p.textContent;
   }
-  const shown = r => (box.bottom - r.top) / r.height;
-  const inside = rects.filter(r => shown(r) >= 4 / 5);
-  const across = rects.filter(r => shown(r) > 1 / 5 && shown(r) < 4 / 5);
-  const lines = new Set(inside.map(r => Math.round(r.bottom))).size;
-  return [node.className, lines, node.classList.contains('bm-cut'), across.length === 0];
-})"""
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+    const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; };
+  return {
+    narrative,
+    whole: parts('.bm-narrative p, .bm-sources, .bm-claims, .bm-figures').every(inside),
+    counts: ['.bm-sources', '.bm-claims', '.bm-figures'].map(s => parts(s).length),
+    expected: ['.bm-sources', '.bm-claims', '.bm-figures']
+      .map(s => section.querySelector(s) || after.querySelector(s) ? 1 : 0),
+    cut: document.querySelectorAll('.bm-cut').length,
+    masked: parts('.bm-panel *').filter(n => getComputedStyle(n).maskImage !== 'none').length,
+    legend: box('.bm-legend'), panel: box('#bm-panel'), flowed: +document.documentElement.getAttribute('data-flowed'),
+  };
+}"""
+
+
+def _read_on(pages: list[str], text: str) -> bool:
+    """Whether text is printed whole: all of it on one page, or its first part at the end of
+    what one page says and the rest on the pages after it, in order."""
+
+    def holds(page: str, start: str) -> bool:
+        # (a PDF's text may give a radical for a Han character drawn with the same glyph: 门 as ⻔)
+        pattern = "".join(
+            f"(?:{re.escape(c)}|[\u2e80-\u2fdf])" if "\u4e00" <= c <= "\u9fff" else re.escape(c) for c in start
+        )
+        return re.search(pattern, page) is not None
+
+    def longest_start(page: str, rest: str) -> int:  # the longest start of rest that page holds
+        lo, hi = 0, len(rest)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if holds(page, rest[:mid]) else (lo, mid - 1)
+        return lo
+
+    for first in range(len(pages)):
+        rest, at = text, first
+        while rest and at < len(pages):
+            held = longest_start(pages[at], rest)
+            if held == 0:
+                break
+            rest, at = rest[held:], at + 1
+        if not rest:
+            return True
+    return False
+
+
+def _squeezed(text: str) -> str:
+    """Text compared across layouts: compatibility forms folded (a PDF's Kangxi radicals), dashes
+    as one, no spaces."""
+    import unicodedata
+
+    text = re.sub("[\u2010-\u2015\u2212]", "-", unicodedata.normalize("NFKC", text))  # (dashes as a PDF gives them)
+    return "".join(text.split())
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "both"])
-def test_print_layout_keeps_the_essentials_on_the_page(browser, battle, tmp_path: Path, lang: str) -> None:
-    """On an A4 print page of every phase, the title, narrative, sources line, the disputed
-    values and the legend are all inside the page, not clipped away by a long panel: the
-    figures give way first, then the narrative and the disputed values, each cut after a whole
-    line (faded), never through one."""
-    from layers.page.assemble import render_site
-
+def test_print_never_cuts_the_text(browser, battle, tmp_path: Path, lang: str) -> None:
+    """On an A4 print page of every phase, the title, the key and the first of the text stand
+    beside the map, and the rest of the narrative, the sources line, the disputed values and the
+    figures follow on the sheets after it: each part once, whole, nothing clipped or faded."""
     files = render_site(battle, lang=lang, single_file=True, printable=True)
+    langs = {"zh": ["zh-Hans"], "en": ["en"], "both": ["zh-Hans", "en"]}[lang]
     for phase in battle.phases:
         path = tmp_path / f"{phase.id}.html"
         path.write_bytes(files[f"{phase.id}.html"])
         page = OfflinePage(browser, {"width": 1123, "height": 794})
         try:
+            page.page.emulate_media(media="print")
             tab = page.open(path)
-            tab.evaluate("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(r)))")
-            boxes = tab.evaluate("""() => {
-              const box = s => { const e = document.querySelector(s); if (!e) return null;
-                const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; };
-              const section = '.bm-section:not([hidden]) ';
-              return {body: box('.bm-body'), narrative: box(section + '.bm-narrative'),
-                      sources: box(section + '.bm-sources'), claims: box(section + '.bm-claims'),
-                      legend: box('.bm-legend'), panel: box('#bm-panel'), section: box(section.trim())};
-            }""")
-            bottom = min(boxes["body"][1], 794)
-            for part in ("narrative", "sources", "claims", "legend"):
-                if boxes[part] is None:
-                    assert part == "claims", (phase.id, part)
-                    continue
-                assert boxes[part][2] > 0 and boxes[part][1] <= bottom + 1, (lang, phase.id, part, boxes)
-                if part != "legend":  # and not hidden by the section, which clips what overflows it
-                    assert boxes[part][1] <= boxes["section"][1] + 1, (lang, phase.id, part, boxes)
-            assert boxes["panel"][1] <= 794
-            # a text that gives way ends on a whole line, faded, and keeps two lines at least
-            for part, lines, cut, whole in tab.evaluate(CUT_TEXTS):
-                assert whole, (lang, phase.id, part)
-                assert not cut or lines >= 2, (lang, phase.id, part, lines)
+            tab.wait_for_function("document.documentElement.getAttribute('data-print-ready') === '1'")
+            got = tab.evaluate(PRINTED)
+            assert got["whole"], (lang, phase.id)
+            assert got["counts"] == got["expected"] and got["expected"][0] == 1, (lang, phase.id, got)
+            assert got["cut"] == 0 and got["masked"] == 0, (lang, phase.id)
+            assert got["legend"][1] <= 794 and got["panel"][1] <= 794, (lang, phase.id, got)
+            for code in langs:  # the whole narrative, in order, nothing lost or repeated at the split
+                text = phase.narrative.zh if code == "zh-Hans" else phase.narrative.en
+                assert _squeezed(got["narrative"][code]) == _squeezed(text), (lang, phase.id, code)
             assert page.errors == []
         finally:
             page.close()
+
+
+def test_a_long_text_flows_onto_the_next_sheets(browser, battle, tmp_path: Path) -> None:
+    """A narrative far longer than the panel: the panel ends on a whole line, the text goes on
+    after the map, and the sheets after it carry every word, in order."""
+    import dataclasses
+
+    from layers.data.model import Bilingual
+
+    long_en = " ".join(f"Sentence {i} of a long account, with several words in it." for i in range(400))
+    phase = dataclasses.replace(battle.phases[0], narrative=Bilingual("长" * 20 + "。" + "很长的叙述。" * 600, long_en))
+    longer = dataclasses.replace(battle, phases=[phase, *battle.phases[1:]])
+    files = render_site(longer, [phase.id], lang="both", single_file=True)  # the web page, printed
+    path = tmp_path / "long.html"
+    path.write_bytes(files[f"{phase.id}.html"])
+    page = OfflinePage(browser, {"width": 1123, "height": 794})
+    try:
+        tab = page.open(path)
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        page.page.emulate_media(media="print")
+        tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as the browser does before it prints
+        got = tab.evaluate(PRINTED)
+        assert got["whole"] and got["flowed"] >= 2
+        assert _squeezed(got["narrative"]["en"]) == _squeezed(long_en)
+        assert _squeezed(got["narrative"]["zh-Hans"]) == _squeezed(phase.narrative.zh)
+        # the sheets after the map are as tall as the text needs (several pages here)
+        height = tab.evaluate("document.querySelector('.bm-after').getBoundingClientRect().height")
+        assert height > 794
+        # back on screen (the browser's print ends), the page is as it was
+        tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.page.emulate_media(media="screen")
+        assert tab.evaluate("document.querySelectorAll('.bm-after, .bm-cont, .bm-foot').length") == 0
+        assert _squeezed(tab.evaluate("document.querySelector('.bm-narrative p[lang=en]').textContent")) == _squeezed(
+            long_en
+        )
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_pdf_text_holds_every_narrative_and_each_name_once(battle, tmp_path: Path, browser, lang: str) -> None:
+    """The PDF's text layer: every phase's whole narrative, and each name on the map written
+    once (a halo drawn as copies of the text would repeat it)."""
+    from pypdf import PdfReader
+
+    export(battle, "pdf", tmp_path, progress=False, lang=lang, browser=browser)
+    reader = PdfReader(io.BytesIO((tmp_path / f"{battle.id}.pdf").read_bytes()))
+    pages = [page.extract_text() for page in reader.pages]
+    squeezed = [_squeezed(text) for text in pages]
+    langs = {"zh": ["zh"], "en": ["en"], "both": ["zh", "en"]}[lang]
+    for phase in battle.phases:
+        for code in langs:
+            assert _read_on(squeezed, _squeezed(getattr(phase.narrative, code))), (lang, phase.id, code)
+    # (a river's or a railway's name is written again along it: those may come twice)
+    once = [f for f in battle.features if f.kind not in ("river", "railway", "line")]
+    names = {getattr(f.name, code) for f in once for code in langs if len(getattr(f.name, code)) >= 3}
+    for text in pages:
+        squeezed = _squeezed(text)
+        doubled = [name for name in names if _squeezed(name) * 2 in squeezed]
+        assert doubled == [], (lang, doubled[:5])
+    assert any("Zhangjiashan" in text or "张家山" in _squeezed(text) for text in pages)
 
 
 def test_kmz_packs_unit_symbols_as_icons(battle, tmp_path: Path, browser) -> None:

@@ -289,6 +289,11 @@ NOT_DATA = {
         "script.src": "a script element's source",
         **_EL,
     },
+    "bm-print.js": {
+        '"id"': "an HTML attribute (not copied with a paragraph or an entry)",
+        "li.id": "a bibliography entry's element id (src-<source id>)",
+        **_EL,
+    },
     "bm-timeline.js": {
         "BM.timeline": "the timeline part of the script, defined here",
         "ctx.groups": _CTX,

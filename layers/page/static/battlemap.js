@@ -80,19 +80,24 @@
     /* The map is a named region of the page (a landmark for screen readers). */
     map.getContainer().setAttribute("role", "region");
     map.getContainer().setAttribute("aria-label", document.title);
-    /* The browser's own print: place the names again for the paper's size, and fit the
-     * narrative to the page (a page laid out for print export is on paper from the start). */
+    /* The browser's own print: the page is laid out for paper while it prints (bm-print), the
+     * names placed again for the paper's size, the text flowed beside the map and onto the
+     * sheets after it (a page laid out for print export is on paper from the start). */
     var paper = document.documentElement.classList.contains("bm-print");
+    BM.print.words = data[K.LABELS][BM.TB.UI];
+    var replace = function (on) {
+      document.documentElement.classList.toggle("bm-print", on);
+      BM.print.flow(on);
+      map.invalidateSize({ animate: false });
+      labels.place();
+    };
     if (window.matchMedia) {
       var printing = window.matchMedia("print");
-      var replace = function () {
-        BM.panel.fitNarrative(paper || printing.matches);
-        map.invalidateSize({ animate: false });
-        labels.place();
-      };
-      if (printing.addEventListener) { printing.addEventListener("change", replace); }
-      window.addEventListener("beforeprint", replace);
+      var changed = function () { replace(paper || printing.matches); };
+      if (printing.addEventListener) { printing.addEventListener("change", changed); }
     }
+    window.addEventListener("beforeprint", function () { replace(true); });
+    window.addEventListener("afterprint", function () { replace(paper); });
 
     var atlas = !!panel && panel.getAttribute("data-mode") === "atlas";
     var ctx = { map: map, data: data, groups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labels: labels };
@@ -102,7 +107,10 @@
     // The opening view is set at once (no camera move), so the names are placed where they stay.
     moves.selectPhase(atlas ? (moves.fromHash() || opening) : opening, { push: false, animate: false });
     if (paper && document.fonts && document.fonts.ready) {  // the lines as the fonts set them
-      document.fonts.ready.then(function () { BM.panel.fitNarrative(); });
+      document.fonts.ready.then(function () {
+        BM.print.flow(true);
+        document.documentElement.setAttribute("data-print-ready", "1");  // (export waits for it)
+      });
     }
     // What the phase does not choose (the reference layers) is shown as the data says.
     var phases = {};

@@ -291,41 +291,5 @@
     }
   }
 
-  /* On paper the panel is as tall as the page: the narrative and the disputed values give
-   * way to the sources line and the legend (battlemap.css), each cut after its last whole
-   * line, faded (bm-cut), rather than through a line. Undone off paper (paper false); paper not
-   * given: whether the page is laid out for print export. */
-  function fitNarrative(paper) {
-    if (paper === undefined) { paper = document.documentElement.classList.contains("bm-print"); }
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-narrative, .bm-claims"), function (node) {
-      node.classList.remove("bm-cut");
-      node.style.maxHeight = node.style.minHeight = "";
-      if (!paper || node.closest(".bm-section[hidden]") || node.scrollHeight <= node.clientHeight + 1) { return; }
-      // (lines measured from the padding's top edge; what overflows shows down to the padding's
-      // bottom edge: the box ends at the last line's foot, max-height is the content's height)
-      var style = window.getComputedStyle(node);
-      var pad = (parseFloat(style.paddingTop) || 0) + (parseFloat(style.paddingBottom) || 0);
-      var top = node.getBoundingClientRect().top + node.clientTop, limit = node.clientHeight + 0.5;
-      // the boxes of its lines of text (of each text, not of the elements around them)
-      var range = document.createRange(), texts = document.createTreeWalker(node, NodeFilter.SHOW_TEXT), rects = [];
-      for (var t = texts.nextNode(); t; t = texts.nextNode()) {
-        range.selectNodeContents(t);
-        Array.prototype.push.apply(rects, Array.prototype.filter.call(range.getClientRects(), function (r) { return r.height > 0; }));
-      }
-      // the first line that does not fit, and the lines above it (a line's box may overlap the
-      // next one's by a little: CJK type is set tight; a raised footnote mark is part of its line)
-      var over = Infinity, last = 0;
-      rects.forEach(function (r) { if (r.bottom - top > limit) { over = Math.min(over, r.top - top + r.height / 5); } });
-      rects.forEach(function (r) { if (r.bottom - top <= Math.min(limit, over)) { last = Math.max(last, r.bottom - top); } });
-      // (as tall as that exactly: neither the least it keeps before the cut, three lines, nor
-      // the panel's flex layout moves its foot; rounded up to a whole pixel unless that shows
-      // more than a fifth of a box left out, such as a run in a smaller font on the next line)
-      var cut = Infinity;
-      rects.forEach(function (r) { if (r.bottom - top > last) { cut = Math.min(cut, r.top - top + r.height / 5); } });
-      node.style.maxHeight = node.style.minHeight = Math.max(0, Math.min(Math.ceil(last - pad), Math.floor(cut - pad))) + "px";
-      node.classList.add("bm-cut");
-    });
-  }
-
-  BM.panel = { popupFor: popupFor, need: need, fillTwin: fillTwin, fillFacts: fillFacts, fillStory: fillStory, fitNarrative: fitNarrative };
+  BM.panel = { popupFor: popupFor, need: need, fillTwin: fillTwin, fillFacts: fillFacts, fillStory: fillStory };
 })();

@@ -74,7 +74,7 @@
       });
       var all = document.querySelector(".bm-all");
       if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
-      BM.panel.fitNarrative();  // (on paper)
+      if (document.documentElement.classList.contains("bm-print")) { BM.print.flow(true); }
     }
 
     function setSlider(d) {

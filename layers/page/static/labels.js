@@ -254,10 +254,12 @@
       span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
       // (a hill's sign is drawn at the summit, not with its name: see signNode)
       span.appendChild(document.createTextNode(line));
+      span.setAttribute("data-halo", line);  // (on paper the halo is drawn from it: battlemap.css)
       if (i === 0 && feature[R.ELEVATION] !== undefined) {
         var height = document.createElement("span");
         height.className = "bm-height";
         height.textContent = " " + feature[R.ELEVATION];
+        height.setAttribute("data-halo", height.textContent);
         span.appendChild(height);
       }
       node.appendChild(span);
@@ -404,6 +406,7 @@
         var span = document.createElement("span");
         span.className = "bm-glyph";
         span.textContent = item[0];
+        span.setAttribute("data-halo", item[0]);
         span.style.width = item[5].toFixed(1) + "px";
         span.style.transform = "translate(" + item[1].toFixed(1) + "px," + item[2].toFixed(1) + "px) rotate(" +
           (item[3] * 180 / Math.PI).toFixed(1) + "deg)";
