@@ -873,3 +873,119 @@ def test_chiang_s_orders_to_hold(battle) -> None:
     figure = _figure(battle, "How long Chiang asked the city to hold")
     assert [v.sources for v in figure.values] == [("meipian-oldcity",)]
     assert "fzmjx-order" in battle.phase("approach").sources
+
+
+# ---------------------------------------------------------------- the end state, 7–8 August (issue 31)
+
+# Each Japanese unit on the fall page, and the day its end-state placement begins.
+END_STATE = {
+    "jp58div-city": date(1944, 8, 7),
+    "jp218-yanwuping": date(1944, 8, 7),
+    "jp116-sw": date(1944, 8, 7),
+    "jp68-fall": date(1944, 8, 8),
+    "jp57-fall": date(1944, 8, 8),
+    "jp58bde-fall": date(1944, 8, 8),
+    "jp120-fall": date(1944, 8, 8),
+    "jp133-fall": date(1944, 8, 8),
+    "jp109-fall": date(1944, 8, 8),
+}
+# the siege placement each replaces, and its last day
+SIEGE = {
+    "jp58div-city": ("jp58div", date(1944, 8, 6)),
+    "jp218-yanwuping": ("jp218", date(1944, 8, 6)),
+    "jp116-sw": ("jp116", date(1944, 8, 6)),
+    "jp68-fall": ("jp68", date(1944, 8, 7)),
+    "jp57-fall": ("jp57", date(1944, 8, 7)),
+    "jp58bde-fall": ("jp58bde", date(1944, 8, 7)),
+    "jp120-fall": ("jp120", date(1944, 8, 7)),
+    "jp133-fall": ("jp133", date(1944, 8, 7)),
+    "jp109-fall": ("jp109-west", date(1944, 8, 7)),
+}
+
+
+def test_the_fall_and_the_last_day_draw_the_japanese_at_the_surrender(battle, by_id, city) -> None:
+    fall = battle.phase("fall")
+    shown = {f.id for f in battle.features_in(fall) if f.kind == "unit" and f.side == "japan"}
+    last_day = {f.id for f in battle.features if f.kind == "unit" and f.side == "japan" and valid_on(f, battle.end)}
+    assert shown == last_day == set(END_STATE) | {"jp11", "jp40"}
+    for fid, start in END_STATE.items():
+        unit = by_id[fid]
+        assert unit.start == start and unit.end == battle.end, fid
+        assert metres(unit.geometry, city) < 2000, fid  # on the final line or inside it
+        assert unit.certainty in ("estimated", "schematic") and 800 <= unit.precision_m <= 1500, fid
+        assert unit.location_note and unit.sources, fid
+        siege, last = SIEGE[fid]
+        assert by_id[siege].end == last and (start - last).days == 1, fid
+        assert metres(unit.geometry, city) < metres(by_id[siege].geometry, city), fid  # closed in
+        assert unit.designation == by_id[siege].designation and unit.sidc == by_id[siege].sidc, fid
+    # the blocking division and the army's command stay where they were, far out
+    for fid in ("jp11", "jp40"):
+        assert metres(by_id[fid].geometry, city) > 6000 and by_id[fid].end == battle.end, fid
+
+
+def test_the_58th_division_broke_in_from_the_north_on_7_august(by_id) -> None:
+    unit = by_id["jp58div-city"]
+    assert by_id["old-city-wall"].geometry.contains(unit.geometry)  # in the old city, its north part
+    assert unit.geometry.y > by_id["central-bank-hq"].geometry.y
+    assert {"nvmoo-3rd-div", "zhishi5-fall", "liquisearch-changsha"} <= set(unit.sources)
+    assert [c.value for c in _claim(unit, "start", "baenj-fall")] == ["1944-08-06"]
+    assert unit.precision_m == 800 and unit.certainty == "estimated"
+    # the 218th came in on the Yanwuping side, the same day
+    regiment = by_id["jp218-yanwuping"]
+    assert metres(regiment.geometry, by_id["yanwuping"].geometry) < 600
+    assert {"gcxs-276926", "nvmoo-3rd-div"} <= set(regiment.sources) and "inference" in regiment.location_note.en
+
+
+def test_the_68th_and_116th_entered_only_after_the_talks(by_id, city) -> None:
+    south = by_id["jp68-fall"]
+    assert south.geometry.y < city.y and metres(south.geometry, by_id["wuguiling"].geometry) < 1000
+    assert {"zhishi5-fall", "newdu-0807", "lewenxs-talks"} <= set(south.sources)
+    church = _claim(south, "location", "dushu-0808")
+    assert church and "church" in church[0].value and "Wuguiling" in church[0].note.en
+    assert "after the talks" in south.location_note.en and south.commander.en == "Tsutsumi Mikio"
+    west = by_id["jp116-sw"]
+    assert west.geometry.x < city.x
+    assert metres(west.geometry, by_id["tianmashan"].geometry) < 1000
+    assert metres(west.geometry, by_id["xichansi"].geometry) < 1000
+    assert {"ifuun-tianma", "zhishi5-fall"} <= set(west.sources)
+    assert _claim(west, "description", "baenj-fall")
+    assert metres(by_id["jp57-fall"].geometry, by_id["yuepingshan"].geometry) < 500
+    # where the regiments and the 58th Brigade stood on the 8th is not recorded: schematic, coarse
+    for fid in ("jp120-fall", "jp133-fall", "jp109-fall", "jp58bde-fall"):
+        unit = by_id[fid]
+        assert unit.certainty == "schematic" and unit.precision_m == 1500, fid
+        assert "not recorded" in unit.location_note.en, fid
+
+
+def test_the_end_state_s_sources_and_their_tiers(battle) -> None:
+    tiers = {s: battle.sources[s].tier for s in ("dushu-0808", "newdu-0807", "xsmax-0808", "baenj-fall")}
+    assert tiers == {"dushu-0808": "B", "newdu-0807": "B", "xsmax-0808": "C", "baenj-fall": "C"}
+    assert all(battle.sources[s].url for s in tiers)
+
+
+# ---------------------------------------------------------------- the locator (issue 30 item 4)
+
+
+def test_the_locator_places_are_cited_and_as_precise_as_their_sources(battle) -> None:
+    inset = {f.id: f for f in battle.locator}
+    expected = {  # id: (lon, lat, precision, the source that gives the coordinate)
+        "locator-changsha": (112.972, 28.196, 3000, "deepfo-changsha"),
+        "locator-hengshan": (112.8633, 27.24, 2000, "ruwiki-hengshan"),
+        "locator-hengyang": (112.6075, 26.898, 1000, "hnzqw-wall"),
+        "locator-guilin": (110.296, 25.275, 2000, "wikimili-guilin"),
+    }
+    for fid, (lon, lat, precision, source) in expected.items():
+        place = inset[fid]
+        assert (place.geometry.x, place.geometry.y) == (lon, lat), fid
+        assert place.precision_m == precision and source in place.sources, fid
+        assert battle.sources[source].url and place.certainty == "estimated", fid
+    # Hengyang is the old walled city the map draws; Changsha lies on the Xiang's east bank
+    wall = {f.id: f for f in battle.reference_features}["old-city-wall"]
+    assert metres(inset["locator-hengyang"].geometry, wall.geometry.centroid) < 100
+    xiang = inset["locator-xiang"].geometry
+    at_changsha = xiang.intersection(LineString([(112.0, 28.196), (114.0, 28.196)]))
+    assert inset["locator-changsha"].geometry.x > at_changsha.x
+    for fid in ("locator-xiang", "locator-yuehan-railway", "locator-xianggui-railway"):
+        line = inset[fid]
+        assert line.certainty == "schematic" and line.precision_m == 10000, fid
+        assert "not checked" in line.location_note.en, fid
