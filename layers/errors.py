@@ -21,6 +21,10 @@ class Problem:
         What was found, already shortened for display.
     expected : str
         What was expected instead.
+    message : str
+        The problem said as a sentence of its own, in place of "found ...; expected ...",
+        where that reads better (an unknown key, and the key it may be a typo of); it names
+        the field itself.
     """
 
     file: str
@@ -28,11 +32,14 @@ class Problem:
     field: str
     found: str
     expected: str
+    message: str = ""
 
     def __str__(self) -> str:
         where = inert(self.file)
         if self.feature:
             where += f": {inert(self.feature)}"
+        if self.message:
+            return f"{where}: {inert(self.message)}"
         if self.field:
             where += f": field '{inert(self.field)}'"
         return f"{where}: found {inert(self.found)}; expected {inert(self.expected)}"

@@ -115,6 +115,14 @@ def test_any_text_builds_safely(words: list[str]) -> None:
         ],
     }
     files = build_or_reject(collection)
+    # a control character (C0, DEL, C1) is refused: in a name any, in a description all but tab and line breaks
+    controls = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))}
+    refused = any(c in controls for c in name_zh + name_en) or any(
+        c in controls - {"\t", "\n", "\r"} for c in desc_zh + desc_en
+    )
+    if refused:
+        assert files is None
+        return
     assert files is not None
     page = files["morning.html"].decode("utf-8")
     assert_page_is_safe(page)

@@ -14,9 +14,12 @@ from layers.data.model import (
     Bilingual,
 )
 from layers.data.rules import (
+    CONTROL_CHARACTERS,
     DATE_PATTERN,
     DEVICE_NAMES,
     ID_PATTERN,
+    LONG_TEXT_CONTROLS,
+    LONG_TEXTS,
 )
 from layers.errors import Problem, shorten
 
@@ -32,6 +35,15 @@ class Checker:
         self.problems = problems
         self.feature = ""
         self.known_sources = known_sources
+        #: A key missing from a record, by its field, and the problem that named the unknown
+        #: key it is probably misspelt as (:meth:`only`): its absence is not reported again.
+        self._misspelt: dict[str, Problem] = {}
+        #: The ids of the features refused, with their kind (None if it was not read): a
+        #: reference to one of them is not reported as well (:func:`layers.data.load.cross_check`).
+        self.refused: dict[str, str | None] = {}
+        #: The manifest's sides refused for problems of their own: a feature on one of them is
+        #: not told that its side is unknown as well.
+        self.refused_sides: frozenset[str] = frozenset()
 
     @property
     def known_sources(self) -> set[str] | None:
@@ -88,7 +100,7 @@ class Checker:
             return value  # the usual case, as the checks below would find it
         name = prefix + key
         if value is None:
-            if required:
+            if required and not self._reported_as_misspelt(name):
                 self.problem(name, "nothing", expected)
             return None
         # bool is an int in Python; a JSON true is never a number here.
@@ -100,11 +112,23 @@ class Checker:
             return None
         return value
 
-    def text(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> str | None:
-        """A non-empty single string."""
+    def _reported_as_misspelt(self, name: str) -> bool:
+        """Whether the missing ``name`` was named as the likely meaning of an unknown key of
+        the same record (the problem recorded, at the same feature)."""
+        typo = self._misspelt.get(name)
+        return typo is not None and typo.feature == self.feature and typo in self.problems
+
+    def text(
+        self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "", stem: str | None = None
+    ) -> str | None:
+        """A non-empty string without control characters (:func:`control_character`); ``stem``
+        names the kind of text when ``key`` does not (a table's ``zh``)."""
         value = self.take(data, key, str, "a non-empty text", required=required, prefix=prefix)
         if value is not None and not value.strip():
             self.problem(prefix + key, "an empty text", "a non-empty text")
+            return None
+        if value is not None and not value.isprintable() and (fault := control_character(stem or key, value)):
+            self.problem(prefix + key, *fault)
             return None
         return value
 
@@ -113,7 +137,7 @@ class Checker:
     ) -> Bilingual | None:
         """``<stem>_zh`` and ``<stem>_en`` as one Bilingual (both or neither)."""
         zh, en = data.get(stem + "_zh"), data.get(stem + "_en")
-        if type(zh) is str and type(en) is str and zh.strip() and en.strip():
+        if type(zh) is str and type(en) is str and zh.strip() and en.strip() and zh.isprintable() and en.isprintable():
             return Bilingual(zh, en)  # the usual case, as the checks below would find it
         if zh is None and en is None and not required:
             return None  # an optional pair left out (or null): nothing to check
@@ -121,7 +145,7 @@ class Checker:
         en = self.text(data, f"{stem}_en", required=required, prefix=prefix)
         if not required and (zh is None) != (en is None):
             missing = f"{stem}_en" if en is None else f"{stem}_zh"
-            if missing not in data:
+            if missing not in data and not self._reported_as_misspelt(prefix + missing):
                 self.problem(prefix + missing, "nothing", "both languages, or neither")
             return None
         return Bilingual(zh, en) if zh is not None and en is not None else None
@@ -131,13 +155,14 @@ class Checker:
         table = self.take(data, key, dict, "a table with 'zh' and 'en' texts", prefix=prefix)
         if table is None:
             return None
-        zh = self.text(table, "zh", prefix=f"{prefix}{key}.")
-        en = self.text(table, "en", prefix=f"{prefix}{key}.")
+        zh = self.text(table, "zh", prefix=f"{prefix}{key}.", stem=key)
+        en = self.text(table, "en", prefix=f"{prefix}{key}.", stem=key)
         return Bilingual(zh, en) if zh is not None and en is not None else None
 
     def file_name(self, data: dict[str, Any], key: str, *, prefix: str = "") -> str | None:
         """A path to a file inside the data folder, relative, of printable characters."""
-        value = self.text(data, key, prefix=prefix)
+        found = data.get(key)
+        value = found if type(found) is str and found.strip() else self.text(data, key, prefix=prefix)
         if value is None:
             return None
         if not value.isprintable() or Path(value).is_absolute() or ".." in Path(value).parts:
@@ -221,17 +246,24 @@ class Checker:
             pass
         return None
 
-    def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "", what: str = "key") -> None:
+    def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
         if all(map(known.__contains__, data)):  # the usual case, once per feature: nothing to sort
             return
         names = sorted(known)
         for key in sorted((k for k in data if k not in names), key=str):
-            guess = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            expected = f"{hint}one of the {what}s documented in geo/README.md"
-            self.problem(prefix + str(key), f"an unknown {what}", expected)
+            field = prefix + str(key)
+            guesses = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            if guesses:
+                guess = guesses[0]
+                message = f"unknown key '{field}' — did you mean '{guess}'?"
+            else:
+                message = f"unknown key '{field}' — geo/README.md lists the keys each record may have"
+            problem = Problem(self.file, self.feature, field, "an unknown key", "a documented key", message)
+            self.problems.append(problem)
+            if guesses and guess not in data:  # the key it stands for is missing: that is this problem
+                self._misspelt[prefix + guess] = problem
 
     def records(self, data: dict[str, Any], key: str, *, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Each table of an optional list of tables, with its field prefix."""
@@ -244,6 +276,21 @@ class Checker:
                 yield here, item
             else:
                 self.problem(here[:-1], shorten(item), "a table")
+
+
+def control_character(key: str, value: str) -> tuple[str, str] | None:
+    """What :meth:`Checker.text` finds wrong with ``value``, the text at ``key`` (``name_en``,
+    ``description_zh``, ``title``…), as (found, expected): the first control character it may
+    not hold (a long text may hold tabs and line breaks, :data:`~layers.data.rules.LONG_TEXTS`),
+    or None. The one rule that the checks and the fast path both read."""
+    long = key.removesuffix("_zh").removesuffix("_en") in LONG_TEXTS
+    found = (LONG_TEXT_CONTROLS if long else CONTROL_CHARACTERS).search(value)
+    if found is None:
+        return None
+    expected = "other than tabs and line breaks" if long else "(a name or short text is one line, with no tab)"
+    return f"the control character U+{ord(found.group()):04X} in {shorten(value)}", (
+        f"a text without control characters {expected}"
+    )
 
 
 #: Every date text the checkers have read, as the date it names (a pure function of the text).

@@ -14,7 +14,7 @@ import shapely
 import shapely.errors
 from shapely.geometry import shape
 
-from layers.data.checker import Checker, day_of, finite, sidc_drawable
+from layers.data.checker import Checker, control_character, day_of, finite, sidc_drawable
 from layers.data.manifest import read_claims, read_figures
 from layers.data.model import (
     BATTLE_KINDS,
@@ -246,10 +246,12 @@ def read_features(
         if not isinstance(props, dict):
             check.problem("properties", shorten(props), "an object of properties")
             continue
-        check.only(props, KNOWN_PROPERTIES, what="property")
+        check.only(props, KNOWN_PROPERTIES)
         kind = check.choice(props, "kind", kinds)
         geom = _geometry(check, item.get("geometry"), kind, bounds, lines.get(index))
         feature = _feature(check, props, spec, kind, sides, span)
+        if feature_id and not (kind and geom is not None and feature is not None):
+            check.refused[feature_id] = kind  # a reference to it is not reported as well
         if feature_id and kind and geom is not None and feature is not None:
             made.append(
                 {
@@ -278,7 +280,7 @@ def _feature(
     name = check.bilingual(props, "name")
     description = check.bilingual(props, "description")
     side = check.take(props, "side", str, "a side id from the manifest", required=kind in SIDED_KINDS)
-    if side is not None and side not in sides:
+    if side is not None and side not in sides and side not in check.refused_sides:
         check.problem("side", shorten(side), "one of the manifest's sides: " + ", ".join(sorted(sides)))
     sources = check.id_list(props, "sources")
     precision = check.take(props, "precision_m", (int, float), "a positive number of metres")
@@ -384,11 +386,14 @@ class _Bad(Bilingual):
 _BAD = _Bad("", "")
 
 
-def _pair(zh: Any, en: Any) -> Bilingual | None:
-    """An optional bilingual pair as :meth:`Checker.bilingual` reads it when it finds nothing
-    wrong: both texts, or neither (None); :data:`_BAD` when it would report a problem."""
+def _pair(stem: str, zh: Any, en: Any) -> Bilingual | None:
+    """An optional bilingual pair ``<stem>_zh``/``_en`` as :meth:`Checker.bilingual` reads it
+    when it finds nothing wrong: both texts, or neither (None); :data:`_BAD` when it would
+    report a problem (an empty text, a control character: :func:`control_character`)."""
     if type(zh) is str and type(en) is str and zh.strip() and en.strip():
-        return Bilingual(zh, en)
+        if (zh.isprintable() and en.isprintable()) or not (control_character(stem, zh) or control_character(stem, en)):
+            return Bilingual(zh, en)
+        return _BAD
     return None if zh is None and en is None else _BAD
 
 
@@ -440,11 +445,11 @@ class _Clean:
             return None
         scratch = self.scratch
         get = props.get
-        name = _pair(get("name_zh"), get("name_en"))
-        description = _pair(get("description_zh"), get("description_en"))
-        location_note = _pair(get("location_note_zh"), get("location_note_en"))
-        label = _pair(get("label_zh"), get("label_en"))
-        commander = _pair(get("commander_zh"), get("commander_en"))
+        name = _pair("name", get("name_zh"), get("name_en"))
+        description = _pair("description", get("description_zh"), get("description_en"))
+        location_note = _pair("location_note", get("location_note_zh"), get("location_note_en"))
+        label = _pair("label", get("label_zh"), get("label_en"))
+        commander = _pair("commander", get("commander_zh"), get("commander_en"))
         if name is None or description is None or _BAD in (name, description, location_note, label, commander):
             return None
         side = get("side")

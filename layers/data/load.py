@@ -100,6 +100,8 @@ def _load_battle(root: Path) -> Battle:
     attribution = check.table_text(manifest, "attribution")
     bounds = read_bounds(check, manifest)
     sides = read_sides(check, manifest)
+    listed_sides = manifest.get("sides")
+    refused_sides = frozenset(listed_sides if isinstance(listed_sides, dict) else ()) - set(sides)
     phases = read_phases(check, manifest, bounds)
     layer_specs = read_layer_specs(check, manifest)
     show_locator = check.take(
@@ -113,15 +115,19 @@ def _load_battle(root: Path) -> Battle:
     # for the features' dates: they are checked against it once the manifest is mended.
     whole = isinstance(listed, list) and len(phases) == len(listed)
     span = (min(p.start for p in phases), max(p.end for p in phases)) if phases and whole else None
+    refused: dict[str, str | None] = {}  # features with a problem of their own, by id: their kinds
     for spec in layer_specs:
         text = read(root / spec.file, spec.file)
         collection = parse_json(text, spec.file, problems) if text is not None else None
         if collection is not None:
             area = WORLD if spec.role == "locator" else bounds
-            found = read_features(Checker(spec.file, problems, known), collection, spec, area, sides, span)
+            layer_check = Checker(spec.file, problems, known)
+            layer_check.refused_sides = refused_sides
+            found = read_features(layer_check, collection, spec, area, sides, span)
             (locator if spec.role == "locator" else features).extend(found)
+            refused.update(layer_check.refused)
 
-    cross_check(problems, phases, [*features, *locator], layer_specs)
+    cross_check(problems, phases, [*features, *locator], layer_specs, refused)
     if problems:
         raise GeoDataError(problems)
     assert battle_id and title and subtitle and attribution and bounds
@@ -148,8 +154,14 @@ def cross_check(
     phases: list[Phase],
     features: list[Feature],
     layer_specs: list[LayerSpec],
+    refused: dict[str, str | None] | None = None,
 ) -> None:
-    """References between records and files: unique ids, units that exist, land out of the water."""
+    """References between records and files: unique ids, units that exist, land out of the water.
+
+    ``refused`` holds the ids of features refused for problems of their own, with their kinds
+    (None when unread): a reference to one that may be a unit is not reported, since mending
+    that feature mends it (one typo, one message)."""
+    refused = refused or {}
     seen: set[str] = set()
     for phase in phases:
         if phase.id in seen:
@@ -174,6 +186,8 @@ def cross_check(
 
     for feature in features:
         unit = feature.unit
+        if unit in refused and unit not in feature_ids and refused[unit] in (None, "unit"):
+            continue
         if unit and (unit not in feature_ids or feature_ids[unit].kind != "unit"):
             problems.append(
                 Problem(

@@ -7,7 +7,7 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
-from layers.data.checker import Checker, finite, unreserved
+from layers.data.checker import Checker, control_character, finite, unreserved
 from layers.data.model import (
     Bilingual,
     Claim,
@@ -248,6 +248,9 @@ def read_sources(check: Checker, bib: dict[str, Any]) -> dict[str, Source]:
             url = None
         tier = check.choice(entry, "tier", ("A", "B", "C", "article"))
         note = check.take(entry, "note", str, "a text", required=False) or ""
+        if note and not note.isprintable() and (fault := control_character("note", note)):
+            check.problem("note", *fault)
+            note = ""
         if title and tier:
             sources[source_id] = Source(source_id, title, url, tier, note)
     check.feature = ""

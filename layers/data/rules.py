@@ -16,7 +16,15 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}", re.ASCII)
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 SIDC_PATTERN = re.compile(r"[0-9]{20}", re.ASCII)
-URL_PATTERN = re.compile(r"https?://[^\s<>\"']+", re.ASCII)
+URL_PATTERN = re.compile(r"https?://[^\x00-\x20\x7f-\x9f<>\"']+")
+#: Control characters (C0, DEL, C1) that no text of the data may hold: XML (KML, QML) cannot
+#: carry most of them, a terminal obeys them, and none is anything a reader sees.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same for a long text, which may break its lines and hold tabs: only those are allowed.
+LONG_TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Texts that may run to paragraphs (named without ``_zh``/``_en``); every other text is a
+#: name or a short text (a title, a label, a designation, a claim's value), on one line.
+LONG_TEXTS = frozenset({"description", "narrative", "note", "location_note"})
 #: Ids of phases, layers and the battle that would collide with what the build writes or
 #: the page uses itself: files and folders of the site, the page's own group ids, and the
 #: device names that Windows and FAT file systems refuse as file names (any extension).

@@ -28,16 +28,24 @@ POINT_KINDS = ("position", "place", "gate", "hill")
 ALONG_KINDS = {"river": Placement.RIVER, "railway": Placement.LINE, "line": Placement.LINE}
 
 
+#: English month abbreviations, fixed (``%b`` would follow the machine's locale).
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def short_date(day: date) -> tuple[str, str]:
-    """A day as military maps write it: month.day in Chinese, day.month in English."""
-    return f"{day.month}.{day.day}", f"{day.day}.{day.month}"
+    """A day as a map writes it: month.day in Chinese (``6.28``), day and month's name in
+    English (``28 Jun``: a reader anywhere knows which is the month)."""
+    return f"{day.month}.{day.day}", f"{day.day} {MONTHS_EN[day.month - 1]}"
 
 
 def short_span(start: date, end: date) -> tuple[str, str]:
-    """``6.28–7.2`` / ``28.6–2.7``; one day alone when start and end are the same."""
+    """``6.28–7.2`` / ``28 Jun–2 Jul`` (``4–5 Jun`` within a month); one day alone when start
+    and end are the same."""
     a, b = short_date(start), short_date(end)
     if start == end:
         return a
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{a[0]}–{b[0]}", f"{start.day}–{b[1]}"
     return f"{a[0]}–{b[0]}", f"{a[1]}–{b[1]}"
 
 

@@ -73,15 +73,15 @@ def _provenance_text(battle: Battle, fmt: str) -> str:
 
 def _gis(battle: Battle, fmt: str, browser: Any = None) -> dict[str, bytes]:
     """The battle's data for GIS tools (:mod:`layers.export.gpkg`, :mod:`~layers.export.geojson`,
-    :mod:`~layers.export.kml`), in one file named after it."""
+    :mod:`~layers.export.kml`), in one file named after it (a plain KML with the icon it names)."""
     name = f"{battle.id}.{fmt}"
     try:
+        if fmt == "kml":  # with the icon file it names
+            return kml.kml_files(battle, provenance(battle), name)
         if fmt == "gpkg":
             content = gpkg.geopackage(battle, provenance(battle))
         elif fmt == "geojson":
             content = geojson.geojson(battle, provenance(battle))
-        elif fmt == "kml":
-            content = kml.kml(battle, provenance(battle))
         else:
             content = kml.kmz(battle, provenance(battle), with_browser(browser, lambda b: kml.unit_icons(battle, b)))
     except (OSError, sqlite3.Error, ValueError) as err:  # GDAL's and SQLite's errors: an output problem

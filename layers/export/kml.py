@@ -1,7 +1,12 @@
 """KML / KMZ for Google Earth: a Folder per layer, styles that match the web map, a TimeSpan on
 every dated feature (a position gets one Placemark per status period) so the time slider plays
-the battle, HTML-escaped descriptions with their sources; the KMZ adds unit symbols as icons
-(rendered by the system Chromium, so their bytes depend on its build)."""
+the battle, HTML-escaped descriptions with their sources, and every movement drawn as the web
+map's arrow (its centre line and the arrow's outline, head at the end), so Google Earth shows
+which way each went.
+
+Icons: a plain ``.kml`` names one icon file, ``icons/dot.png``, written beside it
+(:func:`kml_files`); the KMZ holds it, and each unit's symbol (rendered by the system Chromium,
+so their bytes depend on its build)."""
 
 import html
 import io
@@ -13,12 +18,20 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from shapely.geometry import LineString
+
 from layers.contract import Default
 from layers.data.model import Battle, Feature
+from layers.draw.movements import arrow_polygon
 from layers.draw.style import Style, style_for
 from layers.export.attributes import status_periods
+from layers.export.geojson import wound
 
 KML_NS = "http://www.opengis.net/kml/2.2"
+#: The one icon file a plain .kml names (points are this dot, tinted by their style's colour).
+DOT_ICON = "icons/dot.png"
+#: A polygon's fill where the web map's style names none: Leaflet's default, the line colour faint.
+DEFAULT_FILL_OPACITY = 0.2
 
 
 def _kml_color(hex_color: str, opacity: float) -> str:
@@ -33,6 +46,9 @@ def _style_id(style: Style) -> str:
 
 
 def _kml_style(style: Style, icon: str | None) -> ET.Element:
+    """The KML Style of ``style``: an icon (``icon``, else the tinted dot) for point styles, and
+    for every style the line and fill that a line or polygon drawn with it takes (a position may
+    be an area; a movement is drawn as its arrow's outline)."""
     o = style.as_dict()
     element = ET.Element("Style", id=_style_id(style))
     color = str(o.get("color", "#555555"))
@@ -42,15 +58,15 @@ def _kml_style(style: Style, icon: str | None) -> ET.Element:
         if icon is None or style.shape == "point":
             ET.SubElement(icon_style, "color").text = _kml_color(fill, float(str(o.get("fillOpacity", 1.0))))
         ET.SubElement(icon_style, "scale").text = "1.1" if style.shape == "symbol" else "0.6"
-        ET.SubElement(ET.SubElement(icon_style, "Icon"), "href").text = icon or "icons/dot.png"
+        ET.SubElement(ET.SubElement(icon_style, "Icon"), "href").text = icon or DOT_ICON
         ET.SubElement(ET.SubElement(element, "LabelStyle"), "scale").text = "0.8"
-        return element
     line = ET.SubElement(element, "LineStyle")
     ET.SubElement(line, "color").text = _kml_color(color, float(str(o.get("opacity", 1.0))))
     ET.SubElement(line, "width").text = f"{float(str(o.get('weight', 2))):g}"
     poly = ET.SubElement(element, "PolyStyle")
-    if o.get("fillColor") and o.get("fill", True) is not False:
-        ET.SubElement(poly, "color").text = _kml_color(str(o["fillColor"]), float(str(o.get("fillOpacity", 0.2))))
+    if o.get("fill", True) is not False:
+        opacity = float(str(o.get("fillOpacity", DEFAULT_FILL_OPACITY)))
+        ET.SubElement(poly, "color").text = _kml_color(str(o.get("fillColor", color)), opacity)
     else:
         ET.SubElement(poly, "fill").text = "0"
     return element
@@ -58,6 +74,18 @@ def _kml_style(style: Style, icon: str | None) -> ET.Element:
 
 def _coords(points: Iterable[Any]) -> str:
     return " ".join(f"{p[0]:.7g},{p[1]:.7g}" for p in points)
+
+
+def _arrow(feature: Feature) -> ET.Element:
+    """A movement as the web map draws it: its centre line, and the arrow's outline whose head
+    holds the line's end (:func:`layers.draw.movements.arrow_polygon`), so the way it went shows."""
+    arrow = ET.Element("MultiGeometry")
+    arrow.append(_kml_geometry(feature.geojson))
+    if isinstance(feature.geometry, LineString):  # the loader allows movements no other geometry
+        outline = arrow_polygon(feature.geometry)
+        rings = [outline.exterior.coords, *(hole.coords for hole in outline.interiors)]
+        arrow.append(_kml_geometry({"type": "Polygon", "coordinates": rings}))
+    return arrow
 
 
 def _kml_geometry(geometry: dict[str, Any]) -> ET.Element:
@@ -75,7 +103,8 @@ def _kml_geometry(geometry: dict[str, Any]) -> ET.Element:
         polygon = ET.Element("Polygon")
         for i, ring in enumerate(coords):
             boundary = ET.SubElement(polygon, "outerBoundaryIs" if i == 0 else "innerBoundaryIs")
-            ET.SubElement(ET.SubElement(boundary, "LinearRing"), "coordinates").text = _coords(ring)
+            ring_element = ET.SubElement(boundary, "LinearRing")
+            ET.SubElement(ring_element, "coordinates").text = _coords(wound(ring, i == 0))  # outer: counter-clockwise
         return polygon
     multi = ET.Element("MultiGeometry")
     single = kind.removeprefix("Multi")
@@ -97,6 +126,14 @@ def _description(battle: Battle, feature: Feature) -> str:
     for claim in feature.claims:
         cited = ", ".join(claim.sources)
         parts.append(f"<p>{html.escape(claim.field)}: {html.escape(claim.value)} [{html.escape(cited)}]</p>")
+        if claim.note:
+            parts.append(f"<p>{html.escape(claim.note.zh)} / {html.escape(claim.note.en)}</p>")
+    for figure in feature.figures:
+        values = "; ".join(
+            f"{html.escape(v.value.zh)} / {html.escape(v.value.en)} [{html.escape(', '.join(v.sources))}]"
+            for v in figure.values
+        )
+        parts.append(f"<p>{html.escape(figure.label.zh)} / {html.escape(figure.label.en)}: {values}</p>")
     parts.append(f"<p>±{round(feature.precision_m)} m, {html.escape(feature.certainty)}</p>")
     cited = "".join(
         f"<li>{html.escape(battle.sources[s].title)} ({html.escape(battle.sources[s].tier)})</li>"
@@ -137,7 +174,8 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
             spans: Sequence[tuple[date | None, date | None, str | None]]
             spans = periods or [(feature.start, feature.end, None)]  # no status: one span
             for start, end, status in spans:
-                placemark = ET.SubElement(folder, "Placemark", id=feature.id + (f"-{start}" if periods else ""))
+                # an XML id is a name (no leading digit, as a feature id may have): prefixed
+                placemark = ET.SubElement(folder, "Placemark", id="f-" + feature.id + (f"-{start}" if periods else ""))
                 label = feature.map_label
                 ET.SubElement(placemark, "name").text = f"{label.zh} / {label.en}"
                 ET.SubElement(placemark, "description").text = _description(battle, feature)
@@ -152,7 +190,7 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
                 for name, value in (("id", feature.id), ("kind", feature.kind), ("status", status or "")):
                     item = ET.SubElement(data, "Data", name=name)
                     ET.SubElement(item, "value").text = value
-                placemark.append(_kml_geometry(feature.geojson))
+                placemark.append(_arrow(feature) if feature.kind == "movement" else _kml_geometry(feature.geojson))
         folders.append(folder)
     for key in sorted(styles):
         document.append(styles[key])
@@ -160,6 +198,11 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
         document.append(folder)
     ET.indent(root, space=" ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def kml_files(battle: Battle, provenance: str, name: str) -> dict[str, bytes]:
+    """The plain KML as ``name``, with the one icon file it names beside it (:data:`DOT_ICON`)."""
+    return {name: kml(battle, provenance), DOT_ICON: dot_png()}
 
 
 def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int, int]]) -> bytes:
@@ -211,7 +254,7 @@ def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
 def kmz(battle: Battle, provenance: str, icons: dict[str, bytes]) -> bytes:
     """The KML zipped with its icons (a fixed date on every entry, in sorted order)."""
     paths = {sidc: f"icons/{sidc}.png" for sidc in icons}
-    files = {"doc.kml": kml(battle, provenance, paths), "icons/dot.png": dot_png()}
+    files = {"doc.kml": kml(battle, provenance, paths), DOT_ICON: dot_png()}
     files.update({paths[sidc]: content for sidc, content in icons.items()})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

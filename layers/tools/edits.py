@@ -174,7 +174,9 @@ def plan(geo: Path, edited: Path) -> Plan:
             promoted = geometry.geom_type.startswith("Multi") and not before.geom_type.startswith("Multi")
             if promoted and len(geometry.geoms) == 1:
                 geometry = geometry.geoms[0]  # the export promoted it to Multi to share a table
-            if not shapely.equals_exact(shapely.force_2d(geometry), shapely.force_2d(before), tolerance=1e-7):
+            # a ring's winding is no change (the GeoJSON export winds polygons by RFC 7946's rule)
+            now, was = (shapely.orient_polygons(shapely.force_2d(g)) for g in (geometry, before))
+            if not shapely.equals_exact(now, was, tolerance=1e-7):
                 item["geometry"] = _geometry_json(geometry)
                 result.changes.append(Change(name, feature_id, "geometry", "…", "…"))
                 touched = True

@@ -45,6 +45,8 @@ for items in LAYERS.values():
                 SEEN[key].append(value)
 NEAR = st.one_of(
     st.sampled_from([v for values in SEEN.values() for v in values]),
+    # texts with control characters: refused in a name, a tab or line break allowed in a description
+    st.sampled_from(["a\tb", "a\nb", "a\r\n", "x\x1b[2J", "\x85", "\x00", "中\x7f"]),
     st.sampled_from(["", " ", "1805-05-11", "1944-06-23", "1944-13-01", "x", "chronicle", "held", "hill", "china"]),
     st.sampled_from([0, -1, 1, 2, 3, 4, 2.0, 0.5, 1e400, float("nan"), True, False, None, [], {}, [[]], ["x"]]),
     st.sampled_from([[112.6, 26.9], [112.6, 26.9, 1.0], [26.9, 112.6], [112, 27], [112.6, "26.9"], [True, 26.9]]),

@@ -16,8 +16,14 @@ from .conftest import by_id
 
 
 def test_short_dates_in_each_language() -> None:
-    assert labels.short_span(date(1944, 6, 28), date(1944, 7, 2)) == ("6.28–7.2", "28.6–2.7")
-    assert labels.short_span(date(1944, 8, 8), date(1944, 8, 8)) == ("8.8", "8.8")
+    # English names the month: "4.6" reads as 6 April to many readers
+    assert labels.short_span(date(1944, 6, 28), date(1944, 7, 2)) == ("6.28–7.2", "28 Jun–2 Jul")
+    assert labels.short_span(date(1944, 6, 4), date(1944, 6, 5)) == ("6.4–6.5", "4–5 Jun")
+    assert labels.short_span(date(1944, 8, 8), date(1944, 8, 8)) == ("8.8", "8 Aug")
+    assert labels.short_span(date(1944, 12, 30), date(1945, 1, 2)) == ("12.30–1.2", "30 Dec–2 Jan")
+    assert [labels.short_date(date(1944, m, 1))[1] for m in range(1, 13)] == [
+        f"1 {m}" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    ]
 
 
 def test_a_point_is_named_beside_itself(mini) -> None:

@@ -150,7 +150,7 @@ def test_kml_for_google_earth(mini, tmp_path: Path) -> None:
     mill_spans = [
         p.find("k:TimeSpan/k:begin", ns).text
         for p in document.iter(f"{{{ns['k']}}}Placemark")
-        if p.get("id", "").startswith("mill")
+        if p.get("id", "").startswith("f-mill")
     ]
     mill = next(f for f in mini.features if f.id == "mill")
     assert len(mill_spans) == len(mill.status) + (mill.status[0].date > mill.start)  # one per status period
