@@ -132,7 +132,10 @@
         toggle.setAttribute("aria-expanded", on ? "true" : "false");
         list.hidden = !on;
       };
-      toggle.addEventListener("click", function () { open(toggle.getAttribute("aria-expanded") !== "true"); });
+      toggle.addEventListener("click", function () {
+        open(toggle.getAttribute("aria-expanded") !== "true");
+        ctx.labels.schedule();  // the names keep clear of the key, as of every control
+      });
       open(!ctx.narrow);  // on a phone the key starts folded, as the layer control does
     }
 
@@ -153,6 +156,7 @@
           var node = e.target.getElement();
           node.textContent = String(n);
           node.setAttribute("aria-hidden", "true");
+          node.setAttribute("data-feature", features[index][BM.R.ID]);
         });
       }
       return marks[id];
@@ -161,9 +165,11 @@
     function update() {
       var view = drawn(ctx);
       if (list) {
+        var before = box.offsetWidth + "x" + box.offsetHeight;
         list.textContent = "";
         entries.forEach(function (entry) { if (shows(entry.when, view)) { list.appendChild(entry.node); } });
         box.classList.toggle("bm-key-empty", !list.hasChildNodes());
+        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labels.schedule(); }
       }
       numbers.clearLayers();
       numbered(ctx, view).forEach(function (pair) { numbers.addLayer(mark(pair[0], pair[1])); });
