@@ -156,3 +156,16 @@ def test_only_the_site_s_pages_carry_the_language(offline, battle, site: Path) -
     )
     assert links and all(link.count("lang=") == 1 for link in links)
     assert offline.errors == []
+
+
+def test_a_site_built_in_a_chosen_language_opens_in_it(browser, tmp_path: Path) -> None:
+    """`build --lang en` is a choice: the browser's language does not override it."""
+    from layers.data.load import load_battle
+    from layers.site import build
+
+    out = build(load_battle(FIXTURE_BATTLE), tmp_path / "out", lang="en")
+    page = OfflinePage(browser, locale="zh-CN")
+    try:
+        assert page.open(out / "index.html").evaluate(LANG) == "en"
+    finally:
+        page.close()
