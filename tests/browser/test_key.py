@@ -115,14 +115,21 @@ def test_the_key_lists_what_the_view_draws(browser, battle, site: Path) -> None:
 def test_the_key_folds_by_keyboard(offline, battle, site: Path) -> None:
     tab = offline.open(site / f"{battle.phases[2].id}.html")
     toggle = tab.locator(".bm-key button.bm-key-toggle")
-    assert toggle.get_attribute("aria-expanded") == "true" and tab.locator(".bm-key-list").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false" and not tab.locator(".bm-key-list").is_visible()
     assert toggle.get_attribute("aria-controls") == "bm-key-list"
     toggle.focus()
     tab.keyboard.press("Enter")
-    assert toggle.get_attribute("aria-expanded") == "false" and not tab.locator(".bm-key-list").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true" and tab.locator(".bm-key-list").is_visible()
     assert toggle.evaluate("b => b.matches(':focus-visible') && getComputedStyle(b).outlineStyle !== 'none'")
     tab.keyboard.press("Space")
+    assert toggle.get_attribute("aria-expanded") == "false" and not tab.locator(".bm-key-list").is_visible()
+    tab.keyboard.press("Space")
     assert toggle.get_attribute("aria-expanded") == "true" and tab.locator(".bm-key-list").is_visible()
+    # open, it keeps one size from phase to phase: names placed ahead find it where it will be
+    box = tab.locator(".bm-key").bounding_box()
+    tab.evaluate("window.battleMap.showDay(+document.querySelector('.bm-day').min)")
+    tab.evaluate(SETTLED)
+    assert tab.locator(".bm-key").bounding_box() == box
     # in both languages, its entries' words are the panel legend's
     tab.click(".bm-lang button[data-lang='en']")
     first = tab.locator(".bm-key-list li").first
@@ -131,7 +138,7 @@ def test_the_key_folds_by_keyboard(offline, battle, site: Path) -> None:
     assert offline.errors == []
 
 
-def test_a_phone_opens_with_the_key_folded(browser, battle, site: Path) -> None:
+def test_a_phone_opens_with_the_key_folded_too(browser, battle, site: Path) -> None:
     page = OfflinePage(browser, {"width": 390, "height": 844})
     try:
         tab = page.open(site / f"{battle.phases[2].id}.html")

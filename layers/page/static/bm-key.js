@@ -131,12 +131,15 @@
       var open = function (on) {
         toggle.setAttribute("aria-expanded", on ? "true" : "false");
         list.hidden = !on;
+        reserve();
       };
       toggle.addEventListener("click", function () {
         open(toggle.getAttribute("aria-expanded") !== "true");
         ctx.labels.schedule();  // the names keep clear of the key, as of every control
       });
-      open(!ctx.narrow);  // on a phone the key starts folded, as the layer control does
+      // It opens folded: open, it stands over a corner of the map, whose names there the
+      // labeller would leave out (a key place among them at some pages' opening view).
+      open(false);
     }
 
     var pane = map.createPane("bm-event-numbers");
@@ -162,6 +165,29 @@
       return marks[id];
     }
 
+    /* The key keeps one size whatever the view draws: as large as it is with every entry the
+     * page may list (in the page's language, once its fonts are in). The names keep clear of
+     * the controls, and a placement made ahead for another phase (battlemap.js, foresee) must
+     * find the controls where they will be when it is shown. A list taller than its room
+     * scrolls, and can then be reached by the keyboard. */
+    function reserve() {
+      if (!list) { return; }
+      list.style.minWidth = list.style.minHeight = "";
+      list.removeAttribute("tabindex");
+      if (list.hidden) { return; }
+      var kept = Array.prototype.slice.call(list.childNodes), empty = box.classList.contains("bm-key-empty");
+      list.textContent = "";
+      entries.forEach(function (entry) { list.appendChild(entry.node); });
+      box.classList.remove("bm-key-empty");  // (measured as shown)
+      var width = list.offsetWidth, height = list.offsetHeight, scrolls = list.scrollHeight > list.clientHeight + 1;
+      box.classList.toggle("bm-key-empty", empty);
+      list.textContent = "";
+      kept.forEach(function (node) { list.appendChild(node); });
+      list.style.minWidth = width + "px";
+      list.style.minHeight = height + "px";
+      if (scrolls) { list.setAttribute("tabindex", "0"); }
+    }
+
     function update() {
       var view = drawn(ctx);
       if (list) {
@@ -185,6 +211,9 @@
       Promise.resolve().then(function () { return null; }).then(function () { due = false; update(); });
     }
     map.on("layeradd layerremove", soon);
+    document.addEventListener("bm:lang", reserve);
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(reserve); }
+    reserve();
     update();
     return { update: update };
   }
