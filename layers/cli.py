@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 COMMANDS = ("build", "check", "export", "import", "serve")
+#: The site's opening language: chosen, or the reader's browser language (layers.site.build).
+OPENING_LANG = "language the pages open in (default: the reader's, if Chinese or English; else zh)"
 
 
 def default_geo() -> Path:
@@ -60,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_geo(build)
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     build.add_argument("--phase", nargs="+", metavar="ID", help="build only these phases")
-    build.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
+    build.add_argument("--lang", choices=("zh", "en", "both"), help=OPENING_LANG)
 
     check = commands.add_parser("check", help="validate the data and report; writes nothing")
     _add_geo(check)
@@ -83,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_geo(live)
     live.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     live.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
-    live.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language the pages open in")
+    live.add_argument("--lang", choices=("zh", "en", "both"), help=OPENING_LANG)
 
     edit = commands.add_parser("import", help="bring a layer edited in QGIS (GPKG/GeoJSON from export) back into geo/")
     edit.add_argument("--geo", type=Path, help="data folder to edit (default: ./geo; never the bundled copy)")

@@ -303,8 +303,10 @@ def _recover(out: Path | str) -> None:
                 os.rmdir(path)  # empty: made by a build killed before it marked it
 
 
-def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str = "zh") -> Path:
-    """Render the site for ``battle`` and write it atomically to ``out_dir``, page by page."""
+def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None = None, lang: str | None = None) -> Path:
+    """Render the site for ``battle`` and write it atomically to ``out_dir``, page by page. The
+    pages open in ``lang`` ("zh", "en" or "both"); None: in their reader's browser language
+    where it is Chinese or English, else in Chinese."""
     freed_memory_kept()
     with collector_paused():
         # The page stack (folium, branca, jinja2...) is imported here, with the collector paused
@@ -312,4 +314,4 @@ def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None =
         # full collections that walk every object of the loaded battle (1.5 s at 100,000 features).
         from layers.page.assemble import iter_site
 
-        return write_site(iter_site(battle, phase_ids, lang), out_dir)
+        return write_site(iter_site(battle, phase_ids, lang or "zh", follow_reader=lang is None), out_dir)

@@ -93,10 +93,12 @@ ALL_DETAILS = """() => new Promise(resolve => {
 
 
 class OfflinePage:
-    """A page whose every non-file request is aborted, recording errors and blocked requests."""
+    """A page whose every non-file request is aborted, recording errors and blocked requests.
+    Its browser's language is Chinese (``locale``): the site's pages open in their reader's
+    language, and the tests read them as the battle's first readers do, unless told otherwise."""
 
-    def __init__(self, browser, viewport: dict[str, int] | None = None):
-        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    def __init__(self, browser, viewport: dict[str, int] | None = None, locale: str = "zh-CN"):
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, locale=locale)
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []

@@ -27,6 +27,7 @@ EXTERNAL_SCRIPTS = [
     "static/bm-language.js",
     "static/bm-base.js",
     "static/bm-locator.js",
+    "static/bm-key.js",
     "static/bm-controls.js",
     "static/labels.js",
     "static/battlemap.js",

@@ -31,7 +31,7 @@ from layers.page import fragments as html
 from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
 from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
-from layers.page.legend import swatch
+from layers.page.legend import legend_entries
 from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
 from layers.page.ui import LANGUAGES, UI
 from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
@@ -58,11 +58,13 @@ Content = bytes | Iterable[bytes]
 @dataclass(frozen=True)
 class PageOptions:
     """How pages are made: opening language; one self-contained file (no tiles, no
-    neighbouring files); a print layout (title block, north arrow, sources line)."""
+    neighbouring files); a print layout (title block, north arrow, sources line); whether a
+    page opens in its reader's browser language rather than ``lang`` (``bm-language.js``)."""
 
     lang: str = "zh"
     single_file: bool = False
     printable: bool = False
+    follow_reader: bool = False
 
 
 def render_site(
@@ -72,6 +74,7 @@ def render_site(
     *,
     single_file: bool = False,
     printable: bool = False,
+    follow_reader: bool = False,
 ) -> dict[str, bytes]:
     """Every file of the site, keyed by its path relative to the output folder.
 
@@ -87,10 +90,16 @@ def render_site(
         Inline every script, style and image so each page works alone, with no network at all.
     printable : bool
         Lay the pages out for print and image export.
+    follow_reader : bool
+        Open the pages in the reader's browser language where it is Chinese or English, and in
+        ``lang`` otherwise (an address asking for a language wins either way). Off for exports
+        made in a chosen language (images, film); on for the site that ``build`` writes.
     """
     return {
         name: content if isinstance(content, bytes) else b"".join(content)
-        for name, content in iter_site(battle, phase_ids, lang, single_file=single_file, printable=printable)
+        for name, content in iter_site(
+            battle, phase_ids, lang, single_file=single_file, printable=printable, follow_reader=follow_reader
+        )
     }
 
 
@@ -101,12 +110,13 @@ def iter_site(
     *,
     single_file: bool = False,
     printable: bool = False,
+    follow_reader: bool = False,
 ) -> Iterator[tuple[str, Content]]:
     """The files of :func:`render_site`, one at a time (path, content): the site's shared
     data first, then each page as it is made, so a caller that writes them as they come
     holds one page at a time, however many phases there are."""
     with collector_paused(), young_collections() as collect:
-        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable), collect)
+        yield from _iter_site(battle, phase_ids, PageOptions(lang, single_file, printable, follow_reader), collect)
 
 
 def _iter_site(
@@ -279,7 +289,7 @@ def _page(
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
     data[Page.LOCATOR] = locator.page_locator(battle, site)
-    legend = [{"key": s.key, "label": s.label, "swatch": swatch(battle, s)} for s in styles_used]
+    legend = legend_entries(battle, styles_used, site.style_ids)
     # equal sets are one (Columns.cited_sets): a union of the few the page's features cite
     cites = np.flatnonzero(np.bincount(site.columns.cited[on_page])).tolist()
     cited: set[str] = set().union(*map(site.columns.cited_sets.__getitem__, cites))
@@ -320,9 +330,17 @@ def _page(
                 assets.inline_css(),
                 [*assets.inline_js(basemap.basemap_script(basemap.region_of(battle.bounds))), shared],
                 opts.printable,
+                opts.follow_reader,
             )
         else:
-            head = PageHead(title, opts.lang, assets.CSS, [*assets.JS, site.path], printable=opts.printable)
+            head = PageHead(
+                title,
+                opts.lang,
+                assets.CSS,
+                [*assets.JS, site.path],
+                printable=opts.printable,
+                follow_reader=opts.follow_reader,
+            )
         head.digest = battle.digest
         fmap.add_child(head)
         fmap.add_child(Panel(**context))

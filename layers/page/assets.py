@@ -38,6 +38,7 @@ PARTS = [
     "bm-language.js",
     "bm-base.js",
     "bm-locator.js",
+    "bm-key.js",
     "bm-controls.js",
     "labels.js",
 ]

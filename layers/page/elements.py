@@ -131,7 +131,8 @@ class SafeMacroElement(MacroElement):
 
 
 class PageHead(SafeMacroElement):
-    """Title, content-security policy, default language and the page's stylesheets/scripts."""
+    """Title, content-security policy, default language (and whether the reader's browser
+    language may take its place) and the page's stylesheets/scripts."""
 
     template_name = "head.html.j2"
 
@@ -144,6 +145,7 @@ class PageHead(SafeMacroElement):
         inline_css: list[str] | None = None,
         inline_js: list[str] | None = None,
         printable: bool = False,
+        follow_reader: bool = False,
     ):
         super().__init__()
         self._name = "PageHead"
@@ -156,8 +158,11 @@ class PageHead(SafeMacroElement):
         self.inline_js = [Markup(text) for text in inline_js or ()]
         self.printable = printable
         self.digest = ""
-        self.boot_script = Markup('document.documentElement.setAttribute("data-lang", {});{}').format(
-            to_json(lang), Markup('document.documentElement.classList.add("bm-print");' if printable else "")
+        # (data-lang-reader: the page may open in its reader's browser language, bm-language.js)
+        self.boot_script = Markup('document.documentElement.setAttribute("data-lang", {});{}{}').format(
+            to_json(lang),
+            Markup('document.documentElement.classList.add("bm-print");' if printable else ""),
+            Markup('document.documentElement.setAttribute("data-lang-reader", "");' if follow_reader else ""),
         )
 
     def scripts(self) -> list[str]:

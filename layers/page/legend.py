@@ -1,13 +1,59 @@
-"""The legend's swatches: each style drawn small, as the map draws it."""
+"""The legend's entries: each style drawn small, as the map draws it, with its label, and
+when the map's own key (``bm-key.js``) lists it.
+
+The panel's legend lists everything the page can draw; the key on the map lists, from the
+same entries (it copies them), only what the current view draws. Whether the view draws an
+entry is said by the entry's ``data-key-*`` attributes (:func:`key_condition`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from markupsafe import Markup
 
 from layers import symbols
+from layers.contract import Flag
 from layers.data.model import Battle
 from layers.data.rules import IDENTITIES
-from layers.draw.style import Style
+from layers.draw.style import Style, changed_style, ended_style, halo_style, synopsis_style
+
+#: The feature kinds whose styles the key on the map explains: what a reader cannot decode at a
+#: glance (a position's state, an arrow's kind, a line's certainty, an event's mark). Names
+#: on the map say what rivers, places and units are.
+KEY_KINDS = frozenset({"position", "movement", "line", "event"})
+
+
+def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str]:
+    """When the key on the map lists the legend entry of ``style``, as the entry's
+    ``data-key-*`` attributes; empty when only the panel's legend lists it.
+
+    ``styles``: the view draws an item in this style (a style id of the site's table);
+    ``flag``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings of
+    what changed, what was superseded in the phase); ``halo``: the view draws a feature with a
+    precision radius; ``several``: the view shows several phases at once.
+    """
+    if style == changed_style():
+        return {"flag": str(Flag.CHANGED)}
+    if style == ended_style():
+        return {"flag": str(Flag.ENDED)}
+    if style == halo_style():
+        return {"halo": ""}
+    if style == synopsis_style():
+        return {"several": ""}
+    if style.key.split(":")[0] in KEY_KINDS and style in style_ids:
+        return {"styles": str(style_ids[style])}
+    return {}
+
+
+def legend_entries(battle: Battle, styles: list[Style], style_ids: Mapping[Style, int]) -> list[dict[str, Any]]:
+    """The legend's entries, in order: each style's key, label, swatch and when the key on the
+    map lists it (:func:`key_condition`)."""
+    return [
+        {"key": s.key, "label": s.label, "swatch": swatch(battle, s), "show": key_condition(s, style_ids)}
+        for s in styles
+    ]
 
 
 def swatch(battle: Battle, style: Style) -> Markup:

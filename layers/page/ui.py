@@ -82,5 +82,8 @@ UI = {
     "locator": Bilingual("位置图", "Locator map"),
     "locator_show": Bilingual("显示", "Show"),
     "locator_hide": Bilingual("隐藏", "Hide"),
+    "key": Bilingual("本图图例", "Key to this view"),
+    "north": Bilingual("指北针：图上方为北", "North arrow: north is up"),
+    "scale": Bilingual("比例尺", "Scale bar"),
     "locator_credit": Bilingual("今日国界：Natural Earth", "Present-day borders: Natural Earth"),
 }

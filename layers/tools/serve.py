@@ -80,7 +80,7 @@ class ServeError(BattleMapError):
 class LiveSite:
     """The build the server shows: rebuilt on demand, with the version and the last error."""
 
-    def __init__(self, geo: Path, out: Path, lang: str, say: Callable[[str, bool], None]):
+    def __init__(self, geo: Path, out: Path, lang: str | None, say: Callable[[str, bool], None]):
         self.geo, self.out, self.lang, self.say = geo, out, lang, say
         self.version = 0
         self.error: str | None = None
@@ -298,7 +298,7 @@ def watch(site: LiveSite, stop: threading.Event) -> None:
             stop.wait(1.0)
 
 
-def serve(geo: Path, out: Path, port: int, lang: str = "zh") -> int:
+def serve(geo: Path, out: Path, port: int, lang: str | None = None) -> int:
     """Build, serve on 127.0.0.1:``port`` and rebuild on every change under ``geo`` until Ctrl-C."""
     from layers.site import refuse_output
 

@@ -252,6 +252,8 @@ NOT_DATA = {
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
         **_EL,
     },
+    "bm-key.js": {"ctx.groups": _CTX, "ctx.labels": _CTX},
+    "bm-language.js": {"window.location": "the DOM's address (Words.LOCATION is 'location')"},
     "bm-layers.js": {
         "layer.halo": "a drawn layer's own halo circle (Leaflet)",
         "e.layer.halo": "a removed layer's own halo circle (Leaflet's layerremove event)",

@@ -1,5 +1,6 @@
 /* bm-controls.js: the panel's controls: phase buttons, keys, the text version, the drawer,
- * "go to" buttons, the halo switch and citations. Part of hengyang-map (MIT). */
+ * "go to" buttons, the halo switch and citations; the map's key (bm-key.js). Part of
+ * hengyang-map (MIT). */
 (function () {
   "use strict";
 
@@ -9,6 +10,7 @@
   function controls(ctx, moves) {
     var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel;
     var G = BM.G, I = BM.I, K = BM.K, O = BM.O;
+    ctx.key = BM.key.attach(ctx);  // (before the legend's entries get their switches: it copies them)
 
     function goTo(featureId) {
       moves.arrived();  // the phase a step is flying to, on the map now

@@ -251,7 +251,7 @@
     var shown = 0, button = null;
     function next(count) {
       var fragment = document.createDocumentFragment(), end = Math.min(entries.length, shown + count);
-      for (; shown < end; shown++) { fragment.appendChild(entry(entries[shown])); }
+      for (; shown < end; shown++) { fragment.appendChild(entry(entries[shown], shown)); }
       if (button) { button.parentNode.removeChild(button); button = null; }
       list.appendChild(fragment);
       var left = entries.length - shown;
@@ -284,9 +284,11 @@
     }
     var events = document.querySelector(".bm-events" + selector);
     if (events && !events.hasChildNodes()) {
-      paged(events, told[ST.EVENTS] || [], function (event) {
+      paged(events, told[ST.EVENTS] || [], function (event, i) {
         var feature = features[event[0]];
-        return el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]);
+        var item = el("li", null, [goto(feature, [el("span", "bm-when", [bi(BM.dayText(event[1]))]), " ", bi(feature[R.NAME])])]);
+        item.value = i + 1;  // the number of its mark on the map (bm-key.js)
+        return item;
       }, more);
     }
   }

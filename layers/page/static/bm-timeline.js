@@ -226,7 +226,7 @@
     /* The address is input like any other: a malformed escape (#%E0%A4%A) is no phase. */
     function fromHash() {
       var id;
-      try { id = decodeURIComponent(window.location.hash.replace(/^#/, "")); } catch (err) { return null; }
+      try { id = decodeURIComponent(BM.language.hash(window.location.hash)); } catch (err) { return null; }
       return id === G.ALL || phaseById(id) ? id : null;
     }
 

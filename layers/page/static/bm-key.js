@@ -1,0 +1,222 @@
+/* bm-key.js: what the map says of itself, on the map: a key to what the current view draws,
+ * a north arrow, the scale bar's name, and the numbers of the events, as the panel's events
+ * list numbers them. Part of hengyang-map (MIT).
+ *
+ * The key copies its entries from the panel's legend (the build writes each entry once, with
+ * its swatch and both languages), and keeps those the view draws: an entry's data-key-*
+ * attributes say when that is (layers/page/legend.py): `styles` (the view draws an item in
+ * one of these styles), `flag` (an item with this flag bit), `halo` (a feature with a
+ * precision radius), `several` (several phases at once). The key, the north arrow and the
+ * scale's name come in the page's markup, escaped, and are moved onto the map as controls. */
+(function () {
+  "use strict";
+
+  var BM = window.BM;
+
+  /* A Leaflet control showing `node`, an element of the page's markup. */
+  var Holder = L.Control.extend({
+    onAdd: function () {
+      var node = this.options.node;
+      node.hidden = false;
+      L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
+      return node;
+    },
+    onRemove: function () {}
+  });
+
+  /* When a legend entry is in the key (from its data-key-* attributes), or null. */
+  function conditionOf(li) {
+    var styles = li.getAttribute("data-key-styles"), flag = li.getAttribute("data-key-flag");
+    var when = {
+      styleIds: styles ? styles.split(" ").map(Number) : [],
+      flag: flag ? Number(flag) : 0,
+      haloed: li.hasAttribute("data-key-halo"),
+      several: li.hasAttribute("data-key-several")
+    };
+    return when.styleIds.length || when.flag || when.haloed || when.several ? when : null;
+  }
+
+  /* What the view draws now: its items' styles and flags, whether any of its features has a
+   * precision radius, whether several phases are shown, and the features drawn. */
+  function drawn(ctx) {
+    var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.groups, state = ctx.state;
+    var features = ctx.data[BM.S.FEATURES];
+    var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {} };
+    function take(index, style, flags) {
+      out.styleIds[style] = true;
+      out.flags |= flags;
+      out.featuresDrawn[index] = true;
+      if (features[index][R.HALO]) { out.haloed = true; }
+    }
+    var phases = 0;
+    Object.keys(groups).forEach(function (gid) {
+      var group = groups[gid];
+      if (!map.hasLayer(group)) { return; }
+      if (ctx.atlas && gid !== G.REFERENCE) { phases += 1; }
+      var view = group.synopsis;  // several phases shown: what this group leaves to the others
+      group.eachItem(function (item, i) {
+        if (view && view.hidden[i]) { return; }
+        // (a synopsis draws no rings of what changed: they belong to one phase)
+        var flags = (item[I.FLAGS] || 0) & (view ? ~F.CHANGED : ~0);
+        take(item[I.FEATURE], item[I.STYLE], flags);
+      });
+    });
+    out.several = phases > 1;
+    if (state.dayLayer && state.day !== null) {  // the day slider's state: no rings, nothing faded
+      ctx.data[BM.K.GROUPS].forEach(function (group) {
+        if (group[BM.O.ID] === G.REFERENCE) { return; }
+        group[BM.O.ITEMS].forEach(function (item) {
+          var style = BM.layers.styleOnDay(features[item[I.FEATURE]], state.day);
+          if (style >= 0) { take(item[I.FEATURE], style, 0); }
+        });
+      });
+    }
+    return out;
+  }
+
+  function shows(when, view) {
+    return when.styleIds.some(function (s) { return view.styleIds[s]; }) ||
+      (when.flag !== 0 && (view.flags & when.flag) !== 0) || (when.haloed && view.haloed) || (when.several && view.several);
+  }
+
+  /* The phase whose events list the panel shows now (null: none, or several phases). */
+  function listedPhase(ctx, view) {
+    if (view.several) { return null; }
+    var id = ctx.atlas ? ctx.state.phase : ctx.data[BM.K.TIMELINE][BM.T.CURRENT];
+    return id === BM.G.ALL ? null : id;
+  }
+
+  /* The numbers of the events the view draws, as the panel's list numbers them (its entry i is
+   * number i + 1: bm-panel.js). */
+  function numbered(ctx, view) {
+    var phase = listedPhase(ctx, view), story = ctx.data[BM.K.STORY];
+    if (!phase || !Object.prototype.hasOwnProperty.call(story, phase)) { return []; }
+    var out = [];
+    (story[phase][BM.ST.EVENTS] || []).forEach(function (event, i) {
+      if (view.featuresDrawn[event[0]]) { out.push([event[0], i + 1]); }
+    });
+    return out;
+  }
+
+  function where(feature) {
+    var geometry = feature[BM.R.GEOMETRY];
+    return geometry.type === "Point" ? BM.pointOf(geometry) : L.geoJSON(geometry).getBounds().getCenter();
+  }
+
+  function attach(ctx) {
+    var map = ctx.map, features = ctx.data[BM.S.FEATURES];
+    var box = document.querySelector(".bm-key"), list = box ? box.querySelector(".bm-key-list") : null;
+    var toggle = box ? box.querySelector(".bm-key-toggle") : null;
+    var entries = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".bm-legend li[data-legend]"), function (li) {
+      var when = conditionOf(li);
+      if (!when) { return; }
+      var copy = li.cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll("input, label"), function (node) { node.remove(); });
+      entries.push({ when: when, node: copy });
+    });
+
+    // The north arrow above the scale bar (a bottom corner stacks upwards), both named.
+    var scale = map.getContainer().querySelector(".leaflet-control-scale");
+    if (scale && document.getElementById("bm-scale-name")) {
+      scale.setAttribute("role", "group");
+      scale.setAttribute("aria-labelledby", "bm-scale-name");
+    }
+    var compass = document.querySelector(".bm-compass");
+    if (compass) { new Holder({ position: "bottomleft", node: compass }).addTo(map); }
+
+    if (box && list && toggle) {
+      new Holder({ position: "bottomright", node: box }).addTo(map);
+      var open = function (on) {
+        toggle.setAttribute("aria-expanded", on ? "true" : "false");
+        list.hidden = !on;
+        reserve();
+      };
+      toggle.addEventListener("click", function () {
+        open(toggle.getAttribute("aria-expanded") !== "true");
+        ctx.labels.schedule();  // the names keep clear of the key, as of every control
+      });
+      // It opens folded: open, it stands over a corner of the map, whose names there the
+      // labeller would leave out (a key place among them at some pages' opening view).
+      open(false);
+    }
+
+    var pane = map.createPane("bm-event-numbers");
+    pane.style.zIndex = "690";  // over every group's marks (their panes: 400 + n, 600 + n)
+    pane.style.pointerEvents = "none";
+    var numbers = L.layerGroup().addTo(map);
+    var marks = {};  // "feature index|number": its mark, made once
+
+    function mark(index, n) {
+      var id = index + "|" + n;
+      if (!marks[id]) {
+        marks[id] = L.marker(where(features[index]), {
+          icon: L.divIcon({ className: "bm-event-no" + (n > 9 ? " bm-event-no-2" : ""), iconSize: null }),
+          pane: "bm-event-numbers", interactive: false, keyboard: false
+        });
+        marks[id].on("add", function (e) {  // its number, as text (the icon is made as it is added)
+          var node = e.target.getElement();
+          node.textContent = String(n);
+          node.setAttribute("aria-hidden", "true");
+          node.setAttribute("data-feature", features[index][BM.R.ID]);
+        });
+      }
+      return marks[id];
+    }
+
+    /* The key keeps one size whatever the view draws: as large as it is with every entry the
+     * page may list (in the page's language, once its fonts are in). The names keep clear of
+     * the controls, and a placement made ahead for another phase (battlemap.js, foresee) must
+     * find the controls where they will be when it is shown. A list taller than its room
+     * scrolls, and can then be reached by the keyboard. */
+    function reserve() {
+      if (!list) { return; }
+      list.style.minWidth = list.style.minHeight = "";
+      list.removeAttribute("tabindex");
+      if (list.hidden) { return; }
+      var kept = Array.prototype.slice.call(list.childNodes), empty = box.classList.contains("bm-key-empty");
+      list.textContent = "";
+      entries.forEach(function (entry) { list.appendChild(entry.node); });
+      box.classList.remove("bm-key-empty");  // (measured as shown)
+      var width = list.offsetWidth, height = list.offsetHeight, scrolls = list.scrollHeight > list.clientHeight + 1;
+      box.classList.toggle("bm-key-empty", empty);
+      list.textContent = "";
+      kept.forEach(function (node) { list.appendChild(node); });
+      list.style.minWidth = width + "px";
+      list.style.minHeight = height + "px";
+      if (scrolls) { list.setAttribute("tabindex", "0"); }
+    }
+
+    function update() {
+      var view = drawn(ctx);
+      if (list) {
+        var before = box.offsetWidth + "x" + box.offsetHeight;
+        list.textContent = "";
+        entries.forEach(function (entry) { if (shows(entry.when, view)) { list.appendChild(entry.node); } });
+        box.classList.toggle("bm-key-empty", !list.hasChildNodes());
+        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labels.schedule(); }
+      }
+      numbers.clearLayers();
+      numbered(ctx, view).forEach(function (pair) { numbers.addLayer(mark(pair[0], pair[1])); });
+    }
+
+    // What the view draws changes with the groups shown (a phase, a layer ticked, a day):
+    // looked at once those changes are done.
+    var due = false;
+    function soon(e) {
+      if (due || !(e.layer instanceof L.FeatureGroup) || e.layer === numbers) { return; }
+      due = true;
+      // (two turns: a layer ticked in the layer control makes its synopsis in a turn of its own)
+      Promise.resolve().then(function () { return null; }).then(function () { due = false; update(); });
+    }
+    map.on("layeradd layerremove", soon);
+    document.addEventListener("bm:lang", reserve);
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(reserve); }
+    reserve();
+    update();
+    return { update: update };
+  }
+
+  BM.key = { attach: attach };
+})();
