@@ -157,7 +157,7 @@
     }
 
     function draw() {
-      while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+      svg.textContent = "";  // (one call: child by child is slow for thousands of places)
       var w = size[0], h = size[1];
       var p = projection(region, w, h, 4);
       node("rect", { x: 0, y: 0, width: w, height: h, "class": "bm-locator-sea" }, svg);
@@ -206,26 +206,39 @@
       // what the drawing shows, for a screen reader: its title and the places it names
       var said = places.map(function (f) { return nameLines(f[R.NAME]).join(" "); });
       svg.setAttribute("aria-label", nameLines(info[LC.TITLE]).join(" ") + (said.length ? ": " + said.join(", ") : ""));
-      dots.forEach(function (dot) { label(names, dot.feature[R.NAME], dot.anchor, taken, w, h, "bm-locator-name"); });
-      features.forEach(function (f) {  // a line's name beside its middle, where there is room
+      // Each name with the anchors it may stand beside, in the order they are tried: a place's
+      // dot, or (a line) points from the middle of what is seen outwards.
+      var wanted = dots.map(function (dot) { return { name: dot.feature[R.NAME], anchors: [dot.anchor], cls: "bm-locator-name" }; });
+      features.forEach(function (f) {
         var g = f[R.GEOMETRY];
         if (g.type === "Point") { return; }
         var inside = [];
         each(g, function (line) { line.forEach(function (pt) { var q = p(pt[0], pt[1]); if (q[0] > 0 && q[0] < w && q[1] > 0 && q[1] < h) { inside.push(q); } }); });
-        // from the middle of what is seen outwards, the first point with room beside it
-        var cls = "bm-locator-name bm-locator-" + f[R.KIND] + "-name";
-        [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].some(function (at) {
-          if (!inside.length) { return true; }
-          var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
-          return label(names, f[R.NAME], [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1], taken, w, h, cls) !== null;
+        if (!inside.length) { return; }
+        wanted.push({
+          name: f[R.NAME],
+          cls: "bm-locator-name bm-locator-" + f[R.KIND] + "-name",
+          anchors: [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].map(function (at) {
+            var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
+            return [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1];
+          })
         });
       });
+      // Every name measured at once (one layout for all: measured one by one, each name laid
+      // out the drawing again, and a campaign's thousands of places took seconds), then placed.
+      var texts = wanted.map(function (want) { return nameText(names, want.name, want.cls); });
+      var boxes = texts.map(measure);
+      var placed = [];
+      wanted.forEach(function (want, k) {
+        if (want.anchors.some(function (anchor) { return place(texts[k], boxes[k], anchor, taken, w, h); })) { placed.push(texts[k]); }
+      });
+      names.textContent = "";  // the names with no room go
+      placed.forEach(function (text) { names.appendChild(text); });
       drawOverview(countries, host);
     }
 
-    /* A name in the first free spot around `anchor` (a box): right, left, above, below and
-     * the corners; none free: not written. */
-    function label(parent, name, anchor, taken, w, h, cls) {
+    /* A name's text element, in the page's language, in `parent`. */
+    function nameText(parent, name, cls) {
       var lines = nameLines(name);
       var text = node("text", { "class": cls, "font-size": FONT }, parent);
       text.setAttribute("lang", lines.length === 1 && language() === "en" ? "en" : "zh-Hans");
@@ -234,13 +247,25 @@
         if (lines.length > 1) { span.setAttribute("lang", i === 0 ? "zh-Hans" : "en"); }
         span.textContent = line;
       });
-      // the box the text really takes (ascent and descent included), from its first baseline
+      text.lineCount = lines.length;
+      text.longest = lines.reduce(function (m, l) { return Math.max(m, l.length); }, 0);
+      return text;
+    }
+
+    /* The box a name's text really takes (ascent and descent included), from its first
+     * baseline; guessed where the browser gives none. */
+    function measure(text) {
       var bb = null;
       try { bb = text.getBBox(); } catch (err) { bb = null; }
       if (!bb || !bb.width) {
-        var guess = lines.reduce(function (m, l) { return Math.max(m, l.length * FONT * 0.6); }, 0);
-        bb = { x: 0, y: -FONT, width: guess, height: lines.length * (FONT + 3) };
+        bb = { x: 0, y: -FONT, width: text.longest * FONT * 0.6, height: text.lineCount * (FONT + 3) };
       }
+      return { x: bb.x, y: bb.y, width: bb.width, height: bb.height };
+    }
+
+    /* A name in the first free spot around `anchor` (a box): right, left, above, below and
+     * the corners; true when placed, false when none is free. */
+    function place(text, bb, anchor, taken, w, h) {
       var tw = bb.width, th = bb.height;
       var ax = (anchor[0] + anchor[2]) / 2, ay = (anchor[1] + anchor[3]) / 2;
       var spots = [
@@ -255,10 +280,9 @@
         if (taken.some(function (t) { return overlaps(t, r); })) { continue; }
         taken.push(r);
         text.setAttribute("transform", "translate(" + (x - bb.x).toFixed(1) + " " + (y - bb.y).toFixed(1) + ")");
-        return text;
+        return true;
       }
-      parent.removeChild(text);
-      return null;
+      return false;
     }
 
     /* The country in a corner: outlines, the host country stronger, the region marked. */
