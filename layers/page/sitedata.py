@@ -240,7 +240,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             styles_of = [style_id(style_for(battle, feature, status)) for status in positions.DRAWN_STATUSES]
         else:
             styles_of = [drawn_style] * len(positions.DRAWN_STATUSES)
-        page_styles.append(styles_of)
+        page_styles.extend(styles_of)  # flat: one list of ints makes an array at once
         entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
         ranks.append(drawn.record.get(Record.RANK, -1))
         halos.append(bool(drawn.halo_m))
@@ -275,7 +275,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
 def _columns(
     battle: Battle,
     shown: list[Feature],
-    page_styles: list[list[int]],
+    page_styles: list[int],
     timing: list[int],
     ranks: list[int],
     halos: list[bool],
@@ -298,7 +298,7 @@ def _columns(
         end=last,
         kind=kinds,
         layer=_column(map(layer.__getitem__, map(attrgetter("layer"), shown)), len(shown)),
-        styles=np.array(page_styles, dtype=np.int64).reshape(len(shown), len(positions.DRAWN_STATUSES)),
+        styles=np.fromiter(page_styles, np.int64, len(page_styles)).reshape(len(shown), len(positions.DRAWN_STATUSES)),
         timing=np.array(timing, dtype=np.int64),
         rank=np.array(ranks, dtype=np.int64),
         base_rank=_column(map(labels.base_rank, shown), len(shown)),

@@ -208,7 +208,7 @@
       svg.setAttribute("aria-label", nameLines(info[LC.TITLE]).join(" ") + (said.length ? ": " + said.join(", ") : ""));
       // Each name with the anchors it may stand beside, in the order they are tried: a place's
       // dot, or (a line) points from the middle of what is seen outwards.
-      var wanted = dots.map(function (dot) { return { name: dot.feature[R.NAME], anchors: [dot.anchor], cls: "bm-locator-name" }; });
+      var wanted = dots.map(function (dot) { return { words: dot.feature[R.NAME], anchors: [dot.anchor], cls: "bm-locator-name" }; });
       features.forEach(function (f) {
         var g = f[R.GEOMETRY];
         if (g.type === "Point") { return; }
@@ -216,7 +216,7 @@
         each(g, function (line) { line.forEach(function (pt) { var q = p(pt[0], pt[1]); if (q[0] > 0 && q[0] < w && q[1] > 0 && q[1] < h) { inside.push(q); } }); });
         if (!inside.length) { return; }
         wanted.push({
-          name: f[R.NAME],
+          words: f[R.NAME],
           cls: "bm-locator-name bm-locator-" + f[R.KIND] + "-name",
           anchors: [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].map(function (at) {
             var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
@@ -226,7 +226,7 @@
       });
       // Every name measured at once (one layout for all: measured one by one, each name laid
       // out the drawing again, and a campaign's thousands of places took seconds), then placed.
-      var texts = wanted.map(function (want) { return nameText(names, want.name, want.cls); });
+      var texts = wanted.map(function (want) { return nameText(names, want.words, want.cls); });
       var boxes = texts.map(measure);
       var placed = [];
       wanted.forEach(function (want, k) {
