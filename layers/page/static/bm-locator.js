@@ -17,6 +17,9 @@
   var SIZE = { wide: [200, 164], narrow: [160, 136] };
   var OVERVIEW = { wide: [66, 52], narrow: [58, 46] };
   var FONT = 11, GAP = 2;
+  /* Less than any line of a name takes, per character and per line (em): a box this small
+   * that finds no room around a place means the name finds none either. */
+  var LEAST_EM = 0.2;
 
   function node(tag, attrs, parent) {
     var el = document.createElementNS(SVG, tag);
@@ -224,16 +227,18 @@
           })
         });
       });
-      // Every name measured at once (one layout for all: measured one by one, each name laid
-      // out the drawing again, and a campaign's thousands of places took seconds), then placed.
-      var texts = wanted.map(function (want) { return nameText(names, want.words, want.cls); });
-      var boxes = texts.map(measure);
-      var placed = [];
-      wanted.forEach(function (want, k) {
-        if (want.anchors.some(function (anchor) { return place(texts[k], boxes[k], anchor, taken, w, h); })) { placed.push(texts[k]); }
+      // A name is made and measured only if a box smaller than any text of it has room (in a
+      // campaign's thousands of places, most have none once the first are placed): measuring a
+      // name lays the drawing out again, which took seconds when every name was measured.
+      wanted.forEach(function (want) {
+        var lines = nameLines(want.words), least = [LEAST_EM * FONT * longest(lines), LEAST_EM * FONT * lines.length];
+        var room = want.anchors.some(function (anchor) {
+          return spotsAround(anchor, least[0], least[1]).some(function (r) { return free(r, taken, w, h); });
+        });
+        if (!room) { return; }
+        var text = nameText(names, want.words, want.cls), bb = measure(text);
+        if (!want.anchors.some(function (anchor) { return place(text, bb, anchor, taken, w, h); })) { names.removeChild(text); }
       });
-      names.textContent = "";  // the names with no room go
-      placed.forEach(function (text) { names.appendChild(text); });
       drawOverview(countries, host);
     }
 
@@ -248,9 +253,12 @@
         span.textContent = line;
       });
       text.lineCount = lines.length;
-      text.longest = lines.reduce(function (m, l) { return Math.max(m, l.length); }, 0);
+      text.longest = longest(lines);
       return text;
     }
+
+    /* How many characters the longest of the lines has. */
+    function longest(lines) { return lines.reduce(function (m, l) { return Math.max(m, l.length); }, 0); }
 
     /* The box a name's text really takes (ascent and descent included), from its first
      * baseline; guessed where the browser gives none. */
@@ -263,23 +271,35 @@
       return { x: bb.x, y: bb.y, width: bb.width, height: bb.height };
     }
 
-    /* A name in the first free spot around `anchor` (a box): right, left, above, below and
-     * the corners; true when placed, false when none is free. */
-    function place(text, bb, anchor, taken, w, h) {
-      var tw = bb.width, th = bb.height;
+    /* The boxes a tw × th name may take around `anchor` (a box), in the order tried: right,
+     * left, above, below and the corners. Each is set against the anchor's side, so a smaller
+     * name's box at a spot lies within a larger one's: where a box smaller than a name has no
+     * room, the name has none. */
+    function spotsAround(anchor, tw, th) {
       var ax = (anchor[0] + anchor[2]) / 2, ay = (anchor[1] + anchor[3]) / 2;
-      var spots = [
+      return [
         [anchor[2] + GAP, ay - th / 2], [anchor[0] - GAP - tw, ay - th / 2],
         [ax - tw / 2, anchor[1] - GAP - th], [ax - tw / 2, anchor[3] + GAP],
         [anchor[2] + GAP, anchor[1] - th], [anchor[2] + GAP, anchor[3]],
         [anchor[0] - GAP - tw, anchor[1] - th], [anchor[0] - GAP - tw, anchor[3]]
-      ];
+      ].map(function (at) { return [at[0], at[1], at[0] + tw, at[1] + th]; });
+    }
+
+    /* Whether box r lies inside the w × h drawing and clear of every box taken. */
+    function free(r, taken, w, h) {
+      if (r[0] < 1 || r[1] < 1 || r[2] > w - 1 || r[3] > h - 1) { return false; }
+      return !taken.some(function (t) { return overlaps(t, r); });
+    }
+
+    /* A name in the first free spot around `anchor` (a box); true when placed, false when
+     * none is free. */
+    function place(text, bb, anchor, taken, w, h) {
+      var spots = spotsAround(anchor, bb.width, bb.height);
       for (var i = 0; i < spots.length; i++) {
-        var x = spots[i][0], y = spots[i][1], r = [x, y, x + tw, y + th];
-        if (x < 1 || y < 1 || x + tw > w - 1 || y + th > h - 1) { continue; }
-        if (taken.some(function (t) { return overlaps(t, r); })) { continue; }
+        var r = spots[i];
+        if (!free(r, taken, w, h)) { continue; }
         taken.push(r);
-        text.setAttribute("transform", "translate(" + (x - bb.x).toFixed(1) + " " + (y - bb.y).toFixed(1) + ")");
+        text.setAttribute("transform", "translate(" + (r[0] - bb.x).toFixed(1) + " " + (r[1] - bb.y).toFixed(1) + ")");
         return true;
       }
       return false;
