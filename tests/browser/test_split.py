@@ -101,3 +101,19 @@ def test_a_move_made_before_the_rest_has_come_waits_for_it(browser, split_site: 
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_a_later_phase_page_has_every_feature_before_it_draws(browser, site: Path, split_site: Path, battle) -> None:
+    later = f"{battle.phases[-1].id}.html"
+    one, two = OfflinePage(browser), OfflinePage(browser)
+    try:
+        whole, split = one.open(site / later), two.open(split_site / later)
+        assert split.evaluate("() => BM.siteComplete()")  # (both files ran before the page's script)
+        for tab in (whole, split):
+            tab.wait_for_function(DRAWN)
+        assert split.evaluate(IN_VIEW) == whole.evaluate(IN_VIEW)
+        assert split.evaluate("() => document.querySelector('.bm-day').disabled") is False
+        assert one.errors == [] and two.errors == []
+    finally:
+        one.close()
+        two.close()
