@@ -121,6 +121,7 @@ class Site:
     ICONS: Final = "icons"  # unit symbols (Icon), by symbol code
     TEXTS: Final = "texts"  # dates as readers write them (Texts)
     DETAILS: Final = "details"  # [features per detail file, [path, ...]]: the records' accounts (DETAIL)
+    MORE: Final = "more"  # a large site: the path of its features' second file, null once loaded
 
 
 class Texts:

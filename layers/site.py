@@ -20,6 +20,7 @@ import stat
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,9 +79,7 @@ def write_site(files: Mapping[str, Content] | Iterable[tuple[str, Content]], out
             staging = _make_staging(out)
             swapped = False  # after the swap the staging folder is the output: never remove it
             try:
-                for name, content in sorted(files.items()) if isinstance(files, Mapping) else files:
-                    if name != MARKER:  # written when the staging folder was made
-                        _write_new(staging / name, content)
+                _write_all(sorted(files.items()) if isinstance(files, Mapping) else files, staging)
                 os.chmod(staging, 0o755)
                 _step("written")
                 with signals_held() as caught:
@@ -98,6 +97,23 @@ def write_site(files: Mapping[str, Content] | Iterable[tuple[str, Content]], out
     if caught:
         raise OutputInterrupted(f"interrupted after the new output was complete in {shown}")
     return out
+
+
+def _write_all(files: Iterable[tuple[str, Content]], staging: Path) -> None:
+    """Write each file into ``staging`` while the next one is made: a file is written and
+    synced by a writer thread (the disk's wait, and most of the writing, free the interpreter
+    for others), so making the pages and writing them overlap. At most one file waits for the
+    writer, so no more than two are held at a time; the writer's error is raised here."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hengyang-map-writer") as writer:
+        pending: Future[None] | None = None
+        for name, content in files:
+            if name == MARKER:  # written when the staging folder was made
+                continue
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(_write_new, staging / name, content)
+        if pending is not None:
+            pending.result()
 
 
 def refuse_output(out_dir: Path | str) -> None:

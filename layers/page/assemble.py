@@ -131,6 +131,8 @@ def _iter_site(
         yield from assets.site_assets().items()
         yield basemap.SCRIPT, basemap.basemap_script(basemap.region_of(battle.bounds))
         yield site.path, site.pieces()
+        if site.more_path:
+            yield site.more_path, site.more_pieces()
         yield from site.detail_files()
     reference = _reference_group(base, site)
     collect(free=False)  # the site's data, kept: out of sight of the page-by-page collections
@@ -337,7 +339,7 @@ def _page(
                 title,
                 opts.lang,
                 assets.CSS,
-                [*assets.JS, site.path],
+                [*assets.JS, *site.paths(timeline[Timeline.CURRENT])],
                 printable=opts.printable,
                 follow_reader=opts.follow_reader,
             )

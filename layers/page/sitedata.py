@@ -83,6 +83,13 @@ class SiteData:
     timings: tuple[Timing, ...]
     #: What pages read of each feature (its timing's index, styles, rank...), by index.
     columns: Columns
+    #: A large site (:data:`SPLIT_FROM`): which features its first file holds (the reference
+    #: layers' and those its first phase shows first, what a page that opens on that phase
+    #: draws), the others being in a second file the page loads once its first view is drawn;
+    #: None: one file holds all.
+    lead: np.ndarray | None = None
+    #: The phase whose page draws only what the first file holds (with :attr:`lead`).
+    lead_phase: str | None = None
 
     @cached_property
     def style_ids(self) -> dict[Style, int]:
@@ -91,11 +98,31 @@ class SiteData:
 
     @cached_property
     def path(self) -> str:
-        """Where the shared file lies in the output folder, named by its content."""
+        """Where the shared file lies in the output folder, named by its content (with the
+        second file's name in its head, by that one's too)."""
         digest = hashlib.sha256(_FORMAT + self._head.encode("utf-8"))
         for i, entry in enumerate(self.entries):  # entry by entry: no copy of the whole
             digest.update(b"\n" + entry if i else entry)
         return f"data/site-{digest.hexdigest()[:16]}.js"
+
+    @cached_property
+    def more_path(self) -> str | None:
+        """Where a large site's second file lies (see :attr:`lead`), named by its content; None
+        for a site in one file."""
+        if self.lead is None:
+            return None
+        digest = hashlib.sha256(_FORMAT + b"more\n")
+        for i in np.flatnonzero(~self.lead).tolist():
+            digest.update(b"%d\n" % i + self.entries[i])
+        return f"data/site-more-{digest.hexdigest()[:16]}.js"
+
+    def paths(self, opening: str | None) -> list[str]:
+        """The site files a page that opens on phase ``opening`` loads with it: the first
+        file, and the second too unless the first holds what that phase draws (a page that
+        opens on the lead phase loads the second once its first view is drawn)."""
+        if self.more_path is None or opening == self.lead_phase:
+            return [self.path]
+        return [self.path, self.more_path]
 
     def script(self, only: Iterable[int] | None = None) -> str:
         """The shared data as a script setting ``window.BM_SITE`` (loaded with ``<script
@@ -128,7 +155,46 @@ class SiteData:
         than one string of the whole. The string holds the entries' JSON with every backslash doubled, so it parses to
         exactly the entries: they hold no quote and no line break (``json_text`` escapes those)."""
         yield f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
-        entries, start, runs = self.entries, 0, []
+        if self.lead is not None:  # a large site: the first file's part, set by index
+            yield from self._part(np.flatnonzero(self.lead))
+            return
+        entries = self.entries
+        if not entries:
+            return
+        yield b"BM_SITE.%s=[].concat(" % Site.FEATURES.encode()
+        yield from self._parsed(entries)
+        yield b");"
+
+    def more_pieces(self) -> Iterator[bytes]:
+        """A large site's second file (:attr:`more_path`), in pieces: the features the first
+        does not hold, set by index, and then the head's :attr:`Site.MORE` set to null (the
+        page's sign that every feature is there)."""
+        assert self.lead is not None
+        yield from self._part(np.flatnonzero(~self.lead))
+        yield b"BM_SITE.%s=null;" % Site.MORE.encode()
+
+    def _part(self, indices: np.ndarray) -> Iterator[bytes]:
+        """A script that sets the site's features at ``indices`` (ascending), the others being
+        null until set: the indices as runs ``[first, count, ...]``, then the entries."""
+        if not len(indices):
+            return
+        breaks = np.flatnonzero(np.diff(indices) != 1) + 1
+        starts = indices[np.concatenate(([0], breaks))]
+        counts = np.diff(np.concatenate(([0], breaks, [len(indices)])))
+        runs = ",".join(map(str, np.column_stack((starts, counts)).ravel().tolist()))
+        yield (
+            b"(function(f,n,at,e){var i,j,k=0;for(i=f.length;i<n;i++){f.push(null);}"
+            b"for(i=0;i<at.length;i+=2){for(j=at[i];j<at[i]+at[i+1];j++){f[j]=e[k++];}}})"
+            b"(BM_SITE.%s,%d,[%s],[].concat(" % (Site.FEATURES.encode(), len(self.entries), runs.encode())
+        )
+        yield from self._parsed([self.entries[i] for i in indices.tolist()])
+        yield b"));"
+
+    @staticmethod
+    def _parsed(entries: list[bytes] | tuple[bytes, ...]) -> Iterator[bytes]:
+        """``entries`` as ``JSON.parse('[...]')`` calls, comma-separated, in runs of about
+        :data:`PARSE_RUN` bytes."""
+        start, runs = 0, []
         while start < len(entries):
             end, size = start, 0
             while end < len(entries) and (end == start or size + len(entries[end]) <= PARSE_RUN):
@@ -136,13 +202,9 @@ class SiteData:
                 end += 1
             runs.append((start, end))
             start = end
-        if not runs:
-            return
-        yield b"BM_SITE.%s=[].concat(" % Site.FEATURES.encode()
         for k, (start, end) in enumerate(runs):
             run = b",".join(entries[start:end]).replace(b"\\", b"\\\\")
             yield b"%sJSON.parse('[%s]')" % (b"," if k else b"", run)
-        yield b");"
 
     def detail_files(self) -> list[tuple[str, tuple[bytes, ...]]]:
         """The detail files (path, pieces): DETAIL_SIZE features' details each, in feature
@@ -165,28 +227,33 @@ class SiteData:
 
     @cached_property
     def _head(self) -> str:
-        return self._head_with([path for path, _ in self._detail_files])
+        return self._head_with([path for path, _ in self._detail_files], self.more_path)
 
-    def _head_with(self, detail_paths: list[str]) -> str:
+    def _head_with(self, detail_paths: list[str], more: str | None = None) -> str:
         """The contract the page reads its keys from, the style and symbol tables, the date
-        texts (the symbols are the build's own SVG; no text from the data) and where the
-        details are."""
-        return ",".join(
-            f'"{name}":{value}'
-            for name, value in (
-                (Site.CONTRACT, to_json(contract.as_json())),
-                (Site.ICONS, to_json(self.icons)),
-                (Site.STYLES, to_json([s.as_dict() for s in self.styles])),
-                (Site.TEXTS, to_json(self.texts)),
-                (Site.DETAILS, to_json([DETAIL_SIZE, detail_paths])),
-            )
-        )
+        texts (the symbols are the build's own SVG; no text from the data), where the details
+        are and (a large site) where the second file is."""
+        members = [
+            (Site.CONTRACT, to_json(contract.as_json())),
+            (Site.ICONS, to_json(self.icons)),
+            (Site.STYLES, to_json([s.as_dict() for s in self.styles])),
+            (Site.TEXTS, to_json(self.texts)),
+            (Site.DETAILS, to_json([DETAIL_SIZE, detail_paths])),
+        ]
+        if more is not None:
+            members.append((Site.MORE, to_json(more)))
+        return ",".join(f'"{name}":{value}' for name, value in members)
 
 
 #: The shared file's features are parsed in runs of about this many bytes of JSON (see
 #: SiteData.pieces); the format's name goes into the file's digest.
 PARSE_RUN = 1 << 21
 _FORMAT = b"runs of JSON text\n"
+
+#: A site whose features' entries take more bytes than this is written in two files (see
+#: SiteData.lead): a page that opens on the first phase reads a third or so of a campaign's
+#: data before it draws (at 100,000 features, 9 of 27 MB).
+SPLIT_FROM = 1 << 23
 
 #: How many features' details a detail file holds (about 0.7 MB of a dense battle's text):
 #: a popup loads one file, however large the battle.
@@ -240,7 +307,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             styles_of = [style_id(style_for(battle, feature, status)) for status in positions.DRAWN_STATUSES]
         else:
             styles_of = [drawn_style] * len(positions.DRAWN_STATUSES)
-        page_styles.append(styles_of)
+        page_styles.extend(styles_of)  # flat: one list of ints makes an array at once
         entry: dict[str, Any] = {Record.ID: drawn.feature_id, Record.GEOMETRY: drawn.geometry, **drawn.record}
         ranks.append(drawn.record.get(Record.RANK, -1))
         halos.append(bool(drawn.halo_m))
@@ -259,6 +326,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
     columns = _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows]))
+    split = bool(phases) and sum(map(len, entries)) > SPLIT_FROM
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
         tuple(shown),
@@ -269,13 +337,15 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         icons,
         tuple(timings),
         columns,
+        drawn_in[rows] <= 1 if split else None,  # the reference layers (0) and the first phase (1)
+        phases[0].id if split else None,
     )
 
 
 def _columns(
     battle: Battle,
     shown: list[Feature],
-    page_styles: list[list[int]],
+    page_styles: list[int],
     timing: list[int],
     ranks: list[int],
     halos: list[bool],
@@ -298,7 +368,7 @@ def _columns(
         end=last,
         kind=kinds,
         layer=_column(map(layer.__getitem__, map(attrgetter("layer"), shown)), len(shown)),
-        styles=np.array(page_styles, dtype=np.int64).reshape(len(shown), len(positions.DRAWN_STATUSES)),
+        styles=np.fromiter(page_styles, np.int64, len(page_styles)).reshape(len(shown), len(positions.DRAWN_STATUSES)),
         timing=np.array(timing, dtype=np.int64),
         rank=np.array(ranks, dtype=np.int64),
         base_rank=_column(map(labels.base_rank, shown), len(shown)),

@@ -236,6 +236,7 @@ NOT_DATA = {
             for ns in contract.as_json()
             if ns in KEYS
         },
+        "script.src": "a script element's source (a large site's second file)",
         **_EL,
     },
     "battlemap.js": {

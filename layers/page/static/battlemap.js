@@ -101,8 +101,9 @@
 
     var atlas = !!panel && panel.getAttribute("data-mode") === "atlas";
     var ctx = { map: map, data: data, groups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labels: labels };
-    var moves = BM.timeline(ctx);
+    var moves = whenDrawable(BM.timeline(ctx), groups);
     BM.controls(ctx, moves);
+    map.on("bm-completed", function () { labels.schedule(); });  // a group drawn once its features came
 
     // The opening view is set at once (no camera move), so the names are placed where they stay.
     moves.selectPhase(atlas ? (moves.fromHash() || opening) : opening, { push: false, animate: false });
@@ -125,6 +126,7 @@
     var ready = new Promise(function (resolve) {
       var waiting = Object.keys(groups).map(function (gid) { return groups[gid]; });
       function next() {
+        if (!BM.siteComplete()) { BM.whenComplete(next, true); return; }
         var group = waiting.shift();
         if (!group) { foresee(false, function () { resolve(true); }); return; }
         group.prepare(function () { ahead(group, next); });
@@ -142,6 +144,7 @@
       window.requestAnimationFrame(function () {
         window.requestAnimationFrame(function () {
           window.setTimeout(function () {
+            BM.loadRest();  // a large site's other features, now that the first view is drawn
             BM.whenIdle(function () { BM.units.decode(data[BM.S.ICONS]); BM.whenIdle(next); });
           }, 0);
         });
@@ -194,6 +197,31 @@
       inset: locator,
       ready: ready
     };
+  }
+
+  /* The page's moves, each made once the features it needs are there (a large site's second
+   * file: BM.whenComplete): a phase whose group has them all is shown at once, every other move
+   * (a step, "All phases", a day) waits for them, and the day slider and play are switched off
+   * meanwhile (their own handlers show a day). A site in one file: the moves as they are. */
+  function whenDrawable(moves, groups) {
+    if (BM.siteComplete()) { return moves; }
+    var ready = function (name, args) {
+      if (name !== "selectPhase") { return false; }
+      var group = groups[args[0]];
+      return !!group && group.complete();
+    };
+    ["selectPhase", "step", "showDay"].forEach(function (name) {
+      var move = moves[name];
+      moves[name] = function () {
+        var args = arguments;
+        if (BM.siteComplete() || ready(name, args)) { return move.apply(null, args); }
+        BM.whenComplete(function () { move.apply(null, args); });
+      };
+    });
+    var controls = Array.prototype.filter.call(document.querySelectorAll(".bm-day, .bm-play"), function (c) { return !c.disabled; });
+    controls.forEach(function (c) { c.disabled = true; });
+    BM.whenComplete(function () { controls.forEach(function (c) { c.disabled = false; }); }, true);
+    return moves;
   }
 
   window.BattleMap = { init: init };

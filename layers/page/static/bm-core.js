@@ -99,6 +99,35 @@
     return [map.getZoom(), centre.lat, centre.lng, origin.x, origin.y, pane.x, pane.y, map.getSize().x, map.getSize().y].join("|");
   };
 
+  /* A large site's features come in two files (layers/page/sitedata.py, SiteData.lead): the
+   * first, loaded with a page, holds what its first phase draws, and the rest are null in
+   * site[S.FEATURES] until the second (site[S.MORE], its path) has run, which sets S.MORE to
+   * null. The page loads it once its first view is drawn (BM.loadRest), or at once when
+   * something waits for it (BM.whenComplete). */
+  var waiting = [], loading = false;
+  BM.siteComplete = function () { return !window.BM_SITE[BM.S.MORE]; };
+  /* fn() now if every feature is there, else once they are (loading them now, unless
+   * `later`: when the page loads them). */
+  BM.whenComplete = function (fn, later) {
+    if (BM.siteComplete()) { fn(); return; }
+    waiting.push(fn);
+    if (!later) { BM.loadRest(); }
+  };
+  BM.loadRest = function () {
+    var path = window.BM_SITE[BM.S.MORE];
+    if (!path || loading) { return; }
+    loading = true;
+    var script = document.createElement("script");
+    script.src = path;
+    script.onload = function () {
+      var due = waiting;
+      waiting = [];
+      due.forEach(function (fn) { fn(); });
+    };
+    script.onerror = function () { throw new Error("the battle's data could not be read: " + path); };
+    document.head.appendChild(script);
+  };
+
   /* Run fn in idle time (with a deadline object), or soon where idle callbacks are missing.
    * A browser may go a long while without an idle period while it still draws (Chromium
    * starved the phases' preparation for up to a second at a time, eleven times in a large

@@ -407,6 +407,17 @@
       }
       return this.where;
     },
+    /* Whether every feature the group lists is there (a large site's second file has run, or
+     * the first holds them all: BM.whenComplete). */
+    complete: function () {
+      if (this.whole) { return true; }
+      var features = this.data[BM.S.FEATURES], items = this.items, I = BM.I, i;
+      if (!BM.siteComplete()) {
+        for (i = 0; i < items.length; i++) { if (!features[items[i][I.FEATURE]]) { return false; } }
+      }
+      this.whole = true;
+      return true;
+    },
     /* How many items the group lists; fn(item, i) for each, in order. */
     size: function () { return this.items.length; },
     /* The site's record of the feature of item i. */
@@ -655,6 +666,7 @@
     /* The layer that draws feature id, on the map (a culled group puts it there). */
     find: function (featureId) {
       var found = null, map = this.home;
+      if (!this.complete()) { return null; }  // (not shown either: see onAdd)
       if (!this.culled) {
         this.eachLayer(function (layer) { if (!found && layer.featureId === featureId && map.hasLayer(layer)) { found = layer; } });
         return found;
@@ -706,6 +718,7 @@
     prepare: function (done) {
       var group = this;
       if (group.attached) { done(); return; }
+      if (!group.complete()) { BM.whenComplete(function () { group.prepare(done); }); return; }
       group.place();
       if (!group.shown) { group.setVisible(false); }
       BM.whenIdle(function (deadline) {
@@ -722,6 +735,11 @@
     },
     onAdd: function (map) {
       this.shown = true;
+      if (!this.complete()) {  // drawn once its features are there, if still shown then
+        var group = this;
+        BM.whenComplete(function () { if (group.shown && map.hasLayer(group)) { group.onAdd(map); map.fire("bm-completed"); } });
+        return;
+      }
       this.attach();
       if (this.culled) {
         if (this.crowds) { gather(this, this.crowds, map); }  // (made ready at this view: cull keeps them)
@@ -750,6 +768,7 @@
     },
     /* Every layer of the group, made now if need be. */
     getLayers: function () {
+      if (!this.complete()) { return []; }
       if (!this.culled) { this.grow(Infinity); return L.FeatureGroup.prototype.getLayers.call(this); }
       var out = [];
       for (var i = 0; i < this.items.length; i++) {
@@ -763,7 +782,7 @@
   /* The style of a feature on day d (from the styles the build gave each status change), or
    * -1 when it does not exist that day. */
   function styleOnDay(feature, d) {
-    var R = BM.R, valid = feature[R.VALID];
+    var R = BM.R, valid = feature && feature[R.VALID];  // (a feature not loaded yet: null)
     if (!valid || d < valid[0] || d > valid[1]) {
       return -1;
     }

@@ -17,6 +17,9 @@
   var SIZE = { wide: [200, 164], narrow: [160, 136] };
   var OVERVIEW = { wide: [66, 52], narrow: [58, 46] };
   var FONT = 11, GAP = 2;
+  /* Less than any line of a name takes, per character and per line (em): a box this small
+   * that finds no room around a place means the name finds none either. */
+  var LEAST_EM = 0.2;
 
   function node(tag, attrs, parent) {
     var el = document.createElementNS(SVG, tag);
@@ -157,7 +160,7 @@
     }
 
     function draw() {
-      while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+      svg.textContent = "";  // (one call: child by child is slow for thousands of places)
       var w = size[0], h = size[1];
       var p = projection(region, w, h, 4);
       node("rect", { x: 0, y: 0, width: w, height: h, "class": "bm-locator-sea" }, svg);
@@ -206,26 +209,41 @@
       // what the drawing shows, for a screen reader: its title and the places it names
       var said = places.map(function (f) { return nameLines(f[R.NAME]).join(" "); });
       svg.setAttribute("aria-label", nameLines(info[LC.TITLE]).join(" ") + (said.length ? ": " + said.join(", ") : ""));
-      dots.forEach(function (dot) { label(names, dot.feature[R.NAME], dot.anchor, taken, w, h, "bm-locator-name"); });
-      features.forEach(function (f) {  // a line's name beside its middle, where there is room
+      // Each name with the anchors it may stand beside, in the order they are tried: a place's
+      // dot, or (a line) points from the middle of what is seen outwards.
+      var wanted = dots.map(function (dot) { return { words: dot.feature[R.NAME], anchors: [dot.anchor], cls: "bm-locator-name" }; });
+      features.forEach(function (f) {
         var g = f[R.GEOMETRY];
         if (g.type === "Point") { return; }
         var inside = [];
         each(g, function (line) { line.forEach(function (pt) { var q = p(pt[0], pt[1]); if (q[0] > 0 && q[0] < w && q[1] > 0 && q[1] < h) { inside.push(q); } }); });
-        // from the middle of what is seen outwards, the first point with room beside it
-        var cls = "bm-locator-name bm-locator-" + f[R.KIND] + "-name";
-        [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].some(function (at) {
-          if (!inside.length) { return true; }
-          var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
-          return label(names, f[R.NAME], [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1], taken, w, h, cls) !== null;
+        if (!inside.length) { return; }
+        wanted.push({
+          words: f[R.NAME],
+          cls: "bm-locator-name bm-locator-" + f[R.KIND] + "-name",
+          anchors: [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9].map(function (at) {
+            var q = inside[Math.min(inside.length - 1, Math.floor(inside.length * at))];
+            return [q[0] - 1, q[1] - 1, q[0] + 1, q[1] + 1];
+          })
         });
+      });
+      // A name is made and measured only if a box smaller than any text of it has room (in a
+      // campaign's thousands of places, most have none once the first are placed): measuring a
+      // name lays the drawing out again, which took seconds when every name was measured.
+      wanted.forEach(function (want) {
+        var lines = nameLines(want.words), least = [LEAST_EM * FONT * longest(lines), LEAST_EM * FONT * lines.length];
+        var room = want.anchors.some(function (anchor) {
+          return spotsAround(anchor, least[0], least[1]).some(function (r) { return free(r, taken, w, h); });
+        });
+        if (!room) { return; }
+        var text = nameText(names, want.words, want.cls), bb = measure(text);
+        if (!want.anchors.some(function (anchor) { return place(text, bb, anchor, taken, w, h); })) { names.removeChild(text); }
       });
       drawOverview(countries, host);
     }
 
-    /* A name in the first free spot around `anchor` (a box): right, left, above, below and
-     * the corners; none free: not written. */
-    function label(parent, name, anchor, taken, w, h, cls) {
+    /* A name's text element, in the page's language, in `parent`. */
+    function nameText(parent, name, cls) {
       var lines = nameLines(name);
       var text = node("text", { "class": cls, "font-size": FONT }, parent);
       text.setAttribute("lang", lines.length === 1 && language() === "en" ? "en" : "zh-Hans");
@@ -234,31 +252,57 @@
         if (lines.length > 1) { span.setAttribute("lang", i === 0 ? "zh-Hans" : "en"); }
         span.textContent = line;
       });
-      // the box the text really takes (ascent and descent included), from its first baseline
+      text.lineCount = lines.length;
+      text.longest = longest(lines);
+      return text;
+    }
+
+    /* How many characters the longest of the lines has. */
+    function longest(lines) { return lines.reduce(function (m, l) { return Math.max(m, l.length); }, 0); }
+
+    /* The box a name's text really takes (ascent and descent included), from its first
+     * baseline; guessed where the browser gives none. */
+    function measure(text) {
       var bb = null;
       try { bb = text.getBBox(); } catch (err) { bb = null; }
       if (!bb || !bb.width) {
-        var guess = lines.reduce(function (m, l) { return Math.max(m, l.length * FONT * 0.6); }, 0);
-        bb = { x: 0, y: -FONT, width: guess, height: lines.length * (FONT + 3) };
+        bb = { x: 0, y: -FONT, width: text.longest * FONT * 0.6, height: text.lineCount * (FONT + 3) };
       }
-      var tw = bb.width, th = bb.height;
+      return { x: bb.x, y: bb.y, width: bb.width, height: bb.height };
+    }
+
+    /* The boxes a tw × th name may take around `anchor` (a box), in the order tried: right,
+     * left, above, below and the corners. Each is set against the anchor's side, so a smaller
+     * name's box at a spot lies within a larger one's: where a box smaller than a name has no
+     * room, the name has none. */
+    function spotsAround(anchor, tw, th) {
       var ax = (anchor[0] + anchor[2]) / 2, ay = (anchor[1] + anchor[3]) / 2;
-      var spots = [
+      return [
         [anchor[2] + GAP, ay - th / 2], [anchor[0] - GAP - tw, ay - th / 2],
         [ax - tw / 2, anchor[1] - GAP - th], [ax - tw / 2, anchor[3] + GAP],
         [anchor[2] + GAP, anchor[1] - th], [anchor[2] + GAP, anchor[3]],
         [anchor[0] - GAP - tw, anchor[1] - th], [anchor[0] - GAP - tw, anchor[3]]
-      ];
+      ].map(function (at) { return [at[0], at[1], at[0] + tw, at[1] + th]; });
+    }
+
+    /* Whether box r lies inside the w × h drawing and clear of every box taken. */
+    function free(r, taken, w, h) {
+      if (r[0] < 1 || r[1] < 1 || r[2] > w - 1 || r[3] > h - 1) { return false; }
+      return !taken.some(function (t) { return overlaps(t, r); });
+    }
+
+    /* A name in the first free spot around `anchor` (a box); true when placed, false when
+     * none is free. */
+    function place(text, bb, anchor, taken, w, h) {
+      var spots = spotsAround(anchor, bb.width, bb.height);
       for (var i = 0; i < spots.length; i++) {
-        var x = spots[i][0], y = spots[i][1], r = [x, y, x + tw, y + th];
-        if (x < 1 || y < 1 || x + tw > w - 1 || y + th > h - 1) { continue; }
-        if (taken.some(function (t) { return overlaps(t, r); })) { continue; }
+        var r = spots[i];
+        if (!free(r, taken, w, h)) { continue; }
         taken.push(r);
-        text.setAttribute("transform", "translate(" + (x - bb.x).toFixed(1) + " " + (y - bb.y).toFixed(1) + ")");
-        return text;
+        text.setAttribute("transform", "translate(" + (r[0] - bb.x).toFixed(1) + " " + (r[1] - bb.y).toFixed(1) + ")");
+        return true;
       }
-      parent.removeChild(text);
-      return null;
+      return false;
     }
 
     /* The country in a corner: outlines, the host country stronger, the region marked. */
