@@ -22,6 +22,11 @@ __all__ = ["Atlas", "build", "export", "load"]
 #: The languages a page opens in (the reader can switch).
 LANGUAGES = ("zh", "en", "both")
 
+#: A page in an iframe's ``srcdoc`` resolves addresses against the notebook's; with its own
+#: (``about:srcdoc``) as base, the atlas's ``#phase`` addresses stay inside the frame, where
+#: ``history.pushState`` accepts them. Written before the page's policy, which allows no ``<base>``.
+SRCDOC_BASE = '<base href="about:srcdoc">'
+
 
 def load(geo: str | os.PathLike[str] | None = None) -> Battle:
     """Read and validate a battle's data folder.
@@ -241,8 +246,9 @@ class Atlas:
         """The atlas inline in Jupyter: the page in an iframe of its own (``srcdoc``, escaped), so
         that its scripts and styles touch nothing of the notebook's."""
         title = f"{self.battle.title.zh} {self.battle.title.en}"
+        page = self.page().replace("<head>\n", f"<head>\n{SRCDOC_BASE}\n", 1)
         return (
-            f'<iframe srcdoc="{html.escape(self.page(), quote=True)}" title="{html.escape(title, quote=True)}" '
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" title="{html.escape(title, quote=True)}" '
             f'style="width: 100%; height: {self.height}px; border: 0"></iframe>'
         )
 
@@ -271,9 +277,12 @@ class Atlas:
             An unknown phase.
         """
         from .page.assemble import phase_map
+        from .page.notebook import DefaultMarkerIcon
 
         _phases(self.battle, [phase_id])
-        return phase_map(self.battle, phase_id, self.lang)
+        fmap = phase_map(self.battle, phase_id, self.lang)
+        fmap.add_child(DefaultMarkerIcon())  # a folium.Marker added to it shows offline too
+        return fmap
 
 
 def _phases(battle: Battle, phases: Iterable[str] | None) -> list[str] | None:
