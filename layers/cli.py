@@ -28,20 +28,6 @@ COMMANDS = ("build", "check", "export", "import", "serve")
 OPENING_LANG = "language the pages open in (default: the reader's, if Chinese or English; else zh)"
 
 
-def default_geo() -> Path:
-    """The embedded battle: the data folder shipped inside the package (``geo/`` in the repo).
-
-    It is a data-only namespace package; its first real folder is the data folder.
-    """
-    import importlib.util
-
-    spec = importlib.util.find_spec("hengyang_map_geo")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "manifest.toml").is_file():
-            return Path(location)
-    return Path("geo")  # not installed: a data folder beside the caller, as in the repository
-
-
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 4  # the data (1) and output (3) codes come with their errors
 
 
@@ -208,7 +194,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.command == "import":
         return _import(args)
-    args.geo = args.geo or default_geo()
+    if args.geo is None:
+        from .embedded import embedded_geo
+
+        args.geo = embedded_geo()
     if args.command == "serve":
         from layers.tools.serve import serve
 

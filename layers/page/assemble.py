@@ -224,9 +224,10 @@ def _phase_page(
     site: SiteData,
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
-) -> bytes:
+    make: Callable[..., Any] | None = None,
+) -> Any:
     """A phase's page; ``kept`` is called once what the page keeps for the atlas is made (see
-    :func:`_page`)."""
+    :func:`_page`); ``make`` (:func:`_page` by default) is handed the page's parts."""
     battle, phase = ctx.battle, ctx.phase
     assert phase is not None
     section = _section(ctx, phase, prev_phase, next_phase, site)
@@ -236,7 +237,24 @@ def _phase_page(
     timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
-    return _page(battle, title, groups, timeline, panel, site, opts, kept)
+    return (make or _page)(battle, title, groups, timeline, panel, site, opts, kept)
+
+
+def phase_map(battle: Battle, phase_id: str, lang: str = "zh") -> folium.Map:
+    """The page of one phase as a folium map, not yet rendered: the library's
+    ``Atlas.to_folium``. It holds what the phase's single-file page holds (its layers, symbols,
+    names, panel and legend, every script inline); rendered as :func:`render_site` renders it,
+    it is that page byte for byte, and a caller may add layers of its own and ``save()`` it."""
+    phases = list(battle.phases)
+    i = next(i for i, phase in enumerate(phases) if phase.id == phase_id)
+    base = Context(battle)
+    site = site_data(base, phases)
+    reference = _reference_group(base, site)
+    prev_phase, next_phase = phases[i - 1] if i > 0 else None, phases[i + 1] if i + 1 < len(phases) else None
+    opts = PageOptions(lang, single_file=True)
+    with stable_ids():
+        fmap, _ = _phase_page(base.at(phases[i]), prev_phase, next_phase, reference, site, opts, make=_page_map)
+    return fmap
 
 
 def _atlas_page(
@@ -279,6 +297,35 @@ def _page(
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
 ) -> bytes:
+    with stable_ids():
+        fmap, head = _page_map(battle, title, groups, timeline, panel, site, opts, kept)
+        root = fmap.get_root()
+        if not isinstance(root, Figure):
+            raise TypeError("a folium map renders inside a branca Figure")
+        text = tidy(root.render())
+        # The inline scripts the build wrote, collected where each is written (never found by
+        # scanning the page, where markup from elsewhere could pose as one): folium's map
+        # header, our head and branca's closing script (its template indents it by four spaces).
+        scripts = [
+            *scripts_in(root.header._children[fmap.get_name()].render()),  # folium's two flags
+            *head.scripts(),
+            tidy_block("\n    " + root.script.render() + "\n"),
+        ]
+        _dismantle(root)
+    return with_csp(_readable(text, opts.lang), scripts, network=not opts.single_file).encode("utf-8")
+
+
+def _page_map(
+    battle: Battle,
+    title: str,
+    groups: list[Group],
+    timeline: dict[str, Any],
+    panel: dict[str, Any],
+    site: SiteData,
+    opts: PageOptions,
+    kept: Callable[[], None] = lambda: None,
+) -> tuple[folium.Map, PageHead]:
+    """The page's map with its head, panel and layers, not yet rendered (inside :func:`stable_ids`)."""
     data, styles_used, on_page = page_data(battle, groups, timeline, site)
     # What the atlas reads again (the groups' items) is made: ``kept`` may freeze it out of the
     # collector's sight, so that the collection after the page walks only the page's own objects
@@ -311,56 +358,43 @@ def _page(
         **panel,
     }
     (south, west), (north, east) = timeline[Timeline.FIT]
-    with stable_ids():
-        fmap = folium.Map(
-            location=[round((south + north) / 2, 5), round((west + east) / 2, 5)],
-            zoom_start=13,
-            tiles=None,
-            prefer_canvas=True,
-            control_scale=True,
+    fmap = folium.Map(
+        location=[round((south + north) / 2, 5), round((west + east) / 2, 5)],
+        zoom_start=13,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+    )
+    # Instance attributes: folium's class-level CDN lists stay untouched.
+    fmap.default_js = []
+    fmap.default_css = []
+    if opts.single_file:
+        shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
+        head = PageHead(
+            title,
+            opts.lang,
+            [],
+            [],
+            assets.inline_css(),
+            [*assets.inline_js(basemap.basemap_script(basemap.region_of(battle.bounds))), shared],
+            opts.printable,
+            opts.follow_reader,
         )
-        # Instance attributes: folium's class-level CDN lists stay untouched.
-        fmap.default_js = []
-        fmap.default_css = []
-        if opts.single_file:
-            shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
-            head = PageHead(
-                title,
-                opts.lang,
-                [],
-                [],
-                assets.inline_css(),
-                [*assets.inline_js(basemap.basemap_script(basemap.region_of(battle.bounds))), shared],
-                opts.printable,
-                opts.follow_reader,
-            )
-        else:
-            head = PageHead(
-                title,
-                opts.lang,
-                assets.CSS,
-                [*assets.JS, *site.paths(timeline[Timeline.CURRENT])],
-                printable=opts.printable,
-                follow_reader=opts.follow_reader,
-            )
-        head.digest = battle.digest
-        fmap.add_child(head)
-        fmap.add_child(Panel(**context))
-        fmap.add_child(BattleLayers(data_json(data)))
-        root = fmap.get_root()
-        if not isinstance(root, Figure):
-            raise TypeError("a folium map renders inside a branca Figure")
-        text = tidy(root.render())
-        # The inline scripts the build wrote, collected where each is written (never found by
-        # scanning the page, where markup from elsewhere could pose as one): folium's map
-        # header, our head and branca's closing script (its template indents it by four spaces).
-        scripts = [
-            *scripts_in(root.header._children[fmap.get_name()].render()),  # folium's two flags
-            *head.scripts(),
-            tidy_block("\n    " + root.script.render() + "\n"),
-        ]
-        _dismantle(root)
-    return with_csp(_readable(text, opts.lang), scripts, network=not opts.single_file).encode("utf-8")
+    else:
+        head = PageHead(
+            title,
+            opts.lang,
+            assets.CSS,
+            [*assets.JS, *site.paths(timeline[Timeline.CURRENT])],
+            printable=opts.printable,
+            follow_reader=opts.follow_reader,
+        )
+    head.digest = battle.digest
+    fmap.add_child(head)
+    fmap.add_child(Panel(**context))
+    fmap.add_child(BattleLayers(data_json(data)))
+    fmap.get_root()  # the page's figure, numbered with the rest
+    return fmap, head
 
 
 def _story(sections: list[dict[str, Any]], site: SiteData) -> tuple[dict[str, Any], list[list[str]], set[str]]:

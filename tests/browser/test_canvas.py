@@ -287,24 +287,49 @@ def test_a_step_shows_a_small_phase_at_once_and_a_large_one_where_the_camera_arr
     assert offline.errors == []
 
 
-#: Zooms without animation and counts, per path of the shown groups, how often it was projected
-#: and clipped (Leaflet's _project and _update): [[projections, updates] per path].
-PROJECTIONS_PER_ZOOM = """() => {
-  const bm = window.battleMap, map = bm.map, counts = new Map(), undo = [];
-  [L.CircleMarker, L.Polyline].forEach(kind => ['_project', '_update'].forEach((name, k) => {
-    const proto = kind.prototype, own = Object.prototype.hasOwnProperty.call(proto, name), original = proto[name];
-    proto[name] = function () {
-      const c = counts.get(this) || [0, 0];
-      c[k]++;
-      counts.set(this, c);
-      return original.apply(this, arguments);
-    };
-    undo.push(() => { if (own) { proto[name] = original; } else { delete proto[name]; } });
-  }));
-  map.setZoom(map.getZoom() + 1, {animate: false});
-  undo.reverse().forEach(f => f());
+#: Wraps the methods ``names`` of every path the page's renderers draw, and of each that joins
+#: one meanwhile, with ``onCall(path, name)``; returns the undo. A path's methods are its own
+#: where bm-canvas.js gives it some (its renderer's _initPath), Leaflet's otherwise: no
+#: prototype is touched.
+INSTRUMENT = """(names, onCall) => {
+  const bm = window.battleMap, undo = [], hooked = new WeakSet();
+  const hook = layer => {
+    if (hooked.has(layer)) return;
+    hooked.add(layer);
+    names.forEach(name => {
+      const had = Object.prototype.hasOwnProperty.call(layer, name), f = layer[name];
+      layer[name] = function () { onCall(this, name); return f.apply(this, arguments); };
+      undo.push(() => { if (had) { layer[name] = f; } else { delete layer[name]; } });
+    });
+  };
+  const renderers = new Set(Object.values(bm.groups).map(g => g.canvas).filter(Boolean));
+  if (bm.map.options.renderer) renderers.add(bm.map.options.renderer);
+  renderers.forEach(c => {
+    Object.values(c._layers || {}).forEach(hook);
+    const join = c._initPath;
+    c._initPath = function (layer) { join.call(this, layer); hook(layer); };
+    undo.push(() => { delete c._initPath; });
+  });
+  return () => undo.reverse().forEach(f => f());
+}"""
+
+#: Zooms without animation and counts, per path of the page's renderers, how often it was
+#: projected and clipped (its _project and _update): [[projections, updates] per path].
+PROJECTIONS_PER_ZOOM = (
+    """() => {
+  const bm = window.battleMap, map = bm.map, counts = new Map();
+  const instrument = """
+    + INSTRUMENT
+    + """;
+  const undo = instrument(["_project", "_update"], (path, name) => {
+    const c = counts.get(path) || [0, 0];
+    c[name === "_project" ? 0 : 1]++;
+    counts.set(path, c);
+  });
+  try { map.setZoom(map.getZoom() + 1, {animate: false}); } finally { undo(); }
   return Array.from(counts.values());
 }"""
+)
 
 
 def test_a_zoom_projects_and_clips_each_path_once(offline, site) -> None:
@@ -407,18 +432,17 @@ def test_a_pan_moves_the_drawing_and_draws_only_what_it_uncovers(browser, battle
 #: Pans without animation by each [dx, dy] in turn (and then zooms in) and counts the lines
 #: and areas of the shown groups clipped by each move: [[their paths, paths clipped, canvases
 #: shifted]].
-CLIPPED = """async (moves) => {
+CLIPPED = (
+    """async (moves) => {
   const bm = window.battleMap, map = bm.map;
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const canvases = () => Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map);
   let clipped = 0;
-  const undo = [L.Polyline, L.Polygon].map(kind => {
-    const original = kind.prototype._clipPoints;
-    kind.prototype._clipPoints = function () {
-      if (canvases().some(g => g.canvas === this._renderer)) { clipped++; }
-      return original.apply(this, arguments);
-    };
-    return () => { kind.prototype._clipPoints = original; };
+  const instrument = """
+    + INSTRUMENT
+    + """;
+  const undo = instrument(["_clipPoints"], path => {
+    if (canvases().some(g => g.canvas === path._renderer)) { clipped++; }
   });
   const lines = () => canvases().reduce((n, g) => n + Object.values(g.canvas._layers).filter(l => l._rings).length, 0);
   const out = [];
@@ -432,10 +456,11 @@ CLIPPED = """async (moves) => {
       out.push([lines(), clipped, canvases().reduce((n, g) => n + g.canvas.shifted, 0) - shifted]);
     }
   } finally {
-    undo.forEach(f => f());
+    undo();
   }
   return out;
 }"""
+)
 
 
 def test_a_pan_within_the_frame_clips_no_path_again(offline, site) -> None:

@@ -168,7 +168,7 @@
     var pane = map.createPane("bm-base");
     pane.style.zIndex = 150;  // beneath every overlay (and beneath tiles, were both shown)
     pane.style.pointerEvents = "none";
-    var renderer = L.canvas({ pane: "bm-base", padding: 0.2 });
+    var renderer = BM.canvas.plain({ pane: "bm-base", padding: 0.2 });  // (its paths projected faster)
     var parts = LEVELS.map(function () { return {}; });
 
     function layer(level, part) {

@@ -39,14 +39,44 @@
  * restart where each view cut it, and the moved pixels would not match the strips'. At
  * synthetic 100k the bench's pan drew 40-55 ms of paths; a shift draws about a third of that.
  *
- * This overrides onAdd, _update, _reset, _onZoomEnd, _redraw, _requestRedraw, _updateCircle and
- * _updateStyle, the methods by which Leaflet's renderers join a map, follow the view, draw,
- * ask for a drawing, draw a circle marker and restyle a path; and the lines' and areas'
- * _clipPoints and _update, to clip them to the frame of a canvas that has one, once per
- * projection and frame; and how they and circle markers are projected (_projectLatlngs,
- * _project), faster, to the same points. */
+ * The renderer is a class of its own (L.Canvas.extend; BM.canvas.plain, the base map's, is its
+ * parent, which only projects faster), and only the paths they draw change:
+ * when one joins it (_initPath), it is given methods of its own, its lines' and areas'
+ * _clipPoints and _update, to clip them to the frame of the canvas, once per projection and
+ * frame, and how they and circle markers are projected (_projectLatlngs, _project), faster, to
+ * the same points. No prototype of Leaflet's is changed: another renderer's paths, on this map
+ * or another, are drawn as Leaflet draws them. The renderers override onAdd, _initPath, _update,
+ * _reset, _onZoomEnd, _redraw, _requestRedraw, _updateCircle and _updateStyle, the methods by
+ * which Leaflet's renderers join a map, take a path, follow the view, draw, ask for a drawing,
+ * draw a circle marker and restyle a path. Every private member of Leaflet this file relies on
+ * is listed in LEAFLET below; tests/browser/test_canvas_leaflet.py fails if the vendored Leaflet
+ * changes one. */
 (function () {
   "use strict";
+
+  /* The private members of Leaflet this file relies on, by the object that has them: the
+   * methods it overrides or calls (their source is checked against the vendored Leaflet's by a
+   * digest of each), and the fields it reads or writes (each checked to be one Leaflet uses). */
+  var LEAFLET = {
+    version: "1.9.4",
+    methods: {
+      Renderer: ["_update", "_updatePaths", "_updateTransform", "_onZoomEnd"],
+      Canvas: ["onAdd", "_initPath", "_update", "_reset", "_onZoomEnd", "_redraw", "_requestRedraw",
+        "_updateCircle", "_updateStyle", "_fillStroke"],
+      Polyline: ["_update", "_clipPoints", "_projectLatlngs", "_project", "_updatePath"],
+      Polygon: ["_clipPoints"],
+      CircleMarker: ["_project", "_updateBounds", "_empty", "_updatePath"]
+    },
+    fields: {
+      Canvas: ["_map", "_bounds", "_center", "_zoom", "_container", "_ctx", "_layers", "_drawing",
+        "_redrawRequest", "_redrawBounds", "_postponeUpdatePaths"],
+      Path: ["_renderer", "_map", "_pxBounds"],
+      Polyline: ["_rings"],
+      CircleMarker: ["_latlng", "_point", "_radius", "_radiusY"],
+      Map: ["_animatingZoom"],
+      options: ["_dashArray"]
+    }
+  };
 
   /* A circle larger than this (px) is traced: few are drawn, and a stamp would be large. */
   var LARGEST = 32;
@@ -106,56 +136,90 @@
     return out;
   }
 
+  /* Leaflet's own methods of the paths, which the paths of other renderers keep. */
+  var leaflet = {
+    clipLine: L.Polyline.prototype._clipPoints,
+    clipArea: L.Polygon.prototype._clipPoints,
+    updateLine: L.Polyline.prototype._update,
+    projectLine: L.Polyline.prototype._projectLatlngs,
+    projectCircle: L.CircleMarker.prototype._project
+  };
+
   /* A line or an area on one of these canvases is clipped to its frame rather than to the
    * canvas (see FRAME): the same parts, so the same pixels, whichever view within the frame
    * it was drawn for. */
-  [L.Polyline, L.Polygon].forEach(function (kind) {
-    var clip = kind.prototype._clipPoints;
-    kind.prototype._clipPoints = function () {
+  function clippedToFrame(clip) {
+    return function () {
       var renderer = this._renderer, shown = renderer && renderer._bounds;
       if (!renderer || !renderer.frame) { clip.call(this); return; }
       renderer._bounds = renderer.frame;
       try { clip.call(this); } finally { renderer._bounds = shown; }
     };
+  }
+
+  /* The methods a path drawn by this renderer is given (see adopt). */
+  var own = {
+    clipLine: clippedToFrame(leaflet.clipLine),
+    clipArea: clippedToFrame(leaflet.clipArea),
+
+    /* A line's or an area's parts (its rings clipped to the frame and simplified) stay as they
+     * are while its rings (projected anew on a zoom or a change of shape), the frame, its
+     * weight (an area is clipped a stroke's width out) and its smoothing stay: a pan within
+     * the frame clips and simplifies every path to what it had (at real-shaped 100k, 6 ms a
+     * pan, for the rivers' long courses), and is drawn from the parts it had. */
+    updateLine: function () {
+      var renderer = this._renderer, frame = renderer && renderer.frame, o = this.options, kept = this.partsFor;
+      if (frame && this._map && kept && kept[0] === this._rings && kept[1] === frame && kept[2] === o.weight &&
+          kept[3] === o.smoothFactor && kept[4] === o.noClip) {
+        this._updatePath();
+        return;
+      }
+      leaflet.updateLine.call(this);
+      this.partsFor = frame && this._map ? [this._rings, frame, o.weight, o.smoothFactor, o.noClip] : null;
+    },
+
+    /* A line's, an area's and a circle marker's points projected as Leaflet projects them
+     * (latLngToLayerPoint), by one projector per zoom and origin (BM.space.layerPoints). */
+    projectLine: function (latlngs, result, bounds) {
+      if (!(latlngs[0] instanceof L.LatLng)) {
+        for (var j = 0; j < latlngs.length; j++) { this._projectLatlngs(latlngs[j], result, bounds); }
+        return;
+      }
+      var at = window.BM.space.layerPoints(this._map), ring = new Array(latlngs.length);
+      for (var i = 0; i < latlngs.length; i++) {
+        ring[i] = at(latlngs[i].lng, latlngs[i].lat);
+        bounds.extend(ring[i]);
+      }
+      result.push(ring);
+    },
+    projectCircle: function () {
+      this._point = window.BM.space.layerPoints(this._map)(this._latlng.lng, this._latlng.lat);
+      this._updateBounds();
+    }
+  };
+
+  /* A path joining one of these renderers is given its methods, in place of those it has from
+   * Leaflet (a kind of path that has its own keeps them: a circle in metres, L.Circle, is
+   * projected as Leaflet projects it). Once: a path culled and added again has them already. */
+  function adopt(layer) {
+    if (layer._clipPoints === leaflet.clipLine) { layer._clipPoints = own.clipLine; }
+    if (layer._clipPoints === leaflet.clipArea) { layer._clipPoints = own.clipArea; }
+    if (layer._update === leaflet.updateLine) { layer._update = own.updateLine; }
+    if (layer._projectLatlngs === leaflet.projectLine) { layer._projectLatlngs = own.projectLine; }
+    if (layer._project === leaflet.projectCircle) { layer._project = own.projectCircle; }
+  }
+
+  /* Leaflet's canvas, whose paths are given their methods (adopt) as they join it: a canvas
+   * without a frame, whose paths are only projected faster (the base map's, bm-base.js). */
+  var Plain = L.Canvas.extend({
+    /* A path joins this renderer (before it is first projected): it is given its methods. */
+    _initPath: function (layer) {
+      adopt(layer);
+      L.Canvas.prototype._initPath.call(this, layer);
+    }
   });
 
-  /* A line's or an area's parts (its rings clipped to the frame and simplified) stay as they
-   * are while its rings (projected anew on a zoom or a change of shape), the frame, its
-   * weight (an area is clipped a stroke's width out) and its smoothing stay: a pan within
-   * the frame clips and simplifies every path to what it had (at real-shaped 100k, 6 ms a
-   * pan, for the rivers' long courses), and is drawn from the parts it had. */
-  var updateLine = L.Polyline.prototype._update;
-  L.Polyline.prototype._update = function () {
-    var renderer = this._renderer, frame = renderer && renderer.frame, o = this.options, kept = this.partsFor;
-    if (frame && this._map && kept && kept[0] === this._rings && kept[1] === frame && kept[2] === o.weight &&
-        kept[3] === o.smoothFactor && kept[4] === o.noClip) {
-      this._updatePath();
-      return;
-    }
-    updateLine.call(this);
-    this.partsFor = frame && this._map ? [this._rings, frame, o.weight, o.smoothFactor, o.noClip] : null;
-  };
-
-  /* A line's, an area's and a circle marker's points projected as Leaflet projects them
-   * (latLngToLayerPoint), by one projector per zoom and origin (BM.space.layerPoints). */
-  L.Polyline.prototype._projectLatlngs = function (latlngs, result, bounds) {
-    if (!(latlngs[0] instanceof L.LatLng)) {
-      for (var j = 0; j < latlngs.length; j++) { this._projectLatlngs(latlngs[j], result, bounds); }
-      return;
-    }
-    var at = window.BM.space.layerPoints(this._map), ring = new Array(latlngs.length);
-    for (var i = 0; i < latlngs.length; i++) {
-      ring[i] = at(latlngs[i].lng, latlngs[i].lat);
-      bounds.extend(ring[i]);
-    }
-    result.push(ring);
-  };
-  L.CircleMarker.prototype._project = function () {
-    this._point = window.BM.space.layerPoints(this._map)(this._latlng.lng, this._latlng.lat);
-    this._updateBounds();
-  };
-
-  var Canvas = L.Canvas.extend({
+  var Canvas = Plain.extend({
     /* How many circles this renderer has stamped (for tests: the stamp is what draws them). */
     stamped: 0,
     /* How many pans moved the drawing rather than drawing it anew (for tests: see shift). */
@@ -301,4 +365,7 @@
   });
 
   window.BM.canvas = function (options) { return new Canvas(options); };
+  window.BM.canvas.plain = function (options) { return new Plain(options); };
+  window.BM.canvas.LEAFLET = LEAFLET;
+  window.BM.canvas.own = own;  // (for tests: the methods a path of ours is given)
 })();
