@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "5 Chromium or ffmpeg missing (PNG/PDF/film export), 130 interrupted.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    from layers import __version__
+    from . import __version__
 
     parser.add_argument("--version", action="version", version=f"hengyang-map {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
@@ -136,14 +136,14 @@ def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print("hengyang-map: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
     except Exception as err:
-        from layers.errors import BattleMapError
+        from .errors import BattleMapError
 
         if isinstance(err, BattleMapError):
             print(f"hengyang-map: {err}", file=sys.stderr)
             return err.exit_code
         if args.debug:
             raise
-        from layers.errors import inert
+        from .errors import inert
 
         print(
             f"hengyang-map: internal error: {type(err).__name__}: {inert(str(err))} (rerun with --debug)",
@@ -153,8 +153,8 @@ def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from layers.errors import inert, shorten
-    from layers.tools import edits
+    from .errors import inert, shorten
+    from .tools import edits
 
     if args.geo is None:
         # import edits a data folder: never the copy installed with the tool
@@ -189,8 +189,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from layers.data.load import load_battle
-    from layers.errors import inert
+    from .data.load import load_battle
+    from .errors import inert
 
     if args.command == "import":
         return _import(args)
@@ -199,7 +199,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         args.geo = embedded_geo()
     if args.command == "serve":
-        from layers.tools.serve import serve
+        from .tools.serve import serve
 
         if not 0 <= args.port <= 65535:
             parser.error(f"--port {args.port}: expected 0..65535")
@@ -210,7 +210,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             f"{inert(str(args.geo))}: ok — {len(battle.phases)} phases, {len(battle.features)} features, "
             f"{len(battle.sources)} sources"
         )
-        from layers.data.lint import report
+        from .data.lint import report
 
         print(report(battle).text())
         return EXIT_OK
@@ -221,20 +221,20 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
-        from layers.data.batch import collector_paused
+        from .data.batch import collector_paused
 
         with collector_paused():  # as site.build: no full collection walks the loaded battle
-            from layers.export.dispatch import export
+            from .export.dispatch import export
 
         out = args.out or Path("exports") / args.format
-        from layers.export.film import FilmOptions
+        from .export.film import FilmOptions
 
         film = FilmOptions(args.size, args.seconds_per_day, args.fps)
         names = export(battle, args.format, out, args.phase, args.lang, args.paper, sys.stderr.isatty(), film=film)
         print(f"wrote {len(names)} file{'s' if len(names) != 1 else ''} to {inert(str(out))}")
         return EXIT_OK
 
-    from layers.site import build
+    from .site import build
 
     out = build(battle, args.out, args.phase, args.lang)
     pages = len(args.phase or known)

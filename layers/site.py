@@ -25,12 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from layers.data.batch import collector_paused, freed_memory_kept
-from layers.data.model import Battle
-from layers.errors import OutputError, OutputInterrupted, inert
+from .data.batch import collector_paused, freed_memory_kept
+from .data.model import Battle
+from .errors import OutputError, OutputInterrupted, inert
 
 if TYPE_CHECKING:
-    from layers.page.assemble import Content
+    from .page.assemble import Content
 
 #: Written into every output folder; only a folder with it (or an empty one) is ever replaced,
 #: so a mistyped --out can never wipe a folder of the user's. Staging folders carry it from
@@ -328,6 +328,6 @@ def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None =
         # The page stack (folium, branca, jinja2...) is imported here, with the collector paused
         # like the rest of the build: its hundred thousand new objects would otherwise set off
         # full collections that walk every object of the loaded battle (1.5 s at 100,000 features).
-        from layers.page.assemble import iter_site
+        from .page.assemble import iter_site
 
         return write_site(iter_site(battle, phase_ids, lang or "zh", follow_reader=lang is None), out_dir)

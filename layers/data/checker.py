@@ -9,11 +9,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
-from layers import symbols
-from layers.data.model import (
+from .. import symbols
+from ..errors import Problem, shorten
+from .model import (
     Bilingual,
 )
-from layers.data.rules import (
+from .rules import (
     CONTROL_CHARACTERS,
     DATE_PATTERN,
     DEVICE_NAMES,
@@ -21,7 +22,6 @@ from layers.data.rules import (
     LONG_TEXT_CONTROLS,
     LONG_TEXTS,
 )
-from layers.errors import Problem, shorten
 
 T = TypeVar("T")
 U = TypeVar("U")

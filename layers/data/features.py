@@ -14,9 +14,10 @@ import shapely
 import shapely.errors
 from shapely.geometry import shape
 
-from layers.data.checker import Checker, control_character, day_of, finite, sidc_drawable
-from layers.data.manifest import read_claims, read_figures
-from layers.data.model import (
+from ..errors import shorten
+from .checker import Checker, control_character, day_of, finite, sidc_drawable
+from .manifest import read_claims, read_figures
+from .model import (
     BATTLE_KINDS,
     CERTAINTIES,
     DEFAULT_CERTAINTY,
@@ -35,7 +36,7 @@ from layers.data.model import (
     Side,
     StatusChange,
 )
-from layers.data.rules import (
+from .rules import (
     CLAIM_FIELDS,
     GEOMETRY_TYPES,
     ID_PATTERN,
@@ -45,8 +46,7 @@ from layers.data.rules import (
     POSITION_DEPTH,
     SIDC_PATTERN,
 )
-from layers.data.water import LAND_KINDS, WATER_SITES
-from layers.errors import shorten
+from .water import LAND_KINDS, WATER_SITES
 
 
 def _coordinates(value: Any, depth: int) -> Iterator[Any]:

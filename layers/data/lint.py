@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from layers.data.model import Battle
-from layers.errors import inert
+from ..errors import inert
+from .model import Battle
 
 #: Locations less precise than this (metres) are listed as guesses.
 GUESS_THRESHOLD_M = 500.0

@@ -10,25 +10,25 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from layers.data.batch import collector_paused, freed_memory_kept
-from layers.data.checker import Checker, unreserved
-from layers.data.features import read_features
-from layers.data.manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources
-from layers.data.model import (
+from ..errors import GeoDataError, Problem, shorten
+from .batch import collector_paused, freed_memory_kept
+from .checker import Checker, unreserved
+from .features import read_features
+from .manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources
+from .model import (
     Battle,
     Feature,
     LayerSpec,
     Phase,
     Source,
 )
-from layers.data.parse import parse_json, parse_toml, read_text
-from layers.data.rules import (
+from .parse import parse_json, parse_toml, read_text
+from .rules import (
     MANIFEST,
     MANIFEST_KEYS,
     SCHEMA_VERSION,
 )
-from layers.data.water import wet_features
-from layers.errors import GeoDataError, Problem, shorten
+from .water import wet_features
 
 
 def load_battle(folder: Path | str) -> Battle:

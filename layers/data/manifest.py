@@ -7,8 +7,9 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
-from layers.data.checker import Checker, control_character, finite, unreserved
-from layers.data.model import (
+from ..errors import shorten
+from .checker import Checker, control_character, finite, unreserved
+from .model import (
     Bilingual,
     Claim,
     Figure,
@@ -18,7 +19,7 @@ from layers.data.model import (
     Side,
     Source,
 )
-from layers.data.rules import (
+from .rules import (
     COLOR_PATTERN,
     GROUP_IDS,
     ID_PATTERN,
@@ -30,7 +31,6 @@ from layers.data.rules import (
     RESERVED_IDS,
     URL_PATTERN,
 )
-from layers.errors import shorten
 
 
 def read_bounds(

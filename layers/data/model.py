@@ -17,7 +17,7 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from layers.contract import Default
+from ..contract import Default
 
 #: Statuses a position can be in; the side that holds it is the feature's ``side``.
 STATUSES = ("held", "contested", "lost")

@@ -9,10 +9,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from layers.data.rules import (
+from ..errors import Problem, shorten
+from .rules import (
     MAX_FILE_BYTES,
 )
-from layers.errors import Problem, shorten
 
 
 def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> tuple[str, bytes] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from layers.contract import Group
+from ..contract import Group
 
 MANIFEST = "manifest.toml"
 #: Largest data file read; larger ones are refused before parsing.

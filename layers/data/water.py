@@ -24,8 +24,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.data.model import Feature
-from layers.errors import Problem
+from ..errors import Problem
+from .model import Feature
 
 METRES_PER_DEGREE_LAT = 110_574.0
 METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320.0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from layers.data.model import Feature
-from layers.draw import movements, positions, rivers, units
-from layers.draw.drawable import Context, Drawable, plain
-from layers.draw.style import Style, style_for
+from ..data.model import Feature
+from . import movements, positions, rivers, units
+from .drawable import Context, Drawable, plain
+from .style import Style, style_for
 
 #: Builders of the kinds whose drawing is the same on every page (positions: see draw()).
 BUILDERS: dict[str, Callable[[Feature, Context], Drawable]] = {

@@ -13,10 +13,10 @@ import numpy as np
 from markupsafe import Markup
 from shapely.geometry import Point
 
-from layers import contract
-from layers.data.model import Battle, Bilingual, Feature, Phase
-from layers.draw import records as payload
-from layers.draw.style import HALO_THRESHOLD_M, Style, style_for
+from .. import contract
+from ..data.model import Battle, Bilingual, Feature, Phase
+from . import records as payload
+from .style import HALO_THRESHOLD_M, Style, style_for
 
 T = TypeVar("T")
 

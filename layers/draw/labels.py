@@ -19,8 +19,8 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from layers.contract import Placement, Record
-from layers.data.model import Feature, Phase
+from ..contract import Placement, Record
+from ..data.model import Feature, Phase
 
 #: Feature kinds named with their (short) name beside the point.
 POINT_KINDS = ("position", "place", "gate", "hill")

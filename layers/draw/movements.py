@@ -18,11 +18,11 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import substring, unary_union
 
-from layers.data.model import Feature
-from layers.data.water import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON_AT_EQUATOR
-from layers.draw import labels
-from layers.draw.drawable import Context, Drawable, decimals_for, record_of, rounded
-from layers.draw.style import style_for
+from ..data.model import Feature
+from ..data.water import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON_AT_EQUATOR
+from . import labels
+from .drawable import Context, Drawable, decimals_for, record_of, rounded
+from .style import style_for
 
 SEGMENTS = 16
 

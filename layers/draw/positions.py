@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from layers.contract import Default
-from layers.data.model import STATUSES, Feature
-from layers.draw.drawable import Context, Drawable, plain
-from layers.draw.style import Style, style_for
+from ..contract import Default
+from ..data.model import STATUSES, Feature
+from .drawable import Context, Drawable, plain
+from .style import Style, style_for
 
 #: What a position may be drawn as on some page: its statuses, and a ghost once lost before.
 DRAWN_STATUSES = (*STATUSES, "ghost")

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from layers.contract import Record, Tables, Words
-from layers.data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure, Phase
-from layers.draw.labels import LinePoints, label_record
-from layers.draw.style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
+from ..contract import Record, Tables, Words
+from ..data.model import DEFAULT_CERTAINTY, Battle, Bilingual, Claim, Feature, Figure, Phase
+from .labels import LinePoints, label_record
+from .style import CERTAINTY_LABELS, KIND_LABELS, MOVEMENT_LABELS, STATUS_LABELS
 
 #: Interface texts the script needs to label what it builds.
 UI_LABELS = {

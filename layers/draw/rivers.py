@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import shapely
 
-from layers.data.model import Feature
-from layers.data.water import water_area
-from layers.draw.drawable import Context, Drawable, plain, rounded
+from ..data.model import Feature
+from ..data.water import water_area
+from .drawable import Context, Drawable, plain, rounded
 
 __all__ = ["build", "water_area"]
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from layers.contract import BaseMap, Default
-from layers.data.model import Battle, Bilingual, Feature
+from ..contract import BaseMap, Default
+from ..data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
 HALO_THRESHOLD_M = 250.0

@@ -11,9 +11,9 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from layers import symbols
-from layers.data.model import Feature
-from layers.draw.drawable import Context, Drawable, Icon, plain
+from .. import symbols
+from ..data.model import Feature
+from .drawable import Context, Drawable, Icon, plain
 
 #: APP-6D land-unit echelon (SIDC digits 9-10) → smallest zoom at which the symbol is drawn.
 #: Divisions and larger always show; brigades, regiments and smaller appear as the reader

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 from typing import Any
 
-from layers.contract import Default
-from layers.data.model import Battle, Feature
+from ..contract import Default
+from ..data.model import Battle, Feature
 
 
 def _note(text: Any) -> dict[str, str]:

@@ -6,7 +6,7 @@ import os
 import shutil
 from typing import Any
 
-from layers.errors import BattleMapError
+from ..errors import BattleMapError
 
 CHROMIUM_FLAGS = [
     "--headless",

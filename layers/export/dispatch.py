@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from layers.data.model import Battle
-from layers.errors import OutputError, inert
-from layers.export import geojson, gpkg, kml
-from layers.export.chromium import with_browser
-from layers.export.printed import render_images
-from layers.page.assemble import provenance, render_site
-from layers.site import write_site
+from ..data.model import Battle
+from ..errors import OutputError, inert
+from ..page.assemble import provenance, render_site
+from ..site import write_site
+from . import geojson, gpkg, kml
+from .chromium import with_browser
+from .printed import render_images
 
 FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
 
@@ -48,7 +48,7 @@ def export(
     elif fmt in ("png", "pdf"):
         files = render_images(battle, phases, lang, fmt, paper, progress, browser)
     elif fmt in ("mp4", "webm", "gif"):
-        from layers.export.film import render_film
+        from .film import render_film
 
         files = render_film(battle, phases, lang, fmt, film, progress, browser)
     elif fmt in ("gpkg", "geojson", "kml", "kmz"):

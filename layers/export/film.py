@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from layers.contract import Timeline, TimelinePhase
-from layers.data.model import Battle
-from layers.errors import BattleMapError, OutputError, inert
-from layers.export.chromium import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
-from layers.page.assemble import render_site
+from ..contract import Timeline, TimelinePhase
+from ..data.model import Battle
+from ..errors import BattleMapError, OutputError, inert
+from ..page.assemble import render_site
+from .chromium import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
 
 FORMATS = ("mp4", "webm", "gif")
 #: How long the camera takes to move from one phase's view to the next.

@@ -7,8 +7,8 @@ from typing import Any
 
 import shapely
 
-from layers.data.model import Battle
-from layers.export.attributes import properties
+from ..data.model import Battle
+from .attributes import properties
 
 
 def wound(ring: Sequence[Any], counter_clockwise: bool) -> list[Any]:

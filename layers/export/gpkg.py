@@ -11,11 +11,11 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from layers.contract import Default
-from layers.data.model import Battle, Feature
-from layers.draw.style import Style, style_for
-from layers.export.attributes import properties, status_periods
-from layers.export.qml import qml_for
+from ..contract import Default
+from ..data.model import Battle, Feature
+from ..draw.style import Style, style_for
+from .attributes import properties, status_periods
+from .qml import qml_for
 
 #: GDAL writes the current time into GeoPackages unless told a fixed one; so do we.
 FIXED_DATE = "2000-01-01T00:00:00.000Z"

@@ -20,12 +20,12 @@ from typing import Any
 
 from shapely.geometry import LineString
 
-from layers.contract import Default
-from layers.data.model import Battle, Feature
-from layers.draw.movements import arrow_polygon
-from layers.draw.style import Style, style_for
-from layers.export.attributes import status_periods
-from layers.export.geojson import wound
+from ..contract import Default
+from ..data.model import Battle, Feature
+from ..draw.movements import arrow_polygon
+from ..draw.style import Style, style_for
+from .attributes import status_periods
+from .geojson import wound
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 #: The one icon file a plain .kml names (points are this dot, tinted by their style's colour).
@@ -232,7 +232,7 @@ def dot_png() -> bytes:
 
 def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     """Each unit's APP-6D symbol as a PNG, rendered from its SVG by ``browser`` (Chromium)."""
-    from layers import symbols
+    from .. import symbols
 
     sidcs = sorted({f.sidc for f in battle.features if f.kind == "unit" and f.sidc})
     out: dict[str, bytes] = {}

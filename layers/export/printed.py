@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from layers import __version__
-from layers.data.model import Battle
-from layers.export.chromium import LABELS_PLACED, with_browser
-from layers.page.assemble import provenance, render_site
+from .. import __version__
+from ..data.model import Battle
+from ..page.assemble import provenance, render_site
+from .chromium import LABELS_PLACED, with_browser
 
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}

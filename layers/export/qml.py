@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
-from layers import symbols
-from layers.draw.style import LeafletValue, Style
+from .. import symbols
+from ..draw.style import LeafletValue, Style
 
 #: Leaflet draws in screen pixels, QGIS in millimetres: one CSS pixel is 0.2646 mm.
 MM_PER_PX = 0.2646

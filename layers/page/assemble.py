@@ -19,22 +19,22 @@ import numpy as np
 from branca.element import Figure
 from markupsafe import Markup
 
-from layers import __version__, contract
-from layers.contract import Page, Story, Timeline
-from layers.data.batch import collector_paused, module_hidden, young_collections
-from layers.data.model import Battle, Feature, Phase
-from layers.draw import records as payload
-from layers.draw.drawable import Context
-from layers.page import assets, locator, story
-from layers.page import base as basemap
-from layers.page import fragments as html
-from layers.page.columns import Items, kind_codes, phase_items, phase_rows, reference_items
-from layers.page.csp import scripts_in, tidy, tidy_block, with_csp
-from layers.page.elements import BattleLayers, PageHead, Panel, stable_ids
-from layers.page.legend import legend_entries
-from layers.page.sitedata import Group, SiteData, data_json, page_data, site_data
-from layers.page.ui import LANGUAGES, UI
-from layers.page.view import bounds_latlng, extent, phase_extent, slider_timeline
+from .. import __version__, contract
+from ..contract import Page, Story, Timeline
+from ..data.batch import collector_paused, module_hidden, young_collections
+from ..data.model import Battle, Feature, Phase
+from ..draw import records as payload
+from ..draw.drawable import Context
+from . import assets, locator, story
+from . import base as basemap
+from . import fragments as html
+from .columns import Items, kind_codes, phase_items, phase_rows, reference_items
+from .csp import scripts_in, tidy, tidy_block, with_csp
+from .elements import BattleLayers, PageHead, Panel, stable_ids
+from .legend import legend_entries
+from .sitedata import Group, SiteData, data_json, page_data, site_data
+from .ui import LANGUAGES, UI
+from .view import bounds_latlng, extent, phase_extent, slider_timeline
 
 # folium imports pandas only to recognise a DataFrame handed to it, which the build never does:
 # imported without it (unless pandas is in use already), a third of a second less per build.

@@ -18,7 +18,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from layers.page import base
+from . import base
 
 LEAFLET = "leaflet-1.9.4"
 #: Paths the pages link to, relative to the output folder.
@@ -54,7 +54,7 @@ OWN_FILES = (*PARTS, "battlemap.js", "battlemap.css")
 
 
 def _static() -> Traversable:
-    return resources.files("layers.page") / "static"
+    return resources.files(__name__.rpartition(".")[0]) / "static"  # this package, as it is imported
 
 
 @lru_cache(maxsize=1)

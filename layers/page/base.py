@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from layers.contract import BaseMap
-from layers.draw.style import BASE_STYLES
-from layers.page.elements import json_text
+from ..contract import BaseMap
+from ..draw.style import BASE_STYLES
+from .elements import json_text
 
 #: The path of the base map's script in a site.
 SCRIPT = "static/bm-basemap.js"
@@ -56,10 +56,10 @@ ZOOMS = {
 
 
 def _vendored(library: str, name: str) -> dict[str, Any]:
-    from layers.page.assets import vendor_manifest
+    from .assets import vendor_manifest
 
     entry = vendor_manifest()[library]
-    folder = resources.files("layers.page") / "static" / "vendor" / f"{library}-{entry['version']}"
+    folder = resources.files(__name__.rpartition(".")[0]) / "static" / "vendor" / f"{library}-{entry['version']}"
     result: dict[str, Any] = json.loads((folder / name).read_text(encoding="utf-8"))
     return result
 

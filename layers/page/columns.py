@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from layers.contract import Default, Flag
-from layers.data.model import BATTLE_KINDS, REFERENCE_KINDS, STATUSES
+from ..contract import Default, Flag
+from ..data.model import BATTLE_KINDS, REFERENCE_KINDS, STATUSES
 
 #: Kinds by code (:attr:`Columns.kind`).
 KINDS = (*BATTLE_KINDS, *REFERENCE_KINDS)

@@ -6,7 +6,7 @@ import base64
 import hashlib
 from collections.abc import Iterable
 
-from layers.page.ui import tile_hosts
+from .ui import tile_hosts
 
 
 def tidy(text: str) -> str:

@@ -82,7 +82,7 @@ def to_json(value: Any) -> Markup:
 
 
 ENV = Environment(
-    loader=PackageLoader("layers.page", "templates"),
+    loader=PackageLoader(__name__.rpartition(".")[0], "templates"),  # this package, as it is imported
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,

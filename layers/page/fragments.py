@@ -13,7 +13,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from layers.data.model import Bilingual
+from ..data.model import Bilingual
 
 ZH = "zh-Hans"
 EN = "en"

@@ -13,11 +13,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from layers import symbols
-from layers.contract import Flag
-from layers.data.model import Battle
-from layers.data.rules import IDENTITIES
-from layers.draw.style import Style, changed_style, ended_style, halo_style, synopsis_style
+from .. import symbols
+from ..contract import Flag
+from ..data.model import Battle
+from ..data.rules import IDENTITIES
+from ..draw.style import Style, changed_style, ended_style, halo_style, synopsis_style
 
 #: The feature kinds whose styles the key on the map explains: what a reader cannot decode at a
 #: glance (a position's state, an arrow's kind, a line's certainty, an event's mark). Names

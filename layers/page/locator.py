@@ -15,11 +15,11 @@ from typing import Any
 
 import shapely
 
-from layers.contract import Locator, Record
-from layers.data.model import Battle, Bilingual, Feature
-from layers.page.sitedata import SiteData
-from layers.page.ui import UI
-from layers.page.view import bounds_latlng, extent
+from ..contract import Locator, Record
+from ..data.model import Battle, Bilingual, Feature
+from .sitedata import SiteData
+from .ui import UI
+from .view import bounds_latlng, extent
 
 #: Decimal places of the locator's coordinates (about 100 m: far finer than its scale).
 DIGITS = 3

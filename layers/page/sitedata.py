@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 from markupsafe import Markup
 
-from layers import __version__, contract
-from layers.contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
-from layers.data.model import STATUSES, Battle, Feature, Phase
-from layers.draw import labels, positions
-from layers.draw import records as payload
-from layers.draw.dispatch import draw, prepare
-from layers.draw.drawable import Context
-from layers.draw.style import (
+from .. import __version__, contract
+from ..contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
+from ..data.model import STATUSES, Battle, Feature, Phase
+from ..draw import labels, positions
+from ..draw import records as payload
+from ..draw.dispatch import draw, prepare
+from ..draw.drawable import Context
+from ..draw.style import (
     Style,
     changed_style,
     ended_style,
@@ -30,11 +30,11 @@ from layers.draw.style import (
     style_for,
     synopsis_style,
 )
-from layers.page import fragments as html
-from layers.page import story
-from layers.page.columns import KINDS, Changes, Columns, Items, existing
-from layers.page.elements import JSONText, json_object, json_text, to_json
-from layers.page.ui import UI, tiles_data
+from . import fragments as html
+from . import story
+from .columns import KINDS, Changes, Columns, Items, existing
+from .elements import JSONText, json_object, json_text, to_json
+from .ui import UI, tiles_data
 
 #: A feature's days and styles for the legend: (first day, base style id or None, ((day,
 #: style id), ...) of its status changes).

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from layers.contract import Default
-from layers.data.model import Battle, Bilingual, Feature, Phase
-from layers.draw.style import STATUS_LABELS
+from ..contract import Default
+from ..data.model import Battle, Bilingual, Feature, Phase
+from ..draw.style import STATUS_LABELS
 
 
 @dataclass(frozen=True)

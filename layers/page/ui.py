@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from layers.contract import Tiles
-from layers.data.model import Bilingual
+from ..contract import Tiles
+from ..data.model import Bilingual
 
 _OSM = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 #: The optional online base layers, offered after the offline base in this order. Each is
@@ -41,7 +41,7 @@ def tile_hosts() -> list[str]:
 
 def tiles_data() -> list[dict[str, Any]]:
     """:data:`TILES` as the page reads them (``Page.TILES``): names as markup."""
-    from layers.page.fragments import bi
+    from .fragments import bi
 
     return [{**server, Tiles.NAME: str(bi(server[Tiles.NAME]))} for server in TILES]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import shapely
 
-from layers.contract import Timeline, TimelinePhase
-from layers.data.model import Battle, Feature, Phase
-from layers.draw.drawable import Context
-from layers.page import story
+from ..contract import Timeline, TimelinePhase
+from ..data.model import Battle, Feature, Phase
+from ..draw.drawable import Context
+from . import story
 
 #: A phase's features, and those of them not lost before it began (:meth:`Feature.lost_before`).
 PhaseFeatures = Callable[[Phase], tuple[Sequence[Feature], Sequence[Feature]]]

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from layers.data.load import load_battle
-from layers.errors import GeoDataError, inert
-from layers.export.attributes import properties
-from layers.site import signals_held
-from layers.tools.inputs import ImportRefused, read_rows
-from layers.tools.textedit import edit_features
+from ..data.load import load_battle
+from ..errors import GeoDataError, inert
+from ..export.attributes import properties
+from ..site import signals_held
+from .inputs import ImportRefused, read_rows
+from .textedit import edit_features
 
 #: A date-time at midnight, as a GIS may write a date column back: its date is the value.
 _MIDNIGHT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?", re.ASCII)
@@ -237,7 +237,7 @@ def _data_files(geo: Path, layers: list[str]) -> tuple[str, ...]:
     """The files of a valid data folder: its manifest, bibliography and layers."""
     import tomllib
 
-    from layers.data.rules import MANIFEST
+    from ..data.rules import MANIFEST
 
     manifest = tomllib.loads(_read_data_text(geo / MANIFEST))
     return (MANIFEST, manifest["bibliography"], *layers)

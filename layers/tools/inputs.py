@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from layers.errors import BattleMapError, Problem, inert, shorten
+from ..errors import BattleMapError, Problem, inert, shorten
 
 #: Largest edited file read: an export of a large battle is a few tens of megabytes.
 MAX_IMPORT_BYTES = 128 * 1024 * 1024
@@ -82,7 +82,7 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def _geojson_rows(path: Path) -> list[Row]:
-    from layers.data.parse import parse_json
+    from ..data.parse import parse_json
 
     problems: list[Problem] = []
     try:

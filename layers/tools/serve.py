@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from layers.errors import BattleMapError, inert
+from ..errors import BattleMapError, inert
 
 LOOPBACK = "127.0.0.1"
 #: Threads answering requests, connections waiting to be accepted, seconds an idle connection is kept.
@@ -88,8 +88,8 @@ class LiveSite:
 
     def rebuild(self) -> None:
         """Build the pages again; on any problem keep the last good pages and record it."""
-        from layers.data.load import load_battle
-        from layers.site import build
+        from ..data.load import load_battle
+        from ..site import build
 
         with self._lock:
             try:
@@ -142,7 +142,7 @@ class Handler(SimpleHTTPRequestHandler):
             return
         root = Path(self.directory)
         try:
-            from layers.site import is_output
+            from ..site import is_output
 
             target = Path(self.translate_path(self.path))
             if target.is_dir():
@@ -300,7 +300,7 @@ def watch(site: LiveSite, stop: threading.Event) -> None:
 
 def serve(geo: Path, out: Path, port: int, lang: str | None = None) -> int:
     """Build, serve on 127.0.0.1:``port`` and rebuild on every change under ``geo`` until Ctrl-C."""
-    from layers.site import refuse_output
+    from ..site import refuse_output
 
     def say(text: str, error: bool) -> None:
         print(text, file=sys.stderr if error else sys.stdout, flush=True)
