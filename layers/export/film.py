@@ -197,13 +197,17 @@ SET_UP = """([text, band]) => {
   });
   const left = block(box, {flex: '1 1 auto', minWidth: '0'});
   const right = block(box, {flex: '0 0 30%', textAlign: 'right', opacity: '0.8'});
-  const oneLine = {whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis'};
-  const head = block(left, {...oneLine, fontSize: px(46), fontWeight: '700'});
-  const phase = block(left, {...oneLine, fontSize: px(34), fontWeight: '600'});
-  const story = block(left, {
-    fontSize: px(27), marginTop: px(6), whiteSpace: 'pre-line', overflow: 'hidden',
-    display: '-webkit-box', webkitBoxOrient: 'vertical', webkitLineClamp: '2',
-  });
+  // Each caption has a box of its own height (a line of its size; the story two): a text too
+  // long for it wraps at a smaller size (fit, in SHOW), never cut or ended in an ellipsis.
+  const boxed = (size, lines, style) => {
+    const node = block(left, {fontSize: px(size), lineHeight: '1.25', overflow: 'hidden', overflowWrap: 'anywhere',
+      height: 'calc(' + px(size) + ' * 1.25 * ' + lines + ')', ...style});
+    node.dataset.size = px(size);
+    return node;
+  };
+  const head = boxed(46, 1, {fontWeight: '700'});
+  const phase = boxed(34, 1, {fontWeight: '600'});
+  const story = boxed(27, 2, {marginTop: px(6), whiteSpace: 'pre-line'});
   block(right, {fontSize: px(26), marginBottom: px(8)}).textContent = text.title.join(' · ');
   const credit = pick(document.querySelector('.bm-attribution')).join(' ');
   block(right, {fontSize: px(16), opacity: '0.8'}).textContent = credit;
@@ -239,6 +243,18 @@ SHOW = """async ([shot, views, text, band]) => {
     ? text.langs.map((_, i) => events.map((names) => names[i]).join(i === 0 && text.langs[0] === 'zh' ? '；' : '; '))
     : phase.line;
   film.story.textContent = lines.join('\\n');
+  // (the largest size, down to a third of its own, at which the whole text fits its box)
+  const fit = (node) => {
+    const base = parseFloat(node.dataset.size);
+    let size = base;
+    node.style.fontSize = size + 'px';
+    while (node.scrollHeight > node.clientHeight + 1 && size > base / 3) {
+      size = Math.max(base / 3, size * 0.92);
+      node.style.fontSize = size + 'px';
+    }
+    return node.scrollHeight <= node.clientHeight + 1;
+  };
+  film.fits = [film.head, film.phase, film.story].map(fit);
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   return +map.getContainer().getAttribute('data-labels');
 }"""

@@ -73,3 +73,52 @@ def test_film_of_a_slice_of_the_real_battle(browser, battle, tmp_path: Path) -> 
     assert frames[0] == frames[1]
     # the last day is the next phase: the camera has moved and the captions have changed
     assert mean_difference(frames[0], frames[-1]) > 2.0
+
+
+def test_film_captions_fit_whole(browser, tmp_path: Path) -> None:
+    """A phase title and a story far too long for the caption band: each caption wraps at a
+    smaller size and keeps every word; nothing is clipped or ends in an ellipsis."""
+    from layers.export.film import SET_UP, SHOW, captions, plan
+    from layers.page.assemble import render_site
+
+    battle = load_battle(FIXTURE_BATTLE)
+    phases = [p.id for p in battle.phases]
+    width, height = 960, 540
+    band = round(height * 0.2)
+    page_file = tmp_path / "atlas.html"
+    page_file.write_bytes(render_site(battle, phases, "both", single_file=True)["index.html"])
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route("**/*", lambda r: r.abort() if not r.request.url.startswith("file:") else r.continue_())
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_function("window.battleMap !== undefined")
+        page.evaluate("async () => { await document.fonts.ready; await window.battleMap.ready; }")
+        text = captions(battle, phases, "both")
+        long_title = "Canton–Hankou railway, the crossings of the Xiang and the first assault on the hills " * 2
+        for phase in text["phases"]:
+            phase["title"] = ["粤汉铁路与湘江渡口", long_title]
+            phase["line"] = ["很长的一句话，" * 30, "A long sentence that goes on and on about the battle. " * 12]
+        text["events"] = {}
+        timeline = page.evaluate(SET_UP, [text, band])
+        from layers.contract import Timeline, TimelinePhase
+        from layers.export.film import FilmOptions
+
+        days = [tuple(p[TimelinePhase.DAYS]) for p in timeline[Timeline.PHASES]]
+        views = [p[TimelinePhase.FIT] for p in timeline[Timeline.PHASES]]
+        shot = plan(tuple(timeline[Timeline.RANGE]), days, FilmOptions(size=(width, height)))[0]
+        page.evaluate(SHOW, [shot.__dict__, views, text, band])
+        got = page.evaluate("""() => {
+          const f = window.bmFilm, nodes = [f.head, f.phase, f.story];
+          return {fits: f.fits, whole: nodes.map(n => n.scrollHeight <= n.clientHeight + 1),
+                  ellipsis: nodes.filter(n => getComputedStyle(n).textOverflow === 'ellipsis' ||
+                                              getComputedStyle(n).webkitLineClamp !== 'none').length,
+                  phase: f.phase.textContent, story: f.story.textContent,
+                  inside: nodes.every(n => n.getBoundingClientRect().bottom <= window.innerHeight + 0.5)};
+        }""")
+        assert got["fits"] == [True, True, True] and got["whole"] == [True, True, True], got
+        assert got["ellipsis"] == 0 and got["inside"]
+        assert long_title in got["phase"]
+        assert "A long sentence" in got["story"] and got["story"].count("很长的一句话") == 30
+    finally:
+        context.close()
