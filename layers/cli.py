@@ -2,7 +2,7 @@
 
     hengyang-map [build] [--geo DIR] [--out DIR] [--phase ID ...] [--lang zh|en|both]
     hengyang-map check [--geo DIR]
-    hengyang-map export --format html|png|pdf|gpkg|geojson|kml [--phase ID ...] [--out DIR] [--lang zh|en|both]
+    hengyang-map export --format html|png|pdf|handout|gpkg|geojson|kml [--phase ID ...] [--out DIR] [--lang zh|en|both]
     hengyang-map export --format mp4|webm|gif [--size WxH] [--seconds-per-day S] [--fps N] [--lang ...]
 
 Exit codes: 0 ok; 1 the data is invalid (every problem is listed); 2 the command line is
@@ -58,12 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format",
         required=True,
-        choices=("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif"),
+        choices=("html", "png", "pdf", "handout", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif"),
     )
     export.add_argument("--out", type=Path, help="output folder (default: ./exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
     export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
-    export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF size, landscape")
+    export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF/handout size, landscape")
     export.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="film frame size (1920x1080)")
     export.add_argument("--seconds-per-day", type=_seconds, default=1.0, help="film: seconds each day is shown (1)")
     export.add_argument("--fps", type=int, choices=range(1, 61), default=10, metavar="N", help="film: frames/s (10)")

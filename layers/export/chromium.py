@@ -43,6 +43,10 @@ def chromium_executable() -> str:
     return path
 
 
+#: How long a page may take to load, lay out or print (ms): generous, since an export on a busy
+#: machine is slow, not broken (Playwright's own default is 30 s).
+PAGE_TIMEOUT_MS = 300_000
+
 #: True in a page once its names have been placed on the map at least once.
 LABELS_PLACED = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0"
 

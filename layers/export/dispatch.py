@@ -21,7 +21,7 @@ from . import geojson, gpkg, kml
 from .chromium import with_browser
 from .printed import render_images
 
-FORMATS = ("html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
+FORMATS = ("html", "png", "pdf", "handout", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif")
 
 
 def export(
@@ -47,6 +47,10 @@ def export(
         files = {name: content for name, content in files.items() if name.endswith(".html")}
     elif fmt in ("png", "pdf"):
         files = render_images(battle, phases, lang, fmt, paper, progress, browser)
+    elif fmt == "handout":
+        from .handout import render_handout
+
+        files = render_handout(battle, phases, lang, paper, progress, browser)
     elif fmt in ("mp4", "webm", "gif"):
         from .film import render_film
 

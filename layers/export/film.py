@@ -26,7 +26,7 @@ from ..contract import Timeline, TimelinePhase
 from ..data.model import Battle
 from ..errors import BattleMapError, OutputError, inert
 from ..page.assemble import render_site
-from .chromium import CHROMIUM_FLAGS, LABELS_PLACED, chromium_executable
+from .chromium import CHROMIUM_FLAGS, LABELS_PLACED, PAGE_TIMEOUT_MS, chromium_executable
 
 FORMATS = ("mp4", "webm", "gif")
 #: How long the camera takes to move from one phase's view to the next.
@@ -312,6 +312,7 @@ def _shoot(
     page_file = frames.parent / "atlas.html"
     page_file.write_bytes(render_site(battle, phases, lang, single_file=True, printable=False)["index.html"])
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     context.route(
         "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
     )

@@ -25,6 +25,7 @@ from ..data.model import Battle, Feature
 from ..draw.movements import arrow_polygon
 from ..draw.style import Style, style_for
 from .attributes import status_periods
+from .chromium import PAGE_TIMEOUT_MS
 from .geojson import wound
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -237,6 +238,7 @@ def unit_icons(battle: Battle, browser: Any) -> dict[str, bytes]:
     sidcs = sorted({f.sidc for f in battle.features if f.kind == "unit" and f.sidc})
     out: dict[str, bytes] = {}
     context = browser.new_context(device_scale_factor=2)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     context.route("**/*", lambda route: route.abort())
     try:
         page = context.new_page()

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..data.model import Battle
+from ..data.model import Battle, Bilingual
 from ..page.assemble import provenance, render_site
-from .chromium import LABELS_PLACED, with_browser
+from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, with_browser
 
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
@@ -42,6 +42,7 @@ def _render_with(
     with tempfile.TemporaryDirectory() as tmp:
         # (twice the pixels: the map's canvases are printed as images at that resolution)
         context = browser.new_context(viewport=viewport, device_scale_factor=2)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         context.route(
             "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
         )
@@ -64,7 +65,7 @@ def _render_with(
                 pdfs.append(pdf)
         context.close()
     if fmt == "pdf":
-        files[f"{battle.id}.pdf"] = _merge_pdfs(pdfs, battle)
+        files[f"{battle.id}.pdf"] = merge_pdfs(pdfs, battle)
     return files
 
 
@@ -87,8 +88,8 @@ def _rasterise(pdf: bytes) -> list[bytes]:
     return out
 
 
-def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:
-    """One PDF, one page per phase, in phase order."""
+def merge_pdfs(parts: list[bytes], battle: Battle, kind: Bilingual | None = None) -> bytes:
+    """One PDF of ``parts``' pages in order (``kind``: what the document is, after its title)."""
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -97,9 +98,10 @@ def _merge_pdfs(parts: list[bytes], battle: Battle) -> bytes:
     for part in parts:
         for page in PdfReader(io.BytesIO(part)).pages:
             writer.add_page(page)
+    title = f"{battle.title.en} / {battle.title.zh}" + (f" — {kind.en} / {kind.zh}" if kind else "")
     writer.add_metadata(
         {
-            "/Title": f"{battle.title.en} / {battle.title.zh}",
+            "/Title": title,
             "/Subject": provenance(battle),
             "/Creator": f"hengyang-map {__version__}",
         }

@@ -153,6 +153,13 @@
       if (!rest) { moveTo(block, told ? narrative : facts); } else { narrative.appendChild(rest); }
       moved.push(part);
     });
+    // A handout lists every event after the text, numbered as on the map (its heading with it).
+    var events = root.classList.contains("bm-handout") && section.querySelector(".bm-events");
+    if (events && events.children.length) {
+      var heading = events.previousElementSibling;
+      if (heading && heading.classList.contains("bm-h")) { moveTo(heading, facts); }
+      moveTo(events, facts);
+    }
     // A key too tall for the panel (a small paper): it follows the text, whole.
     var legend = foot.querySelector(".bm-legend");
     if (legend && body.getBoundingClientRect().height < 40) { moveTo(legend, facts); }

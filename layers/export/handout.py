@@ -1,0 +1,248 @@
+"""A teacher's handout (``export --format handout``): one PDF with a cover (the battle's title,
+the locator, the phases on a timeline and a short reading guide), then per phase the map at
+print scale with the whole narrative beside and after it, the numbered events matching the
+numbers on the map, the figures, the disputed facts and the works cited; then the bibliography.
+Printed in the page's own layout (:mod:`layers.export.printed`), so it reads in grey as well."""
+
+from __future__ import annotations
+
+import base64
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..data.model import Battle, Bilingual
+from ..draw.records import TIER_LABELS
+from ..page.assemble import provenance, render_site
+from ..page.fragments import span_text
+from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, with_browser
+from .printed import PAPER, PRINT_READY, merge_pdfs
+
+#: Makes a printed phase page a handout page: every event listed (a long list shows its first
+#: entries and a button for more), listed after the text with its numbers, laid out again.
+HANDOUT = """async () => {
+  document.documentElement.classList.add('bm-handout');
+  const more = () => document.querySelector('.bm-section:not([hidden]) .bm-events .bm-more');
+  for (let button = more(); button; button = more()) { button.click(); }
+  window.BM.print.flow(true);
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+}"""
+
+#: The reading guide on the cover: what the marks on the maps mean and how the sources are shown.
+GUIDE = (
+    Bilingual(
+        "每个阶段一页地图，随后是该阶段的完整叙述、编号事件、兵力与伤亡数字、各方说法不一之处及引用文献。",
+        "Each phase has a map, then its whole narrative, its numbered events, the figures, the facts "
+        "on which sources disagree, and the works it cites.",
+    ),
+    Bilingual(
+        "蓝色为中国守军，红色为日军；箭头为进攻或撤退，日期写在箭头旁；浅色为较早阶段或已放弃的位置。",
+        "Blue is the Chinese garrison, red the Japanese; arrows are attacks or withdrawals, dated "
+        "beside them; faded marks are earlier or abandoned positions.",
+    ),
+    Bilingual(
+        "地图上的圆圈数字对应文字中的事件编号；虚线圆表示位置不确定的范围。",
+        "The numbered circles on a map are the events of its list; a dashed circle is how far a "
+        "place may be from where it is drawn.",
+    ),
+    Bilingual(
+        "引用后的 A、B、C 为来源等级（A 为权威参考，C 为通俗读物、未经核实），* 为本项目所据新闻稿；"
+        "来源说法不一时两种说法并列。",
+        "After each citation, A, B or C is the source's tier (A reference-grade, C popular and "
+        "unverified), * the news article the project started from; where sources disagree, both "
+        "values are shown.",
+    ),
+)
+
+#: Interface words of the cover and the bibliography.
+WORDS = {
+    "handout": Bilingual("教学讲义", "Teacher's handout"),
+    "phases": Bilingual("战役阶段", "The phases"),
+    "guide": Bilingual("阅读说明", "How to read it"),
+    "bibliography": Bilingual("参考文献", "Bibliography"),
+    "where": Bilingual("位置图", "Where"),
+}
+
+
+def render_handout(
+    battle: Battle, phases: list[str], lang: str, paper: str, progress: bool, browser: Any
+) -> dict[str, bytes]:
+    """The handout of ``phases`` as ``{"<battle-id>-handout.pdf": bytes}``."""
+    return with_browser(browser, lambda b: _handout_with(b, battle, phases, lang, paper, progress))
+
+
+def _handout_with(
+    browser: Any, battle: Battle, phases: list[str], lang: str, paper: str, progress: bool
+) -> dict[str, bytes]:
+    from tqdm import tqdm
+
+    width_mm, height_mm = PAPER[paper]
+    viewport = {"width": round(width_mm / 25.4 * 96), "height": round(height_mm / 25.4 * 96)}
+    pages = render_site(battle, phases, lang, single_file=True, printable=True)
+    size = {"width": f"{width_mm}mm", "height": f"{height_mm}mm", "print_background": True}
+    parts: list[bytes] = []
+    locator: bytes | None = None
+    with tempfile.TemporaryDirectory() as tmp:
+        context = browser.new_context(viewport=viewport, device_scale_factor=2)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        context.route(
+            "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
+        )
+        try:
+            page = context.new_page()
+            page.emulate_media(media="print")
+            for phase_id in tqdm(phases, desc="handout", unit="phase", disable=not progress, file=sys.stderr):
+                path = Path(tmp) / f"{phase_id}.html"
+                path.write_bytes(pages[f"{phase_id}.html"])
+                page.goto(path.as_uri())
+                page.wait_for_function("window.battleMap !== undefined")
+                page.wait_for_function(LABELS_PLACED)
+                page.wait_for_function(PRINT_READY)
+                page.evaluate(HANDOUT)
+                page.wait_for_timeout(150)  # let the canvas renderer finish its frame
+                if locator is None and battle.show_locator and page.locator(".bm-locator-body").count():
+                    locator = page.locator(".bm-locator-body").first.screenshot()
+                parts.append(page.pdf(**size))
+            page.set_content(_cover(battle, phases, lang, locator), wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            cover = page.pdf(**size)
+            page.set_content(_bibliography(battle, lang), wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            bibliography = page.pdf(**size)
+        finally:
+            context.close()
+    return {f"{battle.id}-handout.pdf": merge_pdfs([cover, *parts, bibliography], battle, WORDS["handout"])}
+
+
+def _say(text: Bilingual, lang: str, tag: str = "span") -> Markup:
+    """``text`` in the handout's language(s), escaped: both as Chinese then English."""
+    zh = Markup(f'<{tag} lang="zh-Hans">{escape(text.zh)}</{tag}>')
+    en = Markup(f'<{tag} lang="en">{escape(text.en)}</{tag}>')
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return zh + Markup(" ") + en
+
+
+#: The cover's and the bibliography's type and layout: the pages' own serif, A4/Letter landscape.
+STYLE = """
+@page { margin: 12mm 14mm; }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", Georgia, serif; color: #2b2620; margin: 0;
+  font-size: 10pt; line-height: 1.4; }
+h1 { font-size: 24pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 4mm 0 2mm; }
+.sub { color: #5a4a30; font-size: 13pt; margin: 0 0 6mm; }
+.top { display: flex; gap: 8mm; align-items: flex-start; }
+.top > div { flex: 1 1 0; }
+.top > .where { flex: 0 0 56mm; }
+.where img { width: 56mm; border: 0.3mm solid #8a7a60; }
+.guide { font-size: 9.5pt; }
+svg text { font-family: inherit; }
+ol { margin: 0; padding-left: 6mm; } li { margin: 0 0 1.5mm; }
+.guide p { margin: 0 0 2mm; }
+.credit { color: #6b5b3e; font-size: 8.5pt; margin-top: 6mm; word-break: break-all; }
+.works { columns: 3; column-gap: 8mm; font-size: 9pt; list-style: none; padding-left: 0; }
+.works li { break-inside: avoid; }
+.tier { color: #6b5b3e; }
+span[lang="en"] { }
+"""
+
+
+def _timeline(battle: Battle, phases: list[str], lang: str) -> Markup:
+    """The phases on one line of days, numbered as they are listed beside it (SVG)."""
+    chosen = [p for p in battle.phases if p.id in phases]
+    first, last = chosen[0].start, chosen[-1].end
+    days = (last - first).days + 1
+    width, bar = 250.0, 8.0
+    marks = []
+    for number, phase in enumerate(chosen, start=1):
+        x = 5 + width * (phase.start - first).days / days
+        w = max(1.2, width * ((phase.end - phase.start).days + 1) / days)
+        shade = "#5a4a30" if number % 2 else "#b9ab8c"
+        marks.append(f'<rect x="{x:.2f}" y="4" width="{w:.2f}" height="{bar}" fill="{shade}"/>')
+        marks.append(f'<text x="{x + w / 2:.2f}" y="20" font-size="4.2" text-anchor="middle">{number}</text>')
+    ends = span_text(first, last)
+    return Markup(
+        f'<svg viewBox="0 0 260 26" width="100%" role="img" aria-label="{escape(ends.en)}">' + "".join(marks) + "</svg>"
+    )
+
+
+def _cover(battle: Battle, phases: list[str], lang: str, locator: bytes | None) -> str:
+    chosen = [p for p in battle.phases if p.id in phases]
+    items = Markup("").join(
+        Markup("<li>") + _say(p.title, lang) + Markup(" — ") + _say(span_text(p.start, p.end), lang) + Markup("</li>")
+        for p in chosen
+    )
+    guide = Markup("").join(Markup("<p>") + _say(text, lang) + Markup("</p>") for text in GUIDE)
+    where = (
+        Markup('<div class="where"><h2>')
+        + _say(WORDS["where"], lang)
+        + Markup('</h2><img alt="" src="data:image/png;base64,')
+        + Markup(base64.b64encode(locator).decode("ascii"))
+        + Markup('"></div>')
+        if locator
+        else Markup("")
+    )
+    body = (
+        Markup("<h1>")
+        + _say(battle.title, lang)
+        + Markup('</h1><p class="sub">')
+        + _say(battle.subtitle, lang)
+        + Markup(" · ")
+        + _say(WORDS["handout"], lang)
+        + Markup('</p><div class="top"><div><h2>')
+        + _say(WORDS["phases"], lang)
+        + Markup("</h2>")
+        + _timeline(battle, phases, lang)
+        + Markup("<ol>")
+        + items
+        + Markup('</ol></div><div class="guide"><h2>')
+        + _say(WORDS["guide"], lang)
+        + Markup("</h2>")
+        + guide
+        + Markup("</div>")
+        + where
+        + Markup("</div>")
+        + Markup('<p class="credit">')
+        + _say(battle.attribution, lang)
+        + Markup("<br>")
+        + escape(provenance(battle))
+        + Markup("</p>")
+    )
+    return _document(battle, lang, body)
+
+
+def _bibliography(battle: Battle, lang: str) -> str:
+    entries = Markup("").join(
+        Markup("<li><b>")
+        + escape(source.id)
+        + Markup('</b> <span class="tier">')
+        + _say(TIER_LABELS.get(source.tier, Bilingual(source.tier, source.tier)), lang)
+        + Markup("</span>: ")
+        + escape(source.title)
+        + (Markup("<br><small>") + escape(source.url) + Markup("</small>") if source.url else Markup(""))
+        + (Markup("<br><small>") + escape(source.note) + Markup("</small>") if source.note else Markup(""))
+        + Markup("</li>")
+        for source in sorted(battle.sources.values(), key=lambda s: s.id)
+    )
+    body = Markup("<h2>") + _say(WORDS["bibliography"], lang) + Markup('</h2><ol class="works">') + entries
+    return _document(battle, lang, body + Markup("</ol>"))
+
+
+def _document(battle: Battle, lang: str, body: Markup) -> str:
+    html_lang = "en" if lang == "en" else "zh-Hans"
+    title = escape(battle.title.en if lang == "en" else battle.title.zh)
+    return str(
+        Markup('<!DOCTYPE html><html lang="')
+        + html_lang
+        + Markup('"><head><meta charset="utf-8"><title>')
+        + title
+        + Markup("</title><style>")
+        + Markup(STYLE)
+        + Markup("</style></head><body>")
+        + body
+        + Markup("</body></html>")
+    )
