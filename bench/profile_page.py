@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
-from layers.export.chromium import CHROMIUM_FLAGS
+from layers.exports.chromium import CHROMIUM_FLAGS
 
 COUNT = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0)"
 WAIT_PLACED = """async (n) => {

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from realshaped import clone_battle  # a sibling script, not a package
 from shapely.geometry import LineString, shape
 
-from layers.export.chromium import CHROMIUM_FLAGS  # the browser as the tool itself launches it
+from layers.exports.chromium import CHROMIUM_FLAGS  # the browser as the tool itself launches it
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = Path(__file__).resolve().parent / "baseline_folium.py"

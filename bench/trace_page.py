@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
-from layers.export.chromium import CHROMIUM_FLAGS
+from layers.exports.chromium import CHROMIUM_FLAGS
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink", "loading", "toplevel"]
 TASKS = ("RunTask", "ThreadControllerImpl::RunTask")

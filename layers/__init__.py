@@ -15,7 +15,7 @@ The flow runs one way, one folder per stage (each imports only the stages to its
 - :mod:`.draw`: the style registry and the builders: feature -> drawable (pure);
 - :mod:`.page`: elements, templates, the page's script and styles, page assembly;
 - :mod:`.site`: the only writer of the output folder;
-- :mod:`.export`: one module per export format; :mod:`.tools`: preview and import;
+- :mod:`.exports`: one module per export format; :mod:`.tools`: preview and import;
 - :mod:`.cli`: argv -> exit code.
 """
 

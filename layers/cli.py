@@ -224,10 +224,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .data.batch import collector_paused
 
         with collector_paused():  # as site.build: no full collection walks the loaded battle
-            from .export.dispatch import export
+            from .exports.dispatch import export
 
         out = args.out or Path("exports") / args.format
-        from .export.film import FilmOptions
+        from .exports.film import FilmOptions
 
         film = FilmOptions(args.size, args.seconds_per_day, args.fps)
         names = export(battle, args.format, out, args.phase, args.lang, args.paper, sys.stderr.isatty(), film=film)

@@ -163,9 +163,9 @@ def export(
     True
     >>> work.cleanup()
     """
-    from .export.dispatch import FORMATS
-    from .export.dispatch import export as export_files
-    from .export.film import FilmOptions
+    from .exports.dispatch import FORMATS
+    from .exports.dispatch import export as export_files
+    from .exports.film import FilmOptions
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; the formats are: {', '.join(FORMATS)}")

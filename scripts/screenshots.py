@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
-from layers.export.chromium import CHROMIUM_FLAGS
+from layers.exports.chromium import CHROMIUM_FLAGS
 
 
 def main() -> int:

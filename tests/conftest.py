@@ -18,6 +18,24 @@ if "HENGYANG_MAP_CACHE" not in os.environ:
     os.environ["HENGYANG_MAP_CACHE"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
+
+def _csp_safe_wait_for_function(self, expression, *, arg=None, timeout=None, polling=None):
+    """Page.wait_for_function, polled from the driver: Playwright's own compiles its predicate
+    with eval in the page each time it polls, which our pages' Content Security Policy refuses
+    (microsoft/playwright#7395) — on a busy machine, where the first try is too early, the test
+    failed with an EvalError instead of waiting."""
+    from layers.exports.chromium import wait_until
+
+    return wait_until(self, expression, arg, timeout if timeout is not None else 120_000)
+
+
+try:
+    from playwright.sync_api import Page as _Page
+
+    _Page.wait_for_function = _csp_safe_wait_for_function  # type: ignore[method-assign]
+except ImportError:  # (no browser tests without Playwright)
+    pass
+
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
 FIXTURE_BATTLE = Path(__file__).resolve().parent / "fixtures" / "mini-battle"

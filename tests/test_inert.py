@@ -178,7 +178,7 @@ def test_a_reference_layer_may_be_called_reference(mini: Path) -> None:
 
 
 def test_kml_descriptions_are_text_not_html(mini: Path, tmp_path: Path) -> None:
-    from layers.export.dispatch import export
+    from layers.exports.dispatch import export
 
     edit_feature(mini, 0, description_en='<img src=x onerror="alert(1)"><script>alert(2)</script> & more')
     export(load_battle(mini), "kml", tmp_path / "kml", progress=False)

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..data.load import load_battle
 from ..errors import GeoDataError, inert
-from ..export.attributes import properties
+from ..exports.attributes import properties
 from ..site import signals_held
 from .inputs import ImportRefused, read_rows
 from .textedit import edit_features

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import OfflinePage
 from .test_cull import CULL_ALL
 
 pytestmark = pytest.mark.browser
@@ -538,3 +539,22 @@ def test_paths_are_projected_to_the_points_leaflet_gives(offline, site) -> None:
     assert calls == 0
     assert compared > 500
     assert offline.errors == []
+
+
+@pytest.mark.parametrize("viewport", [(1056, 816), (1000, 700), (390, 844)])
+def test_the_page_opens_at_any_window_size(browser, site, viewport) -> None:
+    """At a window of Letter paper's size (1056 × 816) the page hung: a path's canvas frame had
+    fractional edges, and Leaflet's clipSegment, which rounds the points it makes, never got a
+    point inside one. Every frame has whole-pixel edges, and the page opens."""
+    page = OfflinePage(browser, {"width": viewport[0], "height": viewport[1]})
+    try:
+        page.page.goto((site / "index.html").resolve().as_uri(), timeout=120_000)
+        tab = page.page
+        tab.wait_for_function("window.battleMap !== undefined")
+        frames = tab.evaluate("""() => Object.values(window.battleMap.groups)
+          .map(g => g.canvas && g.canvas.frame).filter(Boolean)
+          .map(f => [f.min.x, f.min.y, f.max.x, f.max.y])""")
+        assert frames and all(float(v).is_integer() for frame in frames for v in frame), frames
+        assert page.errors == []
+    finally:
+        page.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from layers.data.load import load_battle
-from layers.export.dispatch import export
-from layers.export.film import FilmOptions
+from layers.exports.dispatch import export
+from layers.exports.film import FilmOptions
 
 from ..conftest import FIXTURE_BATTLE
 
@@ -78,7 +78,7 @@ def test_film_of_a_slice_of_the_real_battle(browser, battle, tmp_path: Path) -> 
 def test_film_captions_fit_whole(browser, tmp_path: Path) -> None:
     """A phase title and a story far too long for the caption band: each caption wraps at a
     smaller size and keeps every word; nothing is clipped or ends in an ellipsis."""
-    from layers.export.film import SET_UP, SHOW, captions, plan
+    from layers.exports.film import SET_UP, SHOW, captions, plan
     from layers.page.assemble import render_site
 
     battle = load_battle(FIXTURE_BATTLE)
@@ -102,7 +102,7 @@ def test_film_captions_fit_whole(browser, tmp_path: Path) -> None:
         text["events"] = {}
         timeline = page.evaluate(SET_UP, [text, band])
         from layers.contract import Timeline, TimelinePhase
-        from layers.export.film import FilmOptions
+        from layers.exports.film import FilmOptions
 
         days = [tuple(p[TimelinePhase.DAYS]) for p in timeline[Timeline.PHASES]]
         views = [p[TimelinePhase.FIT] for p in timeline[Timeline.PHASES]]

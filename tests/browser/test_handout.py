@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.export.dispatch import export
+from layers.exports.dispatch import export
 
 from .test_export_pages import _read_on, _squeezed
 

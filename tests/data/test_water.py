@@ -256,7 +256,7 @@ def test_every_water_site_is_in_the_schema() -> None:
 
 
 def test_gis_exports_carry_what_a_feature_stands_on() -> None:
-    from layers.export.attributes import properties
+    from layers.exports.attributes import properties
 
     battle = load_battle(GEO)
     island = next(f for f in battle.features if f.id == "dongzhou-island")

@@ -12,8 +12,8 @@ import pytest
 
 from build_map import main
 from layers.data.load import load_battle
-from layers.export import chromium
-from layers.export.dispatch import export
+from layers.exports import chromium
+from layers.exports.dispatch import export
 
 from ..conftest import FIXTURE_BATTLE
 
@@ -118,7 +118,7 @@ def test_geopackage_for_qgis(mini, tmp_path: Path) -> None:
 
 
 def test_position_states_tile_each_position_s_life(mini, tmp_path: Path) -> None:
-    from layers.export.attributes import status_periods
+    from layers.exports.attributes import status_periods
 
     mill = next(f for f in mini.features if f.id == "mill")
     periods = status_periods(mill)

@@ -9,8 +9,8 @@ import pytest
 
 from build_map import main
 from layers.data.load import load_battle
-from layers.export import film
-from layers.export.film import FilmOptions, Shot, opening_sentence, phase_of_day, plan
+from layers.exports import film
+from layers.exports.film import FilmOptions, Shot, opening_sentence, phase_of_day, plan
 
 from ..conftest import FIXTURE_BATTLE
 

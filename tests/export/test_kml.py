@@ -24,9 +24,9 @@ from shapely.geometry import Point, Polygon, shape
 from layers.data.load import load_battle
 from layers.data.model import Battle, Bilingual, Claim, Feature, Figure, FigureValue, Source
 from layers.draw.style import style_for
-from layers.export import kml
-from layers.export.dispatch import export
-from layers.export.geojson import geojson, rfc7946
+from layers.exports import kml
+from layers.exports.dispatch import export
+from layers.exports.geojson import geojson, rfc7946
 from layers.page.assemble import provenance
 
 from ..conftest import FIXTURE_BATTLE, GEO

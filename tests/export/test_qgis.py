@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.export.dispatch import export
+from layers.exports.dispatch import export
 
 PROBE = r"""
 import json, sqlite3, sys

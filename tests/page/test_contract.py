@@ -263,7 +263,10 @@ NOT_DATA = {
         **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
-    "bm-base.js": {"collection.features": "a GeoJSON FeatureCollection's, as topojson-client decodes one"},
+    "bm-base.js": {
+        "collection.features": "a GeoJSON FeatureCollection's, as topojson-client decodes one",
+        "BM.canvas.plain": "the base map's renderer, defined in bm-canvas.js",
+    },
     "bm-locator.js": {
         '"g"': "an SVG element (a group)",
         "d:": "an SVG path's attribute",
@@ -274,6 +277,7 @@ NOT_DATA = {
         **_EL,
     },
     "bm-canvas.js": {
+        "window.BM.canvas.plain": "the base map's renderer, defined here",
         "image.width": "a circle stamp's pixel width",
         "c.width": "a group's canvas's pixel width (whether a pan can move its drawing)",
     },

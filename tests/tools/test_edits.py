@@ -13,7 +13,7 @@ from shapely.geometry import Point
 
 from build_map import main
 from layers.data.load import load_battle
-from layers.export.dispatch import export
+from layers.exports.dispatch import export
 from layers.tools.edits import ImportRefused, apply, plan
 
 from ..conftest import FIXTURE_BATTLE

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from build_map import main
 from layers.data.load import load_battle
-from layers.export.dispatch import export
+from layers.exports.dispatch import export
 from layers.tools import edits, inputs
 from layers.tools.edits import ImportRefused, apply, plan
 

@@ -270,7 +270,10 @@
           c.width === m * size.x && c.height === m * size.y && this.frame && framed(this.frame, b)) {
         this.shift(was.bounds);
       } else {
-        this.frame = b.pad(FRAME);
+        // (whole pixels: Leaflet's clipSegment rounds the points it makes, and against a
+        // fractional edge a rounded point can stay outside forever: the page hung)
+        var padded = b.pad(FRAME);
+        this.frame = L.bounds(padded.min.floor(), padded.max.ceil());
         L.Canvas.prototype._update.call(this);
       }
       // (a view reset clears the canvas here and draws it in _reset, once)

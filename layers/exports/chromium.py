@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from typing import Any
 
 from ..errors import BattleMapError
@@ -46,6 +47,25 @@ def chromium_executable() -> str:
 #: How long a page may take to load, lay out or print (ms): generous, since an export on a busy
 #: machine is slow, not broken (Playwright's own default is 30 s).
 PAGE_TIMEOUT_MS = 300_000
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, timeout_ms: float = PAGE_TIMEOUT_MS) -> Any:
+    """The value of ``expression`` (a JavaScript expression or function, given ``arg``) in
+    ``page`` once it is truthy, polled from here. Playwright's ``wait_for_function`` compiles
+    its predicate with ``eval`` in the page each time it polls, which the page's own Content
+    Security Policy refuses (microsoft/playwright#7395): on a busy machine, where the first
+    try is too early, it fails."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"waited {timeout_ms / 1000:.0f} s for {expression}")
+        page.wait_for_timeout(25)
+
 
 #: True in a page once its names have been placed on the map at least once.
 LABELS_PLACED = "+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0"

@@ -10,7 +10,7 @@ from typing import Any
 from .. import __version__
 from ..data.model import Battle, Bilingual
 from ..page.assemble import provenance, render_site
-from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, with_browser
+from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
 
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
@@ -53,9 +53,9 @@ def _render_with(
             path = Path(tmp) / f"{phase_id}.html"
             path.write_bytes(pages[f"{phase_id}.html"])
             page.goto(path.as_uri())
-            page.wait_for_function("window.battleMap !== undefined")
-            page.wait_for_function(LABELS_PLACED)  # names on the map, placed for this paper size
-            page.wait_for_function(PRINT_READY)  # the text flowed beside the map and after it
+            wait_until(page, "window.battleMap !== undefined")
+            wait_until(page, LABELS_PLACED)  # names on the map, placed for this paper size
+            wait_until(page, PRINT_READY)  # the text flowed beside the map and after it
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame
             pdf = page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True)
             if fmt == "png":  # the same sheets as the PDF: the map's, then the text's that follow it

@@ -26,7 +26,7 @@ from ..contract import Timeline, TimelinePhase
 from ..data.model import Battle
 from ..errors import BattleMapError, OutputError, inert
 from ..page.assemble import render_site
-from .chromium import CHROMIUM_FLAGS, LABELS_PLACED, PAGE_TIMEOUT_MS, chromium_executable
+from .chromium import CHROMIUM_FLAGS, LABELS_PLACED, PAGE_TIMEOUT_MS, chromium_executable, wait_until
 
 FORMATS = ("mp4", "webm", "gif")
 #: How long the camera takes to move from one phase's view to the next.
@@ -35,7 +35,9 @@ MOVE_SECONDS = 0.8
 #: encoder's arguments. yuv420p at even sizes is what players expect of mp4 and webm.
 EVEN = "pad=ceil(iw/2)*2:ceil(ih/2)*2[v]"
 ENCODE = {
-    "mp4": (EVEN, ["-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p",
+    # (no B-frames: with them the muxer may time the film's last frame from the decoding order,
+    # a day longer than it is, depending on the pictures)
+    "mp4": (EVEN, ["-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", "-bf", "0",
                    "-movflags", "+faststart"]),
     "webm": (EVEN, ["-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "33", "-pix_fmt", "yuv420p",
                     "-deadline", "good", "-cpu-used", "4", "-row-mt", "1"]),
@@ -321,8 +323,8 @@ def _shoot(
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(page_file.as_uri())
-        page.wait_for_function("window.battleMap !== undefined")
-        page.wait_for_function(LABELS_PLACED)
+        wait_until(page, "window.battleMap !== undefined")
+        wait_until(page, LABELS_PLACED)
         page.evaluate("async () => { await document.fonts.ready; await window.battleMap.ready; }")
         text = captions(battle, phases, lang)
         timeline = page.evaluate(SET_UP, [text, band])

@@ -39,7 +39,7 @@ def export(
 
     ``browser`` may be a running Playwright Chromium to render PNG/PDF with (tests share
     one); by default the system Chromium is started for the export and closed after.
-    ``film`` is a :class:`layers.export.film.FilmOptions` for mp4/webm/gif (size, pace, frame rate).
+    ``film`` is a :class:`layers.exports.film.FilmOptions` for mp4/webm/gif (size, pace, frame rate).
     """
     phases = [p.id for p in battle.phases if not phase_ids or p.id in set(phase_ids)]
     if fmt == "html":
@@ -76,8 +76,8 @@ def _provenance_text(battle: Battle, fmt: str) -> str:
 
 
 def _gis(battle: Battle, fmt: str, browser: Any = None) -> dict[str, bytes]:
-    """The battle's data for GIS tools (:mod:`layers.export.gpkg`, :mod:`~layers.export.geojson`,
-    :mod:`~layers.export.kml`), in one file named after it (a plain KML with the icon it names)."""
+    """The battle's data for GIS tools (:mod:`layers.exports.gpkg`, :mod:`~layers.exports.geojson`,
+    :mod:`~layers.exports.kml`), in one file named after it (a plain KML with the icon it names)."""
     name = f"{battle.id}.{fmt}"
     try:
         if fmt == "kml":  # with the icon file it names

@@ -2,7 +2,7 @@
 the locator, the phases on a timeline and a short reading guide), then per phase the map at
 print scale with the whole narrative beside and after it, the numbered events matching the
 numbers on the map, the figures, the disputed facts and the works cited; then the bibliography.
-Printed in the page's own layout (:mod:`layers.export.printed`), so it reads in grey as well."""
+Printed in the page's own layout (:mod:`layers.exports.printed`), so it reads in grey as well."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ..data.model import Battle, Bilingual
 from ..draw.records import TIER_LABELS
 from ..page.assemble import provenance, render_site
 from ..page.fragments import span_text
-from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, with_browser
+from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
 from .printed import PAPER, PRINT_READY, merge_pdfs
 
 #: Makes a printed phase page a handout page: every event listed (a long list shows its first
@@ -98,9 +98,9 @@ def _handout_with(
                 path = Path(tmp) / f"{phase_id}.html"
                 path.write_bytes(pages[f"{phase_id}.html"])
                 page.goto(path.as_uri())
-                page.wait_for_function("window.battleMap !== undefined")
-                page.wait_for_function(LABELS_PLACED)
-                page.wait_for_function(PRINT_READY)
+                wait_until(page, "window.battleMap !== undefined")
+                wait_until(page, LABELS_PLACED)
+                wait_until(page, PRINT_READY)
                 page.evaluate(HANDOUT)
                 page.wait_for_timeout(150)  # let the canvas renderer finish its frame
                 if locator is None and battle.show_locator and page.locator(".bm-locator-body").count():
