@@ -141,8 +141,10 @@
       if (node) { moveTo(node, foot); }
     });
 
-    var style = window.getComputedStyle(body);
-    var limit = body.getBoundingClientRect().bottom - (parseFloat(style.paddingBottom) || 0);
+    // (a line to spare: laid out again on paper, the key's columns may balance a line taller
+    // than on the screen it was measured on, and the body would clip the last line)
+    var style = window.getComputedStyle(body), line = parseFloat(style.lineHeight) || 14;
+    var limit = body.getBoundingClientRect().bottom - (parseFloat(style.paddingBottom) || 0) - line;
     var narrative = el("div", "bm-narrative", []), facts = el("div", "bm-facts", []);
     var moved = [];
     blocks(section).forEach(function (block) {
