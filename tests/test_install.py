@@ -23,11 +23,16 @@ import pytest
 
 from .conftest import ROOT, OfflinePage
 
-#: What a build of the sources never needs: the checkout's generated and unrelated folders.
-NOT_SOURCES = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "build", "dist", "output", "exports", "*.egg-info", "__pycache__", ".*_cache",
-    ".hypothesis", "bench", "docs", "tests",
-)  # fmt: skip
+#: What a build of the sources never needs: the checkout's generated and unrelated folders (at
+#: its top: ``layers/exports`` is ours, a top-level ``exports/`` a user's output) and caches.
+_ANYWHERE = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+_AT_TOP = {".git", ".venv", "venv", "build", "dist", "output", "exports", "bench", "docs", "tests"}
+
+
+def NOT_SOURCES(folder: str, names: list[str]) -> set[str]:
+    ignored = set(_ANYWHERE(folder, names))
+    return ignored | (_AT_TOP & set(names)) if Path(folder).resolve() == ROOT.resolve() else ignored
+
 
 #: A package and a module of the user's own, in the folder the tool runs from: never imported by it.
 USERS_LAYERS = "MINE = True\n"
@@ -150,7 +155,10 @@ def test_wheel_builds_and_exports_from_another_folder(venv: Path, users_folder: 
     assert (users_folder / "exports" / "geojson" / "hengyang-1944.geojson").is_file()
     checked = run("check")
     assert checked.returncode == 0 and str(venv) in checked.stdout  # the data inside the install
-    assert not list(venv.rglob("output")) and not list(venv.rglob("exports"))  # nothing written into the install
+    # nothing written into the install (its own package ``exports`` holds its modules only)
+    own = [path for path in venv.rglob("exports") if path.parent.name == "hengyang_map"]
+    assert len(own) == 1 and all(f.is_dir() or f.suffix in (".py", ".pyc") for f in own[0].rglob("*"))
+    assert not list(venv.rglob("output")) and [path for path in venv.rglob("exports") if path not in own] == []
 
 
 @pytest.mark.browser
