@@ -270,7 +270,8 @@
   /* The screen boxes the labels must keep clear of: the panel and the map's controls. */
   Labeler.prototype.furniture = function (size) {
     var container = this.map.getContainer(), origin = container.getBoundingClientRect(), out = [];
-    var nodes = Array.prototype.slice.call(container.querySelectorAll(".leaflet-control"));
+    // (a crowd's mark, which stands for many features at an overview, is kept clear as well)
+    var nodes = Array.prototype.slice.call(container.querySelectorAll(".leaflet-control, .bm-aggregate"));
     var panel = document.getElementById("bm-panel");
     if (panel) { nodes.push(panel); }
     nodes.forEach(function (node) {
