@@ -131,8 +131,8 @@ def export(
     ----------
     battle : Battle
         A battle from :func:`load`.
-    fmt : {"html", "png", "pdf", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif"}
-        The format. PNG, PDF and the films need the ``export`` or ``film`` extra and a
+    fmt : {"html", "png", "pdf", "handout", "gpkg", "geojson", "kml", "kmz", "mp4", "webm", "gif"}
+        The format. PNG, PDF, the handout and the films need the ``export`` or ``film`` extra and a
         Chromium; the others need nothing more.
     out : str or path-like
         The output folder, replaced as a whole, atomically.
@@ -141,7 +141,7 @@ def export(
     lang : {"zh", "en", "both"}
         The language of the pages, images and films.
     paper : {"a4", "a3", "letter"}
-        The paper of PNG and PDF, landscape.
+        The paper of PNG, PDF and the handout, landscape.
     progress : bool
         Show a progress bar while pages and frames render.
     size, seconds_per_day, fps

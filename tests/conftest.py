@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from layers.exports.chromium import CHROMIUM_FLAGS
+
 #: The tests keep rendered symbols in a folder of their own, never in the user's ~/.cache
 #: (subprocesses inherit it), made for the run and removed after it.
 if "HENGYANG_MAP_CACHE" not in os.environ:
@@ -39,15 +41,6 @@ except ImportError:  # (no browser tests without Playwright)
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
 FIXTURE_BATTLE = Path(__file__).resolve().parent / "fixtures" / "mini-battle"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def chromium_path() -> str | None:

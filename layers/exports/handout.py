@@ -7,19 +7,16 @@ Printed in the page's own layout (:mod:`layers.exports.printed`), so it reads in
 from __future__ import annotations
 
 import base64
-import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..data.model import Battle, Bilingual
 from ..draw.records import TIER_LABELS
-from ..page.assemble import provenance, render_site
+from ..page.assemble import provenance
 from ..page.fragments import span_text
-from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
-from .printed import PAPER, PRINT_READY, merge_pdfs
+from .chromium import with_browser
+from .printed import merge_pdfs, paper_tab, printed_phases
 
 #: Makes a printed phase page a handout page: every event listed (a long list shows its first
 #: entries and a button for more), listed after the text with its numbers, laid out again.
@@ -39,9 +36,9 @@ GUIDE = (
         "on which sources disagree, and the works it cites.",
     ),
     Bilingual(
-        "蓝色为中国守军，红色为日军；箭头为进攻或撤退，日期写在箭头旁；浅色为较早阶段或已放弃的位置。",
-        "Blue is the Chinese garrison, red the Japanese; arrows are attacks or withdrawals, dated "
-        "beside them; faded marks are earlier or abandoned positions.",
+        "各方以其颜色绘制（见上）；箭头为进攻或撤退，日期写在箭头旁；浅色为较早阶段或已放弃的位置。",
+        "Each side is drawn in its colour (above); arrows are attacks or withdrawals, dated beside "
+        "them; faded marks are earlier or abandoned positions.",
     ),
     Bilingual(
         "地图上的圆圈数字对应文字中的事件编号；虚线圆表示位置不确定的范围。",
@@ -77,43 +74,20 @@ def render_handout(
 def _handout_with(
     browser: Any, battle: Battle, phases: list[str], lang: str, paper: str, progress: bool
 ) -> dict[str, bytes]:
-    from tqdm import tqdm
-
-    width_mm, height_mm = PAPER[paper]
-    viewport = {"width": round(width_mm / 25.4 * 96), "height": round(height_mm / 25.4 * 96)}
-    pages = render_site(battle, phases, lang, single_file=True, printable=True)
-    size = {"width": f"{width_mm}mm", "height": f"{height_mm}mm", "print_background": True}
     parts: list[bytes] = []
     locator: bytes | None = None
-    with tempfile.TemporaryDirectory() as tmp:
-        context = browser.new_context(viewport=viewport, device_scale_factor=2)
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        context.route(
-            "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
-        )
-        try:
-            page = context.new_page()
-            page.emulate_media(media="print")
-            for phase_id in tqdm(phases, desc="handout", unit="phase", disable=not progress, file=sys.stderr):
-                path = Path(tmp) / f"{phase_id}.html"
-                path.write_bytes(pages[f"{phase_id}.html"])
-                page.goto(path.as_uri())
-                wait_until(page, "window.battleMap !== undefined")
-                wait_until(page, LABELS_PLACED)
-                wait_until(page, PRINT_READY)
-                page.evaluate(HANDOUT)
-                page.wait_for_timeout(150)  # let the canvas renderer finish its frame
-                if locator is None and battle.show_locator and page.locator(".bm-locator-body").count():
-                    locator = page.locator(".bm-locator-body").first.screenshot()
-                parts.append(page.pdf(**size))
-            page.set_content(_cover(battle, phases, lang, locator), wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            cover = page.pdf(**size)
-            page.set_content(_bibliography(battle, lang), wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            bibliography = page.pdf(**size)
-        finally:
-            context.close()
+    with paper_tab(browser, paper) as (page, sheet):
+        for _ in printed_phases(page, battle, phases, lang, "handout", progress):
+            page.evaluate(HANDOUT)
+            if locator is None and battle.show_locator and page.locator(".bm-locator-body").count():
+                locator = page.locator(".bm-locator-body").first.screenshot()
+            parts.append(page.pdf(**sheet))
+        page.set_content(_cover(battle, phases, lang, locator), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        cover = page.pdf(**sheet)
+        page.set_content(_bibliography(battle, lang), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        bibliography = page.pdf(**sheet)
     return {f"{battle.id}-handout.pdf": merge_pdfs([cover, *parts, bibliography], battle, WORDS["handout"])}
 
 
@@ -136,18 +110,18 @@ body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", Georgia, serif; 
 h1 { font-size: 24pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 4mm 0 2mm; }
 .sub { color: #5a4a30; font-size: 13pt; margin: 0 0 6mm; }
 .top { display: flex; gap: 8mm; align-items: flex-start; }
-.top > div { flex: 1 1 0; }
+.top > div { flex: 1 1 0; min-width: 0; }
 .top > .where { flex: 0 0 56mm; }
 .where img { width: 56mm; border: 0.3mm solid #8a7a60; }
 .guide { font-size: 9.5pt; }
 svg text { font-family: inherit; }
 ol { margin: 0; padding-left: 6mm; } li { margin: 0 0 1.5mm; }
 .guide p { margin: 0 0 2mm; }
+.side { margin-right: 4mm; display: inline-block; }
 .credit { color: #6b5b3e; font-size: 8.5pt; margin-top: 6mm; word-break: break-all; }
 .works { columns: 3; column-gap: 8mm; font-size: 9pt; list-style: none; padding-left: 0; }
 .works li { break-inside: avoid; }
 .tier { color: #6b5b3e; }
-span[lang="en"] { }
 """
 
 
@@ -176,7 +150,13 @@ def _cover(battle: Battle, phases: list[str], lang: str, locator: bytes | None) 
         Markup("<li>") + _say(p.title, lang) + Markup(" — ") + _say(span_text(p.start, p.end), lang) + Markup("</li>")
         for p in chosen
     )
-    guide = Markup("").join(Markup("<p>") + _say(text, lang) + Markup("</p>") for text in GUIDE)
+    sides = Markup("").join(  # the battle's sides in their colours, as the data gives them
+        Markup('<span class="side"><span style="color: ') + escape(side.color) + Markup('">■</span> ')
+        + _say(side.name, lang) + Markup("</span>")
+        for side in battle.sides.values()
+    )  # fmt: skip
+    guide = Markup('<p class="sides">') + sides + Markup("</p>")
+    guide += Markup("").join(Markup("<p>") + _say(text, lang) + Markup("</p>") for text in GUIDE)
     where = (
         Markup('<div class="where"><h2>')
         + _say(WORDS["where"], lang)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,23 +35,48 @@ PNG_DPI = 192
 def _render_with(
     browser: Any, battle: Battle, phases: list[str], lang: str, fmt: str, paper: str, progress: bool
 ) -> dict[str, bytes]:
-    from tqdm import tqdm
+    files: dict[str, bytes] = {}
+    pdfs = []
+    with paper_tab(browser, paper) as (page, sheet):
+        for phase_id in printed_phases(page, battle, phases, lang, f"{fmt} export", progress):
+            pdf = page.pdf(**sheet)
+            if fmt == "png":  # the same sheets as the PDF: the map's, then the text's that follow it
+                for number, image in enumerate(_rasterise(pdf), start=1):
+                    files[f"{phase_id}.png" if number == 1 else f"{phase_id}-{number}.png"] = image
+            else:
+                pdfs.append(pdf)
+    if fmt == "pdf":
+        files[f"{battle.id}.pdf"] = merge_pdfs(pdfs, battle)
+    return files
 
+
+@contextmanager
+def paper_tab(browser: Any, paper: str) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """A Chromium tab the size of ``paper``, laid out for print and offline (``file:`` only),
+    with the options of ``page.pdf`` that print one of its sheets."""
     width_mm, height_mm = PAPER[paper]
     viewport = {"width": round(width_mm / 25.4 * 96), "height": round(height_mm / 25.4 * 96)}
-    pages = render_site(battle, phases, lang, single_file=True, printable=True)
-    files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        # (twice the pixels: the map's canvases are printed as images at that resolution)
-        context = browser.new_context(viewport=viewport, device_scale_factor=2)
-        context.set_default_timeout(PAGE_TIMEOUT_MS)
-        context.route(
-            "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
-        )
+    # (twice the pixels: the map's canvases are printed as images at that resolution)
+    context = browser.new_context(viewport=viewport, device_scale_factor=2)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.route(
+        "**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_()
+    )
+    try:
         page = context.new_page()
         page.emulate_media(media="print")
-        pdfs = []
-        for phase_id in tqdm(phases, desc=f"{fmt} export", unit="page", disable=not progress, file=sys.stderr):
+        yield page, {"width": f"{width_mm}mm", "height": f"{height_mm}mm", "print_background": True}
+    finally:
+        context.close()
+
+
+def printed_phases(page: Any, battle: Battle, phases: list[str], lang: str, desc: str, progress: bool) -> Iterator[str]:
+    """Each phase's page laid out for paper, opened in ``page`` and ready to print: yields its id."""
+    from tqdm import tqdm
+
+    pages = render_site(battle, phases, lang, single_file=True, printable=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for phase_id in tqdm(phases, desc=desc, unit="page", disable=not progress, file=sys.stderr):
             path = Path(tmp) / f"{phase_id}.html"
             path.write_bytes(pages[f"{phase_id}.html"])
             page.goto(path.as_uri())
@@ -57,16 +84,7 @@ def _render_with(
             wait_until(page, LABELS_PLACED)  # names on the map, placed for this paper size
             wait_until(page, PRINT_READY)  # the text flowed beside the map and after it
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame
-            pdf = page.pdf(width=f"{width_mm}mm", height=f"{height_mm}mm", print_background=True)
-            if fmt == "png":  # the same sheets as the PDF: the map's, then the text's that follow it
-                for number, image in enumerate(_rasterise(pdf), start=1):
-                    files[f"{phase_id}.png" if number == 1 else f"{phase_id}-{number}.png"] = image
-            else:
-                pdfs.append(pdf)
-        context.close()
-    if fmt == "pdf":
-        files[f"{battle.id}.pdf"] = merge_pdfs(pdfs, battle)
-    return files
+            yield phase_id
 
 
 def _rasterise(pdf: bytes) -> list[bytes]:

@@ -80,8 +80,9 @@
     if (best < 0) { return null; }
     var line = parseFloat(window.getComputedStyle(p).lineHeight) || 16;
     var foot = bottomAt(p, all[best].node, all[best].offset);
-    for (var i = best; i >= 0 && !all[best].sentence; i--) {
-      if (all[i].sentence && bottomAt(p, all[i].node, all[i].offset) >= foot - SENTENCE_LINES * line - 1) { best = i; break; }
+    var near = foot - SENTENCE_LINES * line - 1;  // (the text's foot only rises going back)
+    for (var i = best; i >= 0 && !all[best].sentence && bottomAt(p, all[i].node, all[i].offset) >= near; i--) {
+      if (all[i].sentence) { best = i; }
     }
     var at = all[best];
     var range = document.createRange();
