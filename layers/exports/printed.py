@@ -13,6 +13,7 @@ from .. import __version__
 from ..data.model import Battle, Bilingual
 from ..page.assemble import provenance, render_site
 from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
+from .pdftext import mend_text_layer
 
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
@@ -116,6 +117,7 @@ def merge_pdfs(parts: list[bytes], battle: Battle, kind: Bilingual | None = None
     for part in parts:
         for page in PdfReader(io.BytesIO(part)).pages:
             writer.add_page(page)
+    mend_text_layer(writer)  # searchable: 月, not the radical ⽉
     title = f"{battle.title.en} / {battle.title.zh}" + (f" — {kind.en} / {kind.zh}" if kind else "")
     writer.add_metadata(
         {

@@ -10,7 +10,7 @@ import pytest
 
 from layers.exports.dispatch import export
 
-from .test_export_pages import _read_on, _squeezed
+from .test_export_pages import RADICALS, _read_on, _squeezed
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,7 @@ def test_handout_in_both_languages_on_letter(battle, tmp_path: Path, browser) ->
     # Letter landscape, to half a millimetre (Chromium sets a page's size in whole CSS pixels)
     assert abs(float(box.width) / 72 * 25.4 - 279.4) < 0.5 and abs(float(box.height) / 72 * 25.4 - 215.9) < 0.5
     pages = [_squeezed(page.extract_text()) for page in reader.pages]
+    assert [RADICALS.findall(text) for text in pages if RADICALS.search(text)] == []  # searchable: 月, never ⽉
     # the cover: the battle, every phase on its timeline, the reading guide
     cover = pages[0]
     assert _squeezed(battle.title.en) in cover and _read_on([cover], _squeezed(battle.title.zh))
