@@ -15,6 +15,8 @@ from .model import Battle
 
 #: Locations less precise than this (metres) are listed as guesses.
 GUESS_THRESHOLD_M = 500.0
+#: Sides' colours closer than this in CIE lightness (L*, 0–100) print as one grey.
+GREY_APART = 15.0
 
 
 @dataclass(frozen=True)
@@ -67,4 +69,25 @@ def report(battle: Battle, threshold: float = GUESS_THRESHOLD_M) -> Report:
     )
     if unused:
         warnings.append("sources never cited: " + ", ".join(unused))
+    warnings += grey_clashes(battle)
     return Report(dict(counts), dict(certainty), guesses, disputes, warnings)
+
+
+def lightness(color: str) -> float:
+    """CIE L* (0 black – 100 white) of a ``#rrggbb`` colour: what is left of it printed in grey."""
+    linear = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in linear]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 116 * y ** (1 / 3) - 16 if y > (6 / 29) ** 3 else y * (29 / 3) ** 3
+
+
+def grey_clashes(battle: Battle) -> list[str]:
+    """Pairs of sides whose colours a grey print (a school's copier) cannot tell apart."""
+    sides = sorted(battle.sides.items())
+    return [
+        f"sides {a} ({sa.color}) and {b} ({sb.color}) print as one grey: their lightness differs by "
+        f"{abs(lightness(sa.color) - lightness(sb.color)):.0f} (L*); choose colours at least {GREY_APART:.0f} apart"
+        for i, (a, sa) in enumerate(sides)
+        for b, sb in sides[i + 1 :]
+        if abs(lightness(sa.color) - lightness(sb.color)) < GREY_APART
+    ]
