@@ -97,3 +97,30 @@ def test_clicking_a_mark_zooms_in_to_what_it_stands_for(browser, site) -> None:
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_an_event_in_a_crowd_carries_no_number(browser, site, battle) -> None:
+    """An event drawn as part of a crowd's mark has no number of its own on the map (its number
+    would stand on nothing, over the mark): the mark stands for it, and a zoom in numbers it."""
+    page, tab = _open(browser, site, crowded=True)
+    try:
+        numbered_in_crowd, crowded_events, numbered = [], 0, 0
+        for phase in battle.phases:
+            tab.evaluate("(id) => window.battleMap.selectPhase(id, {animate: false, push: false})", phase.id)
+            zoom = tab.evaluate("window.battleMap.map.getZoom()")
+            for dz in (-1, 0):
+                tab.evaluate("(z) => window.battleMap.map.setZoom(z, {animate: false})", zoom + dz)
+                tab.wait_for_timeout(50)
+                stood = {f for _, ids, *_ in tab.evaluate(CROWDS) for f in ids}
+                ids = tab.evaluate(
+                    "[...document.querySelectorAll('.bm-event-no')]"
+                    ".flatMap(n => n.getAttribute('data-feature').split(' '))"
+                )
+                numbered += len(ids)
+                crowded_events += sum(1 for f in battle.features if f.kind == "event" and f.id in stood)
+                numbered_in_crowd += [(phase.id, dz, f) for f in ids if f in stood]
+        assert numbered_in_crowd == []
+        assert crowded_events > 0 and numbered > 0  # (the views held both)
+        assert page.errors == []
+    finally:
+        page.close()

@@ -204,21 +204,38 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                       .map(li => [li.querySelector('.bm-goto').getAttribute('data-feature'), li.value])""",
                     phase_id,
                 )
-                on_map = tab.evaluate(
+                # each mark: [[event id, number, distance from the mark's centre (px)], ...], its box
+                marks = tab.evaluate(
                     """() => Array.from(document.querySelectorAll('.bm-event-no')).map(node => {
                       const map = window.battleMap.map, r = node.getBoundingClientRect();
-                      const id = node.getAttribute('data-feature');
-                      const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
-                      const at = map.latLngToContainerPoint(BM.pointOf(record[BM.R.GEOMETRY]));
                       const box = map.getContainer().getBoundingClientRect();
-                      return [id, +node.textContent, Math.abs(r.left + r.width / 2 - box.left - at.x),
-                              Math.abs(r.top + r.height / 2 - box.top - at.y)];
+                      const ids = node.getAttribute('data-feature').split(' ');
+                      const numbers = node.textContent.split(',').map(Number);
+                      return [ids.map((id, k) => {
+                        const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
+                        const at = map.latLngToContainerPoint(BM.pointOf(record[BM.R.GEOMETRY]));
+                        return [id, numbers[k], Math.hypot(r.left + r.width / 2 - box.left - at.x,
+                                                           r.top + r.height / 2 - box.top - at.y)];
+                      }), [r.left, r.top, r.right, r.bottom]];
                     })"""
                 )
+                on_map = [entry for entries, _ in marks for entry in entries]
                 assert len(listed) == len(told)  # every event of the phase is listed...
-                assert sorted((f, n) for f, n, _, _ in on_map) == sorted(tuple(pair) for pair in listed), phase_id
-                assert all(dx < 1 and dy < 1 for _, _, dx, dy in on_map)  # ...each number on its event
+                assert sorted((f, n) for f, n, _ in on_map) == sorted(tuple(pair) for pair in listed), phase_id
+                # ...each number on its event: a mark's first, and the others it holds nearby (events
+                # closer than 18 px, or whose marks would overlap, share one mark)
+                far = [
+                    (f, n, round(d)) for entries, box in marks for f, n, d in entries[1:] if d > 18 + box[2] - box[0]
+                ]
+                assert all(entries[0][2] < 1 for entries, _ in marks) and far == [], (phase_id, far)
                 assert [n for _, n in listed] == list(range(1, len(listed) + 1))
+                boxes = [box for _, box in marks]  # no number covers another
+                assert not [
+                    (a, b)
+                    for i, a in enumerate(boxes)
+                    for b in boxes[i + 1 :]
+                    if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+                ], phase_id
         # several phases at once list no events: no numbers
         tab = page.open(site / "index.html")
         tab.click(".bm-all")

@@ -253,7 +253,7 @@ NOT_DATA = {
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
         **_EL,
     },
-    "bm-key.js": {"ctx.groups": _CTX, "ctx.labels": _CTX},
+    "bm-key.js": {"ctx.groups": _CTX, "ctx.labels": _CTX, ".width": "a TextMetrics' (an event number's width)"},
     "bm-language.js": {"window.location": "the DOM's address (Words.LOCATION is 'location')"},
     "bm-layers.js": {
         "layer.halo": "a drawn layer's own halo circle (Leaflet)",

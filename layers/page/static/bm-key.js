@@ -57,6 +57,7 @@
       var view = group.synopsis;  // several phases shown: what this group leaves to the others
       group.eachItem(function (item, i) {
         if (view && view.hidden[i]) { return; }
+        if (group.inCrowd && group.inCrowd(i)) { return; }  // drawn as its crowd's mark
         // (a synopsis draws no rings of what changed: they belong to one phase)
         var flags = (item[I.FLAGS] || 0) & (view ? ~F.CHANGED : ~0);
         take(item[I.FEATURE], item[I.STYLE], flags);
@@ -97,6 +98,55 @@
       if (view.featuresDrawn[event[0]]) { out.push([event[0], i + 1]); }
     });
     return out;
+  }
+
+  /* Numbers whose events lie closer than this (px) share one mark. */
+  var NUMBERS_APART = 18;
+  var measure = null;  // a canvas context in the marks' font (battlemap.css: .bm-event-no)
+
+  /* The box [left, top, right, bottom] (layer px) of a mark with `text` centred on `point`:
+   * one number is a 14 px square, several ("3,7,9") as wide as their text and 3 px aside. */
+  function markBox(point, text, several) {
+    if (!measure) {
+      measure = document.createElement("canvas").getContext("2d");
+      measure.font = '700 8px "Helvetica Neue", Arial, sans-serif';
+    }
+    var half = several ? Math.max(14, Math.ceil(measure.measureText(text).width) + 6) / 2 + 1 : 7;
+    return [point.x - half, point.y - 7, point.x + half, point.y + 7];
+  }
+
+  /* The marks of numbered events [[feature index, number], ...] at the map's zoom, each
+   * {at: its first event's place, numbers, indices}: events closer than NUMBERS_APART share a
+   * mark, and so do marks whose boxes would overlap, until none covers another. */
+  function numberMarks(map, features, pairs) {
+    var placed = [];
+    pairs.forEach(function (pair) {
+      var at = where(features[pair[0]]), point = map.latLngToLayerPoint(at);
+      for (var k = 0; k < placed.length; k++) {
+        if (placed[k].point.distanceTo(point) < NUMBERS_APART) {
+          placed[k].numbers.push(pair[1]);
+          placed[k].indices.push(pair[0]);
+          return;
+        }
+      }
+      placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
+    });
+    for (var merged = true; merged;) {
+      merged = false;
+      var boxes = placed.map(function (m) { return markBox(m.point, m.numbers.join(","), m.numbers.length > 1); });
+      for (var a = 0; a < placed.length && !merged; a++) {
+        for (var b = a + 1; b < placed.length && !merged; b++) {
+          var p = boxes[a], q = boxes[b];
+          if (p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3]) {
+            placed[a].numbers = placed[a].numbers.concat(placed[b].numbers);
+            placed[a].indices = placed[a].indices.concat(placed[b].indices);
+            placed.splice(b, 1);
+            merged = true;
+          }
+        }
+      }
+    }
+    return placed;
   }
 
   function where(feature) {
@@ -148,18 +198,20 @@
     var numbers = L.layerGroup().addTo(map);
     var marks = {};  // "feature index|number": its mark, made once
 
-    function mark(index, n) {
-      var id = index + "|" + n;
+    function mark(place) {
+      var text = place.numbers.join(","), id = place.indices.join(",") + "|" + text;
       if (!marks[id]) {
-        marks[id] = L.marker(where(features[index]), {
-          icon: L.divIcon({ className: "bm-event-no" + (n > 9 ? " bm-event-no-2" : ""), iconSize: null }),
+        var wide = place.numbers.length > 1 ? " bm-event-no-n" : place.numbers[0] > 9 ? " bm-event-no-2" : "";
+        marks[id] = L.marker(place.at, {
+          icon: L.divIcon({ className: "bm-event-no" + wide, iconSize: null }),
           pane: "bm-event-numbers", interactive: false, keyboard: false
         });
-        marks[id].on("add", function (e) {  // its number, as text (the icon is made as it is added)
+        marks[id].on("add", function (e) {  // its numbers, as text (the icon is made as it is added)
           var node = e.target.getElement();
-          node.textContent = String(n);
+          node.textContent = text;
           node.setAttribute("aria-hidden", "true");
-          node.setAttribute("data-feature", features[index][BM.R.ID]);
+          node.setAttribute("data-feature", place.indices.map(function (i) { return features[i][BM.R.ID]; }).join(" "));
+          if (place.numbers.length > 1) { node.style.marginLeft = -Math.round(node.offsetWidth / 2) + "px"; }
         });
       }
       return marks[id];
@@ -198,7 +250,7 @@
         if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labels.schedule(); }
       }
       numbers.clearLayers();
-      numbered(ctx, view).forEach(function (pair) { numbers.addLayer(mark(pair[0], pair[1])); });
+      numberMarks(map, features, numbered(ctx, view)).forEach(function (place) { numbers.addLayer(mark(place)); });
     }
 
     // What the view draws changes with the groups shown (a phase, a layer ticked, a day):
@@ -211,6 +263,8 @@
       Promise.resolve().then(function () { return null; }).then(function () { due = false; update(); });
     }
     map.on("layeradd layerremove", soon);
+    // A move regroups the numbers and the crowds (after the groups' culls, made on moveend).
+    map.on("moveend", function () { Promise.resolve().then(update); });
     document.addEventListener("bm:lang", reserve);
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(reserve); }
     reserve();

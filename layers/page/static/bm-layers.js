@@ -423,6 +423,9 @@
     /* The site's record of the feature of item i. */
     featureOf: function (i) { return this.data[BM.S.FEATURES][this.items[i][BM.I.FEATURE]]; },
     eachItem: function (fn) { this.items.forEach(fn); },
+    /* Whether item i stands in one of the crowds of the group's last cull (drawn as its
+     * crowd's mark, not as itself). */
+    inCrowd: function (i) { return !!this.gathered && this.gathered[i] === this.culls; },
     /* The layers of item i, made now if need be (not put on the map). */
     make: function (i) {
       var I = BM.I, F = BM.F, item = this.items[i], flags = item[I.FLAGS] || 0, layers = [];
