@@ -23,11 +23,10 @@ from .. import __version__, contract
 from ..contract import Page, Story, Timeline
 from ..data.batch import collector_paused, module_hidden, young_collections
 from ..data.model import Battle, Feature, Phase
-from ..draw import records as payload
+from ..draw import records
 from ..draw.drawable import Context
-from . import assets, locator, story
+from . import assets, fragments, locator, story
 from . import base as basemap
-from . import fragments as html
 from .columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from .csp import scripts_in, tidy, tidy_block, with_csp
 from .elements import BattleLayers, PageHead, Panel, stable_ids
@@ -152,7 +151,7 @@ def _reference_group(ctx: Context, site: SiteData) -> Group | None:
     if not any(spec.role == "reference" for spec in battle.layers):
         return None
     label = Markup('<span class="bm-ref">{}</span>').format(
-        Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
+        Markup(" · ").join(fragments.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
     # one group for every page
     return Group(contract.Group.REFERENCE, label, True, reference_items(site.columns))
@@ -168,7 +167,7 @@ def _layer_groups(ctx: Context, previous: Phase | None, site: SiteData) -> list[
     for i, spec in enumerate(battle.layers):
         rows = layer == i
         if spec.role == "battle" and rows.any():
-            groups.append(Group(spec.id, html.bi(spec.title), True, items.take(rows)))
+            groups.append(Group(spec.id, fragments.bi(spec.title), True, items.take(rows)))
     return groups
 
 
@@ -204,7 +203,7 @@ def _section(
         events = story.events(battle, phase, map(site.features.__getitem__, rows.tolist()))
         return {
             "phase": phase,
-            "dates": html.bi(html.span_text(phase.start, phase.end)),
+            "dates": fragments.bi(fragments.span_text(phase.start, phase.end)),
             "prev": previous,
             "next": next_phase,
             "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in events],
@@ -268,7 +267,7 @@ def _atlas_page(
         section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None, site)
         sections.append(section)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
-            title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
+            title=fragments.bi(phase.title), dates=fragments.bi(fragments.span_text(phase.start, phase.end))
         )
         groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
     in_phases = np.zeros(len(site.features), dtype=bool)
@@ -281,7 +280,7 @@ def _atlas_page(
     panel = {
         "mode": "atlas",
         "sections": sections,
-        "phase_links": [{"phase": p, "dates": html.bi(html.span_text(p.start, p.end))} for p in phases],
+        "phase_links": [{"phase": p, "dates": fragments.bi(fragments.span_text(p.start, p.end))} for p in phases],
     }
     title = f"{battle.title.zh} {battle.title.en} — {UI['atlas'].zh} / {UI['atlas'].en}"
     return _page(battle, title, groups, timeline, panel, site, opts)
@@ -333,7 +332,7 @@ def _page_map(
     kept()
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
-    data[Page.FACTS] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
+    data[Page.FACTS] = {s["phase"].id: records.phase_facts(s["phase"]) for s in panel["sections"]}
     data[Page.STORY], data[Page.WHATS], told = _story(panel["sections"], site)
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
@@ -348,7 +347,7 @@ def _page_map(
     context = {
         "battle": battle,
         "ui": UI,
-        "tiers": payload.TIER_LABELS,
+        "tiers": records.TIER_LABELS,
         "lang": opts.lang,
         "printable": opts.printable,
         "provenance": provenance(battle),

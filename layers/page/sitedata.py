@@ -16,8 +16,7 @@ from markupsafe import Markup
 from .. import __version__, contract
 from ..contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
 from ..data.model import STATUSES, Battle, Feature, Phase
-from ..draw import labels, positions
-from ..draw import records as payload
+from ..draw import labels, positions, records
 from ..draw.dispatch import draw, prepare
 from ..draw.drawable import Context
 from ..draw.style import (
@@ -30,8 +29,7 @@ from ..draw.style import (
     style_for,
     synopsis_style,
 )
-from . import fragments as html
-from . import story
+from . import fragments, story
 from .columns import KINDS, Changes, Columns, Items, existing
 from .elements import JSONText, json_object, json_text, to_json
 from .ui import UI, tiles_data
@@ -412,8 +410,8 @@ def _date_texts(battle: Battle, columns: Columns) -> dict[str, Any]:
         return start + timedelta(days=day)
 
     return {
-        Texts.DAYS: {str(d): payload.pair(html.day_text(on(d))) for d in sorted(days)},
-        Texts.SPANS: {f"{a},{b}": payload.pair(html.span_text(on(a), on(b))) for a, b in spans},
+        Texts.DAYS: {str(d): records.pair(fragments.day_text(on(d))) for d in sorted(days)},
+        Texts.SPANS: {f"{a},{b}": records.pair(fragments.span_text(on(a), on(b))) for a, b in spans},
     }
 
 
@@ -469,9 +467,9 @@ def page_data(
         Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),
         Page.TIMELINE: timeline,
         Page.TILES: tiles_data(),
-        Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"]))},
+        Page.BASE: {Base.PLAIN: str(fragments.bi(UI["plain"]))},
         Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
-        Page.LABELS: payload.labels(battle),
+        Page.LABELS: records.labels(battle),
     }
     if columns.halo[on_page].any():
         legend_styles.append(halo_style())
