@@ -218,7 +218,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
-        from .data.batch import collector_paused
+        from .memory import collector_paused
 
         with collector_paused():  # as site.build: no full collection walks the loaded battle
             from .exports.dispatch import export

@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .data.batch import collector_paused, freed_memory_kept
 from .data.model import Battle
 from .errors import OutputError, OutputInterrupted, inert
+from .memory import collector_paused, freed_memory_kept
 
 if TYPE_CHECKING:
     from .page.assemble import Content

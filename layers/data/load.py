@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import GeoDataError, Problem, shorten
-from .batch import collector_paused, freed_memory_kept
+from ..memory import collector_paused, freed_memory_kept
 from .checker import Checker, unreserved
 from .features import read_features
 from .manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources

@@ -21,10 +21,10 @@ from markupsafe import Markup
 
 from .. import __version__, contract
 from ..contract import Page, Story, Timeline
-from ..data.batch import collector_paused, module_hidden, young_collections
 from ..data.model import Battle, Feature, Phase
 from ..draw import records
 from ..draw.drawable import Context
+from ..memory import collector_paused, module_hidden, young_collections
 from . import assets, fragments, locator, story
 from . import base as basemap
 from .columns import Items, kind_codes, phase_items, phase_rows, reference_items
@@ -439,7 +439,7 @@ def _dismantle(element: Any) -> None:
     """Let go of a rendered page's tree and its large texts.
 
     branca's elements and Jinja's macro modules refer to each other in cycles, which only the
-    cyclic collector frees; it is paused during a build (:mod:`layers.data.batch`), so the page's
+    cyclic collector frees; it is paused during a build (:mod:`layers.memory`), so the page's
     data and panel texts, the bulk of its memory, are dropped here by hand.
     """
     stack = [element]

@@ -1,4 +1,9 @@
-"""Batch-job settings for the two heavy steps, loading and rendering."""
+"""How the heavy steps (loading a battle, rendering its site) treat memory: Python's cyclic
+collector paused and kept off the battle's objects, freed memory kept by the C allocator, and a
+module the page stack would import for nothing left out.
+
+Not data: tricks of a batch job, each kept because ``bench/`` shows that it pays (figures in
+``bench/results.md``, "Memory tricks")."""
 
 from __future__ import annotations
 
