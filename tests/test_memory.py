@@ -1,4 +1,4 @@
-"""The build's memory settings: the collector paused, freed memory kept, a module left out (:mod:`layers.memory`)."""
+"""The build's memory settings: the collector paused, a module left out (:mod:`layers.memory`)."""
 
 from __future__ import annotations
 
@@ -54,25 +54,3 @@ def test_folium_is_imported_without_pandas() -> None:
 
     code = "import sys; import layers.page.assemble; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
-
-
-def test_loading_and_building_keep_freed_memory_for_reuse(tmp_path, monkeypatch) -> None:
-    """Both heavy steps ask the C allocator to keep what they free (glibc's mallopt: no block
-    mapped on its own, no heap top handed back), and on glibc the call is accepted."""
-    import sys
-
-    from layers import memory, site
-    from layers.data.load import load_battle
-
-    from .conftest import FIXTURE_BATTLE
-
-    if sys.platform.startswith("linux"):
-        mallopt = memory._mallopt()
-        assert mallopt is not None and mallopt(memory.M_TRIM_THRESHOLD, memory.KEPT_BYTES) == 1
-    calls: list[tuple[int, int]] = []
-    monkeypatch.setattr(memory, "_mallopt", lambda: lambda parameter, value: calls.append((parameter, value)) or 1)
-    kept = [(memory.M_MMAP_THRESHOLD, memory.KEPT_BYTES), (memory.M_TRIM_THRESHOLD, memory.KEPT_BYTES)]
-    battle = load_battle(FIXTURE_BATTLE)
-    assert calls == kept
-    site.build(battle, tmp_path / "out")
-    assert calls == kept * 2
