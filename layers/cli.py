@@ -153,22 +153,21 @@ def _main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .embedded import edited_folder
     from .errors import inert, shorten
     from .tools import edits
 
-    if args.geo is None:
-        # import edits a data folder: never the copy installed with the tool
-        if not (Path("geo") / "manifest.toml").is_file():
-            print(
-                "hengyang-map: import: no ./geo data folder here; name the folder to edit with --geo DIR",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        args.geo = Path("geo")
+    geo = edited_folder(args.geo)
+    if geo is None:
+        print(
+            "hengyang-map: import: no ./geo data folder here; name the folder to edit with --geo DIR",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if not args.file.is_file():
         print(f"hengyang-map: {inert(str(args.file))}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    result = edits.plan(args.geo, args.file) if args.dry_run else edits.apply(args.geo, args.file)
+    result = edits.plan(geo, args.file) if args.dry_run else edits.apply(geo, args.file)
     for change in result.changes:
         # a value as text, one line, at most 80 characters: a dry run never floods the terminal
         old, new = (shorten(str(v), 82)[1:-1] for v in (change.old, change.new))
@@ -190,14 +189,12 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .data.load import load_battle
+    from .embedded import data_folder
     from .errors import inert
 
     if args.command == "import":
         return _import(args)
-    if args.geo is None:
-        from .embedded import embedded_geo
-
-        args.geo = embedded_geo()
+    args.geo = data_folder(args.geo)
     if args.command == "serve":
         from .tools.serve import serve
 
@@ -221,7 +218,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"unknown phase {inert(', '.join(unknown))}; the phases are: {', '.join(known)}")
 
     if args.command == "export":
-        from .data.batch import collector_paused
+        from .memory import collector_paused
 
         with collector_paused():  # as site.build: no full collection walks the loaded battle
             from .exports.dispatch import export

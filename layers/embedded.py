@@ -1,7 +1,9 @@
-"""Where the embedded battle is: the data folder shipped inside the package (``geo/`` in a checkout)."""
+"""Where a battle's data folder is: the one the caller names, else the battle shipped inside the
+package (``geo/`` in a checkout); for ``import``, which edits a folder, never that copy."""
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +11,23 @@ from .errors import GeoDataError, Problem
 
 #: The import package the code runs as: ``hengyang_map`` when installed, ``layers`` in a checkout.
 PACKAGE = __name__.rpartition(".")[0]
+
+#: The data folder ``import`` edits when none is named: ``./geo``, where a checkout keeps it.
+LOCAL_GEO = Path("geo")
+
+
+def data_folder(geo: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder to read: ``geo`` if given, else the battle shipped with the tool
+    (:func:`embedded_geo`)."""
+    return embedded_geo() if geo is None else Path(geo)
+
+
+def edited_folder(geo: str | os.PathLike[str] | None = None) -> Path | None:
+    """The data folder that ``import`` edits: ``geo`` if given, else ``./geo`` if it holds a
+    manifest; never the copy shipped with the tool (None: no folder named and none here)."""
+    if geo is not None:
+        return Path(geo)
+    return LOCAL_GEO if (LOCAL_GEO / "manifest.toml").is_file() else None
 
 
 def embedded_geo() -> Path:

@@ -61,9 +61,9 @@ def load(geo: str | os.PathLike[str] | None = None) -> Battle:
       - no-such-folder: found no such folder; expected a data folder with manifest.toml
     """
     from .data.load import load_battle
-    from .embedded import embedded_geo
+    from .embedded import data_folder
 
-    return load_battle(embedded_geo() if geo is None else Path(geo))
+    return load_battle(data_folder(geo))
 
 
 def build(battle: Battle, out: str | os.PathLike[str], phases: Iterable[str] | None = None, lang: str = "zh") -> Path:

@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .data.batch import collector_paused, freed_memory_kept
 from .data.model import Battle
 from .errors import OutputError, OutputInterrupted, inert
+from .memory import collector_paused
 
 if TYPE_CHECKING:
     from .page.assemble import Content
@@ -323,7 +323,6 @@ def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None =
     """Render the site for ``battle`` and write it atomically to ``out_dir``, page by page. The
     pages open in ``lang`` ("zh", "en" or "both"); None: in their reader's browser language
     where it is Chinese or English, else in Chinese."""
-    freed_memory_kept()
     with collector_paused():
         # The page stack (folium, branca, jinja2...) is imported here, with the collector paused
         # like the rest of the build: its hundred thousand new objects would otherwise set off

@@ -81,6 +81,21 @@ def test_the_embedded_battle_is_the_data_folder() -> None:
     assert embedded_geo().resolve() == (ROOT / "geo").resolve()
 
 
+def test_the_data_folder_is_the_one_named_else_the_embedded_and_import_edits_only_a_folder_of_the_user_s(
+    tmp_path, monkeypatch
+) -> None:
+    from layers.embedded import data_folder, edited_folder, embedded_geo
+
+    assert data_folder() == embedded_geo() and data_folder(tmp_path / "mine") == tmp_path / "mine"
+    monkeypatch.chdir(tmp_path)
+    assert edited_folder() is None  # no ./geo here: never the embedded copy
+    assert edited_folder("elsewhere") == Path("elsewhere")
+    (tmp_path / "geo").mkdir()
+    assert edited_folder() is None  # a folder named geo, but no data in it
+    (tmp_path / "geo" / "manifest.toml").write_text("", encoding="utf-8")
+    assert edited_folder() == Path("geo")
+
+
 class _Frames(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import GeoDataError, Problem, shorten
-from .batch import collector_paused, freed_memory_kept
+from ..memory import collector_paused
 from .checker import Checker, unreserved
 from .features import read_features
 from .manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources
@@ -49,7 +49,6 @@ def load_battle(folder: Path | str) -> Battle:
     GeoDataError
         With every problem found, when anything is wrong.
     """
-    freed_memory_kept()
     with collector_paused():
         return _load_battle(Path(folder))
 

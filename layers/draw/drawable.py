@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 from .. import contract
 from ..data.model import Battle, Bilingual, Feature, Phase
-from . import records as payload
+from . import records
 from .style import HALO_THRESHOLD_M, Style, style_for
 
 T = TypeVar("T")
@@ -142,4 +142,4 @@ def record_of(feature: Feature, ctx: Context) -> dict[str, Any]:
     """The feature's data record (:func:`layers.draw.records.record`), with its label's points
     if a run of movements made them (:func:`layers.draw.movements.prepare`)."""
     points = ctx.memo.get(("label-points", feature.id))
-    return payload.record(ctx.battle, feature, ctx.unit_names, points)
+    return records.record(ctx.battle, feature, ctx.unit_names, points)

@@ -21,18 +21,19 @@ from markupsafe import Markup
 
 from .. import __version__, contract
 from ..contract import Page, Story, Timeline
-from ..data.batch import collector_paused, module_hidden, young_collections
 from ..data.model import Battle, Feature, Phase
-from ..draw import records as payload
+from ..draw import records
 from ..draw.drawable import Context
-from . import assets, locator, story
+from ..memory import collector_paused, module_hidden, young_collections
+from . import assets, fragments, locator, story
 from . import base as basemap
-from . import fragments as html
 from .columns import Items, kind_codes, phase_items, phase_rows, reference_items
 from .csp import scripts_in, tidy, tidy_block, with_csp
 from .elements import BattleLayers, PageHead, Panel, stable_ids
 from .legend import legend_entries
-from .sitedata import Group, SiteData, data_json, page_data, site_data
+from .pagedata import Group, data_json, page_data
+from .sitedata import SiteData, site_data
+from .sitefiles import SiteFiles
 from .ui import LANGUAGES, UI
 from .view import bounds_latlng, extent, phase_extent, slider_timeline
 
@@ -126,23 +127,24 @@ def _iter_site(
     phases = [p for p in battle.phases if p.id in wanted]
     base = Context(battle)  # one memo for the whole site: each popup is written once
     site = site_data(base, phases)
+    files = SiteFiles(site)
     if not opts.single_file:
         yield "README.md", OUTPUT_README.encode()
         yield from assets.site_assets().items()
         yield basemap.SCRIPT, basemap.basemap_script(basemap.region_of(battle.bounds))
-        yield site.path, site.pieces()
-        if site.more_path:
-            yield site.more_path, site.more_pieces()
-        yield from site.detail_files()
+        yield files.path, files.pieces()
+        if files.more_path:
+            yield files.more_path, files.more_pieces()
+        yield from files.detail_files()
     reference = _reference_group(base, site)
     collect(free=False)  # the site's data, kept: out of sight of the page-by-page collections
     for i, phase in enumerate(phases):
         prev_phase = phases[i - 1] if i > 0 else None
         next_phase = phases[i + 1] if i + 1 < len(phases) else None
-        page = _phase_page(base.at(phase), prev_phase, next_phase, reference, site, opts, kept=partial(collect, False))
+        page = _phase_page(base.at(phase), prev_phase, next_phase, reference, files, opts, kept=partial(collect, False))
         yield f"{phase.id}.html", page
         collect()
-    yield "index.html", _atlas_page(base, phases, reference, site, opts)
+    yield "index.html", _atlas_page(base, phases, reference, files, opts)
 
 
 def _reference_group(ctx: Context, site: SiteData) -> Group | None:
@@ -152,7 +154,7 @@ def _reference_group(ctx: Context, site: SiteData) -> Group | None:
     if not any(spec.role == "reference" for spec in battle.layers):
         return None
     label = Markup('<span class="bm-ref">{}</span>').format(
-        Markup(" · ").join(html.bi(spec.title) for spec in battle.layers if spec.role == "reference")
+        Markup(" · ").join(fragments.bi(spec.title) for spec in battle.layers if spec.role == "reference")
     )
     # one group for every page
     return Group(contract.Group.REFERENCE, label, True, reference_items(site.columns))
@@ -168,7 +170,7 @@ def _layer_groups(ctx: Context, previous: Phase | None, site: SiteData) -> list[
     for i, spec in enumerate(battle.layers):
         rows = layer == i
         if spec.role == "battle" and rows.any():
-            groups.append(Group(spec.id, html.bi(spec.title), True, items.take(rows)))
+            groups.append(Group(spec.id, fragments.bi(spec.title), True, items.take(rows)))
     return groups
 
 
@@ -204,7 +206,7 @@ def _section(
         events = story.events(battle, phase, map(site.features.__getitem__, rows.tolist()))
         return {
             "phase": phase,
-            "dates": html.bi(html.span_text(phase.start, phase.end)),
+            "dates": fragments.bi(fragments.span_text(phase.start, phase.end)),
             "prev": previous,
             "next": next_phase,
             "events": [(f.id, story.day_index(battle, f.start or phase.start)) for f in events],
@@ -221,14 +223,14 @@ def _phase_page(
     prev_phase: Phase | None,
     next_phase: Phase | None,
     reference: Group | None,
-    site: SiteData,
+    files: SiteFiles,
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
     make: Callable[..., Any] | None = None,
 ) -> Any:
     """A phase's page; ``kept`` is called once what the page keeps for the atlas is made (see
     :func:`_page`); ``make`` (:func:`_page` by default) is handed the page's parts."""
-    battle, phase = ctx.battle, ctx.phase
+    battle, phase, site = ctx.battle, ctx.phase, files.site
     assert phase is not None
     section = _section(ctx, phase, prev_phase, next_phase, site)
     groups = [*filter(None, [reference]), *_layer_groups(ctx, prev_phase, site)]
@@ -237,7 +239,7 @@ def _phase_page(
     timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
     panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
-    return (make or _page)(battle, title, groups, timeline, panel, site, opts, kept)
+    return (make or _page)(battle, title, groups, timeline, panel, files, opts, kept)
 
 
 def phase_map(battle: Battle, phase_id: str, lang: str = "zh") -> folium.Map:
@@ -253,14 +255,16 @@ def phase_map(battle: Battle, phase_id: str, lang: str = "zh") -> folium.Map:
     prev_phase, next_phase = phases[i - 1] if i > 0 else None, phases[i + 1] if i + 1 < len(phases) else None
     opts = PageOptions(lang, single_file=True)
     with stable_ids():
-        fmap, _ = _phase_page(base.at(phases[i]), prev_phase, next_phase, reference, site, opts, make=_page_map)
+        fmap, _ = _phase_page(
+            base.at(phases[i]), prev_phase, next_phase, reference, SiteFiles(site), opts, make=_page_map
+        )
     return fmap
 
 
 def _atlas_page(
-    base: Context, phases: list[Phase], reference: Group | None, site: SiteData, opts: PageOptions
+    base: Context, phases: list[Phase], reference: Group | None, files: SiteFiles, opts: PageOptions
 ) -> bytes:
-    battle = base.battle
+    battle, site = base.battle, files.site
     groups = [*filter(None, [reference])]
     sections = []
     for i, phase in enumerate(phases):
@@ -268,7 +272,7 @@ def _atlas_page(
         section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None, site)
         sections.append(section)
         label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
-            title=html.bi(phase.title), dates=html.bi(html.span_text(phase.start, phase.end))
+            title=fragments.bi(phase.title), dates=fragments.bi(fragments.span_text(phase.start, phase.end))
         )
         groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
     in_phases = np.zeros(len(site.features), dtype=bool)
@@ -281,10 +285,10 @@ def _atlas_page(
     panel = {
         "mode": "atlas",
         "sections": sections,
-        "phase_links": [{"phase": p, "dates": html.bi(html.span_text(p.start, p.end))} for p in phases],
+        "phase_links": [{"phase": p, "dates": fragments.bi(fragments.span_text(p.start, p.end))} for p in phases],
     }
     title = f"{battle.title.zh} {battle.title.en} — {UI['atlas'].zh} / {UI['atlas'].en}"
-    return _page(battle, title, groups, timeline, panel, site, opts)
+    return _page(battle, title, groups, timeline, panel, files, opts)
 
 
 def _page(
@@ -293,12 +297,12 @@ def _page(
     groups: list[Group],
     timeline: dict[str, Any],
     panel: dict[str, Any],
-    site: SiteData,
+    files: SiteFiles,
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
 ) -> bytes:
     with stable_ids():
-        fmap, head = _page_map(battle, title, groups, timeline, panel, site, opts, kept)
+        fmap, head = _page_map(battle, title, groups, timeline, panel, files, opts, kept)
         root = fmap.get_root()
         if not isinstance(root, Figure):
             raise TypeError("a folium map renders inside a branca Figure")
@@ -321,11 +325,12 @@ def _page_map(
     groups: list[Group],
     timeline: dict[str, Any],
     panel: dict[str, Any],
-    site: SiteData,
+    files: SiteFiles,
     opts: PageOptions,
     kept: Callable[[], None] = lambda: None,
 ) -> tuple[folium.Map, PageHead]:
     """The page's map with its head, panel and layers, not yet rendered (inside :func:`stable_ids`)."""
+    site = files.site
     data, styles_used, on_page = page_data(battle, groups, timeline, site)
     # What the atlas reads again (the groups' items) is made: ``kept`` may freeze it out of the
     # collector's sight, so that the collection after the page walks only the page's own objects
@@ -333,7 +338,7 @@ def _page_map(
     kept()
     # What the panel says of each phase's figures, disputes and sources: records, drawn by the
     # page's script as it draws a feature's (one renderer for both).
-    data[Page.FACTS] = {s["phase"].id: payload.phase_facts(s["phase"]) for s in panel["sections"]}
+    data[Page.FACTS] = {s["phase"].id: records.phase_facts(s["phase"]) for s in panel["sections"]}
     data[Page.STORY], data[Page.WHATS], told = _story(panel["sections"], site)
     if opts.single_file:
         data[Page.TILES] = None  # a self-contained page makes no network request at all
@@ -348,7 +353,7 @@ def _page_map(
     context = {
         "battle": battle,
         "ui": UI,
-        "tiers": payload.TIER_LABELS,
+        "tiers": records.TIER_LABELS,
         "lang": opts.lang,
         "printable": opts.printable,
         "provenance": provenance(battle),
@@ -369,7 +374,7 @@ def _page_map(
     fmap.default_js = []
     fmap.default_css = []
     if opts.single_file:
-        shared = site.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
+        shared = files.script([*on_page.tolist(), *map(site.index.__getitem__, told)])
         head = PageHead(
             title,
             opts.lang,
@@ -385,7 +390,7 @@ def _page_map(
             title,
             opts.lang,
             assets.CSS,
-            [*assets.JS, *site.paths(timeline[Timeline.CURRENT])],
+            [*assets.JS, *files.paths(timeline[Timeline.CURRENT])],
             printable=opts.printable,
             follow_reader=opts.follow_reader,
         )
@@ -434,7 +439,7 @@ def _dismantle(element: Any) -> None:
     """Let go of a rendered page's tree and its large texts.
 
     branca's elements and Jinja's macro modules refer to each other in cycles, which only the
-    cyclic collector frees; it is paused during a build (:mod:`layers.data.batch`), so the page's
+    cyclic collector frees; it is paused during a build (:mod:`layers.memory`), so the page's
     data and panel texts, the bulk of its memory, are dropped here by hand.
     """
     stack = [element]

@@ -1,9 +1,14 @@
-"""The data a page's script draws from: the site's features once, and each page's own part."""
+"""The site's shared data: every feature the site shows, drawn once, with the site's style,
+symbol, timing and date tables and the columns pages read (:class:`SiteData`, made by
+:func:`site_data`).
+
+How it is written is :mod:`layers.page.sitefiles` (the shared data files) and
+:mod:`layers.page.details` (the detail files); each page's own part is :mod:`layers.page.pagedata`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -11,45 +16,20 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
-from markupsafe import Markup
 
-from .. import __version__, contract
-from ..contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
+from ..contract import DETAIL, Default, Record, Texts
 from ..data.model import STATUSES, Battle, Feature, Phase
-from ..draw import labels, positions
-from ..draw import records as payload
+from ..draw import labels, positions, records
 from ..draw.dispatch import draw, prepare
 from ..draw.drawable import Context
-from ..draw.style import (
-    Style,
-    changed_style,
-    ended_style,
-    halo_style,
-    hill_style,
-    leader_style,
-    style_for,
-    synopsis_style,
-)
-from . import fragments as html
-from . import story
-from .columns import KINDS, Changes, Columns, Items, existing
-from .elements import JSONText, json_object, json_text, to_json
-from .ui import UI, tiles_data
+from ..draw.style import Style, changed_style, halo_style, style_for
+from . import fragments, story
+from .columns import KINDS, Changes, Columns, existing
+from .elements import json_text
 
 #: A feature's days and styles for the legend: (first day, base style id or None, ((day,
 #: style id), ...) of its status changes).
 Timing = tuple[int, int | None, tuple[tuple[int, int], ...]]
-
-
-@dataclass(frozen=True)
-class Group:
-    """An overlay in the layer control: a label and the items of the features it shows
-    (:func:`layers.page.columns.phase_items`: made once per phase, for its page and the atlas)."""
-
-    id: str
-    label: Markup
-    show: bool
-    items: Items
 
 
 @dataclass(frozen=True)
@@ -96,168 +76,11 @@ class SiteData:
         """Each style's id in :attr:`styles`."""
         return {style: i for i, style in enumerate(self.styles)}
 
-    @cached_property
-    def path(self) -> str:
-        """Where the shared file lies in the output folder, named by its content (with the
-        second file's name in its head, by that one's too)."""
-        digest = hashlib.sha256(_FORMAT + self._head.encode("utf-8"))
-        for i, entry in enumerate(self.entries):  # entry by entry: no copy of the whole
-            digest.update(b"\n" + entry if i else entry)
-        return f"data/site-{digest.hexdigest()[:16]}.js"
-
-    @cached_property
-    def more_path(self) -> str | None:
-        """Where a large site's second file lies (see :attr:`lead`), named by its content; None
-        for a site in one file."""
-        if self.lead is None:
-            return None
-        digest = hashlib.sha256(_FORMAT + b"more\n")
-        for i in np.flatnonzero(~self.lead).tolist():
-            digest.update(b"%d\n" % i + self.entries[i])
-        return f"data/site-more-{digest.hexdigest()[:16]}.js"
-
-    def paths(self, opening: str | None) -> list[str]:
-        """The site files a page that opens on phase ``opening`` loads with it: the first
-        file, and the second too unless the first holds what that phase draws (a page that
-        opens on the lead phase loads the second once its first view is drawn)."""
-        if self.more_path is None or opening == self.lead_phase:
-            return [self.path]
-        return [self.path, self.more_path]
-
-    def script(self, only: Iterable[int] | None = None) -> str:
-        """The shared data as a script setting ``window.BM_SITE`` (loaded with ``<script
-        src>``, so it works from file:// under the CSP's 'self'); with ``only``, just those
-        entries, keyed by index, and their details inline (a single-file page carries what it
-        draws, and no detail file)."""
-        if only is None:
-            return self.file().decode("utf-8")
-        indices = sorted(set(only))
-        features = ",".join(f'"{i}":{self.entries[i].decode("utf-8")}' for i in indices)
-        head = self._head_with([])
-        chunks: dict[int, list[int]] = {}
-        for i in indices:
-            chunks.setdefault(i // DETAIL_SIZE, []).append(i)
-        details = "".join(self._detail_script(k, ks).decode("utf-8") for k, ks in sorted(chunks.items()))
-        return f'window.BM_SITE = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
-
-    def file(self) -> bytes:
-        """The shared data file's content as UTF-8 (:meth:`pieces` joined)."""
-        return b"".join(self.pieces())
-
-    def pieces(self) -> Iterator[bytes]:
-        """The shared data file, in pieces made as a writer takes them (no copy of the whole).
-
-        The file sets ``window.BM_SITE`` to the head with no features, then adds the features
-        in runs of about :data:`PARSE_RUN` bytes, each a JSON text in a string parsed with
-        ``JSON.parse``: a browser reads such a file faster than the same data as an object
-        literal, which it parses as code (in Chromium, with the data at 100k features: read 0.5–0.7 s
-        sooner, 1.0–1.5 s after navigation instead of 1.5–2.2 s), and runs of a few MB faster
-        than one string of the whole. The string holds the entries' JSON with every backslash doubled, so it parses to
-        exactly the entries: they hold no quote and no line break (``json_text`` escapes those)."""
-        yield f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
-        if self.lead is not None:  # a large site: the first file's part, set by index
-            yield from self._part(np.flatnonzero(self.lead))
-            return
-        entries = self.entries
-        if not entries:
-            return
-        yield b"BM_SITE.%s=[].concat(" % Site.FEATURES.encode()
-        yield from self._parsed(entries)
-        yield b");"
-
-    def more_pieces(self) -> Iterator[bytes]:
-        """A large site's second file (:attr:`more_path`), in pieces: the features the first
-        does not hold, set by index, and then the head's :attr:`Site.MORE` set to null (the
-        page's sign that every feature is there)."""
-        assert self.lead is not None
-        yield from self._part(np.flatnonzero(~self.lead))
-        yield b"BM_SITE.%s=null;" % Site.MORE.encode()
-
-    def _part(self, indices: np.ndarray) -> Iterator[bytes]:
-        """A script that sets the site's features at ``indices`` (ascending), the others being
-        null until set: the indices as runs ``[first, count, ...]``, then the entries."""
-        if not len(indices):
-            return
-        breaks = np.flatnonzero(np.diff(indices) != 1) + 1
-        starts = indices[np.concatenate(([0], breaks))]
-        counts = np.diff(np.concatenate(([0], breaks, [len(indices)])))
-        runs = ",".join(map(str, np.column_stack((starts, counts)).ravel().tolist()))
-        yield (
-            b"(function(f,n,at,e){var i,j,k=0;for(i=f.length;i<n;i++){f.push(null);}"
-            b"for(i=0;i<at.length;i+=2){for(j=at[i];j<at[i]+at[i+1];j++){f[j]=e[k++];}}})"
-            b"(BM_SITE.%s,%d,[%s],[].concat(" % (Site.FEATURES.encode(), len(self.entries), runs.encode())
-        )
-        yield from self._parsed([self.entries[i] for i in indices.tolist()])
-        yield b"));"
-
-    @staticmethod
-    def _parsed(entries: list[bytes] | tuple[bytes, ...]) -> Iterator[bytes]:
-        """``entries`` as ``JSON.parse('[...]')`` calls, comma-separated, in runs of about
-        :data:`PARSE_RUN` bytes."""
-        start, runs = 0, []
-        while start < len(entries):
-            end, size = start, 0
-            while end < len(entries) and (end == start or size + len(entries[end]) <= PARSE_RUN):
-                size += len(entries[end]) + 1
-                end += 1
-            runs.append((start, end))
-            start = end
-        for k, (start, end) in enumerate(runs):
-            run = b",".join(entries[start:end]).replace(b"\\", b"\\\\")
-            yield b"%sJSON.parse('[%s]')" % (b"," if k else b"", run)
-
-    def detail_files(self) -> list[tuple[str, tuple[bytes, ...]]]:
-        """The detail files (path, pieces): DETAIL_SIZE features' details each, in feature
-        order, each named by its content."""
-        return [(path, (script,)) for path, script in self._detail_files]
-
-    @cached_property
-    def _detail_files(self) -> list[tuple[str, bytes]]:
-        out = []
-        for k in range(0, (len(self.details) + DETAIL_SIZE - 1) // DETAIL_SIZE):
-            script = self._detail_script(k, range(k * DETAIL_SIZE, min(len(self.details), (k + 1) * DETAIL_SIZE)))
-            out.append((f"data/detail-{hashlib.sha256(script).hexdigest()[:16]}.js", script))
-        return out
-
-    def _detail_script(self, chunk: int, indices: Iterable[int]) -> bytes:
-        """A detail file's script: it queues ``[chunk, {feature index: detail}]`` on
-        ``window.BM_DETAILS`` for the page to take (bm-panel.js)."""
-        parts = b",".join(b'"%d":%s' % (i, self.details[i]) for i in indices)
-        return b"(window.BM_DETAILS=window.BM_DETAILS||[]).push([%d,{%s}]);" % (chunk, parts)
-
-    @cached_property
-    def _head(self) -> str:
-        return self._head_with([path for path, _ in self._detail_files], self.more_path)
-
-    def _head_with(self, detail_paths: list[str], more: str | None = None) -> str:
-        """The contract the page reads its keys from, the style and symbol tables, the date
-        texts (the symbols are the build's own SVG; no text from the data), where the details
-        are and (a large site) where the second file is."""
-        members = [
-            (Site.CONTRACT, to_json(contract.as_json())),
-            (Site.ICONS, to_json(self.icons)),
-            (Site.STYLES, to_json([s.as_dict() for s in self.styles])),
-            (Site.TEXTS, to_json(self.texts)),
-            (Site.DETAILS, to_json([DETAIL_SIZE, detail_paths])),
-        ]
-        if more is not None:
-            members.append((Site.MORE, to_json(more)))
-        return ",".join(f'"{name}":{value}' for name, value in members)
-
-
-#: The shared file's features are parsed in runs of about this many bytes of JSON (see
-#: SiteData.pieces); the format's name goes into the file's digest.
-PARSE_RUN = 1 << 21
-_FORMAT = b"runs of JSON text\n"
 
 #: A site whose features' entries take more bytes than this is written in two files (see
 #: SiteData.lead): a page that opens on the first phase reads a third or so of a campaign's
 #: data before it draws (at 100,000 features, 9 of 27 MB).
 SPLIT_FROM = 1 << 23
-
-#: How many features' details a detail file holds (about 0.7 MB of a dense battle's text):
-#: a popup loads one file, however large the battle.
-DETAIL_SIZE = 1000
 
 _DETAIL_KEYS = frozenset(DETAIL)
 
@@ -412,94 +235,9 @@ def _date_texts(battle: Battle, columns: Columns) -> dict[str, Any]:
         return start + timedelta(days=day)
 
     return {
-        Texts.DAYS: {str(d): payload.pair(html.day_text(on(d))) for d in sorted(days)},
-        Texts.SPANS: {f"{a},{b}": payload.pair(html.span_text(on(a), on(b))) for a, b in spans},
+        Texts.DAYS: {str(d): records.pair(fragments.day_text(on(d))) for d in sorted(days)},
+        Texts.SPANS: {f"{a},{b}": records.pair(fragments.span_text(on(a), on(b))) for a, b in spans},
     }
-
-
-def page_data(
-    battle: Battle, groups: list[Group], timeline: dict[str, Any], site: SiteData
-) -> tuple[dict[str, Any], list[Style], np.ndarray]:
-    """The page's own data, the styles of its legend in the order first used, and the site
-    indices of the features it draws (sorted).
-
-    A page's groups list the site's features they draw (``[index, style, flags?, rank?]``,
-    see :class:`layers.contract.Item`): everything else about a feature is in the site's
-    shared data, which the page's script reads as it draws.
-    """
-    used: dict[int, None] = {}  # style ids in the order the page first uses them
-    read: set[int] = set()  # the timings already read
-    flags = 0
-    first, last = timeline[Timeline.RANGE]
-    columns = site.columns
-
-    out_groups = []
-    for group in groups:
-        items = group.items
-        # The legend: each member's timing's styles that the page reaches, then its item's style,
-        # in the order of the members. A timing or a style used once is used: only the first
-        # member of each distinct (timing, style) pair can add one.
-        for timed, style in _first_pairs(items.timing, items.style, len(site.styles)):
-            if timed >= 0 and timed not in read:
-                read.add(timed)
-                valid_from, base, changes = site.timings[timed]
-                reached = [(day, style) for day, style in changes if day <= last]
-                if base is not None and (not reached or reached[0][0] > max(first, valid_from)):
-                    used.setdefault(base)
-                for _, reached_style in reached:
-                    used.setdefault(reached_style)
-            used.setdefault(style)
-        flags |= int(np.bitwise_or.reduce(items.flags)) if len(items.flags) else 0
-        out_group: dict[str, Any] = {
-            Overlay.ID: group.id,
-            Overlay.LABEL: str(group.label),
-            Overlay.SHOW: group.show,
-            Overlay.ITEMS: JSONText(items.text()),
-        }
-        ends = items.ends()  # the status at the phase's end, for the text version's table
-        if ends:
-            out_group[Overlay.ENDS] = ends
-        out_groups.append(json_object(out_group))
-    drawn = np.zeros(len(site.features), dtype=bool)
-    for group in groups:
-        drawn[group.items.index] = True
-    on_page = np.flatnonzero(drawn)
-    legend_styles = [site.styles[i] for i in used]
-    data: dict[str, Any] = {
-        Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),
-        Page.TIMELINE: timeline,
-        Page.TILES: tiles_data(),
-        Page.BASE: {Base.PLAIN: str(html.bi(UI["plain"]))},
-        Page.ATTRIBUTION: f"hengyang-map {__version__} · data {battle.digest[:12]}",
-        Page.LABELS: payload.labels(battle),
-    }
-    if columns.halo[on_page].any():
-        legend_styles.append(halo_style())
-        data[Page.HALO] = site.style_ids[halo_style()]
-    if flags & Flag.ENDED:
-        legend_styles.append(ended_style())
-    if sum(group.id != contract.Group.REFERENCE for group in groups) > 1:  # the atlas: phases shown together
-        legend_styles.append(synopsis_style())
-    if columns.hill[on_page].any():
-        legend_styles.append(hill_style())
-    if columns.unit[on_page].sum() > 1:
-        legend_styles.append(leader_style())
-    if flags & Flag.CHANGED:
-        legend_styles.append(changed_style())
-        data[Page.CHANGED] = site.style_ids[changed_style()]
-    return data, legend_styles, on_page
-
-
-def _first_pairs(timing: np.ndarray, style: np.ndarray, styles: int) -> list[tuple[int, int]]:
-    """The distinct (timing, style) pairs, in the order each first occurs (``styles``: how
-    many style ids there are)."""
-    pairs = dict.fromkeys(((timing + 1) * styles + style).tolist())  # in order, each once
-    return [(pair // styles - 1, pair % styles) for pair in pairs]
-
-
-def data_json(data: dict[str, Any]) -> Markup:
-    """The page data as safe JSON text (its groups written already: :class:`JSONText`)."""
-    return Markup(json_object(data))
 
 
 def _add_time(battle: Battle, feature: Feature, entry: dict[str, Any], styles: list[int]) -> Timing:

@@ -22,7 +22,7 @@ AWKWARD = "It's \\ a \"brook\" \\' \\\\' \\u0027 '' \u2028 \u2029 </script><scri
 def test_the_browser_reads_every_feature_as_the_build_wrote_it(offline, tmp_path: Path, monkeypatch) -> None:
     from layers.data.load import load_battle
     from layers.draw.drawable import Context
-    from layers.page import sitedata
+    from layers.page import sitedata, sitefiles
     from layers.site import build
 
     geo = tmp_path / "geo"
@@ -32,7 +32,7 @@ def test_the_browser_reads_every_feature_as_the_build_wrote_it(offline, tmp_path
         feature["properties"]["name_en"] = AWKWARD + feature["id"]
         feature["properties"]["description_zh"] = AWKWARD
     (geo / "ground.geojson").write_text(json.dumps(ground, ensure_ascii=False), "utf-8")
-    monkeypatch.setattr(sitedata, "PARSE_RUN", 200)  # a run or two per feature
+    monkeypatch.setattr(sitefiles, "PARSE_RUN", 200)  # a run or two per feature
     battle = load_battle(geo)
     out = build(battle, tmp_path / "out")
     entries = [json.loads(e) for e in sitedata.site_data(Context(battle), list(battle.phases)).entries]

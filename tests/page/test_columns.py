@@ -162,8 +162,8 @@ def test_the_site_shows_each_feature_as_drawn_on_its_first_phase(geo, tmp_path, 
 def test_the_date_texts_name_every_day_and_span_of_the_site(geo, tmp_path) -> None:
     """The site names the battle's days, each status change's day and each battle feature's
     span (made from the columns), as they are found feature by feature."""
-    from layers.draw import records as payload
-    from layers.page import fragments as html
+    from layers.draw import records
+    from layers.page import fragments
     from layers.page.story import day_index
 
     battle = load_battle(_bench.synthetic(tmp_path / "geo", 600) if geo == "synthetic" else geo)
@@ -171,11 +171,11 @@ def test_the_date_texts_name_every_day_and_span_of_the_site(geo, tmp_path) -> No
     shown = [battle.by_id[feature_id] for feature_id in site.index]
     days = set(range(day_index(battle, battle.end) + 1)) | {day_index(battle, c.date) for f in shown for c in f.status}
     spans = {
-        f"{day_index(battle, f.start)},{day_index(battle, f.end)}": payload.pair(html.span_text(f.start, f.end))
+        f"{day_index(battle, f.start)},{day_index(battle, f.end)}": records.pair(fragments.span_text(f.start, f.end))
         for f in shown
         if f.start and f.end
     }
     assert site.texts["spans"] == spans
     assert list(site.texts["days"]) == [str(d) for d in sorted(days)]
     for d in days:
-        assert site.texts["days"][str(d)] == payload.pair(html.day_text(battle.start + timedelta(days=d)))
+        assert site.texts["days"][str(d)] == records.pair(fragments.day_text(battle.start + timedelta(days=d)))

@@ -12,7 +12,8 @@ from layers import site
 from layers.data.load import load_battle
 from layers.page import assemble
 from layers.page.assemble import iter_site, render_site
-from layers.page.sitedata import _FORMAT, site_data
+from layers.page.sitedata import site_data
+from layers.page.sitefiles import _FORMAT, SiteFiles
 from layers.site import write_site
 
 from ..conftest import FIXTURE_BATTLE, ROOT
@@ -95,15 +96,16 @@ def test_the_shared_file_is_joined_from_entries_kept_as_utf8() -> None:
 
     battle = load_battle(FIXTURE_BATTLE)
     data = site_data(Context(battle), list(battle.phases))
+    written = SiteFiles(data)
     assert data.entries and all(isinstance(entry, bytes) for entry in data.entries)
     assert any(any(b > 127 for b in entry) for entry in data.entries)  # Chinese text, as UTF-8
-    assert data.file() == data.script().encode("utf-8")
-    text = data.script()
+    assert written.file() == written.script().encode("utf-8")
+    text = written.script()
     head = text[len("window.BM_SITE = {") : text.index(',"features":[]')]
     whole = hashlib.sha256(_FORMAT + (head + "\n".join(e.decode("utf-8") for e in data.entries)).encode("utf-8"))
-    assert data.path == f"data/site-{whole.hexdigest()[:16]}.js"
+    assert written.path == f"data/site-{whole.hexdigest()[:16]}.js"
     files = render_site(battle)
-    assert files[data.path] == data.file()
+    assert files[written.path] == written.file()
     assert shared_data(text, whole=False)["features"] == [json.loads(entry) for entry in data.entries]
 
 
@@ -112,15 +114,15 @@ def test_the_shared_file_parses_its_features_in_runs(monkeypatch) -> None:
     string: every entry once, in order, none split, none left out; a run holds one entry at
     least, however small the size."""
     from layers.draw.drawable import Context
-    from layers.page import sitedata
+    from layers.page import sitefiles
 
     battle = load_battle(FIXTURE_BATTLE)
-    data = sitedata.site_data(Context(battle), list(battle.phases))
+    data = site_data(Context(battle), list(battle.phases))
     entries = [json.loads(entry) for entry in data.entries]
     largest = max(len(entry) for entry in data.entries)
-    for size, runs in ((1, len(entries)), (largest, None), (sitedata.PARSE_RUN, 1)):
-        monkeypatch.setattr(sitedata, "PARSE_RUN", size)
-        text = data.file().decode("utf-8")
+    for size, runs in ((1, len(entries)), (largest, None), (sitefiles.PARSE_RUN, 1)):
+        monkeypatch.setattr(sitefiles, "PARSE_RUN", size)
+        text = SiteFiles(data).file().decode("utf-8")
         found = text.count("JSON.parse('")
         assert found == runs if runs else 1 < found < len(entries), (size, found)
         assert shared_data(text)["features"] == entries
@@ -155,19 +157,20 @@ def test_the_shared_file_is_written_in_pieces(tmp_path: Path, monkeypatch) -> No
     each (never a copy of the whole); written, it is the whole file, under the name of its
     digest."""
     from layers.draw.drawable import Context
-    from layers.page import sitedata
+    from layers.page import sitefiles
 
-    monkeypatch.setattr(sitedata, "PARSE_RUN", 300)
+    monkeypatch.setattr(sitefiles, "PARSE_RUN", 300)
     battle = load_battle(FIXTURE_BATTLE)
     data = site_data(Context(battle), list(battle.phases))
+    written = SiteFiles(data)
     files = dict(iter_site(battle))
-    pieces = files[data.path]
+    pieces = files[written.path]
     assert not isinstance(pieces, bytes | tuple | list)  # made as they are written
-    sizes = [len(piece) for piece in data.pieces()]
+    sizes = [len(piece) for piece in written.pieces()]
     largest = max(len(entry) for entry in data.entries)
     assert len(sizes) > 4 and max(sizes[1:]) < 2 * max(300, largest) + 64
     out = write_site(files.items(), tmp_path / "out")
-    assert (out / data.path).read_bytes() == data.file() == render_site(battle)[data.path]
+    assert (out / written.path).read_bytes() == written.file() == render_site(battle)[written.path]
 
 
 def test_a_phase_s_items_are_made_once_for_its_page_and_the_atlas(monkeypatch) -> None:

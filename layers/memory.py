@@ -1,13 +1,16 @@
-"""Batch-job settings for the two heavy steps, loading and rendering."""
+"""How the heavy steps (loading a battle, rendering its site) treat memory: Python's cyclic
+collector paused and kept off the battle's objects, and a module the page stack would import for
+nothing left out.
+
+Not data: tricks of a batch job, each kept because the benchmark shows that it pays
+(``bench/memory_tricks.py``; figures in ``bench/profile.md``, "The memory tricks measured again")."""
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 
 @contextmanager
@@ -76,36 +79,3 @@ def module_hidden(name: str) -> Iterator[None]:
     finally:
         if sys.modules.get(name, 0) is None:
             del sys.modules[name]
-
-
-#: glibc's ``mallopt`` parameters (malloc.h) and the size the build sets them to.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-KEPT_BYTES = 1 << 30
-
-
-def freed_memory_kept() -> None:
-    """Let the C allocator keep the memory the process frees for its next allocations, instead
-    of handing it back to the system at once: a batch job's setting, for the rest of the process.
-
-    glibc maps each block above 128 KiB on its own and unmaps it when it is freed, and gives
-    back the top of its heap once 128 KiB lie free there. A build frees the texts of each file
-    it reads and what each run of drawn features held, and at once asks for as much again,
-    which the system then hands over a page at a time: at 100,000 features, 80,000 page faults
-    and a quarter of a second of system time fewer. Without glibc's ``mallopt``, nothing."""
-    mallopt = _mallopt()
-    if mallopt is not None:
-        for parameter in (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD):
-            mallopt(parameter, KEPT_BYTES)
-
-
-@lru_cache(maxsize=1)
-def _mallopt() -> Callable[[int, int], int] | None:
-    """The C library's ``mallopt``, if it has one (looked up once: a library handle is a class
-    of its own, whose reference cycles only the collector frees)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        mallopt: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return None
-    return mallopt

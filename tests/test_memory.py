@@ -1,10 +1,10 @@
-"""The loading and rendering steps' collector settings (:mod:`layers.data.batch`)."""
+"""The build's memory settings: the collector paused, a module left out (:mod:`layers.memory`)."""
 
 from __future__ import annotations
 
 import gc
 
-from layers.data.batch import collector_paused
+from layers.memory import collector_paused
 
 
 def test_what_a_paused_step_keeps_is_not_left_to_the_next_young_collection() -> None:
@@ -35,7 +35,7 @@ def test_a_hidden_module_imports_again_after_the_block() -> None:
 
     import pytest
 
-    from layers.data.batch import module_hidden
+    from layers.memory import module_hidden
 
     if "wave" in sys.modules:
         pytest.skip("wave was imported by something else")
@@ -54,26 +54,3 @@ def test_folium_is_imported_without_pandas() -> None:
 
     code = "import sys; import layers.page.assemble; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
-
-
-def test_loading_and_building_keep_freed_memory_for_reuse(tmp_path, monkeypatch) -> None:
-    """Both heavy steps ask the C allocator to keep what they free (glibc's mallopt: no block
-    mapped on its own, no heap top handed back), and on glibc the call is accepted."""
-    import sys
-
-    from layers import site
-    from layers.data import batch
-    from layers.data.load import load_battle
-
-    from ..conftest import FIXTURE_BATTLE
-
-    if sys.platform.startswith("linux"):
-        mallopt = batch._mallopt()
-        assert mallopt is not None and mallopt(batch.M_TRIM_THRESHOLD, batch.KEPT_BYTES) == 1
-    calls: list[tuple[int, int]] = []
-    monkeypatch.setattr(batch, "_mallopt", lambda: lambda parameter, value: calls.append((parameter, value)) or 1)
-    kept = [(batch.M_MMAP_THRESHOLD, batch.KEPT_BYTES), (batch.M_TRIM_THRESHOLD, batch.KEPT_BYTES)]
-    battle = load_battle(FIXTURE_BATTLE)
-    assert calls == kept
-    site.build(battle, tmp_path / "out")
-    assert calls == kept * 2
