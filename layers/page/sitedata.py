@@ -14,7 +14,7 @@ import numpy as np
 from markupsafe import Markup
 
 from .. import __version__, contract
-from ..contract import DETAIL, Base, Default, Flag, Overlay, Page, Record, Site, Texts, Timeline
+from ..contract import DETAIL, Base, Default, Flag, Global, Overlay, Page, Record, Site, Texts, Timeline
 from ..data.model import STATUSES, Battle, Feature, Phase
 from ..draw import labels, positions
 from ..draw import records as payload
@@ -138,7 +138,7 @@ class SiteData:
         for i in indices:
             chunks.setdefault(i // DETAIL_SIZE, []).append(i)
         details = "".join(self._detail_script(k, ks).decode("utf-8") for k, ks in sorted(chunks.items()))
-        return f'window.BM_SITE = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
+        return f'window.{Global.SITE} = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
 
     def file(self) -> bytes:
         """The shared data file's content as UTF-8 (:meth:`pieces` joined)."""
@@ -154,14 +154,14 @@ class SiteData:
         sooner, 1.0–1.5 s after navigation instead of 1.5–2.2 s), and runs of a few MB faster
         than one string of the whole. The string holds the entries' JSON with every backslash doubled, so it parses to
         exactly the entries: they hold no quote and no line break (``json_text`` escapes those)."""
-        yield f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
+        yield f'window.{Global.SITE} = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
         if self.lead is not None:  # a large site: the first file's part, set by index
             yield from self._part(np.flatnonzero(self.lead))
             return
         entries = self.entries
         if not entries:
             return
-        yield b"BM_SITE.%s=[].concat(" % Site.FEATURES.encode()
+        yield f"{Global.SITE}.{Site.FEATURES}=[].concat(".encode()
         yield from self._parsed(entries)
         yield b");"
 
@@ -171,7 +171,7 @@ class SiteData:
         page's sign that every feature is there)."""
         assert self.lead is not None
         yield from self._part(np.flatnonzero(~self.lead))
-        yield b"BM_SITE.%s=null;" % Site.MORE.encode()
+        yield f"{Global.SITE}.{Site.MORE}=null;".encode()
 
     def _part(self, indices: np.ndarray) -> Iterator[bytes]:
         """A script that sets the site's features at ``indices`` (ascending), the others being
@@ -185,7 +185,8 @@ class SiteData:
         yield (
             b"(function(f,n,at,e){var i,j,k=0;for(i=f.length;i<n;i++){f.push(null);}"
             b"for(i=0;i<at.length;i+=2){for(j=at[i];j<at[i]+at[i+1];j++){f[j]=e[k++];}}})"
-            b"(BM_SITE.%s,%d,[%s],[].concat(" % (Site.FEATURES.encode(), len(self.entries), runs.encode())
+            b"(%s.%s,%d,[%s],[].concat("
+            % (Global.SITE.encode(), Site.FEATURES.encode(), len(self.entries), runs.encode())
         )
         yield from self._parsed([self.entries[i] for i in indices.tolist()])
         yield b"));"
@@ -223,7 +224,8 @@ class SiteData:
         """A detail file's script: it queues ``[chunk, {feature index: detail}]`` on
         ``window.BM_DETAILS`` for the page to take (bm-panel.js)."""
         parts = b",".join(b'"%d":%s' % (i, self.details[i]) for i in indices)
-        return b"(window.BM_DETAILS=window.BM_DETAILS||[]).push([%d,{%s}]);" % (chunk, parts)
+        queue = Global.DETAILS.encode()
+        return b"(window.%s=window.%s||[]).push([%d,{%s}]);" % (queue, queue, chunk, parts)
 
     @cached_property
     def _head(self) -> str:
