@@ -3,16 +3,16 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, C = BM.C;
 
   /* ctx: {map, data, groups, panel, atlas, narrow, state, labels}. Returns the page's moves. */
   function timeline(ctx) {
     var K = BM.K, O = BM.O, T = BM.T, TP = BM.TP, G = BM.G;
     var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel, atlas = ctx.atlas;
     var tl = data[K.TIMELINE], phases = tl[T.PHASES], range = tl[T.RANGE];
-    var slider = document.querySelector(".bm-day");
-    var output = document.querySelector(".bm-date");
-    var playButton = document.querySelector(".bm-play");
+    var slider = document.querySelector("." + C.DAY);
+    var output = document.querySelector("." + C.DATE);
+    var playButton = document.querySelector("." + C.PLAY);
     var phaseIds = phases.map(function (p) { return p[TP.ID]; });
     /* The site's features this page draws, each once, in the order the page lists them. */
     var pageFeatures = [], listed = {};
@@ -68,13 +68,13 @@
     }
 
     function showSection(id) {
-      Array.prototype.forEach.call(document.querySelectorAll(".bm-section"), function (section) {
-        section.hidden = atlas && section.getAttribute("data-phase") !== id;
-        if (!section.hidden) { BM.panel.fillStory(section.getAttribute("data-phase"), data); }
+      Array.prototype.forEach.call(document.querySelectorAll("." + C.SECTION), function (section) {
+        section.hidden = atlas && section.getAttribute(BM.A.PHASE) !== id;
+        if (!section.hidden) { BM.panel.fillStory(section.getAttribute(BM.A.PHASE), data); }
       });
-      var all = document.querySelector(".bm-all");
+      var all = document.querySelector("." + C.ALL);
       if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
-      if (document.documentElement.classList.contains("bm-print")) { BM.print.flow(true); }
+      if (document.documentElement.classList.contains(C.PRINT)) { BM.print.flow(true); }
     }
 
     function setSlider(d) {
@@ -193,7 +193,7 @@
 
     function step(delta) {
       if (!atlas) {
-        var link = document.querySelector(delta < 0 ? ".bm-nav a[rel=prev]" : ".bm-nav a[rel=next]");
+        var link = document.querySelector("." + C.NAV + (delta < 0 ? " a[rel=prev]" : " a[rel=next]"));
         if (link) { window.location.href = link.getAttribute("href"); }
         return;
       }
