@@ -225,9 +225,10 @@ def page_scripts() -> dict[str, str]:
 
 
 #: Words the script uses that happen to be contract keys, each on something that is not the
-#: build's data: the DOM, Leaflet, the script's own objects. Any other use of a key fails.
-_EL = {"BM.el": "the script's element helper (Record.ELEVATION is 'el')"}
-_CTX = "the parts' shared context (bm-timeline.js, bm-controls.js): Leaflet groups by id, the labeller"
+#: build's data: the browser's (DOM, SVG, canvas, CSS), Leaflet's, GeoJSON's; the contract's own
+#: entry; the drawn page's API (window.battleMap), which the exports and the tests drive; the
+#: halo circle the script hangs on a Leaflet layer, which the tests read. Any other use fails.
+_API = "the drawn page's API (window.battleMap: BattleMap.init), which the exports and the tests drive"
 NOT_DATA = {
     "bm-core.js": {
         "site.contract": "the single entry name (Site.CONTRACT): where the site's data carries the contract",
@@ -237,35 +238,29 @@ NOT_DATA = {
             if ns in KEYS
         },
         "script.src": "a script element's source (a large site's second file)",
-        **_EL,
     },
     "battlemap.js": {
-        "BM.timeline": "the timeline part of the script (bm-timeline.js)",
         "attribution:": "Leaflet's tileLayer option",
         "subdomains:": "Leaflet's tileLayer option",
-        "groups:": _CTX + "; window.battleMap.groups",
-        "labels:": _CTX + "; window.battleMap.labels",
+        "groups:": _API,
+        "labels:": _API,
     },
     "bm-controls.js": {
         '"label"': "an HTML element",
         '"details"': "an HTML element (the text version's disclosure)",
-        "ctx.groups": _CTX,
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
-        **_EL,
     },
-    "bm-key.js": {"ctx.groups": _CTX, "ctx.labels": _CTX},
     "bm-language.js": {"window.location": "the DOM's address (Words.LOCATION is 'location')"},
     "bm-layers.js": {
-        "layer.halo": "a drawn layer's own halo circle (Leaflet)",
-        "e.layer.halo": "a removed layer's own halo circle (Leaflet's layerremove event)",
-        "this.items": "a LazyGroup's items, as the page data gave them",
+        "layer.halo": "a drawn Leaflet layer's halo circle (the tests read it)",
+        "e.layer.halo": "a removed Leaflet layer's halo circle (Leaflet's layerremove event)",
+        "this.items": "a LazyGroup's items (a Leaflet LayerGroup's extension), as the page data gave them",
         "html:": "Leaflet's divIcon option (a crowd's mark: an element holding its count)",
-        **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
     "bm-base.js": {
         "collection.features": "a GeoJSON FeatureCollection's, as topojson-client decodes one",
-        "BM.canvas.plain": "the base map's renderer, defined in bm-canvas.js",
+        "BM.canvas.plain": "the base map's renderer (a Leaflet Canvas), defined in bm-canvas.js",
     },
     "bm-locator.js": {
         '"g"': "an SVG element (a group)",
@@ -274,10 +269,9 @@ NOT_DATA = {
         "width:": "an SVG attribute",
         "root.style.width": "a CSS property of the inset",
         "bb.width": "an SVG text's box (getBBox)",
-        **_EL,
     },
     "bm-canvas.js": {
-        "window.BM.canvas.plain": "the base map's renderer, defined here",
+        "window.BM.canvas.plain": "the base map's renderer (a Leaflet Canvas), defined here",
         "image.width": "a circle stamp's pixel width",
         "c.width": "a group's canvas's pixel width (whether a pan can move its drawing)",
     },
@@ -294,22 +288,13 @@ NOT_DATA = {
         '"a"': "an HTML element",
         '"b"': "an HTML element",
         "script.src": "a script element's source",
-        **_EL,
     },
     "bm-print.js": {
         '"id"': "an HTML attribute (not copied with a paragraph or an entry)",
-        "li.id": "a bibliography entry's element id (src-<source id>)",
-        **_EL,
+        "li.id": "a bibliography entry's element id (Id.SOURCE + a source id)",
     },
-    "bm-timeline.js": {
-        "BM.timeline": "the timeline part of the script, defined here",
-        "ctx.groups": _CTX,
-        "ctx.labels": _CTX,
-        "options.fit": "selectPhase's own option: whether the camera moves",
-        "window.location": "the DOM's address",
-    },
+    "bm-timeline.js": {"window.location": "the DOM's address"},
     "labels.js": {
-        '"ui"': "the owner of the boxes of the page's controls",
         '"width"': "an SVG attribute",
         '"d"': "an SVG attribute (a hill sign's path)",
         "r.width": "a DOMRect's",

@@ -100,8 +100,8 @@
     window.addEventListener("afterprint", function () { replace(paper); });
 
     var atlas = !!panel && panel.getAttribute(A.MODE) === BM.M.ATLAS;
-    var ctx = { map: map, data: data, groups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labels: labels };
-    var moves = whenDrawable(BM.timeline(ctx), groups);
+    var ctx = { map: map, data: data, layerGroups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labeller: labels };
+    var moves = whenDrawable(BM.stepper(ctx), groups);
     BM.controls(ctx, moves);
     map.on("bm-completed", function () { labels.schedule(); });  // a group drawn once its features came
 

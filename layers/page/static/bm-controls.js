@@ -6,9 +6,9 @@
 
   var BM = window.BM, C = BM.C, A = BM.A;
 
-  /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.timeline returned. */
+  /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.stepper returned. */
   function controls(ctx, moves) {
-    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel;
+    var map = ctx.map, data = ctx.data, groups = ctx.layerGroups, state = ctx.state, panel = ctx.panel;
     var G = BM.G, I = BM.I, K = BM.K, O = BM.O;
     ctx.key = BM.key.attach(ctx);  // (before the legend's entries get their switches: it copies them)
 
@@ -52,7 +52,7 @@
       var box = document.createElement("input");
       box.type = "checkbox";
       box.className = "bm-halos";
-      var label = BM.el("label", "bm-halos-label", [box, " ", BM.bi(["全部显示", "show all"])]);
+      var label = BM.make("label", "bm-halos-label", [box, " ", BM.bi(["全部显示", "show all"])]);
       haloEntry.appendChild(label);
       box.addEventListener("change", function () {
         BM.layers.setAllHalos(box.checked);

@@ -90,7 +90,7 @@
   BM.spanText = function (valid) { return BM.dates[BM.TX.SPANS][valid[0] + "," + valid[1]]; };
 
   /* An element with a class and children (nodes, or strings added as text). */
-  BM.el = function (tag, className, children) {
+  BM.make = function (tag, className, children) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
     (children || []).forEach(function (child) {
@@ -103,9 +103,9 @@
   /* Both languages of a [zh, en] pair, each in its own lang-tagged element. */
   BM.bi = function (text, tag) {
     var fragment = document.createDocumentFragment();
-    fragment.appendChild(BM.el(tag || "span", null, [text[0]]));
+    fragment.appendChild(BM.make(tag || "span", null, [text[0]]));
     fragment.lastChild.setAttribute("lang", "zh-Hans");
-    fragment.appendChild(BM.el(tag || "span", null, [text[1]]));
+    fragment.appendChild(BM.make(tag || "span", null, [text[1]]));
     fragment.lastChild.setAttribute("lang", "en");
     return fragment;
   };

@@ -40,7 +40,7 @@
   /* What the view draws now: its items' styles and flags, whether any of its features has a
    * precision radius, whether several phases are shown, and the features drawn. */
   function drawn(ctx) {
-    var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.groups, state = ctx.state;
+    var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.layerGroups, state = ctx.state;
     var features = ctx.data[BM.S.FEATURES];
     var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {} };
     function take(index, style, flags) {
@@ -135,7 +135,7 @@
       };
       toggle.addEventListener("click", function () {
         open(toggle.getAttribute("aria-expanded") !== "true");
-        ctx.labels.schedule();  // the names keep clear of the key, as of every control
+        ctx.labeller.schedule();  // the names keep clear of the key, as of every control
       });
       // It opens folded: open, it stands over a corner of the map, whose names there the
       // labeller would leave out (a key place among them at some pages' opening view).
@@ -195,7 +195,7 @@
         list.textContent = "";
         entries.forEach(function (entry) { if (shows(entry.when, view)) { list.appendChild(entry.node); } });
         box.classList.toggle("bm-key-empty", !list.hasChildNodes());
-        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labels.schedule(); }
+        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labeller.schedule(); }
       }
       numbers.clearLayers();
       numbered(ctx, view).forEach(function (pair) { numbers.addLayer(mark(pair[0], pair[1])); });

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, el = BM.el, bi = BM.bi, C = BM.C, A = BM.A;
+  var BM = window.BM, el = BM.make, bi = BM.bi, C = BM.C, A = BM.A;
 
   function joined(parts, separator) {
     var out = [];

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, el = BM.el, bi = BM.bi, C = BM.C;
+  var BM = window.BM, el = BM.make, bi = BM.bi, C = BM.C;
   var root = document.documentElement;
 
   /* Where a paragraph may be split: after a sentence's end (Chinese or Latin punctuation), or

@@ -277,7 +277,7 @@
     nodes.forEach(function (node) {
       var r = node.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
-      var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "ui");
+      var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "controls");
       if (b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y) { out.push(b); }
     });
     return out;
