@@ -433,6 +433,22 @@ def test_the_markup_and_the_script_share_names_through_the_contract() -> None:
     assert both == []
 
 
+def test_each_page_carries_the_names_once_and_the_script_binds_them() -> None:
+    import json
+
+    battle = load_battle(FIXTURE_BATTLE)
+    pages = {name: content.decode("utf-8") for name, content in render_site(battle).items() if name.endswith(".html")}
+    head = f"<script>window.{contract.Global.NAMES}="
+    for name, text in pages.items():
+        assert text.count(head) == 1, name
+        start = text.index(head) + len(head)
+        names, _ = json.JSONDecoder().raw_decode(text, start)
+        assert names == contract.page_names(), name
+    core = (STATIC / "bm-core.js").read_text(encoding="utf-8")
+    for namespace in contract.page_names():
+        assert re.search(rf"\bnames\.{namespace};", core), namespace
+
+
 def test_a_shared_name_typed_is_found() -> None:
     js = """
       var s = document.querySelector(".bm-section[data-phase='all']"), p = document.getElementById("bm-panel");
