@@ -7,6 +7,14 @@ from it (``feature[R.NAME]``, ``data[K.GROUPS]``, see ``bm-core.js``), so no key
 in both languages. The page knows one name before it has read the contract: the key under which
 the site's data carries it (:attr:`Site.CONTRACT`). Record keys are short because they repeat
 once per feature; the page-level keys are words, written once per page.
+
+The page's markup and its script share names too: element ids, class names, data attributes,
+their sentinel values and the globals the build's files set (:class:`Id`, :class:`Css`,
+:class:`Attr`, :class:`Mode`, :class:`Legend`, :class:`Global`). The templates take them from
+here (:data:`layers.page.elements.NAMES`); each page carries them once, in its head
+(:func:`page_names`, ``window.BM_NAMES``), since the page's script reads some of them there,
+before the site's data has loaded (the opening language); ``bm-core.js`` binds them as the
+contract's namespaces are bound. Stylesheets name classes as they are: CSS is not script.
 """
 
 from __future__ import annotations
@@ -268,6 +276,110 @@ class Story:
     EVENTS: Final = "e"  # [[feature index, day], ...]
 
 
+class Global:
+    """Names on ``window`` that the build's files set and the page's script reads."""
+
+    NAMES: Final = "BM_NAMES"  # page_names(), set first in the page's head: the one global the script types
+    SITE: Final = "BM_SITE"  # the site's shared data (Site), set by its data file
+    DETAILS: Final = "BM_DETAILS"  # the detail files' parts ([chunk, {feature index: part}]), queued as each loads
+    BASE: Final = "BM_BASE"  # the offline base map (BaseMap), set by its script
+    MAP: Final = "battleMap"  # the drawn page (what BattleMap.init returns), which the exports drive
+
+
+class Id:
+    """Element ids that the build writes and the page's script finds (or refers to)."""
+
+    DATA: Final = "bm-data"  # the page's data (Page), a JSON block
+    PANEL: Final = "bm-panel"  # the side panel
+    BODY: Final = "bm-body"  # the panel's body, which its drawer folds
+    DAY: Final = "bm-day"  # the day slider
+    KEY_LIST: Final = "bm-key-list"  # the list of the map's key
+    SCALE_NAME: Final = "bm-scale-name"  # the scale bar's name
+    SOURCE: Final = "src-"  # + a source id: its bibliography entry, where a citation links
+
+
+class Css:
+    """Class names that the build writes and the page's script finds (or that the script sets
+    and the build's exports look for)."""
+
+    PRINT: Final = "bm-print"  # (the root) laid out for paper: by the build, or while the browser prints
+    HANDOUT: Final = "bm-handout"  # (the root) a page of the handout export
+    PANEL: Final = "bm-panel"
+    BODY: Final = "bm-body"
+    DRAWER: Final = "bm-drawer"  # the button that folds the panel
+    DRAWER_FOLDED: Final = "bm-drawer-collapsed"  # (the body) while the panel is folded
+    LANG: Final = "bm-lang"  # the language buttons (Attr.LANG: each one's code)
+    PREV: Final = "bm-prev"  # the phase stepper's buttons
+    NEXT: Final = "bm-next"
+    ALL: Final = "bm-all"  # (the atlas) every phase at once
+    DAY: Final = "bm-day"  # the day slider, its play button, the day it shows
+    PLAY: Final = "bm-play"
+    DATE: Final = "bm-date"
+    BATTLE: Final = "bm-battle"  # the battle's title line
+    SECTION: Final = "bm-section"  # a phase's section of the panel (Attr.PHASE: which)
+    DATES: Final = "bm-dates"  # a phase's dates
+    NAV: Final = "bm-nav"  # a phase page's links to its neighbours
+    NARRATIVE: Final = "bm-narrative"
+    FACTS: Final = "bm-facts"  # a phase's figures, disputes and sources, filled by the script
+    HEADING: Final = "bm-h"  # a heading of a section's lists
+    CHANGES: Final = "bm-changes"  # a section's lists, filled by the script
+    EVENTS: Final = "bm-events"
+    MORE: Final = "bm-more"  # the button under a long list of the story
+    TWIN: Final = "bm-twin"  # the text version (a table), filled when opened
+    LEGEND: Final = "bm-legend"  # the panel's legend (Attr.LEGEND: each entry's key)
+    BIBLIOGRAPHY: Final = "bm-bibliography"
+    TIER: Final = "bm-tier-"  # + a source's tier: its entry, a citation of it
+    ATTRIBUTION: Final = "bm-attribution"
+    PROVENANCE: Final = "bm-provenance"
+    KEY: Final = "bm-key"  # the map's key, moved onto the map by the script
+    KEY_LIST: Final = "bm-key-list"
+    KEY_TOGGLE: Final = "bm-key-toggle"
+    COMPASS: Final = "bm-compass"  # the north arrow, moved onto the map by the script
+    NORTH: Final = "bm-north"  # the north arrow of a page laid out for print (the film shows it)
+    LOCATOR_BODY: Final = "bm-locator-body"  # the locator inset's map
+
+
+class Attr:
+    """Data attributes that the build writes and the page's script reads (or the reverse)."""
+
+    LANG: Final = "data-lang"  # (the root) the language shown; (a language button) the one it shows
+    LANG_READER: Final = "data-lang-reader"  # (the root) the page may open in its reader's language
+    MODE: Final = "data-mode"  # (the panel) a Mode
+    PHASE: Final = "data-phase"  # (a section, its lists and table) its phase id, or Group.ALL
+    LEGEND: Final = "data-legend"  # (a legend entry) its style's key (Legend)
+    # When the map's key lists a legend entry (layers/page/legend.py, bm-key.js):
+    KEY_STYLES: Final = "data-key-styles"  # the view draws an item in one of these style ids
+    KEY_FLAG: Final = "data-key-flag"  # the view draws an item with this Flag bit
+    KEY_HALO: Final = "data-key-halo"  # the view draws a precision halo
+    KEY_SEVERAL: Final = "data-key-several"  # the view shows several phases at once
+    PRINT_READY: Final = "data-print-ready"  # (the root) a page for paper has flowed its text: "1"
+    LABELS: Final = "data-labels"  # (the map) how many names are placed
+
+
+class Mode:
+    """The panel's ``Attr.MODE``."""
+
+    PHASE: Final = "phase"  # a phase's page
+    ATLAS: Final = "atlas"  # the atlas: every phase as a layer
+
+
+class Legend:
+    """Keys of legend entries (``Attr.LEGEND``: a style's key) that the page's script looks for."""
+
+    HALO: Final = "halo"  # the precision halos: the page puts the switch that shows them all there
+
+
+#: The namespaces of :func:`page_names`, by the name the page reads each under.
+PAGE_NAMESPACES: Final = {
+    "global": Global,
+    "ids": Id,
+    "css": Css,
+    "attr": Attr,
+    "mode": Mode,
+    "legend": Legend,
+}
+
+
 def _members(namespace: type) -> dict[str, Any]:
     return {name: value for name, value in vars(namespace).items() if name.isupper()}
 
@@ -296,3 +408,8 @@ def as_json() -> dict[str, dict[str, Any]]:
         "basemap": _members(BaseMap),
         "locator": _members(Locator),
     }
+
+
+def page_names() -> dict[str, dict[str, Any]]:
+    """The names the page's markup and its script share, as plain data, for the page's head."""
+    return {name: _members(namespace) for name, namespace in PAGE_NAMESPACES.items()}

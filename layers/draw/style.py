@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import BaseMap, Default
+from ..contract import BaseMap, Default, Legend
 from ..data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
@@ -255,7 +255,7 @@ def halo_style() -> Style:
         fillOpacity=0.08,
         interactive=False,
     )
-    return Style("halo", "halo", label, opts)
+    return Style(Legend.HALO, "halo", label, opts)  # (its legend entry holds the switch for them all)
 
 
 def ended_style() -> Style:

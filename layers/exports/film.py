@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import Timeline, TimelinePhase
+from ..contract import Global, Timeline, TimelinePhase
 from ..data.model import Battle
 from ..errors import BattleMapError, OutputError, inert
 from ..page.assemble import render_site
@@ -171,17 +171,17 @@ def captions(battle: Battle, phase_ids: list[str], lang: str) -> dict[str, Any]:
 #: added (text set only through textContent), fractional zoom for a smooth camera. Returns
 #: the page's timeline, read through the contract the page has taken (keys: ``Timeline``).
 SET_UP = """([text, band]) => {
-  const bm = window.battleMap, map = bm.map;
-  const hide = ['#bm-panel', '.leaflet-control-layers', '.leaflet-control-zoom', '.leaflet-control-attribution'];
+  const bm = window[BM.GL.MAP], map = bm.map;
+  const hide = ['#' + BM.ID.PANEL, '.leaflet-control-layers', '.leaflet-control-zoom', '.leaflet-control-attribution'];
   hide.forEach((sel) => document.querySelectorAll(sel).forEach((n) => { n.style.display = 'none'; }));
   const container = map.getContainer();
   Object.assign(container.style, {position: 'fixed', left: '0', top: '0', width: '100vw', height: '100vh'});
-  document.body.classList.remove('bm-drawer-collapsed');
+  document.body.classList.remove(BM.C.DRAWER_FOLDED);
   map.options.zoomSnap = 0;
   map.invalidateSize({animate: false});
   document.querySelectorAll('.leaflet-bottom').forEach((n) => { n.style.bottom = band + 'px'; });
   document.querySelectorAll('.leaflet-left').forEach((n) => { n.style.left = '0'; });
-  document.querySelectorAll('.bm-north').forEach((n) => { n.style.display = 'flex'; });
+  document.querySelectorAll('.' + BM.C.NORTH).forEach((n) => { n.style.display = 'flex'; });
   const h = window.innerHeight, px = (n) => Math.max(8, Math.round(n * h / 1080)) + 'px';
   const pick = (node) => (node ? Array.from(node.querySelectorAll('[lang]')) : [])
     .filter((n) => text.langs.includes(n.getAttribute('lang').slice(0, 2))).map((n) => n.textContent);
@@ -211,16 +211,16 @@ SET_UP = """([text, band]) => {
   const phase = boxed(34, 1, {fontWeight: '600'});
   const story = boxed(27, 2, {marginTop: px(6), whiteSpace: 'pre-line'});
   block(right, {fontSize: px(26), marginBottom: px(8)}).textContent = text.title.join(' · ');
-  const credit = pick(document.querySelector('.bm-attribution')).join(' ');
+  const credit = pick(document.querySelector('.' + BM.C.ATTRIBUTION)).join(' ');
   block(right, {fontSize: px(16), opacity: '0.8'}).textContent = credit;
   window.bmFilm = {head: head, phase: phase, story: story, pick: pick};
-  return JSON.parse(document.getElementById('bm-data').textContent)[BM.K.TIMELINE];
+  return JSON.parse(document.getElementById(BM.ID.DATA).textContent)[BM.K.TIMELINE];
 }"""
 
 #: Shows one shot: the day through the page's own slider, the camera between two views,
 #: the names placed at once, the captions; resolves once the browser has drawn it.
 SHOW = """async ([shot, views, text, band]) => {
-  const bm = window.battleMap, map = bm.map, film = window.bmFilm;
+  const bm = window[BM.GL.MAP], map = bm.map, film = window.bmFilm;
   if (bm.state.day !== shot.day) { bm.showDay(shot.day); }
   const pad = Math.round(window.innerHeight * 0.04);
   const tl = L.point(pad, pad), br = L.point(pad, pad + band);
@@ -237,7 +237,7 @@ SHOW = """async ([shot, views, text, band]) => {
   const centre = L.point(a.centre.x + (b.centre.x - a.centre.x) * e, a.centre.y + (b.centre.y - a.centre.y) * e);
   map.setView(map.options.crs.unproject(centre), zoom, {animate: false});
   bm.labels.place();
-  film.head.textContent = film.pick(document.querySelector('.bm-date')).join(' · ');
+  film.head.textContent = film.pick(document.querySelector('.' + BM.C.DATE)).join(' · ');
   const phase = text.phases[shot.view_to];
   film.phase.textContent = phase.title.join(' · ');
   const events = text.events[String(shot.day)];
@@ -258,7 +258,7 @@ SHOW = """async ([shot, views, text, band]) => {
   };
   film.fits = [film.head, film.phase, film.story].map(fit);
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  return +map.getContainer().getAttribute('data-labels');
+  return +map.getContainer().getAttribute(BM.A.LABELS);
 }"""
 
 
@@ -323,9 +323,9 @@ def _shoot(
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.goto(page_file.as_uri())
-        wait_until(page, "window.battleMap !== undefined")
+        wait_until(page, f"window.{Global.MAP} !== undefined")
         wait_until(page, LABELS_PLACED)
-        page.evaluate("async () => { await document.fonts.ready; await window.battleMap.ready; }")
+        page.evaluate(f"async () => {{ await document.fonts.ready; await window.{Global.MAP}.ready; }}")
         text = captions(battle, phases, lang)
         timeline = page.evaluate(SET_UP, [text, band])
         phase_days = [tuple(p[TimelinePhase.DAYS]) for p in timeline[Timeline.PHASES]]

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..contract import Css
 from ..data.model import Battle, Bilingual
 from ..draw.records import TIER_LABELS
 from ..page.assemble import provenance
@@ -21,8 +22,8 @@ from .printed import merge_pdfs, paper_tab, printed_phases
 #: Makes a printed phase page a handout page: every event listed (a long list shows its first
 #: entries and a button for more), listed after the text with its numbers, laid out again.
 HANDOUT = """async () => {
-  document.documentElement.classList.add('bm-handout');
-  const more = () => document.querySelector('.bm-section:not([hidden]) .bm-events .bm-more');
+  document.documentElement.classList.add(BM.C.HANDOUT);
+  const more = () => document.querySelector('.' + BM.C.SECTION + ':not([hidden]) .' + BM.C.EVENTS + ' .' + BM.C.MORE);
   for (let button = more(); button; button = more()) { button.click(); }
   window.BM.print.flow(true);
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -79,8 +80,8 @@ def _handout_with(
     with paper_tab(browser, paper) as (page, sheet):
         for _ in printed_phases(page, battle, phases, lang, "handout", progress):
             page.evaluate(HANDOUT)
-            if locator is None and battle.show_locator and page.locator(".bm-locator-body").count():
-                locator = page.locator(".bm-locator-body").first.screenshot()
+            if locator is None and battle.show_locator and page.locator(f".{Css.LOCATOR_BODY}").count():
+                locator = page.locator(f".{Css.LOCATOR_BODY}").first.screenshot()
             parts.append(page.pdf(**sheet))
         page.set_content(_cover(battle, phases, lang, locator), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..contract import Attr, Global
 from ..data.model import Battle, Bilingual
 from ..page.assemble import provenance, render_site
 from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
@@ -27,7 +28,7 @@ def render_images(
 
 
 #: True once a page laid out for paper has flowed its text for the fonts it prints with.
-PRINT_READY = "document.documentElement.getAttribute('data-print-ready') === '1'"
+PRINT_READY = f"document.documentElement.getAttribute('{Attr.PRINT_READY}') === '1'"
 
 #: Pixels per inch of the PNG pages: twice the page's 96 (a sharp print at A4).
 PNG_DPI = 192
@@ -81,7 +82,7 @@ def printed_phases(page: Any, battle: Battle, phases: list[str], lang: str, desc
             path = Path(tmp) / f"{phase_id}.html"
             path.write_bytes(pages[f"{phase_id}.html"])
             page.goto(path.as_uri())
-            wait_until(page, "window.battleMap !== undefined")
+            wait_until(page, f"window.{Global.MAP} !== undefined")
             wait_until(page, LABELS_PLACED)  # names on the map, placed for this paper size
             wait_until(page, PRINT_READY)  # the text flowed beside the map and after it
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame

@@ -20,7 +20,7 @@ from branca.element import Figure
 from markupsafe import Markup
 
 from .. import __version__, contract
-from ..contract import Page, Story, Timeline
+from ..contract import Attr, Css, Mode, Page, Story, Timeline
 from ..data.model import Battle, Feature, Phase
 from ..draw import records
 from ..draw.drawable import Context
@@ -237,7 +237,7 @@ def _phase_page(
     features = partial(_phase_features, battle, site)
     fit = phase_extent(ctx, phase, features) or bounds_latlng(battle)
     timeline = slider_timeline(ctx, [phase], fit, phase.id, (phase.start, phase.end), features)
-    panel = {"mode": "phase", "sections": [section], "prev": prev_phase, "next": next_phase}
+    panel = {"mode": Mode.PHASE, "sections": [section], "prev": prev_phase, "next": next_phase}
     title = f"{phase.title.zh} {phase.title.en} — {battle.title.zh} {battle.title.en}"
     return (make or _page)(battle, title, groups, timeline, panel, files, opts, kept)
 
@@ -271,8 +271,10 @@ def _atlas_page(
         previous = phases[i - 1] if i > 0 else None
         section = _section(base, phase, previous, phases[i + 1] if i + 1 < len(phases) else None, site)
         sections.append(section)
-        label = Markup('{title} <small class="bm-dates">{dates}</small>').format(
-            title=fragments.bi(phase.title), dates=fragments.bi(fragments.span_text(phase.start, phase.end))
+        label = Markup('{title} <small class="{css}">{dates}</small>').format(
+            title=fragments.bi(phase.title),
+            css=Css.DATES,
+            dates=fragments.bi(fragments.span_text(phase.start, phase.end)),
         )
         groups.append(Group(phase.id, label, i == 0, _items(base, phase, previous, site)[0]))
     in_phases = np.zeros(len(site.features), dtype=bool)
@@ -283,7 +285,7 @@ def _atlas_page(
     span = (min(p.start for p in phases), max(p.end for p in phases))
     timeline = slider_timeline(base, phases, fit, phases[0].id, span, partial(_phase_features, battle, site))
     panel = {
-        "mode": "atlas",
+        "mode": Mode.ATLAS,
         "sections": sections,
         "phase_links": [{"phase": p, "dates": fragments.bi(fragments.span_text(p.start, p.end))} for p in phases],
     }
@@ -431,7 +433,7 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0
 
 def _readable(page: str, lang: str) -> str:
     """Declare the page's opening language and let readers zoom with their fingers."""
-    page = page.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-Hans"}" data-lang="{lang}">', 1)
+    page = page.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-Hans"}" {Attr.LANG}="{lang}">', 1)
     return _FOLIUM_VIEWPORT.sub(VIEWPORT, page, count=1)
 
 

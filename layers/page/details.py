@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
+from ..contract import Global
+
 #: How many features' details a detail file holds (about 0.7 MB of a dense battle's text):
 #: a popup loads one file, however large the battle.
 DETAIL_SIZE = 1000
@@ -34,4 +36,5 @@ def detail_script(details: Sequence[bytes], chunk: int, indices: Iterable[int]) 
     """A detail file's script: it queues ``[chunk, {feature index: detail}]`` on
     ``window.BM_DETAILS`` for the page to take (bm-panel.js)."""
     parts = b",".join(b'"%d":%s' % (i, details[i]) for i in indices)
-    return b"(window.BM_DETAILS=window.BM_DETAILS||[]).push([%d,{%s}]);" % (chunk, parts)
+    queue = Global.DETAILS.encode()
+    return b"(window.%s=window.%s||[]).push([%d,{%s}]);" % (queue, queue, chunk, parts)

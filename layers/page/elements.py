@@ -18,6 +18,9 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import contract
+from ..contract import Attr, Css, Global
+
 #: Characters that must not appear raw inside a <script> element or a JS string.
 _JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -92,6 +95,11 @@ ENV = Environment(
 ENV.filters["tojson"] = to_json
 
 
+#: What the templates name from the contract: the names the page's markup and script share,
+#: and the ids the page reserves (``Group.ALL`` in a ``data-phase``).
+NAMES: dict[str, Any] = {**{ns.__name__: ns for ns in contract.PAGE_NAMESPACES.values()}, "Group": contract.Group}
+
+
 class Literal(Element):
     """Text that branca inserts as it is, never compiled as a template."""
 
@@ -120,7 +128,7 @@ class SafeMacroElement(MacroElement):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError(f"{self._name} is rendered only inside a page (a branca Figure)")
-        module = ENV.get_template(self.template_name).make_module({"this": self})
+        module = ENV.get_template(self.template_name).make_module({"this": self, **NAMES})
         for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
             macro = getattr(module, part, None)
             if macro is not None:
@@ -158,11 +166,17 @@ class PageHead(SafeMacroElement):
         self.inline_js = [Markup(text) for text in inline_js or ()]
         self.printable = printable
         self.digest = ""
-        # (data-lang-reader: the page may open in its reader's browser language, bm-language.js)
-        self.boot_script = Markup('document.documentElement.setAttribute("data-lang", {});{}{}').format(
+        # The names the page's markup and script share, first: the script reads some in the head.
+        # (Attr.LANG_READER: the page may open in its reader's browser language, bm-language.js)
+        root = "document.documentElement"
+        self.boot_script = Markup("window.{}={};{}.setAttribute({}, {});{}{}").format(
+            Markup(Global.NAMES),
+            to_json(contract.page_names()),
+            Markup(root),
+            to_json(Attr.LANG),
             to_json(lang),
-            Markup('document.documentElement.classList.add("bm-print");' if printable else ""),
-            Markup('document.documentElement.setAttribute("data-lang-reader", "");' if follow_reader else ""),
+            Markup(f"{root}.classList.add({to_json(Css.PRINT)});" if printable else ""),
+            Markup(f'{root}.setAttribute({to_json(Attr.LANG_READER)}, "");' if follow_reader else ""),
         )
 
     def scripts(self) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import symbols
-from ..contract import Flag
+from ..contract import Attr, Flag
 from ..data.model import Battle
 from ..data.rules import IDENTITIES
 from ..draw.style import Style, changed_style, ended_style, halo_style, synopsis_style
@@ -27,23 +27,24 @@ KEY_KINDS = frozenset({"position", "movement", "line", "event"})
 
 def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str]:
     """When the key on the map lists the legend entry of ``style``, as the entry's
-    ``data-key-*`` attributes; empty when only the panel's legend lists it.
+    ``data-key-*`` attributes (names of :class:`layers.contract.Attr`); empty when only the
+    panel's legend lists it.
 
-    ``styles``: the view draws an item in this style (a style id of the site's table);
-    ``flag``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings of
-    what changed, what was superseded in the phase); ``halo``: the view draws a feature with a
-    precision radius; ``several``: the view shows several phases at once.
+    ``KEY_STYLES``: the view draws an item in this style (a style id of the site's table);
+    ``KEY_FLAG``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings
+    of what changed, what was superseded in the phase); ``KEY_HALO``: the view draws a feature
+    with a precision radius; ``KEY_SEVERAL``: the view shows several phases at once.
     """
     if style == changed_style():
-        return {"flag": str(Flag.CHANGED)}
+        return {Attr.KEY_FLAG: str(Flag.CHANGED)}
     if style == ended_style():
-        return {"flag": str(Flag.ENDED)}
+        return {Attr.KEY_FLAG: str(Flag.ENDED)}
     if style == halo_style():
-        return {"halo": ""}
+        return {Attr.KEY_HALO: ""}
     if style == synopsis_style():
-        return {"several": ""}
+        return {Attr.KEY_SEVERAL: ""}
     if style.key.split(":")[0] in KEY_KINDS and style in style_ids:
-        return {"styles": str(style_ids[style])}
+        return {Attr.KEY_STYLES: str(style_ids[style])}
     return {}
 
 

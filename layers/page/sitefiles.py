@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 
 from .. import contract
-from ..contract import Site
+from ..contract import Global, Site
 from .details import DETAIL_SIZE, detail_files, inline_details
 from .elements import to_json
 from .sitedata import SiteData
@@ -70,7 +70,7 @@ class SiteFiles:
         features = ",".join(f'"{i}":{self.site.entries[i].decode("utf-8")}' for i in indices)
         head = self._head_with([])
         details = inline_details(self.site.details, indices)
-        return f'window.BM_SITE = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
+        return f'window.{Global.SITE} = {{{head},"{Site.FEATURES}":{{{features}}}}};{details}'
 
     def file(self) -> bytes:
         """The shared data file's content as UTF-8 (:meth:`pieces` joined)."""
@@ -86,14 +86,14 @@ class SiteFiles:
         sooner, 1.0–1.5 s after navigation instead of 1.5–2.2 s), and runs of a few MB faster
         than one string of the whole. The string holds the entries' JSON with every backslash doubled, so it parses to
         exactly the entries: they hold no quote and no line break (``json_text`` escapes those)."""
-        yield f'window.BM_SITE = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
+        yield f'window.{Global.SITE} = {{{self._head},"{Site.FEATURES}":[]}};'.encode()
         if self.site.lead is not None:  # a large site: the first file's part, set by index
             yield from self._part(np.flatnonzero(self.site.lead))
             return
         entries = self.site.entries
         if not entries:
             return
-        yield b"BM_SITE.%s=[].concat(" % Site.FEATURES.encode()
+        yield f"{Global.SITE}.{Site.FEATURES}=[].concat(".encode()
         yield from _parsed(entries)
         yield b");"
 
@@ -103,7 +103,7 @@ class SiteFiles:
         page's sign that every feature is there)."""
         assert self.site.lead is not None
         yield from self._part(np.flatnonzero(~self.site.lead))
-        yield b"BM_SITE.%s=null;" % Site.MORE.encode()
+        yield f"{Global.SITE}.{Site.MORE}=null;".encode()
 
     def detail_files(self) -> list[tuple[str, tuple[bytes, ...]]]:
         """The detail files (path, pieces): :mod:`layers.page.details`."""
@@ -126,7 +126,7 @@ class SiteFiles:
         yield (
             b"(function(f,n,at,e){var i,j,k=0;for(i=f.length;i<n;i++){f.push(null);}"
             b"for(i=0;i<at.length;i+=2){for(j=at[i];j<at[i]+at[i+1];j++){f[j]=e[k++];}}})"
-            b"(BM_SITE.%s,%d,[%s],[].concat(" % (Site.FEATURES.encode(), len(entries), runs.encode())
+            b"(%s.%s,%d,[%s],[].concat(" % (Global.SITE.encode(), Site.FEATURES.encode(), len(entries), runs.encode())
         )
         yield from _parsed([entries[i] for i in indices.tolist()])
         yield b"));"

@@ -225,9 +225,10 @@ def page_scripts() -> dict[str, str]:
 
 
 #: Words the script uses that happen to be contract keys, each on something that is not the
-#: build's data: the DOM, Leaflet, the script's own objects. Any other use of a key fails.
-_EL = {"BM.el": "the script's element helper (Record.ELEVATION is 'el')"}
-_CTX = "the parts' shared context (bm-timeline.js, bm-controls.js): Leaflet groups by id, the labeller"
+#: build's data: the browser's (DOM, SVG, canvas, CSS), Leaflet's, GeoJSON's; the contract's own
+#: entry; the drawn page's API (window.battleMap), which the exports and the tests drive; the
+#: halo circle the script hangs on a Leaflet layer, which the tests read. Any other use fails.
+_API = "the drawn page's API (window.battleMap: BattleMap.init), which the exports and the tests drive"
 NOT_DATA = {
     "bm-core.js": {
         "site.contract": "the single entry name (Site.CONTRACT): where the site's data carries the contract",
@@ -237,35 +238,30 @@ NOT_DATA = {
             if ns in KEYS
         },
         "script.src": "a script element's source (a large site's second file)",
-        **_EL,
     },
     "battlemap.js": {
-        "BM.timeline": "the timeline part of the script (bm-timeline.js)",
         "attribution:": "Leaflet's tileLayer option",
         "subdomains:": "Leaflet's tileLayer option",
-        "groups:": _CTX + "; window.battleMap.groups",
-        "labels:": _CTX + "; window.battleMap.labels",
+        "groups:": _API,
+        "labels:": _API,
     },
     "bm-controls.js": {
         '"label"': "an HTML element",
         '"details"': "an HTML element (the text version's disclosure)",
-        "ctx.groups": _CTX,
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
-        **_EL,
     },
-    "bm-key.js": {"ctx.groups": _CTX, "ctx.labels": _CTX, ".width": "a TextMetrics' (an event number's width)"},
+    "bm-key.js": {".width": "a TextMetrics' (an event number's width)"},
     "bm-language.js": {"window.location": "the DOM's address (Words.LOCATION is 'location')"},
     "bm-layers.js": {
-        "layer.halo": "a drawn layer's own halo circle (Leaflet)",
-        "e.layer.halo": "a removed layer's own halo circle (Leaflet's layerremove event)",
-        "this.items": "a LazyGroup's items, as the page data gave them",
+        "layer.halo": "a drawn Leaflet layer's halo circle (the tests read it)",
+        "e.layer.halo": "a removed Leaflet layer's halo circle (Leaflet's layerremove event)",
+        "this.items": "a LazyGroup's items (a Leaflet LayerGroup's extension), as the page data gave them",
         "html:": "Leaflet's divIcon option (a crowd's mark: an element holding its count)",
-        **_EL,
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
     "bm-base.js": {
         "collection.features": "a GeoJSON FeatureCollection's, as topojson-client decodes one",
-        "BM.canvas.plain": "the base map's renderer, defined in bm-canvas.js",
+        "BM.canvas.plain": "the base map's renderer (a Leaflet Canvas), defined in bm-canvas.js",
     },
     "bm-locator.js": {
         '"g"': "an SVG element (a group)",
@@ -274,10 +270,9 @@ NOT_DATA = {
         "width:": "an SVG attribute",
         "root.style.width": "a CSS property of the inset",
         "bb.width": "an SVG text's box (getBBox)",
-        **_EL,
     },
     "bm-canvas.js": {
-        "window.BM.canvas.plain": "the base map's renderer, defined here",
+        "window.BM.canvas.plain": "the base map's renderer (a Leaflet Canvas), defined here",
         "image.width": "a circle stamp's pixel width",
         "c.width": "a group's canvas's pixel width (whether a pan can move its drawing)",
     },
@@ -294,22 +289,13 @@ NOT_DATA = {
         '"a"': "an HTML element",
         '"b"': "an HTML element",
         "script.src": "a script element's source",
-        **_EL,
     },
     "bm-print.js": {
         '"id"': "an HTML attribute (not copied with a paragraph or an entry)",
-        "li.id": "a bibliography entry's element id (src-<source id>)",
-        **_EL,
+        "li.id": "a bibliography entry's element id (Id.SOURCE + a source id)",
     },
-    "bm-timeline.js": {
-        "BM.timeline": "the timeline part of the script, defined here",
-        "ctx.groups": _CTX,
-        "ctx.labels": _CTX,
-        "options.fit": "selectPhase's own option: whether the camera moves",
-        "window.location": "the DOM's address",
-    },
+    "bm-timeline.js": {"window.location": "the DOM's address"},
     "labels.js": {
-        '"ui"': "the owner of the boxes of the page's controls",
         '"width"': "an SVG attribute",
         '"d"': "an SVG attribute (a hill sign's path)",
         "r.width": "a DOMRect's",
@@ -337,3 +323,147 @@ def test_a_key_typed_in_the_script_is_found() -> None:
       fn(x ? tiles : base);
     """
     assert key_uses(js) == ['"groups"', "data.timeline", "items:"]
+
+
+# -- the names the page's markup and its script share ----------------------------------------
+
+LAYERS = ROOT / "layers"
+#: Every name of the page's names (contract.page_names), by value: where it is written.
+PAGE_NAMES = {
+    value: f"{namespace.__name__}.{name}"
+    for namespace in contract.PAGE_NAMESPACES.values()
+    for name, value in vars(namespace).items()
+    if name.isupper()
+}
+#: What looks like a name of the page's markup: a class or id of ours, a data attribute (not a
+#: file of ours, ``bm-core.js``).
+_DOM_NAME = re.compile(r"(?<![\w-])(?:bm-[\w-]*|data-[\w-]+)(?![\w-]|\.(?:js|css)\b)")
+_TOKEN = re.compile(r"[\w-]+")
+_IDENTIFIER = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*")
+#: Values the markup writes in its own attributes and compares in its own logic: the panel's
+#: mode, the legend's keys, the phase id of every phase at once.
+_SENTINELS = {*_values(contract.Mode), *_values(contract.Legend), contract.Group.ALL}
+
+
+def _named(text: str, distinct: set[str]) -> list[str]:
+    """What ``text`` names: every ``bm-…`` or ``data-…`` name, and every word of ``distinct``."""
+    return _DOM_NAME.findall(text) + [word for word in _TOKEN.findall(text) if word in distinct]
+
+
+#: The names of the page's names that do not look like one and are no sentinel (``src-``,
+#: ``BM_SITE``).
+_PLAIN = {value for value in PAGE_NAMES if not _DOM_NAME.fullmatch(value) and value not in _SENTINELS}
+
+
+def script_names(js: str) -> list[str]:
+    """The shared names ``js`` types itself: in its strings, a ``bm-…`` or ``data-…`` name, a
+    name of the page's names or a sentinel; a global of theirs named as a variable."""
+    code, strings = code_and_strings(js)
+    found = [name for text in strings for name in _named(text, _PLAIN)]
+    # a sentinel: a string of its own, or an attribute's value in a selector ("[data-x='all']")
+    found += [
+        word for text in strings for word in [text, *re.findall(r"=\s*[\"']?([\w-]+)", text)] if word in _SENTINELS
+    ]
+    globals_ = set(_values(contract.Global)) - {contract.Global.NAMES}  # (the one the script types)
+    found += [m.group(0) for m in _IDENTIFIER.finditer(code) if m.group(0) in globals_]
+    return found
+
+
+def template_names(text: str) -> list[str]:
+    """The shared names a template's markup types itself (its scripts are the page's script:
+    :func:`page_scripts`): a ``bm-…`` or ``data-…`` name anywhere, a name of the page's names
+    or a sentinel in quotes (a string of its logic, an attribute's value)."""
+    text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+    text = re.sub(r"\{% macro script\(this\) %\}.*?\{% endmacro %\}|<script>.*?</script>", "", text, flags=re.S)
+    found = _DOM_NAME.findall(text)
+    quoted = re.compile(r'"([^"]*)"|\'([^\']*)\'')
+    logic = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text, flags=re.S)
+    markup = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+    for part in [*logic, markup]:
+        for pair in quoted.findall(part):
+            found += [word for word in _TOKEN.findall("".join(pair)) if word in _PLAIN or word in _SENTINELS]
+    return list(dict.fromkeys(found))
+
+
+def python_names(source: str) -> list[str]:
+    """The shared names a module's strings type themselves (not its docstrings): a ``bm-…`` or
+    ``data-…`` name, an id or a global of the page's names."""
+    import ast
+
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    distinct = _PLAIN & (set(_values(contract.Id)) | set(_values(contract.Global)))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            found += _named(node.value, distinct)
+    return found
+
+
+def markup_writers() -> dict[str, list[str]]:
+    """What the build's markup and files type of the shared names, by file: the templates, and
+    every module of the package but the contract."""
+    out = {path.name: template_names(path.read_text(encoding="utf-8")) for path in sorted(TEMPLATES.glob("*.j2"))}
+    for path in sorted(LAYERS.rglob("*.py")):
+        if path.name != "contract.py" and "vendor" not in path.parts:
+            out[str(path.relative_to(LAYERS))] = python_names(path.read_text(encoding="utf-8"))
+    return out
+
+
+def test_the_markup_and_the_script_share_names_through_the_contract() -> None:
+    scripts = {name: script_names(js) for name, js in page_scripts().items()}
+    writers = markup_writers()
+    assert "panel.html.j2" in writers and "page/assemble.py" in writers
+    typed = [
+        (name, used)
+        for name, uses in [*scripts.items(), *writers.items()]
+        for used in uses
+        if used in PAGE_NAMES or used in _SENTINELS
+    ]
+    assert typed == []  # each from the contract: Css.SECTION, BM.C.SECTION
+    # a name of our own typed by both sides and missing from the contract
+    in_markup = {used for uses in writers.values() for used in uses}
+    both = sorted({(name, used) for name, uses in scripts.items() for used in uses if used in in_markup})
+    assert both == []
+
+
+def test_each_page_carries_the_names_once_and_the_script_binds_them() -> None:
+    import json
+
+    battle = load_battle(FIXTURE_BATTLE)
+    pages = {name: content.decode("utf-8") for name, content in render_site(battle).items() if name.endswith(".html")}
+    head = f"<script>window.{contract.Global.NAMES}="
+    for name, text in pages.items():
+        assert text.count(head) == 1, name
+        start = text.index(head) + len(head)
+        names, _ = json.JSONDecoder().raw_decode(text, start)
+        assert names == contract.page_names(), name
+    core = (STATIC / "bm-core.js").read_text(encoding="utf-8")
+    for namespace in contract.page_names():
+        assert re.search(rf"\bnames\.{namespace};", core), namespace
+
+
+def test_a_shared_name_typed_is_found() -> None:
+    js = """
+      var s = document.querySelector(".bm-section[data-phase='all']"), p = document.getElementById("bm-panel");
+      var site = window.BM_SITE, a = x === "atlas", ok = "." + BM.C.SECTION, own = el("div", "bm-mine");
+      // ".bm-legend li[data-legend='halo']"
+    """
+    assert script_names(js) == ["bm-section", "data-phase", "bm-panel", "bm-mine", "all", "atlas", "BM_SITE"]
+    sentinels = 'bi(["全部", "show all"]); x = "halo-ish"; y = "[data-legend=\'halo\']"'
+    assert script_names(sentinels) == ["data-legend", "halo"]  # a word in a text is not one
+    template = """{% if c.mode == "atlas" %}<div class="bm-legend" {{ Attr.PHASE }}="all">{# bm-x #}
+      <p class="{{ Css.DATES }}" data-day="1">{% endif %}{% macro script(this) %}"bm-y"{% endmacro %}"""
+    assert template_names(template) == ["bm-legend", "data-day", "atlas", "all"]
+    python = '''"""A docstring naming bm-panel."""
+label = f'<small class="bm-dates">{dates}</small>'  # bm-z
+script = "window.BM_SITE = " + text
+'''
+    assert python_names(python) == ["bm-dates", "BM_SITE"]

@@ -15,11 +15,11 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, C = BM.C, A = BM.A;
 
   function init(map, data) {
     var K = BM.K, O = BM.O, T = BM.T, B = BM.B, TI = BM.TI;
-    var panel = document.getElementById("bm-panel");
+    var panel = document.getElementById(BM.ID.PANEL);
     BM.panel.fillFacts(data);
     var narrow = window.matchMedia("(max-width: 700px)").matches;
     // Popups open clear of the side panel.
@@ -83,10 +83,10 @@
     /* The browser's own print: the page is laid out for paper while it prints (bm-print), the
      * names placed again for the paper's size, the text flowed beside the map and onto the
      * sheets after it (a page laid out for print export is on paper from the start). */
-    var paper = document.documentElement.classList.contains("bm-print");
+    var paper = document.documentElement.classList.contains(C.PRINT);
     BM.print.words = data[K.LABELS][BM.TB.UI];
     var replace = function (on) {
-      document.documentElement.classList.toggle("bm-print", on);
+      document.documentElement.classList.toggle(C.PRINT, on);
       BM.print.flow(on);
       map.invalidateSize({ animate: false });
       labels.place();
@@ -99,9 +99,9 @@
     window.addEventListener("beforeprint", function () { replace(true); });
     window.addEventListener("afterprint", function () { replace(paper); });
 
-    var atlas = !!panel && panel.getAttribute("data-mode") === "atlas";
-    var ctx = { map: map, data: data, groups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labels: labels };
-    var moves = whenDrawable(BM.timeline(ctx), groups);
+    var atlas = !!panel && panel.getAttribute(A.MODE) === BM.M.ATLAS;
+    var ctx = { map: map, data: data, layerGroups: groups, panel: panel, atlas: atlas, narrow: narrow, state: state, labeller: labels };
+    var moves = whenDrawable(BM.stepper(ctx), groups);
     BM.controls(ctx, moves);
     map.on("bm-completed", function () { labels.schedule(); });  // a group drawn once its features came
 
@@ -110,7 +110,7 @@
     if (paper && document.fonts && document.fonts.ready) {  // the lines as the fonts set them
       document.fonts.ready.then(function () {
         BM.print.flow(true);
-        document.documentElement.setAttribute("data-print-ready", "1");  // (export waits for it)
+        document.documentElement.setAttribute(A.PRINT_READY, "1");  // (export waits for it)
       });
     }
     // What the phase does not choose (the reference layers) is shown as the data says.
@@ -218,7 +218,7 @@
         BM.whenComplete(function () { move.apply(null, args); });
       };
     });
-    var controls = Array.prototype.filter.call(document.querySelectorAll(".bm-day, .bm-play"), function (c) { return !c.disabled; });
+    var controls = Array.prototype.filter.call(document.querySelectorAll("." + C.DAY + ", ." + C.PLAY), function (c) { return !c.disabled; });
     controls.forEach(function (c) { c.disabled = true; });
     BM.whenComplete(function () { controls.forEach(function (c) { c.disabled = false; }); }, true);
     return moves;

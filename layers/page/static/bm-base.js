@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, GL = BM.GL;
   var ORDER = ["SEA", "LAKES", "RIVERS", "COAST", "BORDERS"];  // bottom first (names in BM.BS)
   // as far as Web Mercator goes (a corner every 90 degrees: no step spans half the world)
   var WORLD = [[-85, -180], [-85, -90], [-85, 0], [-85, 90], [-85, 180], [85, 180], [85, 90], [85, 0], [85, -90], [85, -180]];
@@ -107,7 +107,7 @@
   var raw = null;
   function topology() {
     if (raw) { return raw; }
-    var BS = BM.BS, base = window.BM_BASE, ground = base[BS.GROUND], water = base[BS.WATER];
+    var BS = BM.BS, base = window[GL.BASE], ground = base[BS.GROUND], water = base[BS.WATER];
     var land = ground.objects[BS.LAND];
     raw = {
       landAreas: topojson.feature(ground, land),
@@ -126,7 +126,7 @@
     var BS = BM.BS, decodedRaw = topology(), step = LEVELS[i].step, reach = LEVELS[i].reach;
     // What the build's data covers ([w, s, e, n]: the battle's region), and what this level
     // draws of it ([s, w, n, e]): within reach of the page's extent.
-    var r = window.BM_BASE[BS.REGION], area = [Math.max(-85, r[1]), r[0], Math.min(85, r[3]), r[2]];
+    var r = window[GL.BASE][BS.REGION], area = [Math.max(-85, r[1]), r[0], Math.min(85, r[3]), r[2]];
     if (reach && extent) {
       area = [Math.max(area[0], extent[0] - reach[0]), Math.max(area[1], extent[1] - reach[1]),
         Math.min(area[2], extent[2] + reach[0]), Math.min(area[3], extent[3] + reach[1])];
@@ -161,7 +161,7 @@
    * takes it away with the background), in full detail around `extent` ([[s, w], [n, e]]).
    * Returns what the page and its tests read. */
   function draw(map, holder, extent) {
-    var base = window.BM_BASE;
+    var base = window[GL.BASE];
     if (!base || !window.topojson) { return null; }
     var BS = BM.BS, zooms = base[BS.ZOOMS], styles = base[BS.STYLES];
     var around = extent ? [extent[0][0], extent[0][1], extent[1][0], extent[1][1]] : null;
@@ -234,7 +234,7 @@
     draw: draw,
     /* Country outlines as GeoJSON features, decoded once (for the locator inset), or null. */
     outlines: function () {
-      var base = window.BM_BASE;
+      var base = window[GL.BASE];
       if (!base || !window.topojson) { return null; }
       if (!outlines) {
         var ground = base[BM.BS.GROUND], collection = topojson.feature(ground, ground.objects[BM.BS.COUNTRIES]);

@@ -4,11 +4,11 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, C = BM.C, A = BM.A;
 
-  /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.timeline returned. */
+  /* ctx: {map, data, groups, panel, atlas, state}; moves: what BM.stepper returned. */
   function controls(ctx, moves) {
-    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel;
+    var map = ctx.map, data = ctx.data, groups = ctx.layerGroups, state = ctx.state, panel = ctx.panel;
     var G = BM.G, I = BM.I, K = BM.K, O = BM.O;
     ctx.key = BM.key.attach(ctx);  // (before the legend's entries get their switches: it copies them)
 
@@ -30,9 +30,9 @@
       BM.layers.talk(found).openPopup(where);
     }
 
-    var prev = document.querySelector(".bm-prev");
-    var next = document.querySelector(".bm-next");
-    var all = document.querySelector(".bm-all");
+    var prev = document.querySelector("." + C.PREV);
+    var next = document.querySelector("." + C.NEXT);
+    var all = document.querySelector("." + C.ALL);
     if (prev) { prev.addEventListener("click", function () { moves.step(-1); }); }
     if (next) { next.addEventListener("click", function () { moves.step(1); }); }
     if (all) { all.addEventListener("click", function () { moves.selectPhase(G.ALL, { push: true }); }); }
@@ -47,22 +47,22 @@
       }
       BM.layers.applyHalos(map, groups, state.dayLayer);
     });
-    var haloEntry = document.querySelector(".bm-legend li[data-legend='halo']");
+    var haloEntry = document.querySelector("." + C.LEGEND + " li[" + A.LEGEND + "='" + BM.LG.HALO + "']");
     if (haloEntry) {
       var box = document.createElement("input");
       box.type = "checkbox";
       box.className = "bm-halos";
-      var label = BM.el("label", "bm-halos-label", [box, " ", BM.bi(["全部显示", "show all"])]);
+      var label = BM.make("label", "bm-halos-label", [box, " ", BM.bi(["全部显示", "show all"])]);
       haloEntry.appendChild(label);
       box.addEventListener("change", function () {
         BM.layers.setAllHalos(box.checked);
         BM.layers.applyHalos(map, groups, state.dayLayer);
       });
     }
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-twin"), function (details) {
-      var tbody = details.querySelector("tbody[data-phase]");
+    Array.prototype.forEach.call(document.querySelectorAll("." + C.TWIN), function (details) {
+      var tbody = details.querySelector("tbody[" + A.PHASE + "]");
       if (!tbody) { return; }
-      var phaseId = tbody.getAttribute("data-phase");
+      var phaseId = tbody.getAttribute(A.PHASE);
       function fill() {
         if (!details.open || tbody.hasChildNodes()) { return; }
         // every phase (G.ALL): each feature once, in its state at the latest phase that has it
@@ -91,11 +91,11 @@
       });
     }
     BM.language.wire();
-    var drawer = document.querySelector(".bm-drawer");
+    var drawer = document.querySelector("." + C.DRAWER);
     if (drawer) {
       drawer.addEventListener("click", function () {
         var collapsed = panel.classList.toggle("bm-collapsed");
-        document.body.classList.toggle("bm-drawer-collapsed", collapsed);
+        document.body.classList.toggle(C.DRAWER_FOLDED, collapsed);
         drawer.setAttribute("aria-expanded", collapsed ? "false" : "true");
       });
     }
@@ -110,7 +110,7 @@
     /* A citation (#src-<id>) opens the bibliography at its entry, even from inside a popup. */
     function showSource() {
       var hash = window.location.hash;
-      if (hash.indexOf("#src-") !== 0) { return false; }
+      if (hash.indexOf("#" + BM.ID.SOURCE) !== 0) { return false; }
       var entry;
       try { entry = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (err) { return false; }
       if (!entry) { return false; }

@@ -27,13 +27,35 @@
  *   BM.LC Locator        the locator inset        data[K.LOCATOR][LC.BOX]
  *
  * The one name the page knows before it has the contract is the key the site's data carries
- * it under ("contract", Site.CONTRACT), read in BM.use and nowhere else. Dates come as the
+ * it under ("contract", Site.CONTRACT), read in BM.use and nowhere else.
+ *
+ * The names the page's markup and its script share come apart from the data, set first in
+ * the page's head (window.BM_NAMES, the one global typed here: layers/contract.py's
+ * page_names), since some are read there, before the site's data has come. They are bound
+ * as this script loads:
+ *
+ *   BM.GL Global  globals the build's files set   window[GL.SITE]
+ *   BM.ID Id      element ids                     document.getElementById(ID.PANEL)
+ *   BM.C  Css     class names                     document.querySelector("." + C.SECTION)
+ *   BM.A  Attr    data attributes                 node.getAttribute(A.PHASE)
+ *   BM.M  Mode    the panel's A.MODE              M.ATLAS
+ *   BM.LG Legend  keys of legend entries          "[" + A.LEGEND + "='" + LG.HALO + "']"
+ *
+ * Stylesheets name the classes themselves (battlemap.css). Dates come as the
  * build wrote them (BM.dayText, BM.spanText): the page formats none. Text from the data is
  * set with textContent only, never parsed as markup. */
 (function () {
   "use strict";
 
   var BM = window.BM = window.BM || {};
+
+  var names = window.BM_NAMES;  // the page's own names (Global.NAMES), set by its head
+  BM.GL = names.global;
+  BM.ID = names.ids;
+  BM.C = names.css;
+  BM.A = names.attr;
+  BM.M = names.mode;
+  BM.LG = names.legend;
 
   /* Take the build's contract and date texts (once, before anything is drawn). */
   BM.use = function (site) {
@@ -68,7 +90,7 @@
   BM.spanText = function (valid) { return BM.dates[BM.TX.SPANS][valid[0] + "," + valid[1]]; };
 
   /* An element with a class and children (nodes, or strings added as text). */
-  BM.el = function (tag, className, children) {
+  BM.make = function (tag, className, children) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
     (children || []).forEach(function (child) {
@@ -81,9 +103,9 @@
   /* Both languages of a [zh, en] pair, each in its own lang-tagged element. */
   BM.bi = function (text, tag) {
     var fragment = document.createDocumentFragment();
-    fragment.appendChild(BM.el(tag || "span", null, [text[0]]));
+    fragment.appendChild(BM.make(tag || "span", null, [text[0]]));
     fragment.lastChild.setAttribute("lang", "zh-Hans");
-    fragment.appendChild(BM.el(tag || "span", null, [text[1]]));
+    fragment.appendChild(BM.make(tag || "span", null, [text[1]]));
     fragment.lastChild.setAttribute("lang", "en");
     return fragment;
   };
@@ -105,7 +127,7 @@
    * null. The page loads it once its first view is drawn (BM.loadRest), or at once when
    * something waits for it (BM.whenComplete). */
   var waiting = [], loading = false;
-  BM.siteComplete = function () { return !window.BM_SITE[BM.S.MORE]; };
+  BM.siteComplete = function () { return !window[BM.GL.SITE][BM.S.MORE]; };
   /* fn() now if every feature is there, else once they are (loading them now, unless
    * `later`: when the page loads them). */
   BM.whenComplete = function (fn, later) {
@@ -114,7 +136,7 @@
     if (!later) { BM.loadRest(); }
   };
   BM.loadRest = function () {
-    var path = window.BM_SITE[BM.S.MORE];
+    var path = window[BM.GL.SITE][BM.S.MORE];
     if (!path || loading) { return; }
     loading = true;
     var script = document.createElement("script");

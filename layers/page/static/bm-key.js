@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, C = BM.C, A = BM.A;
 
   /* A Leaflet control showing `node`, an element of the page's markup. */
   var Holder = L.Control.extend({
@@ -27,12 +27,12 @@
 
   /* When a legend entry is in the key (from its data-key-* attributes), or null. */
   function conditionOf(li) {
-    var styles = li.getAttribute("data-key-styles"), flag = li.getAttribute("data-key-flag");
+    var styles = li.getAttribute(A.KEY_STYLES), flag = li.getAttribute(A.KEY_FLAG);
     var when = {
       styleIds: styles ? styles.split(" ").map(Number) : [],
       flag: flag ? Number(flag) : 0,
-      haloed: li.hasAttribute("data-key-halo"),
-      several: li.hasAttribute("data-key-several")
+      haloed: li.hasAttribute(A.KEY_HALO),
+      several: li.hasAttribute(A.KEY_SEVERAL)
     };
     return when.styleIds.length || when.flag || when.haloed || when.several ? when : null;
   }
@@ -40,7 +40,7 @@
   /* What the view draws now: its items' styles and flags, whether any of its features has a
    * precision radius, whether several phases are shown, and the features drawn. */
   function drawn(ctx) {
-    var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.groups, state = ctx.state;
+    var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.layerGroups, state = ctx.state;
     var features = ctx.data[BM.S.FEATURES];
     var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {} };
     function take(index, style, flags) {
@@ -156,10 +156,10 @@
 
   function attach(ctx) {
     var map = ctx.map, features = ctx.data[BM.S.FEATURES];
-    var box = document.querySelector(".bm-key"), list = box ? box.querySelector(".bm-key-list") : null;
-    var toggle = box ? box.querySelector(".bm-key-toggle") : null;
+    var box = document.querySelector("." + C.KEY), list = box ? box.querySelector("." + C.KEY_LIST) : null;
+    var toggle = box ? box.querySelector("." + C.KEY_TOGGLE) : null;
     var entries = [];
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-legend li[data-legend]"), function (li) {
+    Array.prototype.forEach.call(document.querySelectorAll("." + C.LEGEND + " li[" + A.LEGEND + "]"), function (li) {
       var when = conditionOf(li);
       if (!when) { return; }
       var copy = li.cloneNode(true);
@@ -169,11 +169,11 @@
 
     // The north arrow above the scale bar (a bottom corner stacks upwards), both named.
     var scale = map.getContainer().querySelector(".leaflet-control-scale");
-    if (scale && document.getElementById("bm-scale-name")) {
+    if (scale && document.getElementById(BM.ID.SCALE_NAME)) {
       scale.setAttribute("role", "group");
-      scale.setAttribute("aria-labelledby", "bm-scale-name");
+      scale.setAttribute("aria-labelledby", BM.ID.SCALE_NAME);
     }
-    var compass = document.querySelector(".bm-compass");
+    var compass = document.querySelector("." + C.COMPASS);
     if (compass) { new Holder({ position: "bottomleft", node: compass }).addTo(map); }
 
     if (box && list && toggle) {
@@ -185,7 +185,7 @@
       };
       toggle.addEventListener("click", function () {
         open(toggle.getAttribute("aria-expanded") !== "true");
-        ctx.labels.schedule();  // the names keep clear of the key, as of every control
+        ctx.labeller.schedule();  // the names keep clear of the key, as of every control
       });
       // It opens folded: open, it stands over a corner of the map, whose names there the
       // labeller would leave out (a key place among them at some pages' opening view).
@@ -247,7 +247,7 @@
         list.textContent = "";
         entries.forEach(function (entry) { if (shows(entry.when, view)) { list.appendChild(entry.node); } });
         box.classList.toggle("bm-key-empty", !list.hasChildNodes());
-        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labels.schedule(); }
+        if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labeller.schedule(); }
       }
       numbers.clearLayers();
       numberMarks(map, features, numbered(ctx, view)).forEach(function (place) { numbers.addLayer(mark(place)); });

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM = window.BM || {};
+  var BM = window.BM, A = BM.A;
   var CODES = ["zh", "en", "both"];
   var root = document.documentElement;
   var ASKED = /(?:^|[?&;])lang=([a-z]+)/;  // lang=… in a query or a hash
@@ -77,7 +77,7 @@
   }
 
   function show(code) {
-    root.setAttribute("data-lang", code);
+    root.setAttribute(A.LANG, code);
     root.setAttribute("lang", code === "en" ? "en" : "zh-Hans");
   }
 
@@ -89,29 +89,29 @@
     chosen = code;
     remember(code);
     relink();
-    var buttons = document.querySelectorAll(".bm-lang button");
+    var buttons = document.querySelectorAll("." + BM.C.LANG + " button");
     Array.prototype.forEach.call(buttons, function (button) {
-      button.setAttribute("aria-pressed", button.getAttribute("data-lang") === code ? "true" : "false");
+      button.setAttribute("aria-pressed", button.getAttribute(A.LANG) === code ? "true" : "false");
     });
     document.dispatchEvent(new CustomEvent("bm:lang"));
   }
 
   /* The buttons, and the page as the opening language wants it (buttons pressed, links). */
   function wire() {
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-lang button"), function (button) {
-      button.addEventListener("click", function () { setLanguage(button.getAttribute("data-lang")); });
-      button.setAttribute("aria-pressed", button.getAttribute("data-lang") === shownCode() ? "true" : "false");
+    Array.prototype.forEach.call(document.querySelectorAll("." + BM.C.LANG + " button"), function (button) {
+      button.addEventListener("click", function () { setLanguage(button.getAttribute(A.LANG)); });
+      button.setAttribute("aria-pressed", button.getAttribute(A.LANG) === shownCode() ? "true" : "false");
     });
     relink();
     // The atlas's address may change its hash (a phase step): what it asked for stays in the query.
     if (chosen && asked({ hash: window.location.hash, search: "" })) { remember(chosen); }
   }
 
-  function shownCode() { return root.getAttribute("data-lang"); }
+  function shownCode() { return root.getAttribute(A.LANG); }
 
   // The opening language, now (this script runs in the page's head, before its body is shown).
   chosen = asked(window.location);
-  var opening = chosen || (root.hasAttribute("data-lang-reader") ? browsers() : null);
+  var opening = chosen || (root.hasAttribute(A.LANG_READER) ? browsers() : null);
   if (opening && opening !== shownCode()) { show(opening); }
 
   BM.language = { set: setLanguage, wire: wire, shown: shownCode, hash: hashWithout, carry: carry };

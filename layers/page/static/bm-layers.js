@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, el = BM.el, bi = BM.bi;
+  var BM = window.BM, el = BM.make, bi = BM.bi;
 
   /* Units without a group of their own (the day slider's layer) share one canvas. */
   var looseUnits = null;

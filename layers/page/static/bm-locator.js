@@ -109,7 +109,7 @@
   }
 
   function language() {
-    var lang = document.documentElement.getAttribute("data-lang");
+    var lang = document.documentElement.getAttribute(BM.A.LANG);
     return lang === "en" || lang === "both" ? lang : "zh";
   }
 
@@ -129,22 +129,22 @@
     var box = info[LC.BOX];  // [[south, west], [north, east]]
     var battle = [box[0][1], box[0][0], box[1][1], box[1][0]];
     var open = info[LC.SHOW] && !narrow;  // a phone opens on the map: the inset is a tap away
-    var printed = document.documentElement.classList.contains("bm-print");
+    var printed = document.documentElement.classList.contains(BM.C.PRINT);
     if (printed) { open = true; }
 
-    var root = BM.el("div", "bm-locator leaflet-control");
+    var root = BM.make("div", "bm-locator leaflet-control");
     root.setAttribute("role", "group");
-    var heading = BM.el("span", "bm-locator-title", [BM.bi(info[LC.TITLE])]);
+    var heading = BM.make("span", "bm-locator-title", [BM.bi(info[LC.TITLE])]);
     root.setAttribute("aria-label", info[LC.TITLE].join(" / "));
-    var button = BM.el("button", "bm-locator-switch");
+    var button = BM.make("button", "bm-locator-switch");
     button.type = "button";
-    var body = BM.el("div", "bm-locator-body");
+    var body = BM.make("div", BM.C.LOCATOR_BODY);
     var svg = node("svg", { width: size[0], height: size[1], viewBox: "0 0 " + size[0] + " " + size[1], role: "img" });
     body.appendChild(svg);
-    var credit = BM.el("div", "bm-locator-credit", [BM.bi(info[LC.CREDIT])]);
+    var credit = BM.make("div", "bm-locator-credit", [BM.bi(info[LC.CREDIT])]);
     credit.style.maxWidth = size[0] + "px";  // wraps under the drawing, never widens the inset
     body.appendChild(credit);
-    root.appendChild(BM.el("div", "bm-locator-head", [heading, button]));
+    root.appendChild(BM.make("div", "bm-locator-head", [heading, button]));
     root.appendChild(body);
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
@@ -349,7 +349,7 @@
     control.addTo(map);
     setOpen(open);
     new MutationObserver(function () { if (open) { draw(); } })
-      .observe(document.documentElement, { attributes: true, attributeFilter: ["data-lang"] });
+      .observe(document.documentElement, { attributes: true, attributeFilter: [BM.A.LANG] });
 
     control.isOpen = function () { return open; };
     control.setOpen = setOpen;

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, el = BM.el, bi = BM.bi;
+  var BM = window.BM, el = BM.make, bi = BM.bi, C = BM.C, A = BM.A;
 
   function joined(parts, separator) {
     var out = [];
@@ -25,8 +25,8 @@
     ids.forEach(function (id, i) {
       if (i) { span.appendChild(document.createTextNode(", ")); }
       var mark = Object.prototype.hasOwnProperty.call(tiers, id) ? tiers[id] : "";
-      var link = el("a", "bm-cite bm-tier-" + (mark === "*" ? "article" : mark), [id]);
-      link.setAttribute("href", "#src-" + id);
+      var link = el("a", "bm-cite " + C.TIER + (mark === "*" ? "article" : mark), [id]);
+      link.setAttribute("href", "#" + BM.ID.SOURCE + id);
       span.appendChild(link);
       if (mark) { span.appendChild(el("sup", "bm-tier", [mark])); }
     });
@@ -82,11 +82,11 @@
 
   function detailsReady() {
     if (!details) {
-      var site = window.BM_SITE, spec = site[BM.S.DETAILS];
+      var site = window[BM.GL.SITE], spec = site[BM.S.DETAILS];
       details = { size: spec ? spec[0] : 0, files: spec ? spec[1] : [], done: {}, asked: {}, waiting: [],
         records: site[BM.S.FEATURES], index: null };
     }
-    var queue = window.BM_DETAILS || [];
+    var queue = window[BM.GL.DETAILS] || [];
     while (queue.length) {
       var chunk = queue.shift(), parts = chunk[1];
       for (var i in parts) {
@@ -224,9 +224,9 @@
   /* Fill each phase section's facts from the page's data. */
   function fillFacts(data) {
     var K = BM.K, byPhase = data[K.FACTS];
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-facts[data-phase]"), function (node) {
-      var record = Object.prototype.hasOwnProperty.call(byPhase, node.getAttribute("data-phase"))
-        ? byPhase[node.getAttribute("data-phase")] : null;
+    Array.prototype.forEach.call(document.querySelectorAll("." + C.FACTS + "[" + A.PHASE + "]"), function (node) {
+      var record = Object.prototype.hasOwnProperty.call(byPhase, node.getAttribute(A.PHASE))
+        ? byPhase[node.getAttribute(A.PHASE)] : null;
       if (record && !node.hasChildNodes()) { node.appendChild(facts(record, data[K.LABELS])); }
     });
   }
@@ -256,7 +256,7 @@
       list.appendChild(fragment);
       var left = entries.length - shown;
       if (left > 0) {
-        button = el("li", "bm-more-row", [el("button", "bm-more", [bi(more), " (" + thousands(left) + ")"])]);
+        button = el("li", "bm-more-row", [el("button", C.MORE, [bi(more), " (" + thousands(left) + ")"])]);
         button.firstChild.type = "button";
         button.firstChild.addEventListener("click", function () {
           var first = shown;
@@ -274,15 +274,15 @@
     var R = BM.R, ST = BM.ST, story = data[BM.K.STORY], features = data[BM.S.FEATURES];
     var more = data[BM.K.LABELS][BM.TB.UI][BM.W.MORE];
     var told = Object.prototype.hasOwnProperty.call(story, phaseId) ? story[phaseId] : {};
-    var selector = "[data-phase='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
-    var changes = document.querySelector(".bm-changes" + selector);
+    var selector = "[" + A.PHASE + "='" + phaseId.replace(/[^a-z0-9_-]/g, "") + "']";
+    var changes = document.querySelector("." + C.CHANGES + selector);
     if (changes && !changes.hasChildNodes()) {
       paged(changes, told[ST.CHANGES] || [], function (change) {
         var feature = features[change[0]];
         return el("li", null, [goto(feature, [bi(feature[R.NAME])]), ": ", bi(data[BM.K.WHATS][change[1]])]);
       }, more);
     }
-    var events = document.querySelector(".bm-events" + selector);
+    var events = document.querySelector("." + C.EVENTS + selector);
     if (events && !events.hasChildNodes()) {
       paged(events, told[ST.EVENTS] || [], function (event, i) {
         var feature = features[event[0]];

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, el = BM.el, bi = BM.bi;
+  var BM = window.BM, el = BM.make, bi = BM.bi, C = BM.C;
   var root = document.documentElement;
 
   /* Where a paragraph may be split: after a sentence's end (Chinese or Latin punctuation), or
@@ -30,7 +30,7 @@
   /* The section's text in reading order: the narrative's paragraphs, the sources line, the
    * disputed values, the figures. */
   function blocks(section) {
-    var out = Array.prototype.filter.call(section.querySelectorAll(".bm-narrative > p"), shown);
+    var out = Array.prototype.filter.call(section.querySelectorAll("." + C.NARRATIVE + " > p"), shown);
     [".bm-sources", ".bm-claims", ".bm-figures"].forEach(function (selector) {
       var node = section.querySelector(selector);
       if (node && shown(node)) { out.push(node); }
@@ -110,8 +110,8 @@
       Array.prototype.forEach.call(node.querySelectorAll("a.bm-cite"), function (a) { ids[a.textContent] = true; });
     });
     var list = el("ol", "bm-works", []);
-    Array.prototype.forEach.call(document.querySelectorAll(".bm-bibliography li[id^='src-']"), function (li) {
-      if (ids[li.id.slice(4)]) {
+    Array.prototype.forEach.call(document.querySelectorAll("." + C.BIBLIOGRAPHY + " li[id^='" + BM.ID.SOURCE + "']"), function (li) {
+      if (ids[li.id.slice(BM.ID.SOURCE.length)]) {
         var copy = li.cloneNode(true);
         copy.removeAttribute("id");
         list.appendChild(copy);
@@ -124,21 +124,21 @@
    * whether the page is laid out for print export. */
   function flow(paper) {
     var words = BM.print.words;
-    if (paper === undefined) { paper = root.classList.contains("bm-print"); }
+    if (paper === undefined) { paper = root.classList.contains(C.PRINT); }
     while (undo.length) { undo.pop()(); }
     root.classList.remove("bm-flowed");
     root.removeAttribute("data-flowed");
     if (!paper) { return; }
-    var panel = document.getElementById("bm-panel"), body = panel && panel.querySelector(".bm-body");
-    var section = body && body.querySelector(".bm-section:not([hidden])");
+    var panel = document.getElementById(BM.ID.PANEL), body = panel && panel.querySelector("." + C.BODY);
+    var section = body && body.querySelector("." + C.SECTION + ":not([hidden])");
     if (!section) { root.setAttribute("data-flowed", "0"); return; }
 
     // The key and the credits stand at the foot of the panel, the text above them.
     var foot = el("div", "bm-foot", []);
     undo.push(function () { if (foot.parentNode) { foot.parentNode.removeChild(foot); } });
     panel.appendChild(foot);
-    [".bm-legend", ".bm-attribution", ".bm-provenance"].forEach(function (selector) {
-      var node = body.querySelector(selector);
+    [C.LEGEND, C.ATTRIBUTION, C.PROVENANCE].forEach(function (name) {
+      var node = body.querySelector("." + name);
       if (node) { moveTo(node, foot); }
     });
 
@@ -146,44 +146,44 @@
     // than on the screen it was measured on, and the body would clip the last line)
     var style = window.getComputedStyle(body), line = parseFloat(style.lineHeight) || 14;
     var limit = body.getBoundingClientRect().bottom - (parseFloat(style.paddingBottom) || 0) - line;
-    var narrative = el("div", "bm-narrative", []), facts = el("div", "bm-facts", []);
+    var narrative = el("div", C.NARRATIVE, []), facts = el("div", C.FACTS, []);
     var moved = [];
     blocks(section).forEach(function (block) {
       if (!moved.length && block.getBoundingClientRect().bottom <= limit) { return; }
-      var told = block.parentNode.classList.contains("bm-narrative");  // (a paragraph of the story)
+      var told = block.parentNode.classList.contains(C.NARRATIVE);  // (a paragraph of the story)
       var rest = !moved.length && told ? split(block, limit) : null;
       var part = rest || block;
       if (!rest) { moveTo(block, told ? narrative : facts); } else { narrative.appendChild(rest); }
       moved.push(part);
     });
     // A handout lists every event after the text, numbered as on the map (its heading with it).
-    var events = root.classList.contains("bm-handout") && section.querySelector(".bm-events");
+    var events = root.classList.contains(C.HANDOUT) && section.querySelector("." + C.EVENTS);
     if (events && events.children.length) {
       var heading = events.previousElementSibling;
-      if (heading && heading.classList.contains("bm-h")) { moveTo(heading, facts); }
+      if (heading && heading.classList.contains(C.HEADING)) { moveTo(heading, facts); }
       moveTo(events, facts);
     }
     // A key too tall for the panel (a small paper): it follows the text, whole.
-    var legend = foot.querySelector(".bm-legend");
+    var legend = foot.querySelector("." + C.LEGEND);
     if (legend && body.getBoundingClientRect().height < 40) { moveTo(legend, facts); }
     var works = cited([section, narrative, facts]);
     var more = el("div", "bm-after", []);
     undo.push(function () { if (more.parentNode) { more.parentNode.removeChild(more); } });
     var head = el("header", "bm-after-head", []);
-    var battle = panel.querySelector(".bm-battle"), title = panel.querySelector("h1");
+    var battle = panel.querySelector("." + C.BATTLE), title = panel.querySelector("h1");
     if (battle) { head.appendChild(el("p", "bm-after-battle", Array.prototype.slice.call(battle.cloneNode(true).childNodes))); }
     if (title) {
       var line = el("p", "bm-after-title", Array.prototype.slice.call(title.cloneNode(true).childNodes));
       if (words && words[BM.W.CONTINUED]) { line.appendChild(el("span", "bm-after-cont", [" ", bi(words[BM.W.CONTINUED])])); }
       head.appendChild(line);
     }
-    var dates = section.querySelector(".bm-dates");
+    var dates = section.querySelector("." + C.DATES);
     if (dates) { head.appendChild(dates.cloneNode(true)); }
     var columns = el("div", "bm-columns", []);
     if (narrative.hasChildNodes()) { columns.appendChild(narrative); }
     if (facts.hasChildNodes()) { columns.appendChild(facts); }
     if (works) {
-      var bibliography = document.querySelector(".bm-bibliography > summary");
+      var bibliography = document.querySelector("." + C.BIBLIOGRAPHY + " > summary");
       if (bibliography) { columns.appendChild(el("h2", "bm-works-h", Array.prototype.slice.call(bibliography.cloneNode(true).childNodes))); }
       columns.appendChild(works);
     }

@@ -3,16 +3,16 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, C = BM.C;
 
   /* ctx: {map, data, groups, panel, atlas, narrow, state, labels}. Returns the page's moves. */
   function timeline(ctx) {
     var K = BM.K, O = BM.O, T = BM.T, TP = BM.TP, G = BM.G;
-    var map = ctx.map, data = ctx.data, groups = ctx.groups, state = ctx.state, panel = ctx.panel, atlas = ctx.atlas;
+    var map = ctx.map, data = ctx.data, groups = ctx.layerGroups, state = ctx.state, panel = ctx.panel, atlas = ctx.atlas;
     var tl = data[K.TIMELINE], phases = tl[T.PHASES], range = tl[T.RANGE];
-    var slider = document.querySelector(".bm-day");
-    var output = document.querySelector(".bm-date");
-    var playButton = document.querySelector(".bm-play");
+    var slider = document.querySelector("." + C.DAY);
+    var output = document.querySelector("." + C.DATE);
+    var playButton = document.querySelector("." + C.PLAY);
     var phaseIds = phases.map(function (p) { return p[TP.ID]; });
     /* The site's features this page draws, each once, in the order the page lists them. */
     var pageFeatures = [], listed = {};
@@ -68,13 +68,13 @@
     }
 
     function showSection(id) {
-      Array.prototype.forEach.call(document.querySelectorAll(".bm-section"), function (section) {
-        section.hidden = atlas && section.getAttribute("data-phase") !== id;
-        if (!section.hidden) { BM.panel.fillStory(section.getAttribute("data-phase"), data); }
+      Array.prototype.forEach.call(document.querySelectorAll("." + C.SECTION), function (section) {
+        section.hidden = atlas && section.getAttribute(BM.A.PHASE) !== id;
+        if (!section.hidden) { BM.panel.fillStory(section.getAttribute(BM.A.PHASE), data); }
       });
-      var all = document.querySelector(".bm-all");
+      var all = document.querySelector("." + C.ALL);
       if (all) { all.setAttribute("aria-pressed", id === G.ALL ? "true" : "false"); }
-      if (document.documentElement.classList.contains("bm-print")) { BM.print.flow(true); }
+      if (document.documentElement.classList.contains(C.PRINT)) { BM.print.flow(true); }
     }
 
     function setSlider(d) {
@@ -108,7 +108,7 @@
     }
 
     /* Show phase id (or every phase: G.ALL), its story, and fit the camera to it (animated
-     * unless options.animate is false; not at all if options.fit is false). A step whose
+     * unless options.animate is false; not at all if options.reframe is false). A step whose
      * camera flies (the atlas) hides the phase it leaves at once and shows the one it reaches
      * at once too, so that the reader sees it during the flight; but a large phase (a culled
      * group) when the camera arrives, drawn once, there: shown at once, it was drawn where the
@@ -119,7 +119,7 @@
       if (id !== G.ALL && !phaseById(id)) { return; }
       clearDay();
       state.phase = id;
-      var phase = phaseById(id), fits = options.fit !== false, still = fits && options.animate === false;
+      var phase = phaseById(id), fits = options.reframe !== false, still = fits && options.animate === false;
       function reached(pid) { return id === G.ALL || pid === id; }  // a phase group the step shows
       if (still) {  // the view first (no camera move): what is added next is drawn once, where it stays
         showSection(id);  // (a phone's panel height, which the view keeps clear of, depends on it)
@@ -149,7 +149,7 @@
       var large = phaseIds.some(function (pid) { return reached(pid) && groups[pid] && groups[pid].culled; });
       if (fits && !still && atlas && large) { arrive(show); } else { show(); }
       if (fits && !still) { fit(phase ? phase[TP.FIT] : tl[T.FIT], options.animate, phase ? phase[TP.SYMBOLS] : tl[T.SYMBOLS]); }
-      ctx.labels.schedule();
+      ctx.labeller.schedule();
       if (atlas && options.push) {
         history.pushState({ phase: id }, "", "#" + id);
       }
@@ -188,12 +188,12 @@
       }
       showSection(atlas ? state.phase : tl[T.CURRENT]);
       BM.layers.applyHalos(map, groups, state.dayLayer);
-      ctx.labels.schedule();
+      ctx.labeller.schedule();
     }
 
     function step(delta) {
       if (!atlas) {
-        var link = document.querySelector(delta < 0 ? ".bm-nav a[rel=prev]" : ".bm-nav a[rel=next]");
+        var link = document.querySelector("." + C.NAV + (delta < 0 ? " a[rel=prev]" : " a[rel=next]"));
         if (link) { window.location.href = link.getAttribute("href"); }
         return;
       }
@@ -240,5 +240,5 @@
     return { selectPhase: selectPhase, showDay: showDay, step: step, fromHash: fromHash, arrived: arrived };
   }
 
-  BM.timeline = timeline;
+  BM.stepper = timeline;
 })();

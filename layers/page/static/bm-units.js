@@ -64,12 +64,12 @@
    * laid out for print export), where a symbol must stay sharp. */
   var PRINT_RATIO = 3;
   function resolution() {
-    var paper = document.documentElement.classList.contains("bm-print") ||
+    var paper = document.documentElement.classList.contains(BM.C.PRINT) ||
       (window.matchMedia && window.matchMedia("print").matches);
     return Math.max(window.devicePixelRatio || 1, paper ? PRINT_RATIO : 1);
   }
 
-  function lang() { return document.documentElement.getAttribute("data-lang") || "zh"; }
+  function lang() { return document.documentElement.getAttribute(BM.A.LANG) || "zh"; }
 
   /* The designation's lines in the current language. */
   function desigLines(designation, current) {

@@ -45,7 +45,7 @@
   var BAND = 4;
 
   function currentLang() {
-    return document.documentElement.getAttribute("data-lang") || "zh";
+    return document.documentElement.getAttribute(BM.A.LANG) || "zh";
   }
 
   /* The lines a label shows in the current language. */
@@ -272,12 +272,12 @@
     var container = this.map.getContainer(), origin = container.getBoundingClientRect(), out = [];
     // (a crowd's mark, which stands for many features at an overview, is kept clear as well)
     var nodes = Array.prototype.slice.call(container.querySelectorAll(".leaflet-control, .bm-aggregate"));
-    var panel = document.getElementById("bm-panel");
+    var panel = document.getElementById(BM.ID.PANEL);
     if (panel) { nodes.push(panel); }
     nodes.forEach(function (node) {
       var r = node.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
-      var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "ui");
+      var b = box(r.left - origin.left - GAP, r.top - origin.top - GAP, r.right - origin.left + GAP, r.bottom - origin.top + GAP, "controls");
       if (b.maxX > 0 && b.maxY > 0 && b.minX < size.x && b.minY < size.y) { out.push(b); }
     });
     return out;
@@ -694,7 +694,7 @@
     this.leaders.style.visibility = "";
     this.shown = placed.owners.slice();
     this.count += 1;
-    map.getContainer().setAttribute("data-labels", String(this.count));
+    map.getContainer().setAttribute(BM.A.LABELS, String(this.count));
     if (this.placed) { this.placed(); }
   };
 
