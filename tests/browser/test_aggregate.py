@@ -25,6 +25,9 @@ CROWDS = """() => [...document.querySelectorAll('.bm-aggregate')].map(node => {
     r.right > frame.left && r.left < frame.right && r.bottom > frame.top && r.top < frame.bottom];
 })"""
 
+#: Two animation frames passed.
+FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
 VIEW = """([zoom, lat, lng]) => {
   window.battleMap.selectPhase('all', {animate: false});
   window.battleMap.map.setView([lat, lng], zoom, {animate: false});
@@ -87,9 +90,14 @@ def test_clicking_a_mark_zooms_in_to_what_it_stands_for(browser, site) -> None:
         assert crowds
         _, ids, x, y, _, _ = max(crowds, key=lambda c: c[0])
         before = tab.evaluate("window.battleMap.map.getZoom()")
+        # the move's end, counted (the groups cull for the new view on it, in the same task)
+        tab.evaluate("window.bmMoves = 0; window.battleMap.map.on('moveend', () => { window.bmMoves += 1; })")
         tab.mouse.click(x, y)
-        tab.wait_for_function(f"window.battleMap.map.getZoom() >= {before + 2}")
-        tab.wait_for_timeout(400)  # (the zoom's animation ends, the groups cull for the new view)
+        tab.wait_for_function(
+            f"window.battleMap.map.getZoom() >= {before + 2} && window.bmMoves > 0"
+            " && !window.battleMap.map._animatingZoom"
+        )
+        tab.evaluate(FRAMES)  # (what follows a move's end in the next frames: drawn)
         drawn = set(tab.evaluate(IN_VIEW))
         stood = {f for _, members, *_ in tab.evaluate(CROWDS) for f in members}
         assert not drawn & stood
