@@ -136,7 +136,8 @@ class Checker:
         self, data: dict[str, Any], stem: str, *, required: bool = True, prefix: str = ""
     ) -> Bilingual | None:
         """``<stem>_zh`` and ``<stem>_en`` as one Bilingual (both or neither)."""
-        zh, en = data.get(stem + "_zh"), data.get(stem + "_en")
+        keys = _PAIR_KEYS.get(stem) or _PAIR_KEYS.setdefault(stem, (stem + "_zh", stem + "_en"))
+        zh, en = data.get(keys[0]), data.get(keys[1])
         if type(zh) is str and type(en) is str and zh.strip() and en.strip() and zh.isprintable() and en.isprintable():
             return Bilingual(zh, en)  # the usual case, as the checks below would find it
         if zh is None and en is None and not required:
@@ -172,6 +173,9 @@ class Checker:
 
     def ident(self, data: dict[str, Any], key: str, *, prefix: str = "", required: bool = True) -> str | None:
         """An id: lower-case letters, digits, '-' and '_', at most 64 characters."""
+        found = data.get(key)
+        if type(found) is str and ID_PATTERN.fullmatch(found):
+            return found  # the usual case, as the checks below would find it
         value = self.take(data, key, str, "an id of a-z, 0-9, '-', '_'", required=required, prefix=prefix)
         if value is not None and not ID_PATTERN.fullmatch(value):
             self.problem(prefix + key, shorten(value), "an id of a-z, 0-9, '-', '_' (at most 64)")
@@ -181,14 +185,14 @@ class Checker:
     def day(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> date | None:
         """A calendar date: a TOML date or a 'YYYY-MM-DD' string."""
         found = data.get(key)
+        if type(found) is str and (day := _DAYS.get(found)) is not None:
+            return day  # a text read before: a battle names a few hundred days, many times each
         if type(found) is date:
             return found
         if isinstance(found, (datetime, time)):  # a TOML date-time or time of day: a day is wanted
             what = "a time of day" if isinstance(found, time) else "a date-time"
             self.problem(prefix + key, f"{what} {shorten(str(found))}", "a date written YYYY-MM-DD, no time of day")
             return None
-        if type(found) is str and (day := _DAYS.get(found)) is not None:
-            return day  # a text read before: a battle names a few hundred days, many times each
         value = self.take(data, key, str, "a date written YYYY-MM-DD", required=required, prefix=prefix)
         if value is None:
             return None
@@ -217,6 +221,12 @@ class Checker:
 
     def id_list(self, data: dict[str, Any], key: str, *, required: bool = True, prefix: str = "") -> tuple[str, ...]:
         """A non-empty list of ids (checked against the bibliography later)."""
+        found = data.get(key)
+        try:
+            if type(found) is list and found and self._accepted.issuperset(found):  # the ids accepted are texts
+                return tuple(found)  # ids accepted before, as the checks below would find them
+        except TypeError:  # an item that is no id, and unhashable (a list, a table)
+            pass
         value = self.take(data, key, list, "a non-empty list of source ids", required=required, prefix=prefix)
         if value is None:
             return ()
@@ -236,21 +246,11 @@ class Checker:
                 accepted.add(item)
         return tuple(ids)
 
-    def accepted_ids(self, value: Any) -> tuple[str, ...] | None:
-        """``value`` as :meth:`id_list` reads a non-empty list of ids it has accepted before
-        (the usual case, at once); None for anything else, for id_list to read."""
-        try:
-            if type(value) is list and value and self._accepted.issuperset(value):  # the ids accepted are texts
-                return tuple(value)
-        except TypeError:  # an item that is no id, and unhashable (a list, a table)
-            pass
-        return None
-
     def only(self, data: dict[str, Any], known: Collection[str], *, prefix: str = "") -> None:
         """Report every key of ``data`` that is not in ``known``, with the nearest known key
         as a suggestion (a misspelt key would otherwise be silently ignored)."""
-        if all(map(known.__contains__, data)):  # the usual case, once per feature: nothing to sort
-            return
+        if known.issuperset(data) if isinstance(known, (set, frozenset)) else all(map(known.__contains__, data)):
+            return  # the usual case, once per feature: nothing to sort
         names = sorted(known)
         for key in sorted((k for k in data if k not in names), key=str):
             field = prefix + str(key)
@@ -282,7 +282,7 @@ def control_character(key: str, value: str) -> tuple[str, str] | None:
     """What :meth:`Checker.text` finds wrong with ``value``, the text at ``key`` (``name_en``,
     ``description_zh``, ``title``…), as (found, expected): the first control character it may
     not hold (a long text may hold tabs and line breaks, :data:`~layers.data.rules.LONG_TEXTS`),
-    or None. The one rule that the checks and the fast path both read."""
+    or None."""
     long = key.removesuffix("_zh").removesuffix("_en") in LONG_TEXTS
     found = (LONG_TEXT_CONTROLS if long else CONTROL_CHARACTERS).search(value)
     if found is None:
@@ -293,22 +293,11 @@ def control_character(key: str, value: str) -> tuple[str, str] | None:
     )
 
 
+#: The keys of each bilingual pair read, by stem: ``name`` is read as ``name_zh`` and ``name_en``.
+_PAIR_KEYS: dict[str, tuple[str, str]] = {}
+
 #: Every date text the checkers have read, as the date it names (a pure function of the text).
 _DAYS: dict[str, date] = {}
-
-
-def day_of(value: Any) -> date | None:
-    """The date a text ``value`` names as :meth:`Checker.day` reads one written
-    'YYYY-MM-DD'; None for anything else (a problem :meth:`Checker.day` would report)."""
-    if type(value) is not str:
-        return None
-    day = _DAYS.get(value)
-    if day is None and DATE_PATTERN.fullmatch(value):
-        try:
-            day = _DAYS[value] = date.fromisoformat(value)
-        except ValueError:
-            return None
-    return day
 
 
 def unreserved(check: Checker, field: str, value: str | None, reserved: tuple[str, ...] = ()) -> str | None:
@@ -336,6 +325,8 @@ def sidc_drawable(sidc: str) -> bool:
 def finite(value: Any) -> bool:
     """A number (never a bool) that is a finite float: NaN, infinities and integers too
     large for a float are not."""
+    if type(value) is float:
+        return math.isfinite(value)  # the usual case, as the checks below would find it
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     try:

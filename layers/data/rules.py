@@ -56,43 +56,6 @@ KIND_GEOMETRIES = {
     "hill": ("Point", "Polygon"),
     "place": ("Point", "Polygon"),
 }
-#: Properties a feature may carry; anything else is a typo worth reporting.
-KNOWN_PROPERTIES = {
-    "kind",
-    "name_zh",
-    "name_en",
-    "description_zh",
-    "description_en",
-    "side",
-    "sources",
-    "precision_m",
-    "certainty",
-    "location_note_zh",
-    "location_note_en",
-    "start",
-    "end",
-    "status",
-    "claims",
-    "figures",
-    "movement",
-    "unit",
-    "sidc",
-    "designation",
-    "designation_zh",
-    "designation_en",
-    "commander_zh",
-    "commander_en",
-    "label_zh",
-    "label_en",
-    "terrain",
-    "elevation_m",
-    "elevation_sources",
-    "width_m",
-    "width_sources",
-    "importance",
-    "on_water",
-    "on_water_sources",
-}
 #: The data contract this tool reads (``schema_version`` in manifest.toml; 1 when left out).
 SCHEMA_VERSION = 1
 #: Keys of manifest.toml and of its [[phases]].

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from layers.data import model, rules
+from layers.data import fields, model, rules
 from layers.data.load import load_battle
 from layers.errors import GeoDataError
 
@@ -312,7 +312,7 @@ def test_schema_is_stricter_only_where_listed(tmp_path: Path, rule: str, file: s
 
 
 def test_known_properties_match() -> None:
-    assert set(SCHEMA["$defs"]["properties"]["properties"]) == rules.KNOWN_PROPERTIES
+    assert set(SCHEMA["$defs"]["properties"]["properties"]) == fields.KNOWN_PROPERTIES
 
 
 def test_vocabularies_match() -> None:

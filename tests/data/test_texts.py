@@ -46,7 +46,7 @@ def figure_value(feature_id: str, text: str):
 
 
 #: (field, change): a text that may hold no control character, given one. Each goes through
-#: the loader as a whole, so the fast path (features._Clean) and the checks both meet it.
+#: the loader as a whole, through the table of layers.data.fields and its shortcuts.
 SHORT_TEXTS = [
     ("name_en", props("mill", name_en="The mill\tnorth")),
     ("name_zh", props("mill", name_zh="磨坊\n")),
