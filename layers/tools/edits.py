@@ -132,54 +132,16 @@ def plan(geo: Path, edited: Path) -> Plan:
         if not isinstance(feature_id, str) or not feature_id:
             problems.append(f"{table}: a row without an id (new features are added in the data folder, with sources)")
             continue
-        if feature_id in seen:
-            problems.append(
-                f"{table}: feature '{inert(feature_id)}' appears twice (also in {seen[feature_id]}); "
-                "each feature is one row"
-            )
+        problem = _unmatched(table, feature_id, seen, where, geo)
+        if problem is not None:
+            problems.append(problem)
             continue
         seen[feature_id] = table
-        if feature_id not in where:
-            problems.append(f"{table}: feature '{inert(feature_id)}' is not in {inert(str(geo))}")
-            continue
         name, item = where[feature_id]
-        props = item["properties"]
         exported = properties(battle, by_id[feature_id])  # what the export wrote, defaults filled in
-        touched = False
-        for key in EDITABLE:
-            if key not in values:
-                continue
-            new = _plain(values[key])
-            if key in ("start", "end") and isinstance(new, str) and (day := _MIDNIGHT.fullmatch(new)):
-                new = day.group(1)  # a GIS that saved the date column as a date-time, at midnight
-            if new == "":
-                new = None
-            if new == exported.get(key):
-                continue  # unchanged since the export
-            old = _old_value(props, key)
-            _set_value(props, key, new)
-            result.changes.append(Change(name, feature_id, key, old, new))
-            touched = True
+        touched = _edit_values(item["properties"], values, exported, name, feature_id, result.changes)
         if geometry is not None:
-            import shapely
-            from shapely.geometry import shape
-
-            before = shape(item["geometry"])
-            if geometry.geom_type.removeprefix("Multi") != before.geom_type.removeprefix("Multi"):
-                problems.append(
-                    f"{name}: feature '{inert(feature_id)}': geometry is now a {geometry.geom_type}, was a "
-                    f"{before.geom_type}; a change of type is made in the data folder by hand"
-                )
-                continue
-            promoted = geometry.geom_type.startswith("Multi") and not before.geom_type.startswith("Multi")
-            if promoted and len(geometry.geoms) == 1:
-                geometry = geometry.geoms[0]  # the export promoted it to Multi to share a table
-            # a ring's winding is no change (the GeoJSON export winds polygons by RFC 7946's rule)
-            now, was = (shapely.orient_polygons(shapely.force_2d(g)) for g in (geometry, before))
-            if not shapely.equals_exact(now, was, tolerance=1e-7):
-                item["geometry"] = _geometry_json(geometry)
-                result.changes.append(Change(name, feature_id, "geometry", "…", "…"))
-                touched = True
+            touched = _edit_geometry(item, geometry, name, feature_id, result.changes, problems) or touched
         if touched:
             changed.setdefault(name, {})[feature_id] = item
     if problems:
@@ -187,6 +149,73 @@ def plan(geo: Path, edited: Path) -> Plan:
     for name in sorted(changed):
         result.files[name] = edit_features(texts[name], documents[name], changed[name])
     return result
+
+
+def _unmatched(table: str, feature_id: str, seen: dict[str, str], where: dict[str, Any], geo: Path) -> str | None:
+    """Why a row of ``table`` with ``feature_id`` matches no feature of the folder (None: it does)."""
+    if feature_id in seen:
+        return (
+            f"{table}: feature '{inert(feature_id)}' appears twice (also in {seen[feature_id]}); "
+            "each feature is one row"
+        )
+    if feature_id not in where:
+        return f"{table}: feature '{inert(feature_id)}' is not in {inert(str(geo))}"
+    return None
+
+
+def _edit_values(
+    props: dict[str, Any],
+    values: dict[str, Any],
+    exported: dict[str, Any],
+    name: str,
+    feature_id: str,
+    changes: list[Change],
+) -> bool:
+    """Set in ``props`` each editable value of the row that differs from what the export wrote
+    (``exported``), each one recorded in ``changes``; whether any was."""
+    touched = False
+    for key in EDITABLE:
+        if key not in values:
+            continue
+        new = _plain(values[key])
+        if key in ("start", "end") and isinstance(new, str) and (day := _MIDNIGHT.fullmatch(new)):
+            new = day.group(1)  # a GIS that saved the date column as a date-time, at midnight
+        if new == "":
+            new = None
+        if new == exported.get(key):
+            continue  # unchanged since the export
+        old = _old_value(props, key)
+        _set_value(props, key, new)
+        changes.append(Change(name, feature_id, key, old, new))
+        touched = True
+    return touched
+
+
+def _edit_geometry(
+    item: dict[str, Any], geometry: Any, name: str, feature_id: str, changes: list[Change], problems: list[str]
+) -> bool:
+    """Set the feature ``item``'s geometry to the row's where it moved (recorded in
+    ``changes``); whether it did. A geometry of another type is one of ``problems``."""
+    import shapely
+    from shapely.geometry import shape
+
+    before = shape(item["geometry"])
+    if geometry.geom_type.removeprefix("Multi") != before.geom_type.removeprefix("Multi"):
+        problems.append(
+            f"{name}: feature '{inert(feature_id)}': geometry is now a {geometry.geom_type}, was a "
+            f"{before.geom_type}; a change of type is made in the data folder by hand"
+        )
+        return False
+    promoted = geometry.geom_type.startswith("Multi") and not before.geom_type.startswith("Multi")
+    if promoted and len(geometry.geoms) == 1:
+        geometry = geometry.geoms[0]  # the export promoted it to Multi to share a table
+    # a ring's winding is no change (the GeoJSON export winds polygons by RFC 7946's rule)
+    now, was = (shapely.orient_polygons(shapely.force_2d(g)) for g in (geometry, before))
+    if shapely.equals_exact(now, was, tolerance=1e-7):
+        return False
+    item["geometry"] = _geometry_json(geometry)
+    changes.append(Change(name, feature_id, "geometry", "…", "…"))
+    return True
 
 
 def _read_data_text(path: Path) -> str:

@@ -218,33 +218,47 @@ def _read_layers(connection: sqlite3.Connection, shown: str) -> Iterator[Row]:
     for table in layers:
         if not isinstance(table, str) or table in DERIVED_TABLES:
             continue  # the derived per-state layers are not edited back
-        name = inert(table)
-        if table not in tables or tables[table].lstrip().upper().startswith("CREATE VIRTUAL"):
-            raise ImportRefused(f"{shown}: layer '{name}' is not a plain table (a view or virtual table is not read)")
-        if table not in columns:
-            raise ImportRefused(f"{shown}: layer '{name}' has no entry in gpkg_geometry_columns")
-        geometry_column, srs = columns[table]
-        if srs not in wgs84:
-            raise ImportRefused(
-                f"{shown}: layer '{name}' is in reference system {shorten(srs)}; "
-                "expected WGS84 (EPSG:4326), as 'export' wrote it"
-            )
-        cursor = connection.execute(f"SELECT * FROM {_quoted(table)}")
-        names = [d[0] for d in cursor.description]
-        if geometry_column not in names:
-            raise ImportRefused(
-                f"{shown}: layer '{name}' has no column '{inert(str(geometry_column))}', "
-                "the geometry column gpkg_geometry_columns names"
-            )
-        for number, record in enumerate(cursor, start=1):
-            values = dict(zip(names, record, strict=True))
-            blob = values.pop(geometry_column)
-            where = f"{shown}: layer '{name}' row {number}"
-            for key, value in values.items():
-                if not (value is None or isinstance(value, (str, int)) or _finite(value)):
-                    column, found = inert(str(key)), shorten(value)
-                    raise ImportRefused(f"{where}: column '{column}' holds {found}; expected a text or a number")
-            yield Row(table, values, decode_geometry(blob, where))
+        yield from _read_layer(connection, shown, table, tables.get(table), columns.get(table), wgs84)
+
+
+def _read_layer(
+    connection: sqlite3.Connection,
+    shown: str,
+    table: str,
+    sql: str | None,
+    column: tuple[Any, Any] | None,
+    wgs84: set[Any],
+) -> Iterator[Row]:
+    """The rows of the feature table ``table`` (made by ``sql``, its geometry in ``column``
+    with its reference system, as gpkg_geometry_columns names them), once it is one that
+    'export' could have written."""
+    name = inert(table)
+    if sql is None or sql.lstrip().upper().startswith("CREATE VIRTUAL"):
+        raise ImportRefused(f"{shown}: layer '{name}' is not a plain table (a view or virtual table is not read)")
+    if column is None:
+        raise ImportRefused(f"{shown}: layer '{name}' has no entry in gpkg_geometry_columns")
+    geometry_column, srs = column
+    if srs not in wgs84:
+        raise ImportRefused(
+            f"{shown}: layer '{name}' is in reference system {shorten(srs)}; "
+            "expected WGS84 (EPSG:4326), as 'export' wrote it"
+        )
+    cursor = connection.execute(f"SELECT * FROM {_quoted(table)}")
+    names = [d[0] for d in cursor.description]
+    if geometry_column not in names:
+        raise ImportRefused(
+            f"{shown}: layer '{name}' has no column '{inert(str(geometry_column))}', "
+            "the geometry column gpkg_geometry_columns names"
+        )
+    for number, record in enumerate(cursor, start=1):
+        values = dict(zip(names, record, strict=True))
+        blob = values.pop(geometry_column)
+        where = f"{shown}: layer '{name}' row {number}"
+        for key, value in values.items():
+            if not (value is None or isinstance(value, (str, int)) or _finite(value)):
+                found = shorten(value)
+                raise ImportRefused(f"{where}: column '{inert(str(key))}' holds {found}; expected a text or a number")
+        yield Row(table, values, decode_geometry(blob, where))
 
 
 def _all_finite(value: Any) -> bool:
