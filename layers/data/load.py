@@ -8,7 +8,9 @@ feature id, field, what was found and what was expected. Nothing downstream re-c
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import GeoDataError, Problem, shorten
 from ..memory import collector_paused
@@ -20,6 +22,7 @@ from .model import (
     Feature,
     LayerSpec,
     Phase,
+    Side,
     Source,
 )
 from .parse import parse_json, parse_toml, read_text
@@ -57,22 +60,31 @@ def load_battle(folder: Path | str) -> Battle:
 WORLD = ((-180.0, -90.0), (180.0, 90.0))
 
 
-def _load_battle(root: Path) -> Battle:
-    problems: list[Problem] = []
-    digest = hashlib.sha256()
+class _Files:
+    """The data folder's files as read: each file's text (None, a problem reported, if it
+    cannot be read), and the digest of every file read, in order."""
 
-    def read(path: Path, label: str) -> str | None:
-        found = read_text(path, root, label, problems)
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root, self.problems = root, problems
+        self.digest = hashlib.sha256()
+
+    def read(self, label: str) -> str | None:
+        """The text of the file ``label`` (a path inside the folder)."""
+        found = read_text(self.root / label, self.root, label, self.problems)
         if found is None:
             return None
         text, data = found
-        digest.update(f"{label}\0{len(text)}\0".encode())
-        digest.update(data)  # the text's UTF-8 bytes
+        self.digest.update(f"{label}\0{len(text)}\0".encode())
+        self.digest.update(data)  # the text's UTF-8 bytes
         return text
 
+
+def _load_battle(root: Path) -> Battle:
+    problems: list[Problem] = []
     if not root.is_dir():
         raise GeoDataError([Problem(str(root), "", "", "no such folder", f"a data folder with {MANIFEST}")])
-    manifest_text = read(root / MANIFEST, MANIFEST)
+    files = _Files(root, problems)
+    manifest_text = files.read(MANIFEST)
     manifest = parse_toml(manifest_text, MANIFEST, problems) if manifest_text is not None else None
     if manifest is None:
         raise GeoDataError(problems)
@@ -82,16 +94,7 @@ def _load_battle(root: Path) -> Battle:
     version = manifest.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION or isinstance(version, bool):
         check.problem("schema_version", shorten(version), f"{SCHEMA_VERSION}, the data contract this tool reads")
-    bib_name = check.file_name(manifest, "bibliography") or ""
-    sources: dict[str, Source] = {}
-    if bib_name:
-        bib_text = read(root / bib_name, bib_name)
-        bib = parse_toml(bib_text, bib_name, problems) if bib_text is not None else None
-        if bib is not None:
-            sources = read_sources(Checker(bib_name, problems), bib)
-    # Only check citations against a bibliography that was read; else every id would be noise.
-    known = set(sources) if bib_name and not any(p.file == bib_name for p in problems) else None
-    check.known_sources = known
+    sources = _read_bibliography(files, check, manifest)
 
     battle_id = unreserved(check, "id", check.ident(manifest, "id"))
     title = check.table_text(manifest, "title")
@@ -107,24 +110,21 @@ def _load_battle(root: Path) -> Battle:
         manifest, "locator", bool, "true or false: whether pages show the locator inset", required=False
     )
 
-    features: list[Feature] = []
-    locator: list[Feature] = []  # where the battle lies: places anywhere on Earth
     listed = manifest.get("phases")
     # A phase refused (a bad date, a span too long) makes the others' span the wrong yardstick
     # for the features' dates: they are checked against it once the manifest is mended.
     whole = isinstance(listed, list) and len(phases) == len(listed)
     span = (min(p.start for p in phases), max(p.end for p in phases)) if phases and whole else None
+    features: list[Feature] = []
+    locator: list[Feature] = []  # where the battle lies: places anywhere on Earth
     refused: dict[str, str | None] = {}  # features with a problem of their own, by id: their kinds
     for spec in layer_specs:
-        text = read(root / spec.file, spec.file)
-        collection = parse_json(text, spec.file, problems) if text is not None else None
-        if collection is not None:
-            area = WORLD if spec.role == "locator" else bounds
-            layer_check = Checker(spec.file, problems, known)
-            layer_check.refused_sides = refused_sides
-            found = read_features(layer_check, collection, spec, area, sides, span)
-            (locator if spec.role == "locator" else features).extend(found)
-            refused.update(layer_check.refused)
+        layer_check = Checker(spec.file, problems, check.known_sources)
+        layer_check.refused_sides = refused_sides
+        area = WORLD if spec.role == "locator" else bounds
+        found = _read_layer(files, layer_check, spec, area, sides, span)
+        (locator if spec.role == "locator" else features).extend(found)
+        refused.update(layer_check.refused)
 
     cross_check(problems, phases, [*features, *locator], layer_specs, refused)
     if problems:
@@ -142,10 +142,42 @@ def _load_battle(root: Path) -> Battle:
         features=tuple(features),
         attribution=attribution,
         root=root,
-        digest=digest.hexdigest(),
+        digest=files.digest.hexdigest(),
         locator=tuple(locator),
         show_locator=show_locator is not False,
     )
+
+
+def _read_bibliography(files: _Files, check: Checker, manifest: dict[str, Any]) -> dict[str, Source]:
+    """The sources of the bibliography the manifest names; ``check`` is told their ids, that
+    citations must be among, once the bibliography was read without a problem."""
+    bib_name = check.file_name(manifest, "bibliography") or ""
+    sources: dict[str, Source] = {}
+    if bib_name:
+        bib_text = files.read(bib_name)
+        bib = parse_toml(bib_text, bib_name, files.problems) if bib_text is not None else None
+        if bib is not None:
+            sources = read_sources(Checker(bib_name, files.problems), bib)
+    # Only check citations against a bibliography that was read; else every id would be noise.
+    read = bib_name and not any(p.file == bib_name for p in files.problems)
+    check.known_sources = set(sources) if read else None
+    return sources
+
+
+def _read_layer(
+    files: _Files,
+    check: Checker,
+    spec: LayerSpec,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    sides: dict[str, Side],
+    span: tuple[date, date] | None,
+) -> list[Feature]:
+    """The features of the layer file ``spec`` names (none if it cannot be read or parsed)."""
+    text = files.read(spec.file)
+    collection = parse_json(text, spec.file, files.problems) if text is not None else None
+    if collection is None:
+        return []
+    return read_features(check, collection, spec, bounds, sides, span)
 
 
 def cross_check(
