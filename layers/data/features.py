@@ -18,7 +18,7 @@ from shapely.geometry import shape
 from ..errors import shorten
 from .checker import Checker, finite
 from .fields import KNOWN_PROPERTIES, Layer, read_fields
-from .model import BATTLE_KINDS, REFERENCE_KINDS, Feature, LayerSpec, Side
+from .model import BATTLE_KINDS, REFERENCE_KINDS, Bounds, Feature, LayerSpec, Side
 from .rules import GEOMETRY_TYPES, KIND_GEOMETRIES, POSITION_DEPTH
 
 
@@ -40,7 +40,7 @@ def _geometry(
     check: Checker,
     geometry: Any,
     kind: str | None,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    bounds: Bounds | None,
     made: Any = None,
 ) -> Any:
     """The feature's geometry, checked; ``made`` is a valid line of its coordinates, made
@@ -108,9 +108,7 @@ class _Point:
         self.coords = coords
 
 
-def _lines(
-    items: list[Any], bounds: tuple[tuple[float, float], tuple[float, float]] | None
-) -> tuple[dict[int, Any], set[int]]:
+def _lines(items: list[Any], bounds: Bounds | None) -> tuple[dict[int, Any], set[int]]:
     """The LineStrings of ``items`` whose coordinates are two or more [longitude, latitude]
     pairs, made in one shapely call (shape() makes them one at a time), by item index: those
     that come out valid. Anything else is left to :func:`_geometry`, which makes it and says
@@ -166,7 +164,7 @@ def read_features(
     check: Checker,
     collection: Any,
     spec: LayerSpec,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    bounds: Bounds | None,
     sides: dict[str, Side],
     span: tuple[date, date] | None,
 ) -> list[Feature]:
@@ -218,7 +216,7 @@ def read_features(
 def _usual_geometry(
     geometry: Any,
     kind: str | None,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    bounds: Bounds | None,
     line: Any,
     line_clean: bool,
 ) -> Any:

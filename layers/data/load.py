@@ -19,6 +19,7 @@ from .features import read_features
 from .manifest import read_bounds, read_layer_specs, read_phases, read_sides, read_sources
 from .model import (
     Battle,
+    Bounds,
     Feature,
     LayerSpec,
     Phase,
@@ -168,7 +169,7 @@ def _read_layer(
     files: _Files,
     check: Checker,
     spec: LayerSpec,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+    bounds: Bounds | None,
     sides: dict[str, Side],
     span: tuple[date, date] | None,
 ) -> list[Feature]:

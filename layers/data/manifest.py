@@ -11,6 +11,7 @@ from ..errors import shorten
 from .checker import Checker, control_character, finite, unreserved
 from .model import (
     Bilingual,
+    Bounds,
     Claim,
     Figure,
     FigureValue,
@@ -33,9 +34,7 @@ from .rules import (
 )
 
 
-def read_bounds(
-    check: Checker, manifest: dict[str, Any], key: str = "bounds"
-) -> tuple[tuple[float, float], tuple[float, float]] | None:
+def read_bounds(check: Checker, manifest: dict[str, Any], key: str = "bounds") -> Bounds | None:
     expected = "[[west, south], [east, north]] in WGS84 degrees"
     value = check.take(manifest, key, list, expected)
     if value is None:

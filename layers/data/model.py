@@ -19,6 +19,9 @@ from shapely.geometry.base import BaseGeometry
 
 from ..contract import Default
 
+#: A box of longitudes and latitudes: ((west, south), (east, north)).
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
 #: Statuses a position can be in; the side that holds it is the feature's ``side``.
 STATUSES = ("held", "contested", "lost")
 #: Kinds of movement an arrow can show.
@@ -115,7 +118,7 @@ class Phase:
     claims: tuple[Claim, ...] = ()
     figures: tuple[Figure, ...] = ()
     #: The area the phase's page opens on, ((west, south), (east, north)); None: fit its features.
-    view: tuple[tuple[float, float], tuple[float, float]] | None = None
+    view: Bounds | None = None
 
     def cited_sources(self) -> set[str]:
         """Every source id the phase cites: its own, its claims' and its figures'."""
@@ -266,7 +269,7 @@ class Battle:
     id: str
     title: Bilingual
     subtitle: Bilingual
-    bounds: tuple[tuple[float, float], tuple[float, float]]
+    bounds: Bounds
     sides: dict[str, Side]
     phases: tuple[Phase, ...]
     layers: tuple[LayerSpec, ...]

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..contract import BaseMap, Global
+from ..data.model import Bounds
 from ..draw.style import BASE_STYLES
 from .elements import json_text
 
@@ -154,7 +155,7 @@ def regional_topology(topology: dict[str, Any], names: tuple[str, ...], region: 
     return subset_topology({**topology, "objects": objects}, names)
 
 
-def region_of(bounds: tuple[tuple[float, float], tuple[float, float]]) -> Region:
+def region_of(bounds: Bounds) -> Region:
     """The base map's reach around a battle's ``bounds`` ([[west, south], [east, north]]):
     :data:`REACH` degrees on each side, within the world."""
     (west, south), (east, north) = bounds

@@ -100,36 +100,30 @@
     return out;
   }
 
-  /* Numbers whose events lie closer than this (px) share one mark. */
+  /* Numbers whose events lie closer than this (px) across or down share one mark. */
   var NUMBERS_APART = 18;
   var measure = null;  // a canvas context in the marks' font (battlemap.css: .bm-event-no)
 
-  /* The box [left, top, right, bottom] (layer px) of a mark with `text` centred on `point`:
-   * one number is a 14 px square, several ("3,7,9") as wide as their text and 3 px aside. */
+  /* The box [left, top, right, bottom] (layer px) a mark with `text` centred on `point` keeps
+   * to itself: one number is a 14 px square, several ("3,7,9") as wide as their text and 3 px
+   * aside; each with (NUMBERS_APART - 14) / 2 px around. */
   function markBox(point, text, several) {
     if (!measure) {
       measure = document.createElement("canvas").getContext("2d");
       measure.font = '700 8px "Helvetica Neue", Arial, sans-serif';
     }
-    var half = several ? Math.max(14, Math.ceil(measure.measureText(text).width) + 6) / 2 + 1 : 7;
-    return [point.x - half, point.y - 7, point.x + half, point.y + 7];
+    var width = several ? Math.max(14, Math.ceil(measure.measureText(text).width) + 6) : 14;
+    var half = width / 2 + (NUMBERS_APART - 14) / 2, up = NUMBERS_APART / 2;
+    return [point.x - half, point.y - up, point.x + half, point.y + up];
   }
 
   /* The marks of numbered events [[feature index, number], ...] at the map's zoom, each
-   * {at: its first event's place, numbers, indices}: events closer than NUMBERS_APART share a
-   * mark, and so do marks whose boxes would overlap, until none covers another. */
+   * {at: its first event's place, numbers, indices}: marks whose boxes overlap are one mark,
+   * until none covers another. */
   function numberMarks(map, features, pairs) {
-    var placed = [];
-    pairs.forEach(function (pair) {
-      var at = where(features[pair[0]]), point = map.latLngToLayerPoint(at);
-      for (var k = 0; k < placed.length; k++) {
-        if (placed[k].point.distanceTo(point) < NUMBERS_APART) {
-          placed[k].numbers.push(pair[1]);
-          placed[k].indices.push(pair[0]);
-          return;
-        }
-      }
-      placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
+    var placed = pairs.map(function (pair) {
+      var at = where(features[pair[0]]);
+      return { at: at, point: map.latLngToLayerPoint(at), numbers: [pair[1]], indices: [pair[0]] };
     });
     for (var merged = true; merged;) {
       merged = false;
