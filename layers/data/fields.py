@@ -13,7 +13,8 @@ case first, as their checks would find it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -377,9 +378,11 @@ class Plan:
     needed: tuple[str, ...]
 
 
-def plan(kind: str | None, battle: bool, keys: Collection[str]) -> Plan:
+@functools.lru_cache(maxsize=4096)
+def plan(kind: str | None, battle: bool, keys: tuple[str, ...]) -> Plan:
     """The :class:`Plan` for a feature of ``kind`` with the properties ``keys``, on a battle
-    layer or another: a field is read where it applies, unless it may be left out and is."""
+    layer or another: a field is read where it applies, unless it may be left out and is.
+    Kept for the next load (a data folder read again by ``serve``, a notebook, the tests)."""
     present = set(keys)
     reads = [f for f in FIELDS if f.applies(kind, battle) and not (f.optional(kind) and present.isdisjoint(f.keys))]
     absent = {f.arg: f.absent for f in FIELDS if f.arg is not None and all(f is not r for r in reads)}
@@ -395,7 +398,7 @@ def read_fields(
     problem (reported to ``check``) or a needed one is missing."""
     fields = shape.plans.get(kind)
     if fields is None:
-        fields = shape.plans[kind] = plan(kind, layer.battle, props)
+        fields = shape.plans[kind] = plan(kind, layer.battle, tuple(props))
     before = len(check.problems)
     got = fields.absent.copy()
     for arg, read in fields.reads:

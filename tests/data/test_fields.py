@@ -74,6 +74,7 @@ def the_long_way() -> Iterator[None]:
     every feature's keys checked one by one."""
     with (
         mock.patch.object(fields.Field, "optional", lambda self, kind: False),
+        mock.patch.object(fields, "plan", fields.plan.__wrapped__),  # no plan made before
         mock.patch.object(features, "_usual_geometry", lambda *args: None),
         mock.patch.object(fields.Layer, "shape", lambda self, props: fields.Shape(False, {})),
     ):
