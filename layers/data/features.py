@@ -198,13 +198,15 @@ def read_features(
         if not isinstance(props, dict):
             check.problem("properties", shorten(props), "an object of properties")
             continue
-        check.only(props, KNOWN_PROPERTIES)
+        shape = layer.shape(props)
+        if not shape.known:
+            check.only(props, KNOWN_PROPERTIES)
         kind = check.choice(props, "kind", kinds)
         geometry = item.get("geometry")
         geom = _usual_geometry(geometry, kind, bounds, lines.get(index), index in clean_lines)
         if geom is None:
             geom = _geometry(check, geometry, kind, bounds, lines.get(index))
-        fields = read_fields(check, props, kind, layer)
+        fields = read_fields(check, props, kind, layer, shape)
         if feature_id and kind and geom is not None and fields is not None:
             made.append({"id": feature_id, "layer": spec.id, "geometry": geom, "geojson": geometry, **fields})
         elif feature_id:

@@ -5,14 +5,16 @@ Each :class:`Field` names the properties it reads (``keys``), the argument of
 :class:`~layers.data.model.Feature` it gives (``arg``, None for a rule across fields), and
 reads them with a :class:`~layers.data.checker.Checker`, which reports what is wrong with the
 file, feature and field. A field may be left out (``required`` names when it may not): then
-none of its keys is read and it gives ``absent``, which is what reading nothing gives. That is
-the only shortcut of :func:`read_fields`; the checker's methods keep their own (the usual case
-first, as their checks would find it).
+none of its keys is read and it gives ``absent``, which is what reading nothing gives. Which
+fields a feature needs read is worked out once for the features of the same kind and keys
+(:class:`Shape`, :class:`Plan`); the checker's methods keep their own shortcuts (the usual
+case first, as their checks would find it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -43,12 +45,35 @@ from .water import LAND_KINDS, WATER_SITES
 class Layer:
     """What the fields of a layer's features are read against: whether it is a battle layer
     (dated, drawn per phase), the manifest's sides, and the phases' span (None: unknown);
-    and the :class:`Plan` of each kind and set of keys its features have had."""
+    and the :class:`Shape` of each list of keys its features have had."""
 
     battle: bool
     sides: dict[str, Side]
     span: tuple[date, date] | None
-    plans: dict[tuple[str | None, tuple[str, ...]], Plan] = field(default_factory=dict)
+    shapes: dict[tuple[str, ...], Shape] = field(default_factory=dict)
+
+    def shape(self, props: dict[str, Any]) -> Shape:
+        """The :class:`Shape` of a feature with the properties ``props``."""
+        keys = tuple(props)
+        found = self.shapes.get(keys)
+        if found is None:
+            found = Shape(KNOWN_PROPERTIES.issuperset(keys), {})
+            if len(self.shapes) < _SHAPES_KEPT:  # features share a few lists of keys: else made anew
+                self.shapes[keys] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the features with the same keys (in the same order) share: whether each key is
+    one a feature may carry, and the :class:`Plan` of each kind, as it is first needed."""
+
+    known: bool
+    plans: dict[str | None, Plan]
+
+
+#: Shapes kept per layer at most (a feature of another shape has one made for it alone).
+_SHAPES_KEPT = 4096
 
 
 #: How a field is read: (checker, the feature's properties, the arguments read so far, the
@@ -353,9 +378,11 @@ class Plan:
     needed: tuple[str, ...]
 
 
-def plan(kind: str | None, battle: bool, keys: Collection[str]) -> Plan:
+@functools.lru_cache(maxsize=4096)
+def plan(kind: str | None, battle: bool, keys: tuple[str, ...]) -> Plan:
     """The :class:`Plan` for a feature of ``kind`` with the properties ``keys``, on a battle
-    layer or another: a field is read where it applies, unless it may be left out and is."""
+    layer or another: a field is read where it applies, unless it may be left out and is.
+    Kept for the next load (a data folder read again by ``serve``, a notebook, the tests)."""
     present = set(keys)
     reads = [f for f in FIELDS if f.applies(kind, battle) and not (f.optional(kind) and present.isdisjoint(f.keys))]
     absent = {f.arg: f.absent for f in FIELDS if f.arg is not None and all(f is not r for r in reads)}
@@ -363,20 +390,15 @@ def plan(kind: str | None, battle: bool, keys: Collection[str]) -> Plan:
     return Plan({**absent, "kind": kind}, tuple((f.arg, f.read) for f in reads), needed)
 
 
-#: Plans kept per layer at most (a feature of another kind or set of keys has its own).
-_PLANS_KEPT = 4096
-
-
-def read_fields(check: Checker, props: dict[str, Any], kind: str | None, layer: Layer) -> dict[str, Any] | None:
-    """The validated properties of one feature of ``kind`` as keyword arguments for Feature
-    (its kind among them), or None when one of them has a problem (reported to ``check``) or
-    a needed one is missing."""
-    key = (kind, tuple(props))
-    fields = layer.plans.get(key)
+def read_fields(
+    check: Checker, props: dict[str, Any], kind: str | None, layer: Layer, shape: Shape
+) -> dict[str, Any] | None:
+    """The validated properties of one feature of ``kind`` (of the :class:`Shape` ``shape``)
+    as keyword arguments for Feature (its kind among them), or None when one of them has a
+    problem (reported to ``check``) or a needed one is missing."""
+    fields = shape.plans.get(kind)
     if fields is None:
-        fields = plan(kind, layer.battle, props)
-        if len(layer.plans) < _PLANS_KEPT:  # features share a few sets of keys: else made anew
-            layer.plans[key] = fields
+        fields = shape.plans[kind] = plan(kind, layer.battle, tuple(props))
     before = len(check.problems)
     got = fields.absent.copy()
     for arg, read in fields.reads:

@@ -1,6 +1,7 @@
 """One validation path: every property of a feature is read by one rule of the table in
 ``layers.data.fields``, and its shortcuts (a field left out is not read, the usual geometry
-is taken at once, the checker's usual cases) read as the long way: for any feature, reading a
+is taken at once, keys known for the features of the same shape, the checker's usual cases)
+read as the long way: for any feature, reading a
 layer with them gives the same features and the same problems, in the same order, as reading
 it with every field read and every geometry made."""
 
@@ -69,10 +70,13 @@ def read(battle: Battle, spec: LayerSpec, items: list[Any]) -> tuple[list[Featur
 
 @contextmanager
 def the_long_way() -> Iterator[None]:
-    """Every field of the table read, present or not, and every geometry read by _geometry."""
+    """Every field of the table read, present or not, every geometry read by _geometry, and
+    every feature's keys checked one by one."""
     with (
         mock.patch.object(fields.Field, "optional", lambda self, kind: False),
+        mock.patch.object(fields, "plan", fields.plan.__wrapped__),  # no plan made before
         mock.patch.object(features, "_usual_geometry", lambda *args: None),
+        mock.patch.object(fields.Layer, "shape", lambda self, props: fields.Shape(False, {})),
     ):
         yield
 
