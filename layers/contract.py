@@ -222,6 +222,7 @@ class Words:
     WIDTH: Final = "width"
     MORE: Final = "more"  # the button under a long story list that shows more of it
     CONTINUED: Final = "continued"  # a printed sheet that goes on with the text of the one before
+    FOLDED: Final = "folded_marks"  # a mark's count of the marks folded into it: "{n}" is their number
 
 
 class Tiles:
@@ -352,6 +353,7 @@ class Attr:
     KEY_FLAG: Final = "data-key-flag"  # the view draws an item with this Flag bit
     KEY_HALO: Final = "data-key-halo"  # the view draws a precision halo
     KEY_SEVERAL: Final = "data-key-several"  # the view shows several phases at once
+    KEY_FOLDED: Final = "data-key-folded"  # the view folds marks that would cover each other
     PRINT_READY: Final = "data-print-ready"  # (the root) a page for paper has flowed its text: "1"
     LABELS: Final = "data-labels"  # (the map) how many names are placed
 

@@ -30,6 +30,7 @@ UI_LABELS = {
     Words.WIDTH: Bilingual("河宽", "Width"),
     Words.MORE: Bilingual("显示更多", "Show more"),
     Words.CONTINUED: Bilingual("（续）", "(continued)"),
+    Words.FOLDED: Bilingual("此处另有{n}处，点击放大", "{n} more here: click to zoom in"),
 }
 #: What a source's tier means, shown with it in the bibliography.
 TIER_LABELS = {

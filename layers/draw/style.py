@@ -266,6 +266,17 @@ def ended_style() -> Style:
     return Style("ended", "ended", label, ())
 
 
+def folded_style() -> Style:
+    """The count on a point's mark that others are folded into, where at this zoom their marks
+    would cover each other (a legend entry: the page folds them as it places the names,
+    ``labels.js``)."""
+    label = Bilingual(
+        "+2 此处另有2处标记（会相互遮挡），点击或放大后分开显示",
+        "+2 two more marks here (they would cover each other): click or zoom in to see them",
+    )
+    return Style("folded", "folded", label, ())
+
+
 def hill_style() -> Style:
     """The hill sign, drawn at the summit (over the dot of a position on a hill), its name beside
     it with its spot height where a source gives one (a legend entry: the page draws the sign

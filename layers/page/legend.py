@@ -17,7 +17,7 @@ from .. import symbols
 from ..contract import Attr, Flag
 from ..data.model import Battle
 from ..data.rules import IDENTITIES
-from ..draw.style import Style, changed_style, ended_style, halo_style, synopsis_style
+from ..draw.style import Style, changed_style, ended_style, folded_style, halo_style, synopsis_style
 
 #: The feature kinds whose styles the key on the map explains: what a reader cannot decode at a
 #: glance (a position's state, an arrow's kind, a line's certainty, an event's mark). Names
@@ -33,7 +33,8 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
     ``KEY_STYLES``: the view draws an item in this style (a style id of the site's table);
     ``KEY_FLAG``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings
     of what changed, what was superseded in the phase); ``KEY_HALO``: the view draws a feature
-    with a precision radius; ``KEY_SEVERAL``: the view shows several phases at once.
+    with a precision radius; ``KEY_SEVERAL``: the view shows several phases at once;
+    ``KEY_FOLDED``: the view folds marks that would cover each other into a count.
     """
     if style == changed_style():
         return {Attr.KEY_FLAG: str(Flag.CHANGED)}
@@ -43,6 +44,8 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
         return {Attr.KEY_HALO: ""}
     if style == synopsis_style():
         return {Attr.KEY_SEVERAL: ""}
+    if style == folded_style():
+        return {Attr.KEY_FOLDED: ""}
     if style.key.split(":")[0] in KEY_KINDS and style in style_ids:
         return {Attr.KEY_STYLES: str(style_ids[style])}
     return {}
@@ -74,6 +77,14 @@ def swatch(battle: Battle, style: Style) -> Markup:
         return Markup(
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path d="M9 13.5 L14 4.5 L19 13.5 Z" '
             'fill="#7a5a2a" stroke="#fffdf7" stroke-width="1.2" stroke-linejoin="round"/></svg>'
+        )
+    if style.shape == "folded":
+        return Markup(
+            '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="9" cy="7" r="5.5" '
+            'fill="#6b5b3e" stroke="#fffdf7" stroke-width="1"/><rect x="10" y="8" width="17" height="9.5" rx="4.75" '
+            'fill="#4a3a26" stroke="#fffdf7" stroke-width="0.8"/>'
+            '<path d="M13 12.75h4M15 10.75v4M19.5 10.5h3.2l-3.2 4.5h3.4" '
+            'fill="none" stroke="#fffdf7" stroke-width="1.1"/></svg>'
         )
     if style.shape == "leader":
         return Markup(

@@ -13,20 +13,25 @@ from .. import __version__, contract
 from ..contract import Base, Flag, Overlay, Page, Timeline
 from ..data.model import Battle
 from ..draw import records
+from ..draw.labels import POINT_KINDS
 from ..draw.style import (
     Style,
     changed_style,
     ended_style,
+    folded_style,
     halo_style,
     hill_style,
     leader_style,
     synopsis_style,
 )
 from . import fragments
-from .columns import Items
+from .columns import Items, kind_codes
 from .elements import JSONText, json_object
 from .sitedata import SiteData
 from .ui import UI, tiles_data
+
+#: The kinds whose points' marks fold into a count where they would cover each other (labels.js).
+POINT_CODES = kind_codes(*POINT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ def page_data(
         legend_styles.append(synopsis_style())
     if columns.hill[on_page].any():
         legend_styles.append(hill_style())
+    if np.isin(columns.kind[on_page], POINT_CODES).sum() > 1:  # marks that may fold into a count
+        legend_styles.append(folded_style())
     if columns.unit[on_page].sum() > 1:
         legend_styles.append(leader_style())
     if flags & Flag.CHANGED:

@@ -75,6 +75,15 @@ BOXES = """() => {
   shown.forEach(a => {
     if (a.run === undefined && (a.x0 < frame.left - 0.5 || a.x1 > frame.right + 0.5)) bad.push(['name/edge', a.text]);
   });
+  // The counts on marks that others are folded into (labels.js): clear of names, symbols and
+  // one another.
+  const counts = Array.from(container.querySelectorAll('.bm-fold'))
+    .map(e => ({text: 'count ' + e.textContent, ...rect(e.getBoundingClientRect())})).filter(seen);
+  shown.forEach(a => counts.forEach(b => { if (hit(a, b)) bad.push(['name/count', a.text, b.text]); }));
+  units.forEach(a => counts.forEach(b => { if (hit(a, b)) bad.push(['unit/count', a.text, b.text]); }));
+  counts.forEach((a, i) => counts.slice(i + 1).forEach(b => {
+    if (hit(a, b)) bad.push(['count/count', a.text, b.text]);
+  }));
   // The panel and the map's controls stand over the map: no name reaches under them, and a
   // symbol is clear of them or wholly beneath one (as out of sight as beyond the map's edge).
   shown.forEach(a => furniture.forEach(b => { if (hit(a, b)) bad.push(['name/control', a.text]); }));
@@ -212,8 +221,11 @@ def test_placement_is_deterministic(browser, battle, site: Path) -> None:
     assert shots[0] == shots[1] and shots[0]
 
 
-def _crowded_battle(tmp_path: Path) -> Path:
-    """The mini battle with fourteen positions on one spot: four key ones, ten minor ones."""
+def _crowded_battle(tmp_path: Path, apart: bool = True) -> Path:
+    """The mini battle with fourteen positions by the mill: four key ones, ten minor ones. Apart,
+    they stand in two rows of seven whose marks keep clear of one another at the opening view
+    (about 26 px across, 24 px down at zoom 12) while their names cannot all fit; otherwise they
+    all stand on the mill's spot (their marks fold into one: test_fold.py)."""
     folder = tmp_path / "crowd"
     shutil.copytree(FIXTURE_BATTLE, folder)
     path = folder / "action.geojson"
@@ -222,6 +234,9 @@ def _crowded_battle(tmp_path: Path) -> Path:
     for i in range(14):
         twin = json.loads(json.dumps(mill))
         twin["id"] = f"crowd-{i:02d}"
+        if apart:
+            x, y = mill["geometry"]["coordinates"]
+            twin["geometry"]["coordinates"] = [round(x + 0.009 * (i % 7 - 3), 4), round(y - 0.0055 * (1 + i // 7), 4)]
         key = i % 4 == 3  # the key ones come late in the file: rank, not order, must win
         props = twin["properties"]
         props.update(label_zh=f"据点{i:02d}", label_en=f"Post {i:02d}", importance=1 if key else 3)

@@ -300,6 +300,7 @@ NOT_DATA = {
         '"d"': "an SVG attribute (a hill sign's path)",
         "r.width": "a DOMRect's",
         "span.style.width": "a CSS property",
+        "button.style.width": "a CSS property (a count's width, on a mark that others are folded into)",
         "document.fonts.status": "the DOM's font loading state",
         "entry.id": "the labeller's own entries (a name or symbol to place)",
         "id:": "the labeller's own entries",

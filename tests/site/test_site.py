@@ -68,7 +68,9 @@ def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
     text = files["morning.html"].decode()
     legend = set(re.findall(r'data-legend="([^"]+)"', text))
     data = page_data(text.encode(), files)
-    signs = {"hill-sign", "leader"}  # marks drawn with names and symbols, not styles of their own
+    # marks drawn with names and symbols, not styles of their own: a hill's sign, a symbol's
+    # leader, the count on a mark that others fold into
+    signs = {"hill-sign", "leader", "folded"}
     first, last = data["timeline"]["range"]
     drawable = {item[1] for group in data["groups"] for item in group["items"]}  # as each phase ends
     for feature in drawn(data):  # and on each day the slider reaches
@@ -78,7 +80,7 @@ def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
             drawable.add(feature["b"])
     drawable.update(data[name] for name in ("halo", "changed") if name in data)
     assert len(legend - signs) == len(drawable)
-    assert signs <= legend  # the ridge is a hill; two units may be moved apart
+    assert signs <= legend  # the ridge is a hill; two units may be moved apart; points may fold
     assert "position:north:contested" in legend and "position:north:lost" not in legend
     assert "halo" in legend
 

@@ -328,7 +328,8 @@
       }
     },
     _updateCircle: function (layer) {
-      if (!this._drawing || layer._empty()) { return; }
+      // (a mark folded into a neighbour's at this zoom is not drawn: bm-layers.js, fold)
+      if (!this._drawing || layer._empty() || layer.folded) { return; }
       var p = layer._point, r = Math.max(Math.round(layer._radius), 1);
       var ry = Math.max(Math.round(layer._radiusY), 1) || r;
       if (ry !== r || r > LARGEST || !whole(p.x) || !whole(p.y)) {

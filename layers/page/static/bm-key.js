@@ -6,7 +6,8 @@
  * its swatch and both languages), and keeps those the view draws: an entry's data-key-*
  * attributes say when that is (layers/page/legend.py): `styles` (the view draws an item in
  * one of these styles), `flag` (an item with this flag bit), `halo` (a feature with a
- * precision radius), `several` (several phases at once). The key, the north arrow and the
+ * precision radius), `several` (several phases at once), `folded` (marks folded into a count:
+ * labels.js). The key, the north arrow and the
  * scale's name come in the page's markup, escaped, and are moved onto the map as controls. */
 (function () {
   "use strict";
@@ -32,9 +33,10 @@
       styleIds: styles ? styles.split(" ").map(Number) : [],
       flag: flag ? Number(flag) : 0,
       haloed: li.hasAttribute(A.KEY_HALO),
-      several: li.hasAttribute(A.KEY_SEVERAL)
+      several: li.hasAttribute(A.KEY_SEVERAL),
+      folded: li.hasAttribute(A.KEY_FOLDED)
     };
-    return when.styleIds.length || when.flag || when.haloed || when.several ? when : null;
+    return when.styleIds.length || when.flag || when.haloed || when.several || when.folded ? when : null;
   }
 
   /* What the view draws now: its items' styles and flags, whether any of its features has a
@@ -42,7 +44,7 @@
   function drawn(ctx) {
     var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.layerGroups, state = ctx.state;
     var features = ctx.data[BM.S.FEATURES];
-    var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {} };
+    var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {}, folded: !!ctx.labeller.folding };
     function take(index, style, flags) {
       out.styleIds[style] = true;
       out.flags |= flags;
@@ -78,7 +80,8 @@
 
   function shows(when, view) {
     return when.styleIds.some(function (s) { return view.styleIds[s]; }) ||
-      (when.flag !== 0 && (view.flags & when.flag) !== 0) || (when.haloed && view.haloed) || (when.several && view.several);
+      (when.flag !== 0 && (view.flags & when.flag) !== 0) || (when.haloed && view.haloed) || (when.several && view.several) ||
+      (when.folded && view.folded);
   }
 
   /* The phase whose events list the panel shows now (null: none, or several phases). */
@@ -259,6 +262,8 @@
     map.on("layeradd layerremove", soon);
     // A move regroups the numbers and the crowds (after the groups' culls, made on moveend).
     map.on("moveend", function () { Promise.resolve().then(update); });
+    // The names' placement folds marks into counts, or no longer does (labels.js).
+    map.on("bm-folds", update);
     document.addEventListener("bm:lang", reserve);
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(reserve); }
     reserve();

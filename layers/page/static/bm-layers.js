@@ -127,8 +127,10 @@
   }
 
   function addDrawn(layers, feature, styleIndex, changed, data, faded, place) {
-    decorations(feature, changed, data, place).forEach(function (decor) { layers.push(decor); });
+    var decor = decorations(feature, changed, data, place);
+    decor.forEach(function (ring) { layers.push(ring); });
     var layer = drawFeature(feature, styleIndex, data, place);
+    if (decor.length) { layer.decor = decor; }
     if (faded) { fade(layer); }
     layers.push(layer);
     return layer;
@@ -166,6 +168,24 @@
       layer.setStyle({ opacity: on ? opacity * DIMMED : opacity, fillOpacity: on ? fill * DIMMED : fill });
     }
   }
+  /* A point's mark folded into a neighbour's (on), or drawn again (off): at an overview where
+   * it would cover a mark that ranks before it, labels.js draws that mark with a count of the
+   * marks it stands for, and this one, with its rings, is neither drawn (bm-canvas.js) nor
+   * pointed at until a closer view has room for it. */
+  function fold(layer, on) {
+    if (!!layer.folded === on) { return; }
+    [layer].concat(layer.decor || []).forEach(function (path) {
+      path.folded = on;
+      if (on) {
+        path.pointable = path.options.interactive;
+        path.options.interactive = false;
+      } else {
+        path.options.interactive = path.pointable;
+      }
+      path.redraw();  // (Leaflet redraws a path only while it is on a map)
+    });
+  }
+
   /* How strongly a feature that only earlier shown phases have is drawn in a synopsis. */
   var DIMMED = 0.35;
 
@@ -803,6 +823,7 @@
     talk: talk,
     pathAt: pathAt,
     addDrawn: addDrawn,
+    fold: fold,
     applyHalos: applyHalos,
     setAllHalos: setAllHalos,
     styleOnDay: styleOnDay,

@@ -3,6 +3,9 @@
  * After every view change (and a language or phase change) it:
  *   0. draws each hill's sign (▲) on its summit, over its position's dot if it has one: the
  *      sign and the dot stay at the true place at every zoom; only the name moves;
+ *   0b. folds the marks of points that would cover each other at this zoom: in rank order, a
+ *      point's dot (and sign) that would overlap one already kept is not drawn, and the kept
+ *      mark shows how many it stands for, with a button that zooms in to them;
  *   1. fans out unit symbols that would overlap each other or a point's dot or sign, each with
  *      a leader line to its true place, which stays marked with a dot;
  *   2. places names in rank order (the build ranks them: what the phase is about first, then
@@ -68,6 +71,9 @@
     this.pane.style.zIndex = "645";
     this.pane.style.pointerEvents = "none";
     this.pane.setAttribute("aria-hidden", "true");  // the text version names everything for screen readers
+    this.counts = map.createPane("bm-folds");  // the counts of folded marks: buttons (see fold)
+    this.counts.style.zIndex = "646";
+    this.counts.style.pointerEvents = "none";
     var svgNS = "http://www.w3.org/2000/svg";
     this.leaders = document.createElementNS(svgNS, "svg");
     this.leaders.setAttribute("class", "bm-leaders");
@@ -82,7 +88,11 @@
     this.count = 0;
     this.pending = false;
     this.moving = false;
-    map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; self.leaders.style.visibility = "hidden"; });
+    map.on("zoomstart", function () {
+      self.pane.style.visibility = "hidden";
+      self.leaders.style.visibility = "hidden";
+      self.counts.style.visibility = "hidden";
+    });
     map.on("movestart", function () { self.moving = true; });
     map.on("moveend", function () { self.moving = false; self.settle(); });  // (a zoom ends with its move)
     map.on("resize overlayadd overlayremove", function () { self.schedule(); });
@@ -476,15 +486,99 @@
 
   /* Everything these layers show, as label candidates and obstacles; and the symbols far
    * off screen (away), which go back to their places if they were fanned out. */
+  /* Points' marks apart by at least this (px): nearer, one covers the other, or they touch and
+   * read as one. */
+  var FOLD_GAP = 4;
+  /* A count's box on its mark (px): its height, and its width per character and around them. */
+  var COUNT_HEIGHT = 14, COUNT_CHAR = 6, COUNT_PAD = 6;
+
+  /* The dot's radius on screen of a point's layer (and its hill's sign's). */
+  function markRadius(layer, feature) {
+    var o = layer.options, radius = o && o.radius ? o.radius + (o.weight || 0) / 2 : 4;
+    return feature[R.HILL] ? Math.max(radius, SIGN[0] / 2) : radius;
+  }
+
+  /* The marks of named points that would cover each other at this view, folded: in rank order
+   * (the order their names are placed in), a point whose mark would overlap a mark kept before
+   * it is folded into that one. Returns {into: Map(folded layer -> its host's entry), hosts:
+   * [entries with the layers folded into them (members)], kept: the entries kept}. A grid of
+   * cells as large as two marks finds the neighbours: a view may hold thousands of points. */
+  function foldMarks(layers, toScreen, view) {
+    var entries = [], widest = 0;
+    layers.forEach(function (layer, order) {
+      var feature = layer.record;
+      if (!feature || feature[R.ICON] !== undefined || feature[R.PLACEMENT] !== P.POINT) { return; }
+      var g = feature[R.GEOMETRY];
+      if (g.type !== "Point") { return; }
+      var p = toScreen(g.coordinates[0], g.coordinates[1]);
+      if (p.x < view.minX || p.x > view.maxX || p.y < view.minY || p.y > view.maxY) { return; }
+      var radius = markRadius(layer, feature);
+      widest = Math.max(widest, radius);
+      var rank = (layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank) + (layer.faded ? 2 : 0);
+      entries.push({ layer: layer, point: p, radius: radius, rank: rank, order: order, members: [] });
+    });
+    entries.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var cell = 2 * widest + FOLD_GAP, grid = new Map(), into = new Map(), kept = [], hosts = [];
+    entries.forEach(function (e) {
+      var cx = Math.floor(e.point.x / cell), cy = Math.floor(e.point.y / cell), host = null, nearest = Infinity;
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var near = grid.get((cx + dx) + "," + (cy + dy)) || [];
+          for (var k = 0; k < near.length; k++) {  // (the nearest it would cover, in rank order on a tie)
+            var h = near[k], reach = e.radius + h.radius + FOLD_GAP;
+            var ddx = e.point.x - h.point.x, ddy = e.point.y - h.point.y, d = ddx * ddx + ddy * ddy;
+            if (d < reach * reach && (d < nearest || (d === nearest && kept.indexOf(h) < kept.indexOf(host)))) { host = h; nearest = d; }
+          }
+        }
+      }
+      if (host) {
+        if (!host.members.length) { hosts.push(host); }
+        host.members.push(e.layer);
+        into.set(e.layer, host);
+        return;
+      }
+      kept.push(e);
+      var key = cx + "," + cy;
+      if (!grid.has(key)) { grid.set(key, []); }
+      grid.get(key).push(e);
+    });
+    return { into: into, hosts: hosts, kept: kept };
+  }
+
+  /* Where each host's count goes: a box at a corner of its mark (lower right first) that
+   * covers no kept mark and no count placed before it. [{host, box}] */
+  function countBoxes(folds) {
+    var taken = folds.kept.map(function (e) {
+      return box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius);
+    });
+    return folds.hosts.map(function (h) {
+      var w = COUNT_PAD + COUNT_CHAR * ("+" + h.members.length).length, ht = COUNT_HEIGHT, r = h.radius * 0.6;
+      var corners = [[1, 1], [-1, 1], [1, -1], [-1, -1]], chosen = null;
+      for (var c = 0; c < corners.length && !chosen; c++) {
+        var x = corners[c][0] > 0 ? h.point.x + r : h.point.x - r - w;
+        var y = corners[c][1] > 0 ? h.point.y + r : h.point.y - r - ht;
+        var b = box(x, y, x + w, y + ht, "count:" + h.layer.record[R.ID]);
+        var clear = taken.every(function (t, i) {
+          return folds.kept[i] === h || !(b.minX < t.maxX && b.maxX > t.minX && b.minY < t.maxY && b.maxY > t.minY);
+        });
+        if (clear || c === corners.length - 1) { chosen = b; }
+      }
+      taken.push(chosen);
+      return { host: h, box: chosen };
+    });
+  }
+
   Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], marks = [], signs = [], index = 0;
+    var folds = foldMarks(layers, toScreen, box(-60, -60, size.x + 60, size.y + 60)), counts = countBoxes(folds);
+    counts.forEach(function (c) { obstacles.push(c.box); marks.push(c.box); });
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
     var far = box(-400, -400, size.x + 400, size.y + 400), away = [];
     layers.forEach(function (layer) {
       var feature = layer.record;
-      if (!feature) { return; }
+      if (!feature || folds.into.has(layer)) { return; }  // (a folded mark: its host's count names it)
       var order = index++;
       if (feature[R.ICON] !== undefined) {
         var ll = layer.getLatLng(), at = toScreen(ll.lng, ll.lat);
@@ -548,7 +642,9 @@
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away };
+    var folded = [];
+    folds.into.forEach(function (host, layer) { folded.push(layer); });
+    return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away, folded: folded, counts: counts };
   };
 
   /* An arrow (an area: its record's polygon) on screen now: {bounds, rings}, its rings ([xs,
@@ -674,7 +770,9 @@
       owners: out.map(function (item) { return item[4].owner; }),
       leaders: leaderNodes(lines, found.signs), origin: origin, size: size,
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
-      away: found.away
+      away: found.away,
+      folded: found.folded,
+      counts: found.counts.map(function (c) { return { layer: c.host.layer, members: c.host.members, box: c.box }; })
     };
   };
 
@@ -684,6 +782,7 @@
     var map = this.map, pane = this.pane;
     placed.away.forEach(function (layer) { layer.setOffset(0, 0); });  // (a symbol not moved stays)
     placed.units.forEach(function (unit) { unit[0].setOffset(unit[1][0], unit[1][1]); });
+    this.fold(placed);
     pane.textContent = "";
     var fragment = document.createDocumentFragment();
     placed.nodes.forEach(function (node) { fragment.appendChild(node); });
@@ -692,10 +791,80 @@
     window.BM.units.redrawAll();  // the symbols where they were placed, drawn with their names
     pane.style.visibility = "";
     this.leaders.style.visibility = "";
+    this.counts.style.visibility = "";
     this.shown = placed.owners.slice();
     this.count += 1;
     map.getContainer().setAttribute(BM.A.LABELS, String(this.count));
     if (this.placed) { this.placed(); }
+  };
+
+  /* Show a placement's folds: the marks it folds are not drawn (bm-layers.js, fold), those it
+   * no longer folds are drawn again, and each mark that others are folded into carries their
+   * count, a button that zooms in until they stand apart (or lists them where no zoom can). */
+  Labeler.prototype.fold = function (placed) {
+    var self = this, now = new Set(placed.folded), origin = placed.origin, lang = currentLang();
+    (this.foldedNow || []).forEach(function (layer) { if (!now.has(layer)) { BM.layers.fold(layer, false); } });
+    placed.folded.forEach(function (layer) { BM.layers.fold(layer, true); });
+    this.foldedNow = placed.folded;
+    var words = this.data[BM.K.LABELS][BM.TB.UI][BM.W.FOLDED], fragment = document.createDocumentFragment();
+    placed.counts.forEach(function (c) {
+      var n = c.members.length, b = c.box, button = document.createElement("button");
+      var names = c.members.map(function (layer) { return textLines(layer.record[R.NAME], lang).join(" "); });
+      var said = textLines(words, lang).map(function (w) { return w.replace("{n}", String(n)); }).join(" / ");
+      button.type = "button";
+      button.className = "bm-fold";
+      button.textContent = "+" + n;
+      button.setAttribute("aria-label", said + ": " + names.join(", "));
+      button.title = said + ":\n" + names.join("\n");
+      button.setAttribute("data-feature", c.layer.record[R.ID]);
+      button.setAttribute("data-folded", c.members.map(function (layer) { return layer.record[R.ID]; }).join(" "));
+      button.style.width = Math.round(b.maxX - b.minX) + "px";
+      button.style.transform = "translate(" + Math.round(b.minX + origin.x) + "px," + Math.round(b.minY + origin.y) + "px)";
+      L.DomEvent.disableClickPropagation(button);
+      button.addEventListener("click", function () { self.unfold(c); });
+      fragment.appendChild(button);
+    });
+    this.counts.textContent = "";
+    this.counts.appendChild(fragment);
+    if (!!this.folding !== placed.counts.length > 0) {  // the key on the map explains the counts
+      this.folding = placed.counts.length > 0;
+      this.map.fire("bm-folds");
+    }
+  };
+
+  /* The closest zoom a count zooms to (the closest any of the page's tile servers draws; the
+   * plain background has no limit of its own). */
+  var CLOSEST = 19;
+
+  /* Zoom in until the marks folded into c.layer stand apart from it (each pair as far apart as
+   * their radii and FOLD_GAP), about their middle; where no zoom of the map parts them (the
+   * same place), open a list of them, each of which opens its feature's popup. */
+  Labeler.prototype.unfold = function (c) {
+    var map = this.map, zoom = map.getZoom(), host = c.layer.getLatLng(), need = zoom + 1, apart = true;
+    var hostPoint = map.latLngToContainerPoint(host), hostRadius = markRadius(c.layer, c.layer.record);
+    var bounds = L.latLngBounds([host]);
+    c.members.forEach(function (layer) {
+      var ll = layer.getLatLng(), d = hostPoint.distanceTo(map.latLngToContainerPoint(ll));
+      var reach = hostRadius + markRadius(layer, layer.record) + FOLD_GAP;
+      bounds.extend(ll);
+      if (d < 1e-6) { apart = false; return; }
+      need = Math.max(need, zoom + Math.ceil(Math.log(reach / d) / Math.LN2 + 1e-9));
+    });
+    if (apart && need <= Math.min(map.getMaxZoom(), CLOSEST)) {
+      map.setView(bounds.getCenter(), need);
+      return;
+    }
+    var lang = currentLang(), list = document.createElement("ul");
+    list.className = "bm-fold-list";
+    [c.layer].concat(c.members).forEach(function (layer) {
+      var item = document.createElement("li"), open = document.createElement("button");
+      open.type = "button";
+      open.textContent = textLines(layer.record[R.NAME], lang).join(" ");
+      open.addEventListener("click", function () { map.closePopup(); BM.layers.talk(layer).openPopup(layer.getLatLng()); });
+      item.appendChild(open);
+      list.appendChild(item);
+    });
+    L.popup({ maxWidth: 320 }).setLatLng(host).setContent(list).openOn(map);
   };
 
   /* Ahead of time, while the page is idle: the placement for these layers at the view shown

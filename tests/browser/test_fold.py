@@ -1,0 +1,219 @@
+"""Marks that would cover each other fold, in headless Chromium: at every view, no two points'
+marks drawn overlap; a mark that would is folded into the one ranked before it, which carries
+a count of what it stands for; the counts add up to what is folded; a folded mark is neither
+drawn nor pointed at; a count zooms in until its marks stand apart, or lists them where no
+zoom can; and at a close view of the city nothing is folded."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from layers.data.load import load_battle
+from layers.page.assemble import render_site
+from layers.site import write_site
+
+from .test_labels import ZOOM, _crowded_battle, open_at
+
+pytestmark = pytest.mark.browser
+
+#: Points' marks kept this far apart (px) beyond their radii: labels.js, FOLD_GAP.
+FOLD_GAP = 4
+
+#: The named points' marks (dot, and a hill's sign: 6 px each way) of the layers shown, on
+#: screen or near it, with whether each is folded and pointable; and the counts on the map.
+FOLDS = """() => {
+  const bm = window.battleMap, map = bm.map, R = BM.R, P = BM.P, size = map.getSize();
+  const marks = [];
+  bm.labels.visible().forEach(layer => {
+    const f = layer.record;
+    if (!f || f[R.ICON] !== undefined || f[R.PLACEMENT] !== P.POINT || f[R.GEOMETRY].type !== 'Point') return;
+    const c = f[R.GEOMETRY].coordinates, at = map.latLngToContainerPoint([c[1], c[0]]), o = layer.options;
+    const dot = (o.radius || 0) + (o.weight || 0) / 2;
+    marks.push({id: f[R.ID], at: [at.x, at.y], r: f[R.HILL] ? Math.max(dot, 6) : dot, folded: !!layer.folded,
+      pointable: !!o.interactive, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
+  });
+  const frame = map.getContainer().getBoundingClientRect();
+  const counts = Array.from(document.querySelectorAll('.bm-fold')).map(e => {
+    const r = e.getBoundingClientRect();
+    return {host: e.getAttribute('data-feature'), text: e.textContent,
+      members: e.getAttribute('data-folded').split(' '), label: e.getAttribute('aria-label'),
+      at: [(r.left + r.right) / 2 - frame.left, (r.top + r.bottom) / 2 - frame.top],
+      shown: getComputedStyle(e.parentNode).visibility !== 'hidden' && r.width > 0};
+  });
+  return {marks: marks, counts: counts, zoom: map.getZoom(), maxZoom: map.getMaxZoom()};
+}"""
+
+#: The view at zoom 19 (the closest a count zooms to) centred on the point of feature ``id``.
+CLOSEST = """(id) => {
+  const bm = window.battleMap, R = BM.R;
+  const layer = bm.labels.visible().find(l => l.record && l.record[R.ID] === id);
+  bm.map.setView(layer.getLatLng(), 19, {animate: false});
+  bm.labels.place();
+}"""
+
+#: "All phases" in the atlas, at once, with the names placed for it.
+ALL_PHASES = "() => { window.battleMap.selectPhase('all', {animate: false}); window.battleMap.labels.place(); }"
+
+#: Resolves once the map has finished a move and the names (and folds) are placed after it.
+MOVED = """() => new Promise(resolve => {
+  const map = window.battleMap.map, frame = map.getContainer(), before = frame.getAttribute('data-labels');
+  const placed = () => frame.getAttribute('data-labels') !== before;
+  map.once('moveend', () => {
+    const wait = () => placed() ? requestAnimationFrame(() => resolve(true)) : requestAnimationFrame(wait);
+    wait();
+  });
+})"""
+
+
+def _dist(a: list[float], b: list[float]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def check_folds(found: dict, where: object) -> None:
+    """The rules of folding at the view found: drawn marks apart, folded ones counted, near
+    their hosts, and not pointed at."""
+    marks = {m["id"]: m for m in found["marks"]}
+    drawn = [m for m in found["marks"] if not m["folded"] and m["inView"]]
+    close = [
+        (a["id"], b["id"])
+        for i, a in enumerate(drawn)
+        for b in drawn[i + 1 :]
+        if _dist(a["at"], b["at"]) < a["r"] + b["r"] - 0.5
+    ]
+    assert close == [], (where, "marks drawn over one another", close)
+    folded = {m["id"] for m in found["marks"] if m["folded"]}
+    counted = [member for c in found["counts"] for member in c["members"]]
+    assert sorted(counted) == sorted(folded), (where, "folded marks and counts differ", sorted(folded), counted)
+    for c in found["counts"]:
+        host = marks[c["host"]]
+        assert not host["folded"], (where, "a count on a folded mark", c)
+        assert c["text"] == f"+{len(c['members'])}", (where, c)
+        for member in c["members"]:
+            m = marks[member]
+            assert _dist(m["at"], host["at"]) < m["r"] + host["r"] + FOLD_GAP, (where, "folded far from its host", c)
+        assert _dist(c["at"], host["at"]) < host["r"] + 24, (where, "a count away from its mark", c)
+    assert all(not m["pointable"] for m in found["marks"] if m["folded"]), where
+    assert all(m["pointable"] for m in found["marks"] if not m["folded"]), where
+
+
+@pytest.mark.parametrize("name", ["relief", "index", "assault-2"])
+def test_marks_never_cover_marks(browser, site: Path, name: str) -> None:
+    """At the opening view and two zooms either side, in each language."""
+    folds_seen = 0
+    for lang in ("zh", "en"):
+        page, tab = open_at(browser, site / f"{name}.html", lang)
+        try:
+            if name == "index":  # "All phases": the synopsis of the siege
+                tab.evaluate(ALL_PHASES)
+            for dz in (0, 1, 1, -3, -1):
+                if dz:
+                    tab.evaluate(ZOOM, dz)
+                found = tab.evaluate(FOLDS)
+                check_folds(found, (name, lang, dz))
+                folds_seen += len(found["counts"])
+            assert page.errors == []
+        finally:
+            page.close()
+    assert folds_seen, (name, "no view folded anything: the check above tested nothing")
+
+
+def test_the_relief_overview_folds_and_a_count_opens_its_marks(browser, site: Path) -> None:
+    """The relief page opens on the whole ring of relief armies, where the city's points lie
+    within a few dozen pixels: some fold, their names are in the count's label, and pressing
+    the largest count zooms in until none of its marks is folded into it any longer."""
+    page, tab = open_at(browser, site / "relief.html", "en")
+    try:
+        found = tab.evaluate(FOLDS)
+        check_folds(found, "opening")
+        assert found["counts"], "the relief overview folds nothing"
+        count = max(found["counts"], key=lambda c: len(c["members"]))
+        assert len(count["members"]) >= 2
+        assert count["label"].startswith(f"{len(count['members'])} more here")
+        moved = tab.evaluate_handle(MOVED)
+        tab.locator(f'.bm-fold[data-feature="{count["host"]}"]').click()
+        tab.evaluate("(p) => p", moved)
+        after = tab.evaluate(FOLDS)
+        check_folds(after, "after the count was pressed")
+        assert after["zoom"] > found["zoom"]
+        again = [c["members"] for c in after["counts"] if c["host"] == count["host"]]
+        still = [m for members in again for m in members if m in count["members"]]
+        assert still == [], ("marks still folded into the count pressed", still)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_the_city_close_up_folds_nothing(browser, site: Path) -> None:
+    """At zoom 15 over the old city every point stands apart: nothing is folded."""
+    page, tab = open_at(browser, site / "assault-2.html", "zh")
+    try:
+        tab.evaluate("() => window.battleMap.map.setView([26.895, 112.603], 15, {animate: false})")
+        tab.evaluate("() => window.battleMap.labels.place()")
+        found = tab.evaluate(FOLDS)
+        check_folds(found, "city at 15")
+        assert len([m for m in found["marks"] if m["inView"]]) >= 15
+        assert found["counts"] == []
+    finally:
+        page.close()
+
+
+def test_marks_on_one_spot_fold_into_the_first_ranked_and_are_listed(browser, tmp_path: Path) -> None:
+    """Fourteen positions and the mill on one spot: one mark is drawn, a key one (rank decides,
+    not the order of the file), counting the others; at the closest zoom (19) no zoom
+    parts them, so the count lists them all, and each entry opens its feature's popup."""
+    battle = load_battle(_crowded_battle(tmp_path, apart=False))
+    out = write_site(render_site(battle), tmp_path / "out")
+    minor = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 3}
+    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
+    try:
+        found = tab.evaluate(FOLDS)
+        check_folds(found, "opening")
+        on_spot = [m for m in found["marks"] if m["id"] == "mill" or m["id"].startswith("crowd-")]
+        drawn = [m["id"] for m in on_spot if not m["folded"]]
+        # (the minor ones come first in the file: the rank, not the order, keeps a key one)
+        assert len(drawn) == 1 and drawn[0] not in minor, drawn
+        count = next(c for c in found["counts"] if c["host"] == drawn[0])
+        assert len(count["members"]) == len(on_spot) - 1
+        tab.evaluate(CLOSEST, drawn[0])
+        tab.locator(f'.bm-fold[data-feature="{drawn[0]}"]').click()
+        entries = tab.locator(".bm-fold-list button")
+        assert entries.count() == len(on_spot)
+        names = {f.id: f.name.en for f in battle.features}
+        listed = entries.all_text_contents()
+        assert sorted(listed) == sorted(names[m["id"]] for m in on_spot)
+        entries.nth(3).click()
+        popup = tab.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        assert listed[3] in popup.text_content()
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_folding_writes_no_data_as_markup(browser, tmp_path: Path) -> None:
+    """Names in a count's label are text: a name written as markup stays text."""
+    folder = _crowded_battle(tmp_path, apart=False)
+    path = folder / "action.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for f in data["features"]:
+        if f["id"].startswith("crowd-"):
+            f["properties"]["name_en"] = '<img src=x onerror="window.__owned=1">' + f["id"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    battle = load_battle(folder)
+    out = write_site(render_site(battle), tmp_path / "out")
+    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
+    try:
+        found = tab.evaluate(FOLDS)
+        assert any("<img" in c["label"] for c in found["counts"])
+        host = found["counts"][0]["host"]
+        tab.evaluate(CLOSEST, host)
+        tab.locator(f'.bm-fold[data-feature="{host}"]').click()
+        assert tab.locator(".bm-fold-list button").count() >= 2
+        assert tab.evaluate("window.__owned === undefined")
+        assert tab.evaluate("document.querySelectorAll('.leaflet-popup img').length") == 0
+    finally:
+        page.close()
