@@ -369,6 +369,20 @@ class Legend:
     HALO: Final = "halo"  # the precision halos: the page puts the switch that shows them all there
 
 
+class Language:
+    """The languages a page is shown in: the codes of ``Attr.LANG`` (the root's, each language
+    button's), of an address's ``?lang=`` and of the build's ``lang``; and the HTML ``lang`` tag
+    of a text in each language (the stylesheet shows or hides a text by it)."""
+
+    ZH: Final = "zh"  # Chinese
+    EN: Final = "en"  # English
+    BOTH: Final = "both"  # Chinese, then English
+    CODES: Final = (ZH, EN, BOTH)  # every code, in the order the language buttons offer them
+    DEFAULT: Final = ZH  # a page built with none chosen; a root that has no Attr.LANG
+    ZH_TAG: Final = "zh-Hans"  # a Chinese text's (and the root's, unless the page is in English)
+    EN_TAG: Final = "en"  # an English text's
+
+
 #: The namespaces of :func:`page_names`, by the name the page reads each under.
 PAGE_NAMESPACES: Final = {
     "global": Global,

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
+from layers.contract import Language
 from layers.exports.chromium import CHROMIUM_FLAGS
 
 
@@ -19,7 +20,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("output"))
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="en")
+    parser.add_argument("--lang", choices=Language.CODES, default=Language.EN)
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     args = parser.parse_args()
