@@ -9,12 +9,13 @@ the site's data carries it (:attr:`Site.CONTRACT`). Record keys are short becaus
 once per feature; the page-level keys are words, written once per page.
 
 The page's markup and its script share names too: element ids, class names, data attributes,
-their sentinel values and the globals the build's files set (:class:`Id`, :class:`Css`,
-:class:`Attr`, :class:`Mode`, :class:`Legend`, :class:`Global`). The templates take them from
-here (:data:`layers.page.elements.NAMES`); each page carries them once, in its head
-(:func:`page_names`, ``window.BM_NAMES``), since the page's script reads some of them there,
-before the site's data has loaded (the opening language); ``bm-core.js`` binds them as the
-contract's namespaces are bound. Stylesheets name classes as they are: CSS is not script.
+their sentinel values, the language codes and the globals the build's files set (:class:`Id`,
+:class:`Css`, :class:`Attr`, :class:`Mode`, :class:`Legend`, :class:`Language`,
+:class:`Global`). The templates take them from here (:data:`layers.page.elements.NAMES`); each
+page carries them once, in its head (:func:`page_names`, ``window.BM_NAMES``), since the page's
+script reads some of them there, before the site's data has loaded (the opening language);
+``bm-core.js`` binds them as the contract's namespaces are bound. Stylesheets name classes and
+language codes as they are: CSS is not script.
 """
 
 from __future__ import annotations
@@ -391,6 +392,7 @@ PAGE_NAMESPACES: Final = {
     "attr": Attr,
     "mode": Mode,
     "legend": Legend,
+    "language": Language,
 }
 
 

@@ -241,9 +241,8 @@ SHOW = """async ([shot, views, text, band]) => {
   const phase = text.phases[shot.view_to];
   film.phase.textContent = phase.title.join(' · ');
   const events = text.events[String(shot.day)];
-  const lines = events
-    ? text.langs.map((_, i) => events.map((names) => names[i]).join(i === 0 && text.langs[0] === 'zh' ? '；' : '; '))
-    : phase.line;
+  const joint = (i) => (i === 0 && text.langs[0] === BM.LN.ZH ? '；' : '; ');
+  const lines = events ? text.langs.map((_, i) => events.map((names) => names[i]).join(joint(i))) : phase.line;
   film.story.textContent = lines.join('\\n');
   // (the largest size, down to a third of its own, at which the whole text fits its box)
   const fit = (node) => {

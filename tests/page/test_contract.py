@@ -328,12 +328,13 @@ def test_a_key_typed_in_the_script_is_found() -> None:
 # -- the names the page's markup and its script share ----------------------------------------
 
 LAYERS = ROOT / "layers"
-#: Every name of the page's names (contract.page_names), by value: where it is written.
+#: Every name of the page's names (contract.page_names), by value: where it is written. (A
+#: list of them, Language.CODES, is no name of its own.)
 PAGE_NAMES = {
     value: f"{namespace.__name__}.{name}"
     for namespace in contract.PAGE_NAMESPACES.values()
     for name, value in vars(namespace).items()
-    if name.isupper()
+    if name.isupper() and isinstance(value, str)
 }
 #: What looks like a name of the page's markup: a class or id of ours, a data attribute (not a
 #: file of ours, ``bm-core.js``).
@@ -341,8 +342,14 @@ _DOM_NAME = re.compile(r"(?<![\w-])(?:bm-[\w-]*|data-[\w-]+)(?![\w-]|\.(?:js|css
 _TOKEN = re.compile(r"[\w-]+")
 _IDENTIFIER = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*")
 #: Values the markup writes in its own attributes and compares in its own logic: the panel's
-#: mode, the legend's keys, the phase id of every phase at once.
-_SENTINELS = {*_values(contract.Mode), *_values(contract.Legend), contract.Group.ALL}
+#: mode, the legend's keys, the phase id of every phase at once, the language codes and the
+#: HTML lang tags.
+_SENTINELS = {
+    *_values(contract.Mode),
+    *_values(contract.Legend),
+    contract.Group.ALL,
+    *(value for value in _values(contract.Language) if isinstance(value, str)),
+}
 
 
 def _named(text: str, distinct: set[str]) -> list[str]:
@@ -444,7 +451,7 @@ def test_each_page_carries_the_names_once_and_the_script_binds_them() -> None:
         assert text.count(head) == 1, name
         start = text.index(head) + len(head)
         names, _ = json.JSONDecoder().raw_decode(text, start)
-        assert names == contract.page_names(), name
+        assert names == json.loads(json.dumps(contract.page_names())), name  # (a tuple as JSON's list)
     core = (STATIC / "bm-core.js").read_text(encoding="utf-8")
     for namespace in contract.page_names():
         assert re.search(rf"\bnames\.{namespace};", core), namespace
