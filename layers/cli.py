@@ -23,6 +23,8 @@ import signal
 import sys
 from pathlib import Path
 
+from .contract import Language
+
 COMMANDS = ("build", "check", "export", "import", "serve")
 #: The site's opening language: chosen, or the reader's browser language (layers.site.build).
 OPENING_LANG = "language the pages open in (default: the reader's, if Chinese or English; else zh)"
@@ -48,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_geo(build)
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     build.add_argument("--phase", nargs="+", metavar="ID", help="build only these phases")
-    build.add_argument("--lang", choices=("zh", "en", "both"), help=OPENING_LANG)
+    build.add_argument("--lang", choices=Language.CODES, help=OPENING_LANG)
 
     check = commands.add_parser("check", help="validate the data and report; writes nothing")
     _add_geo(check)
@@ -62,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, help="output folder (default: ./exports/<format>/)")
     export.add_argument("--phase", nargs="+", metavar="ID", help="export only these phases")
-    export.add_argument("--lang", choices=("zh", "en", "both"), default="zh", help="language of the pages")
+    export.add_argument("--lang", choices=Language.CODES, default=Language.DEFAULT, help="language of the pages")
     export.add_argument("--paper", choices=("a4", "a3", "letter"), default="a4", help="PNG/PDF/handout size, landscape")
     export.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="film frame size (1920x1080)")
     export.add_argument("--seconds-per-day", type=_seconds, default=1.0, help="film: seconds each day is shown (1)")
@@ -71,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_geo(live)
     live.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: ./output)")
     live.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
-    live.add_argument("--lang", choices=("zh", "en", "both"), help=OPENING_LANG)
+    live.add_argument("--lang", choices=Language.CODES, help=OPENING_LANG)
 
     edit = commands.add_parser("import", help="bring a layer edited in QGIS (GPKG/GeoJSON from export) back into geo/")
     edit.add_argument("--geo", type=Path, help="data folder to edit (default: ./geo; never the bundled copy)")

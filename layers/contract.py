@@ -9,12 +9,13 @@ the site's data carries it (:attr:`Site.CONTRACT`). Record keys are short becaus
 once per feature; the page-level keys are words, written once per page.
 
 The page's markup and its script share names too: element ids, class names, data attributes,
-their sentinel values and the globals the build's files set (:class:`Id`, :class:`Css`,
-:class:`Attr`, :class:`Mode`, :class:`Legend`, :class:`Global`). The templates take them from
-here (:data:`layers.page.elements.NAMES`); each page carries them once, in its head
-(:func:`page_names`, ``window.BM_NAMES``), since the page's script reads some of them there,
-before the site's data has loaded (the opening language); ``bm-core.js`` binds them as the
-contract's namespaces are bound. Stylesheets name classes as they are: CSS is not script.
+their sentinel values, the language codes and the globals the build's files set (:class:`Id`,
+:class:`Css`, :class:`Attr`, :class:`Mode`, :class:`Legend`, :class:`Language`,
+:class:`Global`). The templates take them from here (:data:`layers.page.elements.NAMES`); each
+page carries them once, in its head (:func:`page_names`, ``window.BM_NAMES``), since the page's
+script reads some of them there, before the site's data has loaded (the opening language);
+``bm-core.js`` binds them as the contract's namespaces are bound. Stylesheets name classes and
+language codes as they are: CSS is not script.
 """
 
 from __future__ import annotations
@@ -371,6 +372,20 @@ class Legend:
     HALO: Final = "halo"  # the precision halos: the page puts the switch that shows them all there
 
 
+class Language:
+    """The languages a page is shown in: the codes of ``Attr.LANG`` (the root's, each language
+    button's), of an address's ``?lang=`` and of the build's ``lang``; and the HTML ``lang`` tag
+    of a text in each language (the stylesheet shows or hides a text by it)."""
+
+    ZH: Final = "zh"  # Chinese
+    EN: Final = "en"  # English
+    BOTH: Final = "both"  # Chinese, then English
+    CODES: Final = (ZH, EN, BOTH)  # every code, in the order the language buttons offer them
+    DEFAULT: Final = ZH  # a page built with none chosen; a root that has no Attr.LANG
+    ZH_TAG: Final = "zh-Hans"  # a Chinese text's (and the root's, unless the page is in English)
+    EN_TAG: Final = "en"  # an English text's
+
+
 #: The namespaces of :func:`page_names`, by the name the page reads each under.
 PAGE_NAMESPACES: Final = {
     "global": Global,
@@ -379,6 +394,7 @@ PAGE_NAMESPACES: Final = {
     "attr": Attr,
     "mode": Mode,
     "legend": Legend,
+    "language": Language,
 }
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .contract import Language
+
 if TYPE_CHECKING:
     import folium
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Atlas", "build", "export", "load"]
 
 #: The languages a page opens in (the reader can switch).
-LANGUAGES = ("zh", "en", "both")
+LANGUAGES = Language.CODES
 
 #: A page in an iframe's ``srcdoc`` resolves addresses against the notebook's; with its own
 #: (``about:srcdoc``) as base, the atlas's ``#phase`` addresses stay inside the frame, where
@@ -66,7 +68,9 @@ def load(geo: str | os.PathLike[str] | None = None) -> Battle:
     return load_battle(data_folder(geo))
 
 
-def build(battle: Battle, out: str | os.PathLike[str], phases: Iterable[str] | None = None, lang: str = "zh") -> Path:
+def build(
+    battle: Battle, out: str | os.PathLike[str], phases: Iterable[str] | None = None, lang: str = Language.DEFAULT
+) -> Path:
     """Write the site: a page per phase and the atlas (``index.html``), as ``hengyang-map build``.
 
     The folder is replaced as a whole, atomically; a non-empty folder that this tool did not
@@ -116,7 +120,7 @@ def export(
     fmt: str,
     out: str | os.PathLike[str],
     phases: Iterable[str] | None = None,
-    lang: str = "zh",
+    lang: str = Language.DEFAULT,
     *,
     paper: str = "a4",
     progress: bool = False,
@@ -218,7 +222,7 @@ class Atlas:
     #: The height of the atlas shown in a notebook, in CSS pixels.
     height = 640
 
-    def __init__(self, geo: str | os.PathLike[str] | Battle | None = None, lang: str = "zh") -> None:
+    def __init__(self, geo: str | os.PathLike[str] | Battle | None = None, lang: str = Language.DEFAULT) -> None:
         from .data.model import Battle
 
         self.battle = geo if isinstance(geo, Battle) else load(geo)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .contract import Language
 from .data.model import Battle
 from .errors import OutputError, OutputInterrupted, inert
 from .memory import collector_paused
@@ -329,4 +330,4 @@ def build(battle: Battle, out_dir: Path | str, phase_ids: Iterable[str] | None =
         # full collections that walk every object of the loaded battle (1.5 s at 100,000 features).
         from .page.assemble import iter_site
 
-        return write_site(iter_site(battle, phase_ids, lang or "zh", follow_reader=lang is None), out_dir)
+        return write_site(iter_site(battle, phase_ids, lang or Language.DEFAULT, follow_reader=lang is None), out_dir)

@@ -11,15 +11,16 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for the flags
-from layers.exports.chromium import CHROMIUM_FLAGS
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: its flags and names
+from layers.contract import Global, Language
+from layers.exports.chromium import CHROMIUM_FLAGS, LABELS_PLACED
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("output"))
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="en")
+    parser.add_argument("--lang", choices=Language.CODES, default=Language.EN)
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     args = parser.parse_args()
@@ -37,11 +38,11 @@ def main() -> int:
         page = context.new_page()
         for html in sorted(args.site.glob("*.html")):
             page.goto(html.resolve().as_uri())
-            page.wait_for_function("window.battleMap !== undefined")
-            page.evaluate("(lang) => window.battleMap.setLanguage(lang)", args.lang)
+            page.wait_for_function(f"window.{Global.MAP} !== undefined")
+            page.evaluate(f"(lang) => window.{Global.MAP}.setLanguage(lang)", args.lang)
             # names are placed once the fonts are ready; wait for that placement
             page.wait_for_function("document.fonts.status === 'loaded'")
-            page.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) > 0")
+            page.wait_for_function(LABELS_PLACED)
             page.wait_for_timeout(200)
             target = args.out / f"{html.stem}.png"
             page.screenshot(path=str(target))

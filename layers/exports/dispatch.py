@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..contract import Language
 from ..data.model import Battle
 from ..site import write_site
 from .gis import render_gis
@@ -31,7 +32,7 @@ def export(
     fmt: str,
     out_dir: Path | str,
     phase_ids: Iterable[str] | None = None,
-    lang: str = "zh",
+    lang: str = Language.DEFAULT,
     paper: str = "a4",
     progress: bool = True,
     browser: Any = None,

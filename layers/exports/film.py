@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import Global, Timeline, TimelinePhase
+from ..contract import Global, Language, Timeline, TimelinePhase
 from ..data.model import Battle
 from ..errors import BattleMapError, OutputError, inert
 from ..page.assemble import render_site
@@ -134,7 +134,7 @@ def phase_of_day(day: int, phase_days: list[tuple[int, int]]) -> int:
 def opening_sentence(text: str, lang: str) -> str:
     """The first sentence of a narrative (at least a few words long, so that an abbreviation
     such as "Prep." does not end it)."""
-    if lang == "zh":
+    if lang == Language.ZH:
         match = re.search(r"[。！？]", text)
         return text[: match.end()] if match else text
     for match in re.finditer(r"[.!?](?=\s+[A-Z“\"‘'])", text):
@@ -146,7 +146,7 @@ def opening_sentence(text: str, lang: str) -> str:
 def captions(battle: Battle, phase_ids: list[str], lang: str) -> dict[str, Any]:
     """Caption text for the page's driver: each phase's title and opening sentence, and the
     events of each day (keyed by day index), in the chosen language(s)."""
-    langs = ["zh", "en"] if lang == "both" else [lang]
+    langs = [Language.ZH, Language.EN] if lang == Language.BOTH else [lang]
     phases = [p for p in battle.phases if p.id in phase_ids]
     events: dict[int, list[list[str]]] = {}
     for feature in sorted(battle.features, key=lambda f: (f.start or battle.start, f.id)):
@@ -241,9 +241,8 @@ SHOW = """async ([shot, views, text, band]) => {
   const phase = text.phases[shot.view_to];
   film.phase.textContent = phase.title.join(' · ');
   const events = text.events[String(shot.day)];
-  const lines = events
-    ? text.langs.map((_, i) => events.map((names) => names[i]).join(i === 0 && text.langs[0] === 'zh' ? '；' : '; '))
-    : phase.line;
+  const joint = (i) => (i === 0 && text.langs[0] === BM.LN.ZH ? '；' : '; ');
+  const lines = events ? text.langs.map((_, i) => events.map((names) => names[i]).join(joint(i))) : phase.line;
   film.story.textContent = lines.join('\\n');
   // (the largest size, down to a third of its own, at which the whole text fits its box)
   const fit = (node) => {

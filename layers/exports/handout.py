@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..contract import Css
+from ..contract import Css, Language
 from ..data.model import Battle, Bilingual
 from ..draw.records import TIER_LABELS
 from ..page.assemble import provenance
@@ -94,11 +94,11 @@ def _handout_with(
 
 def _say(text: Bilingual, lang: str, tag: str = "span") -> Markup:
     """``text`` in the handout's language(s), escaped: both as Chinese then English."""
-    zh = Markup(f'<{tag} lang="zh-Hans">{escape(text.zh)}</{tag}>')
-    en = Markup(f'<{tag} lang="en">{escape(text.en)}</{tag}>')
-    if lang == "zh":
+    zh = Markup(f'<{tag} lang="{Language.ZH_TAG}">{escape(text.zh)}</{tag}>')
+    en = Markup(f'<{tag} lang="{Language.EN_TAG}">{escape(text.en)}</{tag}>')
+    if lang == Language.ZH:
         return zh
-    if lang == "en":
+    if lang == Language.EN:
         return en
     return zh + Markup(" ") + en
 
@@ -214,8 +214,8 @@ def _bibliography(battle: Battle, lang: str) -> str:
 
 
 def _document(battle: Battle, lang: str, body: Markup) -> str:
-    html_lang = "en" if lang == "en" else "zh-Hans"
-    title = escape(battle.title.en if lang == "en" else battle.title.zh)
+    html_lang = Language.EN_TAG if lang == Language.EN else Language.ZH_TAG
+    title = escape(battle.title.en if lang == Language.EN else battle.title.zh)
     return str(
         Markup('<!DOCTYPE html><html lang="')
         + html_lang

@@ -20,7 +20,7 @@ from branca.element import Figure
 from markupsafe import Markup
 
 from .. import __version__, contract
-from ..contract import Attr, Css, Mode, Page, Story, Timeline
+from ..contract import Attr, Css, Language, Mode, Page, Story, Timeline
 from ..data.model import Battle, Feature, Phase
 from ..draw import records
 from ..draw.drawable import Context
@@ -62,7 +62,7 @@ class PageOptions:
     neighbouring files); a print layout (title block, north arrow, sources line); whether a
     page opens in its reader's browser language rather than ``lang`` (``bm-language.js``)."""
 
-    lang: str = "zh"
+    lang: str = Language.DEFAULT
     single_file: bool = False
     printable: bool = False
     follow_reader: bool = False
@@ -71,7 +71,7 @@ class PageOptions:
 def render_site(
     battle: Battle,
     phase_ids: Iterable[str] | None = None,
-    lang: str = "zh",
+    lang: str = Language.DEFAULT,
     *,
     single_file: bool = False,
     printable: bool = False,
@@ -107,7 +107,7 @@ def render_site(
 def iter_site(
     battle: Battle,
     phase_ids: Iterable[str] | None = None,
-    lang: str = "zh",
+    lang: str = Language.DEFAULT,
     *,
     single_file: bool = False,
     printable: bool = False,
@@ -242,7 +242,7 @@ def _phase_page(
     return (make or _page)(battle, title, groups, timeline, panel, files, opts, kept)
 
 
-def phase_map(battle: Battle, phase_id: str, lang: str = "zh") -> folium.Map:
+def phase_map(battle: Battle, phase_id: str, lang: str = Language.DEFAULT) -> folium.Map:
     """The page of one phase as a folium map, not yet rendered: the library's
     ``Atlas.to_folium``. It holds what the phase's single-file page holds (its layers, symbols,
     names, panel and legend, every script inline); rendered as :func:`render_site` renders it,
@@ -433,7 +433,8 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0
 
 def _readable(page: str, lang: str) -> str:
     """Declare the page's opening language and let readers zoom with their fingers."""
-    page = page.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-Hans"}" {Attr.LANG}="{lang}">', 1)
+    tag = Language.EN_TAG if lang == Language.EN else Language.ZH_TAG
+    page = page.replace("<html>", f'<html lang="{tag}" {Attr.LANG}="{lang}">', 1)
     return _FOLIUM_VIEWPORT.sub(VIEWPORT, page, count=1)
 
 

@@ -13,16 +13,14 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from ..contract import Language
 from ..data.model import Bilingual
-
-ZH = "zh-Hans"
-EN = "en"
 
 
 def bi(text: Bilingual, tag: str = "span") -> Markup:
     """Both languages of ``text``, each in its own ``lang``-tagged element (``tag`` is ours)."""
     zh, en = escape(text.zh), escape(text.en)
-    return Markup(f'<{tag} lang="{ZH}">{zh}</{tag}><{tag} lang="{EN}">{en}</{tag}>')
+    return Markup(f'<{tag} lang="{Language.ZH_TAG}">{zh}</{tag}><{tag} lang="{Language.EN_TAG}">{en}</{tag}>')
 
 
 def day_text(day: date) -> Bilingual:

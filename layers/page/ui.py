@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..contract import Tiles
+from ..contract import Language, Tiles
 from ..data.model import Bilingual
 
 _OSM = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -46,7 +46,7 @@ def tiles_data() -> list[dict[str, Any]]:
     return [{**server, Tiles.NAME: str(bi(server[Tiles.NAME]))} for server in TILES]
 
 
-LANGUAGES = (("zh", "中文"), ("en", "English"), ("both", "中/EN"))
+LANGUAGES = ((Language.ZH, "中文"), (Language.EN, "English"), (Language.BOTH, "中/EN"))
 UI = {
     "panel": Bilingual("地图说明", "Map notes"),
     "atlas": Bilingual("战役总图：各阶段图层", "Atlas: every phase as a layer"),

@@ -329,12 +329,13 @@ def test_a_key_typed_in_the_script_is_found() -> None:
 # -- the names the page's markup and its script share ----------------------------------------
 
 LAYERS = ROOT / "layers"
-#: Every name of the page's names (contract.page_names), by value: where it is written.
+#: Every name of the page's names (contract.page_names), by value: where it is written. (A
+#: list of them, Language.CODES, is no name of its own.)
 PAGE_NAMES = {
     value: f"{namespace.__name__}.{name}"
     for namespace in contract.PAGE_NAMESPACES.values()
     for name, value in vars(namespace).items()
-    if name.isupper()
+    if name.isupper() and isinstance(value, str)
 }
 #: What looks like a name of the page's markup: a class or id of ours, a data attribute (not a
 #: file of ours, ``bm-core.js``).
@@ -342,8 +343,14 @@ _DOM_NAME = re.compile(r"(?<![\w-])(?:bm-[\w-]*|data-[\w-]+)(?![\w-]|\.(?:js|css
 _TOKEN = re.compile(r"[\w-]+")
 _IDENTIFIER = re.compile(r"(?<![\w$])[A-Za-z_$][\w$]*")
 #: Values the markup writes in its own attributes and compares in its own logic: the panel's
-#: mode, the legend's keys, the phase id of every phase at once.
-_SENTINELS = {*_values(contract.Mode), *_values(contract.Legend), contract.Group.ALL}
+#: mode, the legend's keys, the phase id of every phase at once, the language codes and the
+#: HTML lang tags.
+_SENTINELS = {
+    *_values(contract.Mode),
+    *_values(contract.Legend),
+    contract.Group.ALL,
+    *(value for value in _values(contract.Language) if isinstance(value, str)),
+}
 
 
 def _named(text: str, distinct: set[str]) -> list[str]:
@@ -386,9 +393,17 @@ def template_names(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+#: The language codes and the HTML lang tags (Language): sentinels a Python string may hold
+#: whole or as a literal of the script or markup it carries.
+_LANGUAGE = {value for value in _values(contract.Language) if isinstance(value, str)}
+#: A literal inside a string: a word in quotes (``=== 'zh'``, ``lang="en"``) or after "=" (``lang=en``).
+_INNER = re.compile(r"""["']([\w-]+)["']|=\s*([\w-]+)""")
+
+
 def python_names(source: str) -> list[str]:
     """The shared names a module's strings type themselves (not its docstrings): a ``bm-…`` or
-    ``data-…`` name, an id or a global of the page's names."""
+    ``data-…`` name, an id or a global of the page's names; a language code or tag, as the whole
+    string or as a literal inside it (a script's, a piece of markup's)."""
     import ast
 
     tree = ast.parse(source)
@@ -405,30 +420,41 @@ def python_names(source: str) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             found += _named(node.value, distinct)
+            inner = [quoted or assigned for quoted, assigned in _INNER.findall(node.value)]
+            found += [word for word in [node.value, *inner] if word in _LANGUAGE]
     return found
 
 
 def markup_writers() -> dict[str, list[str]]:
-    """What the build's markup and files type of the shared names, by file: the templates, and
-    every module of the package but the contract."""
+    """What the build's markup and files type of the shared names, by file: the templates, every
+    module of the package but the contract, the entry script and the repository's scripts."""
     out = {path.name: template_names(path.read_text(encoding="utf-8")) for path in sorted(TEMPLATES.glob("*.j2"))}
     for path in sorted(LAYERS.rglob("*.py")):
         if path.name != "contract.py" and "vendor" not in path.parts:
             out[str(path.relative_to(LAYERS))] = python_names(path.read_text(encoding="utf-8"))
+    for path in [ROOT / "build_map.py", *sorted((ROOT / "scripts").glob("*.py"))]:
+        out[str(path.relative_to(ROOT))] = python_names(path.read_text(encoding="utf-8"))
     return out
+
+
+#: Strings of the package that spell a language code but name no language of the page: the
+#: data's own keys (a bilingual TOML table is ``{zh = "...", en = "..."}``, which the checker reads
+#: into Bilingual, as it reads GeoJSON's ``name_zh`` and ``name_en``). Any other use fails.
+DATA_KEYS = {"data/checker.py": {"zh", "en"}}
 
 
 def test_the_markup_and_the_script_share_names_through_the_contract() -> None:
     scripts = {name: script_names(js) for name, js in page_scripts().items()}
     writers = markup_writers()
-    assert "panel.html.j2" in writers and "page/assemble.py" in writers
+    assert {"panel.html.j2", "page/assemble.py", "build_map.py", "scripts/screenshots.py"} <= set(writers)
     typed = [
         (name, used)
         for name, uses in [*scripts.items(), *writers.items()]
         for used in uses
-        if used in PAGE_NAMES or used in _SENTINELS
+        if (used in PAGE_NAMES or used in _SENTINELS) and used not in DATA_KEYS.get(name, ())
     ]
     assert typed == []  # each from the contract: Css.SECTION, BM.C.SECTION
+    assert all(keys <= set(writers[name]) for name, keys in DATA_KEYS.items())  # an entry no longer needed goes
     # a name of our own typed by both sides and missing from the contract
     in_markup = {used for uses in writers.values() for used in uses}
     both = sorted({(name, used) for name, uses in scripts.items() for used in uses if used in in_markup})
@@ -445,7 +471,7 @@ def test_each_page_carries_the_names_once_and_the_script_binds_them() -> None:
         assert text.count(head) == 1, name
         start = text.index(head) + len(head)
         names, _ = json.JSONDecoder().raw_decode(text, start)
-        assert names == contract.page_names(), name
+        assert names == json.loads(json.dumps(contract.page_names())), name  # (a tuple as JSON's list)
     core = (STATIC / "bm-core.js").read_text(encoding="utf-8")
     for namespace in contract.page_names():
         assert re.search(rf"\bnames\.{namespace};", core), namespace
@@ -459,12 +485,19 @@ def test_a_shared_name_typed_is_found() -> None:
     """
     assert script_names(js) == ["bm-section", "data-phase", "bm-panel", "bm-mine", "all", "atlas", "BM_SITE"]
     sentinels = 'bi(["全部", "show all"]); x = "halo-ish"; y = "[data-legend=\'halo\']"'
-    assert script_names(sentinels) == ["data-legend", "halo"]  # a word in a text is not one
+    sentinels += '; z = lang === "both" ? "zh-Hans" : "en or both"'
+    assert script_names(sentinels) == ["data-legend", "halo", "both", "zh-Hans"]  # a word in a text is not one
     template = """{% if c.mode == "atlas" %}<div class="bm-legend" {{ Attr.PHASE }}="all">{# bm-x #}
-      <p class="{{ Css.DATES }}" data-day="1">{% endif %}{% macro script(this) %}"bm-y"{% endmacro %}"""
-    assert template_names(template) == ["bm-legend", "data-day", "atlas", "all"]
+      <p class="{{ Css.DATES }}" data-day="1"><span lang="en">{% endif %}{% macro script(this) %}"bm-y"{% endmacro %}"""
+    assert template_names(template) == ["bm-legend", "data-day", "atlas", "all", "en"]
     python = '''"""A docstring naming bm-panel."""
 label = f'<small class="bm-dates">{dates}</small>'  # bm-z
 script = "window.BM_SITE = " + text
 '''
     assert python_names(python) == ["bm-dates", "BM_SITE"]
+    languages = """def f(lang="zh"):
+    '''Open in "en" (a docstring).'''
+    tag = f'<p lang="zh-Hans">{text}</p>' if lang == "both" else "?lang=en"
+    return "zh and en, both" + "code === 'en'" + "name_zh" + "lang=fr"
+"""
+    assert sorted(python_names(languages)) == ["both", "en", "en", "zh", "zh-Hans"]  # words in a text are not

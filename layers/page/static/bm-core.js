@@ -34,16 +34,19 @@
  * page_names), since some are read there, before the site's data has come. They are bound
  * as this script loads:
  *
- *   BM.GL Global  globals the build's files set   window[GL.SITE]
- *   BM.ID Id      element ids                     document.getElementById(ID.PANEL)
- *   BM.C  Css     class names                     document.querySelector("." + C.SECTION)
- *   BM.A  Attr    data attributes                 node.getAttribute(A.PHASE)
- *   BM.M  Mode    the panel's A.MODE              M.ATLAS
- *   BM.LG Legend  keys of legend entries          "[" + A.LEGEND + "='" + LG.HALO + "']"
+ *   BM.GL Global    globals the build's files set   window[GL.SITE]
+ *   BM.ID Id        element ids                     document.getElementById(ID.PANEL)
+ *   BM.C  Css       class names                     document.querySelector("." + C.SECTION)
+ *   BM.A  Attr      data attributes                 node.getAttribute(A.PHASE)
+ *   BM.M  Mode      the panel's A.MODE              M.ATLAS
+ *   BM.LG Legend    keys of legend entries          "[" + A.LEGEND + "='" + LG.HALO + "']"
+ *   BM.LN Language  language codes, HTML lang tags  root.getAttribute(A.LANG) === LN.BOTH
  *
- * Stylesheets name the classes themselves (battlemap.css). Dates come as the
- * build wrote them (BM.dayText, BM.spanText): the page formats none. Text from the data is
- * set with textContent only, never parsed as markup. */
+ * (BM.LN, not BM.L: the parts bind these to local names, and L is Leaflet's.)
+ *
+ * Stylesheets name the classes and language codes themselves (battlemap.css). Dates come
+ * as the build wrote them (BM.dayText, BM.spanText): the page formats none. Text from the
+ * data is set with textContent only, never parsed as markup. */
 (function () {
   "use strict";
 
@@ -56,6 +59,7 @@
   BM.A = names.attr;
   BM.M = names.mode;
   BM.LG = names.legend;
+  BM.LN = names.language;
 
   /* Take the build's contract and date texts (once, before anything is drawn). */
   BM.use = function (site) {
@@ -104,9 +108,9 @@
   BM.bi = function (text, tag) {
     var fragment = document.createDocumentFragment();
     fragment.appendChild(BM.make(tag || "span", null, [text[0]]));
-    fragment.lastChild.setAttribute("lang", "zh-Hans");
+    fragment.lastChild.setAttribute("lang", BM.LN.ZH_TAG);
     fragment.appendChild(BM.make(tag || "span", null, [text[1]]));
-    fragment.lastChild.setAttribute("lang", "en");
+    fragment.lastChild.setAttribute("lang", BM.LN.EN_TAG);
     return fragment;
   };
 

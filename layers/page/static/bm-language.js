@@ -15,13 +15,12 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, A = BM.A;
-  var CODES = ["zh", "en", "both"];
+  var BM = window.BM, A = BM.A, LN = BM.LN;
   var root = document.documentElement;
   var ASKED = /(?:^|[?&;])lang=([a-z]+)/;  // lang=… in a query or a hash
   var chosen = null;  // the language the reader or the address chose, if any
 
-  function known(code) { return CODES.indexOf(code) >= 0 ? code : null; }
+  function known(code) { return LN.CODES.indexOf(code) >= 0 ? code : null; }
 
   /* The language an address asks for: its hash first (the atlas's own address), then its query. */
   function asked(loc) {
@@ -29,13 +28,17 @@
     return known(hash ? hash[1] : "") || known(query ? query[1] : "");
   }
 
-  /* The browser's first language that the page has (navigator.languages in order). */
+  /* A language tag's primary subtag, lower case: "zh" of zh-Hans-CN, of zh-TW and of zh. */
+  function primary(tag) { return String(tag).toLowerCase().split("-")[0]; }
+
+  /* The browser's first language that the page has (navigator.languages in order): one whose
+   * primary subtag is that of the page's Chinese or English texts (LN.ZH_TAG, LN.EN_TAG). */
   function browsers() {
     var list = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
     for (var i = 0; i < list.length; i++) {
-      var tag = String(list[i]).toLowerCase();
-      if (tag === "zh" || tag.indexOf("zh-") === 0) { return "zh"; }
-      if (tag === "en" || tag.indexOf("en-") === 0) { return "en"; }
+      var tag = primary(list[i]);
+      if (tag === primary(LN.ZH_TAG)) { return LN.ZH; }
+      if (tag === primary(LN.EN_TAG)) { return LN.EN; }
     }
     return null;
   }
@@ -78,10 +81,10 @@
 
   function show(code) {
     root.setAttribute(A.LANG, code);
-    root.setAttribute("lang", code === "en" ? "en" : "zh-Hans");
+    root.setAttribute("lang", code === LN.EN ? LN.EN_TAG : LN.ZH_TAG);
   }
 
-  /* Show the page in `code` ("zh", "en" or "both"); the names on the map follow (bm:lang).
+  /* Show the page in `code` (one of LN.CODES); the names on the map follow (bm:lang).
    * A choice of the reader's: the address and the links carry it. */
   function setLanguage(code) {
     if (!known(code)) { return; }

@@ -12,7 +12,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, LN = BM.LN;
   var SVG = "http://www.w3.org/2000/svg";
   var SIZE = { wide: [200, 164], narrow: [160, 136] };
   var OVERVIEW = { wide: [66, 52], narrow: [58, 46] };
@@ -110,13 +110,13 @@
 
   function language() {
     var lang = document.documentElement.getAttribute(BM.A.LANG);
-    return lang === "en" || lang === "both" ? lang : "zh";
+    return lang === LN.EN || lang === LN.BOTH ? lang : LN.DEFAULT;
   }
 
   /* The name's lines in the page's language: [zh], [en] or [zh, en]. */
   function nameLines(name) {
     var lang = language();
-    return lang === "zh" ? [name[0]] : lang === "en" ? [name[1]] : [name[0], name[1]];
+    return lang === LN.ZH ? [name[0]] : lang === LN.EN ? [name[1]] : [name[0], name[1]];
   }
 
   function attach(map, data) {
@@ -246,10 +246,10 @@
     function nameText(parent, name, cls) {
       var lines = nameLines(name);
       var text = node("text", { "class": cls, "font-size": FONT }, parent);
-      text.setAttribute("lang", lines.length === 1 && language() === "en" ? "en" : "zh-Hans");
+      text.setAttribute("lang", lines.length === 1 && language() === LN.EN ? LN.EN_TAG : LN.ZH_TAG);
       lines.forEach(function (line, i) {
         var span = node("tspan", { x: 0, dy: i === 0 ? 0 : FONT + 1 }, text);
-        if (lines.length > 1) { span.setAttribute("lang", i === 0 ? "zh-Hans" : "en"); }
+        if (lines.length > 1) { span.setAttribute("lang", i === 0 ? LN.ZH_TAG : LN.EN_TAG); }
         span.textContent = line;
       });
       text.lineCount = lines.length;

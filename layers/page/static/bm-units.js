@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM;
+  var BM = window.BM, LN = BM.LN;
   /* The designation's look: as .bm-desig was (600 11px, line height 1.1, 2px padding). */
   var DESIG_FONT = "600 11px sans-serif", DESIG_LINE = 12.1, DESIG_PAD = 2;
   var DESIG_INK = "#222", DESIG_PAPER = "rgba(255, 253, 247, 0.85)";
@@ -69,14 +69,14 @@
     return Math.max(window.devicePixelRatio || 1, paper ? PRINT_RATIO : 1);
   }
 
-  function lang() { return document.documentElement.getAttribute(BM.A.LANG) || "zh"; }
+  function lang() { return document.documentElement.getAttribute(BM.A.LANG) || LN.DEFAULT; }
 
   /* The designation's lines in the current language. */
   function desigLines(designation, current) {
     if (!designation) { return []; }
     if (designation[0] === designation[1]) { return [designation[0]]; }
-    if (current === "zh") { return [designation[0]]; }
-    if (current === "en") { return [designation[1]]; }
+    if (current === LN.ZH) { return [designation[0]]; }
+    if (current === LN.EN) { return [designation[1]]; }
     return [designation[0], designation[1]];
   }
 

@@ -27,6 +27,8 @@
 
   /* The record keys and placement codes, from the build's contract (bm-core.js). */
   var R, P;
+  /* The language codes and the HTML lang tags, from the page's names (bm-core.js). */
+  var LN = window.BM.LN;
   var GAP = 2;
   /* Names ranked this high or higher may stand off their point, joined by a leader line. */
   var CALLOUT_RANK = 2;
@@ -48,13 +50,13 @@
   var BAND = 4;
 
   function currentLang() {
-    return document.documentElement.getAttribute(BM.A.LANG) || "zh";
+    return document.documentElement.getAttribute(BM.A.LANG) || LN.DEFAULT;
   }
 
   /* The lines a label shows in the current language. */
   function textLines(pair, lang) {
-    if (lang === "zh") { return [pair[0]]; }
-    if (lang === "en") { return [pair[1]]; }
+    if (lang === LN.ZH) { return [pair[0]]; }
+    if (lang === LN.EN) { return [pair[1]]; }
     return pair[0] === pair[1] ? [pair[0]] : [pair[0], pair[1]];
   }
 
@@ -261,7 +263,7 @@
     lines.forEach(function (line, i) {
       var span = document.createElement("span");
       span.className = "bm-line";
-      span.setAttribute("lang", (lang === "both" ? i === 0 : lang === "zh") ? "zh-Hans" : "en");
+      span.setAttribute("lang", (lang === LN.BOTH ? i === 0 : lang === LN.ZH) ? LN.ZH_TAG : LN.EN_TAG);
       // (a hill's sign is drawn at the summit, not with its name: see signNode)
       span.appendChild(document.createTextNode(line));
       span.setAttribute("data-halo", line);  // (on paper the halo is drawn from it: battlemap.css)
@@ -411,7 +413,7 @@
       taken.push(s);
       var node = document.createElement("div");
       node.className = className + " bm-curved";
-      node.setAttribute("lang", lang === "en" ? "en" : "zh-Hans");
+      node.setAttribute("lang", lang === LN.EN ? LN.EN_TAG : LN.ZH_TAG);
       glyphs.forEach(function (item) {
         tree.insert(item[4]);
         var span = document.createElement("span");
@@ -742,7 +744,7 @@
       if (kind === P.RIVER || kind === P.LINE) {  // in 中/EN each language runs along the line on its own
         var along = false;
         textLines(entry.record[R.LABEL], lang).forEach(function (text, i) {
-          along = self.placeCurved(entry, text, lang === "both" ? (i ? "en" : "zh") : lang, tree, size, out, i) || along;
+          along = self.placeCurved(entry, text, lang === LN.BOTH ? (i ? LN.EN : LN.ZH) : lang, tree, size, out, i) || along;
         });
         missed = along ? 0 : missed + 1;
         return;
