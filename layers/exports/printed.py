@@ -30,6 +30,13 @@ def render_images(
 #: True once a page laid out for paper has flowed its text for the fonts it prints with.
 PRINT_READY = f"document.documentElement.getAttribute('{Attr.PRINT_READY}') === '1'"
 
+#: Links to the site's other pages lead nowhere on paper, and Chromium would write each as the
+#: address of the file it printed (a temporary folder of the machine that made the PDF): they
+#: are printed as text. Links within the page (a citation to its entry) and to the web stay.
+UNLINK = """() => document.querySelectorAll('a[href]').forEach(a => {
+  if (!a.getAttribute('href').startsWith('#') && new URL(a.href).protocol === 'file:') a.removeAttribute('href');
+})"""
+
 #: Pixels per inch of the PNG pages: twice the page's 96 (a sharp print at A4).
 PNG_DPI = 192
 
@@ -86,6 +93,7 @@ def printed_phases(page: Any, battle: Battle, phases: list[str], lang: str, desc
             wait_until(page, LABELS_PLACED)  # names on the map, placed for this paper size
             wait_until(page, PRINT_READY)  # the text flowed beside the map and after it
             page.wait_for_timeout(150)  # let the canvas renderer finish its frame
+            page.evaluate(UNLINK)
             yield phase_id
 
 

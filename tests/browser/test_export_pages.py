@@ -57,6 +57,7 @@ def test_png_and_pdf(battle, tmp_path: Path, browser) -> None:
     export(battle, "pdf", tmp_path / "pdf", progress=False, paper="a3", browser=browser)
     reader = PdfReader(io.BytesIO((tmp_path / "pdf" / f"{battle.id}.pdf").read_bytes()))
     assert len(reader.pages) >= 2 * len(battle.phases)  # each phase: its map, then its text
+    assert local_links(reader) == []  # nothing of the machine that made it
     box = reader.pages[0].mediabox
     assert round(float(box.width) / 72 * 25.4) == 420 and round(float(box.height) / 72 * 25.4) == 297
     # every canvas that has a drawing on screen is an image on paper: the paths' canvases and the
@@ -193,6 +194,18 @@ def _squeezed(text: str) -> str:
 
 #: CJK radicals and strokes: a PDF's text layer that holds one misreads a character.
 RADICALS = re.compile("[\u2e80-\u2fdf\u31c0-\u31ef]")
+
+
+def local_links(reader) -> list[str]:
+    """The addresses of a PDF's links that lead to a file (the machine's own folders)."""
+    out = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action else ""
+            if uri.startswith("file:"):
+                out.append(uri)
+    return out
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "both"])

@@ -10,7 +10,7 @@ import pytest
 
 from layers.exports.dispatch import export
 
-from .test_export_pages import RADICALS, _read_on, _squeezed
+from .test_export_pages import RADICALS, _read_on, _squeezed, local_links
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +47,4 @@ def test_handout_in_both_languages_on_letter(battle, tmp_path: Path, browser) ->
     for source_id in battle.sources:
         assert _squeezed(source_id) in tail, source_id
     assert len(reader.pages) > 2 * len(battle.phases)
+    assert local_links(reader) == []  # nothing of the machine that made it

@@ -39,10 +39,10 @@ def legend(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def expected_key(path: Path, battle, shown: list[str], ids: list[str]) -> set[str]:
+def expected_key(path: Path, battle, shown: list[str], ids: list[str], folded: bool = False) -> set[str]:
     """What the key should list when the groups `shown` (one phase and the reference layers)
-    are drawn: the entries for their styles, flags and precision halos (several phases: not
-    asked here)."""
+    are drawn: the entries for their styles, flags and precision halos, and the counts of
+    folded marks if the view has any (several phases: not asked here)."""
     data = page_data(path)
     items = [item for group in data[Page.GROUPS] if group[Overlay.ID] in shown for item in group[Overlay.ITEMS]]
     styles = {item[Item.STYLE] for item in items}
@@ -59,6 +59,8 @@ def expected_key(path: Path, battle, shown: list[str], ids: list[str]) -> set[st
             out.add(key)
         if "halo" in when and haloed:
             out.add(key)
+        if "folded" in when and folded:
+            out.add(key)
     return out
 
 
@@ -73,7 +75,9 @@ def test_the_key_lists_what_the_view_draws(browser, battle, site: Path) -> None:
             tab.evaluate(SETTLED)
             listed = tab.evaluate(KEY)
             assert len(listed) == len(set(listed))
-            assert set(listed) == expected_key(site / "index.html", battle, [phase.id, Group.REFERENCE], ids), phase.id
+            folded = tab.evaluate("document.querySelectorAll('.bm-fold').length > 0")
+            shown = [phase.id, Group.REFERENCE]
+            assert set(listed) == expected_key(site / "index.html", battle, shown, ids, folded), phase.id
             seen.append(frozenset(listed))
         assert len(set(seen)) > 1  # the phases differ, and so do their keys
         assert any("changed" in keys for keys in seen) and any(k.startswith("movement:") for k in seen[2])

@@ -223,9 +223,10 @@ def test_placement_is_deterministic(browser, battle, site: Path) -> None:
 
 def _crowded_battle(tmp_path: Path, apart: bool = True) -> Path:
     """The mini battle with fourteen positions by the mill: four key ones, ten minor ones. Apart,
-    they stand in two rows of seven whose marks keep clear of one another at the opening view
-    (about 26 px across, 24 px down at zoom 12) while their names cannot all fit; otherwise they
-    all stand on the mill's spot (their marks fold into one: test_fold.py)."""
+    they stand in two rows of seven north of it (the brook runs south), whose marks keep clear
+    of one another at the opening view (about 26 px across, 24 px down at zoom 12) while their
+    names cannot all fit; otherwise they all stand on the mill's spot (their marks fold into
+    one: test_fold.py)."""
     folder = tmp_path / "crowd"
     shutil.copytree(FIXTURE_BATTLE, folder)
     path = folder / "action.geojson"
@@ -236,7 +237,7 @@ def _crowded_battle(tmp_path: Path, apart: bool = True) -> Path:
         twin["id"] = f"crowd-{i:02d}"
         if apart:
             x, y = mill["geometry"]["coordinates"]
-            twin["geometry"]["coordinates"] = [round(x + 0.009 * (i % 7 - 3), 4), round(y - 0.0055 * (1 + i // 7), 4)]
+            twin["geometry"]["coordinates"] = [round(x + 0.009 * (i % 7 - 3), 4), round(y + 0.0055 * (1 + i // 7), 4)]
         key = i % 4 == 3  # the key ones come late in the file: rank, not order, must win
         props = twin["properties"]
         props.update(label_zh=f"据点{i:02d}", label_en=f"Post {i:02d}", importance=1 if key else 3)

@@ -547,27 +547,54 @@
     return { into: into, hosts: hosts, kept: kept };
   }
 
-  /* Where each host's count goes: a box at a corner of its mark (lower right first) that
-   * covers no kept mark and no count placed before it. [{host, box}] */
+  /* Where a count may stand on its mark, in order: a corner (lower right first), then a side,
+   * touching the mark and then a step and two steps (px) farther out. */
+  var COUNT_AT = [[1, 1], [-1, 1], [1, -1], [-1, -1], [1, 0], [-1, 0], [0, 1], [0, -1]];
+  var COUNT_STEPS = [0, 8, 16];
+
+  /* The box of host h's count, w px wide, at direction `at` and `step` px out. */
+  function countBox(h, w, at, step) {
+    var r = h.radius * 0.6 + step, x, y;
+    x = at[0] > 0 ? h.point.x + r : at[0] < 0 ? h.point.x - r - w : h.point.x - w / 2;
+    y = at[1] > 0 ? h.point.y + r : at[1] < 0 ? h.point.y - r - COUNT_HEIGHT : h.point.y - COUNT_HEIGHT / 2;
+    if (!at[1]) { x = at[0] > 0 ? h.point.x + h.radius + step : h.point.x - h.radius - step - w; }
+    if (!at[0]) { y = at[1] > 0 ? h.point.y + h.radius + step : h.point.y - h.radius - step - COUNT_HEIGHT; }
+    return box(x, y, x + w, y + COUNT_HEIGHT, "count:" + h.layer.record[R.ID]);
+  }
+  function countWidth(h) { return COUNT_PAD + COUNT_CHAR * ("+" + h.members.length).length; }
+  function meets(a, b) { return a.minX < b.maxX && a.maxX > b.minX && a.minY < b.maxY && a.maxY > b.minY; }
+
+  /* Where each host's count goes: the first place (COUNT_AT, COUNT_STEPS) that covers no kept
+   * mark and no count placed before it. A host with no such place whose count would only cover
+   * marks keeps the first place clear of counts; one whose count would cover another count
+   * folds, with all it stands for, into that count's host (one count, not two over each other).
+   * [{host, box}]; folds.into follows the last. */
   function countBoxes(folds) {
-    var taken = folds.kept.map(function (e) {
-      return box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius);
+    var marks = folds.kept.map(function (e) {
+      return { entry: e, box: box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius) };
     });
-    return folds.hosts.map(function (h) {
-      var w = COUNT_PAD + COUNT_CHAR * ("+" + h.members.length).length, ht = COUNT_HEIGHT, r = h.radius * 0.6;
-      var corners = [[1, 1], [-1, 1], [1, -1], [-1, -1]], chosen = null;
-      for (var c = 0; c < corners.length && !chosen; c++) {
-        var x = corners[c][0] > 0 ? h.point.x + r : h.point.x - r - w;
-        var y = corners[c][1] > 0 ? h.point.y + r : h.point.y - r - ht;
-        var b = box(x, y, x + w, y + ht, "count:" + h.layer.record[R.ID]);
-        var clear = taken.every(function (t, i) {
-          return folds.kept[i] === h || !(b.minX < t.maxX && b.maxX > t.minX && b.minY < t.maxY && b.maxY > t.minY);
-        });
-        if (clear || c === corners.length - 1) { chosen = b; }
+    var placed = [];
+    folds.hosts.forEach(function (h) {
+      var w = countWidth(h), clearOfCounts = null, chosen = null, hit = null;
+      for (var s = 0; s < COUNT_STEPS.length && !chosen; s++) {
+        for (var a = 0; a < COUNT_AT.length && !chosen; a++) {
+          var b = countBox(h, w, COUNT_AT[a], COUNT_STEPS[s]);
+          var onCount = null;
+          for (var k = 0; k < placed.length && !onCount; k++) { if (meets(b, placed[k].box)) { onCount = placed[k]; } }
+          if (onCount) { hit = hit || onCount; continue; }
+          clearOfCounts = clearOfCounts || b;
+          if (marks.every(function (m) { return m.entry === h || !meets(b, m.box); })) { chosen = b; }
+        }
       }
-      taken.push(chosen);
-      return { host: h, box: chosen };
+      chosen = chosen || clearOfCounts;
+      if (chosen) { placed.push({ host: h, box: chosen }); return; }
+      var into = hit.host;  // every place covers a count: fold into its host
+      [h.layer].concat(h.members).forEach(function (layer) { into.members.push(layer); folds.into.set(layer, into); });
+      h.members = [];
+      var grown = countWidth(into) - (hit.box.maxX - hit.box.minX);
+      if (grown > 0 && hit.box.maxX <= into.point.x) { hit.box.minX -= grown; } else { hit.box.maxX += grown; }
     });
+    return placed;
   }
 
   Labeler.prototype.collect = function (layers, size) {
