@@ -238,8 +238,9 @@ def test_a_path_gets_its_tooltip_and_popup_when_the_reader_first_asks(offline, b
     assert offline.errors == []
 
 
-#: Shows a phase not shown yet (as the layer control does), counting from then on how often
-#: its symbols' canvas draws them; returns how many names placements there were before.
+#: Shows a phase not shown yet (as the layer control does) and counts from then on how often
+#: its symbols' canvas draws them (window.bmShown); returns how many times the page had placed
+#: its names before.
 SHOW = """() => {
   const bm = window.battleMap, map = bm.map, proto = BM.units.UnitCanvas.prototype, redraw = proto.redraw;
   const ids = Object.keys(bm.groups).filter(id => bm.groups[id].units && !map.hasLayer(bm.groups[id]));
