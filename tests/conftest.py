@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ if "HENGYANG_MAP_CACHE" not in os.environ:
     os.environ["HENGYANG_MAP_CACHE"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
+#: How long a browser test waits for what it waits for (ms): generous, since a page on a busy
+#: machine is slow, not broken (Playwright's own default is 30 s). A test waits for an event
+#: at most this long; one that passes never waits it out.
+PATIENCE_MS = 120_000
+
 
 def _csp_safe_wait_for_function(self, expression, *, arg=None, timeout=None, polling=None):
     """Page.wait_for_function, polled from the driver: Playwright's own compiles its predicate
@@ -28,7 +34,7 @@ def _csp_safe_wait_for_function(self, expression, *, arg=None, timeout=None, pol
     failed with an EvalError instead of waiting."""
     from layers.exports.chromium import wait_until
 
-    return wait_until(self, expression, arg, timeout if timeout is not None else 120_000)
+    return wait_until(self, expression, arg, timeout if timeout is not None else PATIENCE_MS)
 
 
 try:
@@ -103,6 +109,27 @@ ALL_DETAILS = """() => new Promise(resolve => {
 })"""
 
 
+#: Resolves once two animation frames have passed: what the page asked of its next frame (a
+#: canvas drawn, names placed) is done.
+FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+@contextmanager
+def map_settles(tab) -> Iterator[None]:
+    """Waits, after the block, until the move of the map the block made has ended (the map's
+    ``moveend``, a camera's or a drag's included) and two animation frames have passed since:
+    what the page does at a move's end (culls, crowds) and in the frames after (names placed,
+    canvases drawn) is done. A block that does not move the map times out; one that moves it
+    twice waits for the first move's end (a move without animation ends before the block does)."""
+    tab.evaluate(
+        "() => { window.bmMoveEnded = false;"
+        " window.battleMap.map.once('moveend', () => { window.bmMoveEnded = true; }); }"
+    )
+    yield
+    tab.wait_for_function("window.bmMoveEnded")
+    tab.evaluate(FRAMES)
+
+
 class OfflinePage:
     """A page whose every non-file request is aborted, recording errors and blocked requests.
     Its browser's language is Chinese (``locale``): the site's pages open in their reader's
@@ -110,6 +137,7 @@ class OfflinePage:
 
     def __init__(self, browser, viewport: dict[str, int] | None = None, locale: str = "zh-CN"):
         self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, locale=locale)
+        self.context.set_default_timeout(PATIENCE_MS)
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import OfflinePage
+from ..conftest import OfflinePage, map_settles
 from .test_cull import IN_VIEW
 
 pytestmark = pytest.mark.browser
@@ -24,9 +24,6 @@ CROWDS = """() => [...document.querySelectorAll('.bm-aggregate')].map(node => {
   return [+node.textContent.replace(/,/g, ''), layer.stands(), r.left + r.width / 2, r.top + r.height / 2, r.width,
     r.right > frame.left && r.left < frame.right && r.bottom > frame.top && r.top < frame.bottom];
 })"""
-
-#: Two animation frames passed.
-FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 VIEW = """([zoom, lat, lng]) => {
   window.battleMap.selectPhase('all', {animate: false});
@@ -55,8 +52,8 @@ def test_a_crowded_view_is_marks_that_stand_for_every_feature_in_it(browser, sit
         for dz in (-1, 0, 1, 2):
             view = [zoom + dz, *centre]
             for tab in (plain, crowded):
-                tab.evaluate(VIEW, view)
-            crowded.wait_for_timeout(50)
+                with map_settles(tab):
+                    tab.evaluate(VIEW, view)
             every = set(plain.evaluate(IN_VIEW))
             drawn = set(crowded.evaluate(IN_VIEW))
             crowds = crowded.evaluate(CROWDS)
@@ -84,20 +81,16 @@ def test_clicking_a_mark_zooms_in_to_what_it_stands_for(browser, site) -> None:
     page, tab = _open(browser, site, crowded=True)
     try:
         tab.evaluate("window.battleMap.selectPhase('all', {animate: false})")
-        tab.evaluate("window.battleMap.map.setZoom(window.battleMap.map.getZoom() - 1, {animate: false})")
-        tab.wait_for_timeout(50)
+        with map_settles(tab):
+            tab.evaluate("window.battleMap.map.setZoom(window.battleMap.map.getZoom() - 1, {animate: false})")
         crowds = [c for c in tab.evaluate(CROWDS) if c[5]]
         assert crowds
         _, ids, x, y, _, _ = max(crowds, key=lambda c: c[0])
         before = tab.evaluate("window.battleMap.map.getZoom()")
-        # the move's end, counted (the groups cull for the new view on it, in the same task)
-        tab.evaluate("window.bmMoves = 0; window.battleMap.map.on('moveend', () => { window.bmMoves += 1; })")
-        tab.mouse.click(x, y)
-        tab.wait_for_function(
-            f"window.battleMap.map.getZoom() >= {before + 2} && window.bmMoves > 0"
-            " && !window.battleMap.map._animatingZoom"
-        )
-        tab.evaluate(FRAMES)  # (what follows a move's end in the next frames: drawn)
+        # the zoom's end (the groups cull for the new view on it) and what the next frames draw
+        with map_settles(tab):
+            tab.mouse.click(x, y)
+        assert tab.evaluate("window.battleMap.map.getZoom()") >= before + 2
         drawn = set(tab.evaluate(IN_VIEW))
         stood = {f for _, members, *_ in tab.evaluate(CROWDS) for f in members}
         assert not drawn & stood
@@ -117,8 +110,8 @@ def test_an_event_in_a_crowd_carries_no_number(browser, site, battle) -> None:
             tab.evaluate("(id) => window.battleMap.selectPhase(id, {animate: false, push: false})", phase.id)
             zoom = tab.evaluate("window.battleMap.map.getZoom()")
             for dz in (-1, 0):
-                tab.evaluate("(z) => window.battleMap.map.setZoom(z, {animate: false})", zoom + dz)
-                tab.wait_for_timeout(50)
+                with map_settles(tab):
+                    tab.evaluate("(z) => window.battleMap.map.setZoom(z, {animate: false})", zoom + dz)
                 stood = {f for _, ids, *_ in tab.evaluate(CROWDS) for f in ids}
                 ids = tab.evaluate(
                     "[...document.querySelectorAll('.bm-event-no')]"

@@ -259,9 +259,10 @@ def test_the_terrain_layer_asks_for_nothing_until_chosen(browser, site: Path) ->
         tab.evaluate("window.battleMap.ready")
         assert not any("opentopomap" in url or "openstreetmap" in url for url in page.blocked), page.blocked
         terrain = tab.locator(".leaflet-control-layers-base label", has_text="OpenTopoMap").locator("input")
-        terrain.check()
+        # until a tile is asked for and refused (the route recorded it before refusing it)
+        with tab.expect_event("requestfailed", lambda request: "tile.opentopomap.org" in request.url):
+            terrain.check()
         tab.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
-        tab.wait_for_timeout(0)
         asked = [url for url in page.blocked if "tile.opentopomap.org" in url]
         assert asked, page.blocked  # now it asks, and only its own servers
         credit = tab.locator(".leaflet-control-attribution").inner_text()

@@ -254,10 +254,10 @@ def test_a_phase_shown_where_it_was_culled_is_not_culled_again(browser, site) ->
 
 
 #: Zoomed in two steps, the next phase (hidden) culled as showing it would cull it, then shown
-#: in the current one's stead, then left until the page is quiet: [widened, paths on the map
-#: beyond what its canvas reaches] when hidden, just shown, and once widened; and how many
-#: times its canvas was drawn from the widening on.
-WIDENED = """async () => {
+#: in the current one's stead, and from then on its canvas's drawings counted: the group and
+#: what it was when hidden and just shown, kept as window.bmWidened. [widened, paths on the map
+#: beyond what its canvas reaches] when hidden and just shown.
+SHOW_TO_WIDEN = """async () => {
   const bm = window.battleMap, map = bm.map;
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   map.setZoom(map.getZoom() + 2, {animate: false});
@@ -280,12 +280,18 @@ WIDENED = """async () => {
   map.removeLayer(current);
   const shown = [g.wide, beyond()];
   await frames();
-  let draws = 0;
+  const widened = window.bmWidened = {g, beyond, draws: 0};
   const draw = g.canvas._draw;
-  g.canvas._draw = function () { draws += 1; return draw.apply(this, arguments); };
-  for (let i = 0; i < 200 && !g.wide; i++) await new Promise(r => setTimeout(r, 25));
-  await frames();
-  return [hidden, shown, [g.wide, beyond()], draws];
+  g.canvas._draw = function () { widened.draws += 1; return draw.apply(this, arguments); };
+  return [hidden, shown];
+}"""
+
+#: Once the group is widened, and two frames more: [[widened, paths on the map beyond what its
+#: canvas reaches], how many times its canvas was drawn from the widening on].
+WIDENED = """async () => {
+  const {g, beyond} = window.bmWidened;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return [[g.wide, beyond()], window.bmWidened.draws];
 }"""
 
 
@@ -296,7 +302,9 @@ def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
         tab.evaluate("window.battleMap.ready")
-        hidden, shown, widened, draws = tab.evaluate(WIDENED)
+        hidden, shown = tab.evaluate(SHOW_TO_WIDEN)
+        tab.wait_for_function("window.bmWidened.g.wide")  # (once the page is quiet: a busy one may take long)
+        widened, draws = tab.evaluate(WIDENED)
         assert hidden == [False, 0] and shown == [False, 0], (hidden, shown)
         assert widened[0] is True and widened[1] > 0, widened
         assert draws == 0
@@ -305,14 +313,15 @@ def test_a_cull_holds_what_the_canvas_reaches_and_widens_when_idle(browser, site
         page.close()
 
 
-#: Zoomed in two steps and left until the shown phase is widened, then panned by a quarter of
-#: the view: [features taken off the map, of them those near the new view (within half a view
+#: Whether the shown phase's group is widened.
+SHOWN_WIDE = "window.battleMap.groups[window.battleMap.state.phase].wide"
+
+#: Once the shown phase is widened (zoomed in two steps before), panned by a quarter of the
+#: view: [features taken off the map, of them those near the new view (within half a view
 #: around it), features on the map before the pan and after]; then zoomed in once more: [paths
 #: on the map beyond what the canvas reaches].
-PAN_KEEPS = """async () => {
+PAN_KEEPS = """() => {
   const bm = window.battleMap, map = bm.map, g = bm.groups[bm.state.phase];
-  map.setZoom(map.getZoom() + 2, {animate: false});
-  for (let i = 0; i < 200 && !g.wide; i++) await new Promise(r => setTimeout(r, 25));
   const size = map.getSize(), taken = [], remove = map.removeLayer, before = g.onMap.length;
   map.removeLayer = function (layer) { if (layer.record) { taken.push(layer); } return remove.apply(this, arguments); };
   try {
@@ -344,6 +353,8 @@ def test_a_pan_keeps_on_the_map_what_is_near_the_view(browser, site) -> None:
     page, tab = _open(browser, site / "index.html", cull=True)
     try:
         tab.evaluate("window.battleMap.ready")
+        tab.evaluate("window.battleMap.map.setZoom(window.battleMap.map.getZoom() + 2, {animate: false})")
+        tab.wait_for_function(SHOWN_WIDE)  # (once the page is quiet: a busy one may take long)
         taken, near, before, after, beyond = tab.evaluate(PAN_KEEPS)
         assert taken > 0, "nothing left the view's surroundings: the pan tested nothing"
         assert near == 0, (taken, near)

@@ -15,7 +15,7 @@ from layers.data.load import load_battle
 from layers.page.assemble import render_site
 from layers.site import write_site
 
-from ..conftest import FIXTURE_BATTLE, ROOT, OfflinePage
+from ..conftest import FIXTURE_BATTLE, ROOT, OfflinePage, map_settles
 
 pytestmark = pytest.mark.browser
 
@@ -372,8 +372,8 @@ def test_unit_symbols_follow_the_view(browser, battle, site: Path) -> None:
             "map.panBy([120, -80], {animate: false})",
             "map.setZoom(map.getZoom() - 2, {animate: false})",
         ):
-            tab.evaluate(f"(() => {{ const map = window.battleMap.map; {move}; }})()")
-            tab.wait_for_timeout(100)
+            with map_settles(tab):
+                tab.evaluate(f"(() => {{ const map = window.battleMap.map; {move}; }})()")
             offsets = tab.evaluate(UNIT_OFFSETS)
             assert offsets, move
             assert all(abs(dx) <= 1.5 and abs(dy) <= 1.5 for dx, dy in offsets), (move, offsets[:5])
@@ -723,6 +723,21 @@ FORESEEN = """async () => {
   return [foreseen, shown, state(), drawnAgain, before === after];
 }"""
 
+#: Pans the map, and from then on watches the phase after the shown one: window.bmForeseen is
+#: true once its symbols have been drawn ahead (the last step of foreseeing its placement).
+PAN_AND_WATCH = """(ids) => {
+  const bm = window.battleMap, next = ids[(ids.indexOf(bm.state.phase) + 1) % ids.length];
+  const units = bm.groups[next].units;
+  window.bmForeseen = false;
+  units.drawAhead = function () {
+    delete units.drawAhead;  // (its own again: the prototype's)
+    const out = BM.units.UnitCanvas.prototype.drawAhead.apply(this, arguments);
+    window.bmForeseen = true;
+    return out;
+  };
+  bm.map.panBy([90, 40], {animate: false});
+}"""
+
 
 def test_the_placement_made_ahead_is_the_one_made_afresh(offline, battle, site: Path) -> None:
     """Once the page is ready, and again once it has been still for a moment after a move, the
@@ -732,7 +747,8 @@ def test_the_placement_made_ahead_is_the_one_made_afresh(offline, battle, site: 
     (names, leaders, symbols and their pixels)."""
     tab = offline.open(site / "index.html")
     tab.evaluate("window.battleMap.ready")
-    script = FORESEEN.replace("BM_SITE_ORDER", json.dumps([p.id for p in battle.phases]))
+    order = [p.id for p in battle.phases]
+    script = FORESEEN.replace("BM_SITE_ORDER", json.dumps(order))
     for round_ in range(2):
         foreseen, shown, fresh, drawn_again, same_pixels = tab.evaluate(script)
         assert foreseen, round_
@@ -741,7 +757,8 @@ def test_the_placement_made_ahead_is_the_one_made_afresh(offline, battle, site: 
         # its symbols were drawn ahead too: shown as drawn, with the pixels of a fresh drawing
         assert not drawn_again, round_
         assert same_pixels
-        # a move: placed anew at once, foreseen again once the page has been still
-        tab.evaluate("window.battleMap.map.panBy([90, 40], {animate: false})")
-        tab.wait_for_timeout(1500)
+        # a move: placed anew at once, foreseen again once the page has been still (for the
+        # phase the next round shows)
+        tab.evaluate(PAN_AND_WATCH, order)
+        tab.wait_for_function("window.bmForeseen")
     assert offline.errors == []

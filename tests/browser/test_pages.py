@@ -144,7 +144,7 @@ def test_citation_opens_the_bibliography(offline, battle, site) -> None:
     entry = tab.locator(f"#src-{source_id}")
     # the link sets the address's #src-…; the page opens the entry on hashchange, a task of its
     # own that a busy page (preparing its phases) may run a moment after the click returns
-    entry.wait_for(state="visible", timeout=5000)
+    entry.wait_for(state="visible")
     assert entry.is_visible()
     assert tab.locator(".bm-bibliography").get_attribute("open") is not None
     assert offline.errors == []

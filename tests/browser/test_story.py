@@ -41,7 +41,7 @@ def test_arrow_keys_step_phases_and_the_panel_follows(offline, battle, site: Pat
         assert tab.evaluate(VISIBLE_SECTION) == expected
         # the phase left is hidden at once, the one reached (of Hengyang's size) shown at once
         assert tab.evaluate(SHOWN_GROUPS) == [expected]
-        tab.wait_for_function(SHOWN_ARE, arg=[expected], timeout=5000)
+        tab.wait_for_function(SHOWN_ARE, arg=[expected])
         assert tab.evaluate("location.hash") == f"#{expected}"
     tab.keyboard.press("ArrowRight")  # past the last phase: stays
     assert tab.evaluate(VISIBLE_SECTION) == ids[-1]
@@ -51,7 +51,7 @@ def test_arrow_keys_step_phases_and_the_panel_follows(offline, battle, site: Pat
     tab.wait_for_function(f"location.hash === '#{ids[-1]}'")
     assert tab.evaluate(VISIBLE_SECTION) == ids[-1]
     tab.click(".bm-all")
-    tab.wait_for_function(SHOWN_ARE, arg=ids, timeout=5000)
+    tab.wait_for_function(SHOWN_ARE, arg=ids)
     assert offline.errors == []
 
 
@@ -169,9 +169,15 @@ def test_text_version_is_a_table_reachable_by_keyboard(offline, battle, site: Pa
         expected = feature.status_on(phase.end)
         assert status == (STATUS_LABELS[expected].en if expected else "—"), feature_id
         assert all(s in sources for s in feature.sources), feature_id
-    tab.keyboard.press("Enter")  # closing and opening again does not repeat rows
+    # closing and opening again does not repeat rows: the rows are counted once the toggle event
+    # of the opening has been dispatched (heard after the page's own listener, which fills)
+    tab.evaluate(
+        "window.bmOpened = false; document.querySelector('.bm-twin').addEventListener('toggle',"
+        " (e) => { if (e.target.open) window.bmOpened = true; })"
+    )
     tab.keyboard.press("Enter")
-    tab.evaluate("() => new Promise(r => setTimeout(r, 50))")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("window.bmOpened")
     assert tab.locator(".bm-twin tbody tr").count() == len(rows)
     assert tab.locator(".bm-day").get_attribute("aria-label")
 

@@ -117,10 +117,18 @@ def test_phases_ticked_in_the_layer_control_make_one_map(browser, battle, site: 
             f"""() => {{
           const labels = [...document.querySelectorAll('.leaflet-control-layers-overlays label')];
           const index = Object.keys(window.battleMap.groups).indexOf({first!r});
+          window.bmSynopsisMade = false;
+          const synopsis = BM.layers.synopsis;
+          BM.layers.synopsis = function () {{
+            BM.layers.synopsis = synopsis;
+            const out = synopsis.apply(this, arguments);
+            window.bmSynopsisMade = true;
+            return out;
+          }};
           labels[index].querySelector('input').click();
         }}"""
         )
-        tab.wait_for_timeout(50)  # (the synopsis is made once the ticking is done: a microtask)
+        tab.wait_for_function("window.bmSynopsisMade")  # (made once the ticking is done: a microtask)
         drawn = tab.evaluate(DRAWN)
         phases = _phases_of(battle)
         assert {gid for gid, *_ in drawn} == {first, second}

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from ..conftest import FRAMES, map_settles
+
 pytestmark = pytest.mark.browser
+
+#: True once every symbol image the page has asked for has arrived (each arrival asks the
+#: canvases to draw again, in the next frame: FRAMES).
+SYMBOLS_DECODED = "BM.units.unready() === 0"
 
 #: Each drawn unit whose symbol's middle is on screen: its feature id and that middle, in page pixels.
 SYMBOLS = """() => {
@@ -43,7 +49,8 @@ INK_AT = """(points) => {
 def _phase_page(offline, battle, site):
     tab = offline.open(site / f"{battle.phases[-1].id}.html")
     tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
-    tab.wait_for_timeout(200)  # the symbols' images decode
+    tab.wait_for_function(SYMBOLS_DECODED)  # (the names placed, the symbols they drew have been asked for)
+    tab.evaluate(FRAMES)  # drawn with them
     return tab
 
 
@@ -76,7 +83,7 @@ def test_pointing_at_a_symbol_names_it_and_clicking_opens_its_popup(offline, bat
     tab.wait_for_selector(".leaflet-popup-content")
     assert name.zh in tab.inner_text(".leaflet-popup-content")
     tab.mouse.move(5, 5)  # off the symbol: the tooltip fades out
-    tab.wait_for_selector(".leaflet-tooltip", state="detached", timeout=3000)
+    tab.wait_for_selector(".leaflet-tooltip", state="detached")
     assert offline.errors == []
 
 
@@ -84,12 +91,17 @@ def test_a_drag_that_starts_on_a_symbol_pans_the_map(offline, battle, site) -> N
     tab = _phase_page(offline, battle, site)
     _, x, y = _free_symbol(tab)
     before = tab.evaluate("window.battleMap.map.getCenter().lng")
-    tab.mouse.move(x, y)
-    tab.mouse.down()
-    tab.mouse.move(x + 160, y + 30, steps=6)
-    tab.mouse.up()
-    tab.wait_for_timeout(200)
+    # the clicks that reach the page (counted first, before the page's own listeners)
+    tab.evaluate("window.bmClicks = 0; window.addEventListener('click', () => { window.bmClicks += 1; }, true)")
+    with map_settles(tab):  # the drag's end, its glide after the button is let go included
+        tab.mouse.move(x, y)
+        tab.mouse.down()
+        tab.mouse.move(x + 160, y + 30, steps=6)
+        tab.mouse.up()
     assert tab.evaluate("window.battleMap.map.getCenter().lng") != before
+    # the drag ended in a click on the map, which opened nothing (a popup opens in the click's
+    # own handler, so none is on its way)
+    assert tab.evaluate("window.bmClicks") == 1
     assert tab.locator(".leaflet-popup").count() == 0  # the end of a drag is not a click
     assert offline.errors == []
 
@@ -100,8 +112,8 @@ def test_symbols_are_ink_where_the_page_drew_them_and_designations_follow_the_la
     assert symbols
     ink = tab.evaluate(INK_AT, [[x, y] for _, x, y in symbols])
     assert [f for (f, _, _), alpha in zip(symbols, ink, strict=True) if not alpha] == [], symbols
-    tab.evaluate("window.battleMap.map.panBy([500, 0], {animate: false})")
-    tab.wait_for_timeout(100)
+    with map_settles(tab):
+        tab.evaluate("window.battleMap.map.panBy([500, 0], {animate: false})")
     moved = tab.evaluate(SYMBOLS)
     ink = tab.evaluate(INK_AT, [[x, y] for _, x, y in moved])
     assert [f for (f, _, _), alpha in zip(moved, ink, strict=True) if not alpha] == [], moved
@@ -226,19 +238,32 @@ def test_a_path_gets_its_tooltip_and_popup_when_the_reader_first_asks(offline, b
     assert offline.errors == []
 
 
-#: Shows a phase not shown yet (as the layer control does) and counts, over the next half
-#: second, how often its symbols' canvas drew them: [drawings, symbols drawn].
-SHOW_AND_COUNT = """async () => {
+#: Shows a phase not shown yet (as the layer control does) and counts from then on how often
+#: its symbols' canvas draws them (window.bmShown); returns how many times the page had placed
+#: its names before.
+SHOW = """() => {
   const bm = window.battleMap, map = bm.map, proto = BM.units.UnitCanvas.prototype, redraw = proto.redraw;
   const ids = Object.keys(bm.groups).filter(id => bm.groups[id].units && !map.hasLayer(bm.groups[id]));
-  const group = bm.groups[ids[ids.length - 1]];
-  let drawings = 0;
-  proto.redraw = function () { if (this === group.units) drawings++; return redraw.apply(this, arguments); };
+  const group = bm.groups[ids[ids.length - 1]], shown = {group, drawings: 0, placed: bm.labels.count};
+  proto.redraw = function () { if (this === group.units) shown.drawings++; return redraw.apply(this, arguments); };
+  shown.restore = () => { proto.redraw = redraw; };
+  window.bmShown = shown;
   map.addLayer(group);
-  await new Promise(r => setTimeout(r, 500));
-  proto.redraw = redraw;
-  return [drawings, group.units.drawn.length];
+  return shown.placed;
 }"""
+
+#: How long nothing more may be drawn once a phase is shown and its names placed (ms).
+STILL_MS = 500
+
+#: After the names placed for the phase shown, two frames (the drawing they asked for) and then
+#: STILL_MS: [drawings, symbols drawn].
+COUNT_SHOWN = f"""async () => {{
+  const shown = window.bmShown;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await new Promise(r => setTimeout(r, {STILL_MS}));
+  shown.restore();
+  return [shown.drawings, shown.group.units.drawn.length];
+}}"""
 
 
 def test_a_phase_shown_draws_its_symbols_once(offline, site) -> None:
@@ -247,8 +272,15 @@ def test_a_phase_shown_draws_its_symbols_once(offline, site) -> None:
     again when their images arrive (every symbol of the site is decoded while the page is idle)."""
     tab = offline.open(site / "index.html")
     tab.wait_for_function("+(window.battleMap.map.getContainer().getAttribute('data-labels') || 0) >= 1")
-    tab.evaluate("window.battleMap.ready")
-    drawings, drawn = tab.evaluate(SHOW_AND_COUNT)
+    tab.evaluate("window.battleMap.ready")  # (every symbol of the site asked for by then)
+    tab.wait_for_function(SYMBOLS_DECODED)
+    placed = tab.evaluate(SHOW)
+    tab.wait_for_function(f"window.battleMap.labels.count > {placed}")  # the names placed for it
+    # A drawing again is something that does not happen: after the placement and its frames the
+    # page is watched for STILL_MS more, a bounded wait on purpose (a second drawing would come
+    # from a later frame or an image's arrival, within it). Not vacuous: the first drawing has
+    # to have been made (drawings == 1, drawn > 0).
+    drawings, drawn = tab.evaluate(COUNT_SHOWN)
     assert drawn > 0
     assert drawings == 1
     assert offline.errors == []
@@ -334,8 +366,8 @@ def test_symbols_are_drawn_smaller_as_the_map_zooms_out(offline, battle, site) -
     tab = _phase_page(offline, battle, site)
     sizes = {}
     for zoom in (15, 14, 12, 10, 7):
-        tab.evaluate(f"window.battleMap.map.setZoom({zoom}, {{animate: false}})")
-        tab.wait_for_timeout(150)
+        with map_settles(tab):
+            tab.evaluate(f"window.battleMap.map.setZoom({zoom}, {{animate: false}})")
         boxes = tab.evaluate("BM.units.boxes().map(b => [b.feature, b.maxY - b.minY, b.scale])")
         if not boxes:
             continue

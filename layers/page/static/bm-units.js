@@ -416,6 +416,9 @@
     },
     /* How many symbols have been made into pixels (for tests: a group prepared made its own). */
     rasterised: function () { return Object.keys(bitmaps).length; },
+    /* How many symbols' images asked for are still loading (for tests: once none is, the
+     * canvases' next drawing has the pixels of every symbol they drew). */
+    unready: function () { return Object.keys(images).filter(function (html) { return !images[html].ready; }).length; },
     /* Decode the images of these symbols (the site's icons, by code) now, not when first drawn. */
     decode: function (icons) { Object.keys(icons).forEach(function (code) { imageOf(icons[code][BM.IC.HTML]); }); },
     /* fn() tells whether a placement that ends with redrawAll is due this frame. */
