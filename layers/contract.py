@@ -43,6 +43,8 @@ class Record:
     LOCATION_NOTE: Final = "ln"  # how the location was derived [zh, en]
     SOURCES: Final = "src"  # source ids
     ELEVATION_SOURCES: Final = "es"  # source ids of the spot height
+    EXTENT_SOURCES: Final = "ex"  # source ids of a hill area's extent
+    SUMMIT_SOURCES: Final = "ss"  # source ids of a hill area's summit, where a source places it
     WIDTH: Final = "w"  # a river's width [metres, [source ids]]
     DESIGNATION: Final = "dg"  # a unit's designation beside its symbol [zh, en]
     # What the map writes on itself (see layers.draw.labels).
@@ -52,7 +54,9 @@ class Record:
     COURSE: Final = "lc"  # [[lon, lat], ...] a label follows, when not the drawn line itself
     TIP: Final = "tp"  # an arrow's tip [lon, lat]: names keep clear of arrowheads
     ELEVATION: Final = "el"  # spot height in metres, from a source
-    HILL: Final = "hl"  # 1 for a hill (drawn with a hill sign)
+    HILL: Final = "hl"  # a hill, drawn with a hill sign: a Sign code
+    SUMMIT: Final = "sm"  # [lon, lat] where a hill area's sign and mark stand (Sign says what it is)
+    RELIEF: Final = "rf"  # style id of a hill area's relief, drawn under everything else
     RANK: Final = "lr"  # the name's rank without the page's phase (lower is placed first)
     # The page's own part of the entry.
     ICON: Final = "i"  # index into the page's icons
@@ -77,6 +81,8 @@ DETAIL: Final = (
     Record.LOCATION_NOTE,
     Record.SOURCES,
     Record.ELEVATION_SOURCES,
+    Record.EXTENT_SOURCES,
+    Record.SUMMIT_SOURCES,
 )
 
 
@@ -88,6 +94,19 @@ class Placement:
     RIVER: Final = "r"  # along a river, italic, repeated
     LINE: Final = "l"  # along a line, once
     MOVEMENT: Final = "m"  # beside an arrow's middle
+
+
+class Sign:
+    """A hill's sign (``Record.HILL``)."""
+
+    SUMMIT: Final = 1  # ▲ at the hill's point, or at the summit a source gives a hill area
+    MIDDLE: Final = 2  # △ in the middle of a hill area whose summit is not recorded
+
+
+class PathOption:
+    """Options of a style (Leaflet's path options, in the site's styles) that are the page's own."""
+
+    HATCH: Final = "bmHatch"  # the fill is hatched: strokes of the fill colour this many px apart
 
 
 class Item:
@@ -221,6 +240,9 @@ class Words:
     DISAGREE: Final = "disagree"
     ELEVATION: Final = "elevation"
     WIDTH: Final = "width"
+    EXTENT: Final = "extent"  # where a hill area's outline comes from
+    SUMMIT: Final = "summit"  # a hill area's summit, placed by a source
+    NO_SUMMIT: Final = "no_summit"  # a hill area's sign, in its middle: the summit is not recorded
     MORE: Final = "more"  # the button under a long story list that shows more of it
     CONTINUED: Final = "continued"  # a printed sheet that goes on with the text of the one before
     FOLDED: Final = "folded_marks"  # a mark's count of the marks folded into it: "{n}" is their number
@@ -407,6 +429,8 @@ def as_json() -> dict[str, dict[str, Any]]:
     return {
         "record": _members(Record),
         "placement": _members(Placement),
+        "sign": _members(Sign),
+        "path_option": _members(PathOption),
         "item": _members(Item),
         "flag": _members(Flag),
         "group": _members(Group),

@@ -38,7 +38,7 @@ def test_check_writes_nothing(mini: Path, tmp_path: Path, capsys, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     before = sorted(tmp_path.rglob("*"))
     assert main(["check", "--geo", str(mini)]) == 0
-    assert "ok — 2 phases, 9 features, 2 sources" in capsys.readouterr().out
+    assert "ok — 2 phases, 10 features, 2 sources" in capsys.readouterr().out
     assert sorted(tmp_path.rglob("*")) == before
 
 

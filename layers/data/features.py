@@ -206,7 +206,7 @@ def read_features(
         geom = _usual_geometry(geometry, kind, bounds, lines.get(index), index in clean_lines)
         if geom is None:
             geom = _geometry(check, geometry, kind, bounds, lines.get(index))
-        fields = read_fields(check, props, kind, layer, shape)
+        fields = read_fields(check, props, kind, layer, shape, geom)
         if feature_id and kind and geom is not None and fields is not None:
             made.append({"id": feature_id, "layer": spec.id, "geometry": geom, "geojson": geometry, **fields})
         elif feature_id:

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from shapely import Point
+from shapely.geometry.base import BaseGeometry
+
 from ..errors import shorten
 from .checker import Checker, finite, sidc_drawable
 from .manifest import read_claims, read_figures
 from .model import (
+    AREA_TYPES,
     CERTAINTIES,
     DEFAULT_CERTAINTY,
     DEFAULT_IMPORTANCE,
@@ -36,6 +40,7 @@ from .model import (
     OnWater,
     Side,
     StatusChange,
+    Summit,
 )
 from .rules import CLAIM_FIELDS, IDENTITIES, SIDC_PATTERN
 from .water import LAND_KINDS, WATER_SITES
@@ -265,11 +270,85 @@ def _designation(check: Checker, props: dict[str, Any], got: dict[str, Any], lay
     return check.bilingual(props, "designation", required=False)
 
 
+#: What a refused terrain reads as, to the rules after it (the feature is not made).
+_REFUSED = "?"
+
+
 def _terrain(check: Checker, props: dict[str, Any], got: dict[str, Any], layer: Layer) -> str | None:
     terrain = check.choice(props, "terrain", TERRAINS, required=False)
+    if terrain is None and props.get("terrain") is not None:
+        return _REFUSED  # (reported: the rules after it do not report what follows from it)
     if terrain and got["kind"] != "position":
         check.problem("terrain", shorten(terrain), "terrain only on positions (a reference hill is of kind 'hill')")
     return terrain
+
+
+#: Kinds that may be a hill drawn as an area: a reference hill, a position on a hill.
+HILL_AREA_KINDS = frozenset({"hill", "position"})
+
+
+def _hill_area(got: dict[str, Any]) -> bool | None:
+    """Whether the feature read so far is a hill (a reference hill, or a position on a hill)
+    drawn as an area; None when that cannot be told, its geometry or terrain having a problem
+    of its own (reported already: nothing is reported again as following from it)."""
+    kind, geometry, terrain = got["kind"], got.get("geometry"), got["terrain"]
+    if geometry is None or (kind == "position" and terrain == _REFUSED):
+        return None
+    hill = kind == "hill" or (kind == "position" and terrain == "hill")
+    return hill and isinstance(geometry, BaseGeometry) and geometry.geom_type in AREA_TYPES
+
+
+def _extent(check: Checker, props: dict[str, Any], got: dict[str, Any], layer: Layer) -> tuple[str, ...]:
+    """The sources that describe a hill's extent, ``extent_sources``: an area says more than a
+    point (a size, a foot, what the hill spans), so a hill drawn as one must name them; and
+    only a hill drawn as an area has them."""
+    area = _hill_area(got)
+    if "extent_sources" not in props:
+        if area:
+            check.problem(
+                "extent_sources",
+                "nothing",
+                "the source ids that describe the hill's extent (its size, its foot, what it spans), "
+                "or the hill drawn as a point",
+            )
+        return ()
+    sources = check.id_list(props, "extent_sources")
+    if sources and area is False:
+        what = "a hill drawn as a point" if got["kind"] == "hill" or got["terrain"] == "hill" else f"a {got['kind']}"
+        check.problem("extent_sources", f"extent sources on {what}", "extent sources only on a hill drawn as an area")
+        return ()
+    return sources
+
+
+def _summit(check: Checker, props: dict[str, Any], got: dict[str, Any], layer: Layer) -> Summit | None:
+    """A hill area's summit where a source gives it: ``summit``, ``[longitude, latitude]``
+    inside the area, with the sources that place it, ``summit_sources`` (both or neither)."""
+    if "summit" not in props and "summit_sources" not in props:
+        return None
+    point = props.get("summit")
+    sources = check.id_list(props, "summit_sources", required=False)
+    if point is None:
+        check.problem("summit", "nothing", "[longitude, latitude] of the summit beside summit_sources")
+        return None
+    if not (type(point) is list and len(point) == 2 and all(type(v) in (int, float) and finite(v) for v in point)):
+        check.problem("summit", shorten(point), "[longitude, latitude] as finite numbers")
+        return None
+    if not sources:
+        if "summit_sources" not in props or props["summit_sources"] == []:
+            check.problem("summit_sources", "nothing", "the source ids that place the summit")
+        return None
+    area = _hill_area(got)
+    if area is None:
+        return None
+    if not area:
+        check.problem(
+            "summit", shorten(point), "a summit only on a hill drawn as an area (a hill's point is its place)"
+        )
+        return None
+    if not got["geometry"].covers(Point(point)):
+        check.problem("summit", shorten(point), "a point inside the hill's area")
+        return None
+    return Summit((float(point[0]), float(point[1])), sources)
 
 
 def measure(stem: str, max_m: float, kinds: tuple[str, ...], where: str) -> Field:
@@ -332,8 +411,8 @@ _BATTLE = True
 _REFERENCE = False
 
 #: The table: every property of a feature, read in this order (the order its problems are
-#: reported in). A rule reads what the rules above it gave (``got``: the feature's kind, its
-#: side, its days...).
+#: reported in). A rule reads what the rules above it gave (``got``: the feature's kind and
+#: geometry as read, its side, its days...).
 FIELDS: tuple[Field, ...] = (
     pair("name", required=True),
     pair("description", required=True),
@@ -355,6 +434,8 @@ FIELDS: tuple[Field, ...] = (
     Field("designation", ("designation", "designation_zh", "designation_en"), _designation),
     pair("label"),
     Field("terrain", ("terrain",), _terrain),
+    Field("extent", ("extent_sources",), _extent, absent=(), required=HILL_AREA_KINDS),
+    Field("summit", ("summit", "summit_sources"), _summit),
     measure("elevation", 9000, ("position", "hill", "place"), "a spot height only on positions, hills and places"),
     measure("width", 20000, ("river",), "a width only on rivers"),
     Field("on_water", ("on_water", "on_water_sources"), _on_water),
@@ -391,16 +472,18 @@ def plan(kind: str | None, battle: bool, keys: tuple[str, ...]) -> Plan:
 
 
 def read_fields(
-    check: Checker, props: dict[str, Any], kind: str | None, layer: Layer, shape: Shape
+    check: Checker, props: dict[str, Any], kind: str | None, layer: Layer, shape: Shape, geometry: Any = None
 ) -> dict[str, Any] | None:
     """The validated properties of one feature of ``kind`` (of the :class:`Shape` ``shape``)
-    as keyword arguments for Feature (its kind among them), or None when one of them has a
-    problem (reported to ``check``) or a needed one is missing."""
+    as keyword arguments for Feature (its kind and ``geometry`` among them: the geometry as
+    read, None when it has a problem), or None when one of them has a problem (reported to
+    ``check``) or a needed one is missing."""
     fields = shape.plans.get(kind)
     if fields is None:
         fields = shape.plans[kind] = plan(kind, layer.battle, tuple(props))
     before = len(check.problems)
     got = fields.absent.copy()
+    got["geometry"] = geometry
     for arg, read in fields.reads:
         value = read(check, props, got, layer)
         if arg is not None:

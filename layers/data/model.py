@@ -155,6 +155,15 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Summit:
+    """A hill's summit where a source gives it: the point ``(longitude, latitude)``, inside the
+    hill's area, and the sources that place it."""
+
+    point: tuple[float, float]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OnWater:
     """What a land feature stands on where it lies in a river's water (a bridge, an island...),
     with the sources that say so."""
@@ -168,6 +177,8 @@ IMPORTANCES = (1, 2, 3)
 DEFAULT_IMPORTANCE = 2
 #: Terrain a position may stand on, drawn with its sign.
 TERRAINS = ("hill",)
+#: Geometry types of an area.
+AREA_TYPES = ("Polygon", "MultiPolygon")
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,11 @@ class Feature:
     importance: int = DEFAULT_IMPORTANCE
     #: What the feature stands on where it lies in water (see :mod:`layers.data.water`).
     on_water: OnWater | None = None
+    #: The sources that describe a hill's extent (its size, its foot, what it spans): a hill
+    #: drawn as an area has them; () on every other feature.
+    extent: tuple[str, ...] = ()
+    #: A hill area's summit where a source gives it; None: the summit is not recorded.
+    summit: Summit | None = None
 
     @property
     def map_label(self) -> Bilingual:
@@ -219,6 +235,12 @@ class Feature:
     def is_hill(self) -> bool:
         """Hills of the reference layers and positions on a hill: drawn with a hill sign."""
         return self.kind == "hill" or self.terrain == "hill"
+
+    @property
+    def is_hill_area(self) -> bool:
+        """A hill drawn as an area (its extent as a source describes it): the map draws its
+        relief under everything else, and its sign at its summit where a source gives one."""
+        return self.is_hill and self.geometry.geom_type in AREA_TYPES
 
     @property
     def is_reference(self) -> bool:
@@ -256,6 +278,9 @@ class Feature:
                 ids.update(measure.sources)
         if self.on_water:
             ids.update(self.on_water.sources)
+        ids.update(self.extent)
+        if self.summit:
+            ids.update(self.summit.sources)
         for figure in self.figures:
             for value in figure.values:
                 ids.update(value.sources)

@@ -53,7 +53,7 @@ KIND_GEOMETRIES = {
     "railway": ("LineString", "MultiLineString"),
     "wall": ("LineString", "Polygon"),
     "gate": ("Point",),
-    "hill": ("Point", "Polygon"),
+    "hill": ("Point", "Polygon", "MultiPolygon"),
     "place": ("Point", "Polygon"),
 }
 #: The data contract this tool reads (``schema_version`` in manifest.toml; 1 when left out).

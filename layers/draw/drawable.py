@@ -16,7 +16,7 @@ from shapely.geometry import Point
 from .. import contract
 from ..data.model import Battle, Bilingual, Feature, Phase
 from . import records
-from .style import HALO_THRESHOLD_M, Style, style_for
+from .style import HALO_THRESHOLD_M, Style, relief_style, style_for
 
 T = TypeVar("T")
 
@@ -83,7 +83,8 @@ class Drawable:
     (:func:`layers.draw.records.record`), from which the page builds tooltip and popup.
 
     ``halo_m`` is the radius of the precision halo in metres (0 for none); ``icon`` is an
-    SVG symbol drawn instead of a circle (units).
+    SVG symbol drawn instead of a circle (units); ``relief`` the style of a hill area's relief,
+    drawn under everything else (the feature itself is then drawn at its sign's point).
     """
 
     feature_id: str
@@ -92,6 +93,7 @@ class Drawable:
     record: dict[str, Any]
     halo_m: float = 0.0
     icon: Icon | None = None
+    relief: Style | None = None
 
 
 @lru_cache(maxsize=4096)  # a battle's features share a few precisions
@@ -135,6 +137,7 @@ def plain(feature: Feature, ctx: Context, status: str | None = None) -> Drawable
         style=style_for(ctx.battle, feature, status),
         record=record_of(feature, ctx),
         halo_m=halo_for(feature),
+        relief=relief_style(feature) if feature.is_hill_area else None,
     )
 
 

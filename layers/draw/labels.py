@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from ..contract import Placement, Record
+from ..contract import Placement, Record, Sign
 from ..data.model import Feature, Phase
 
 #: Feature kinds named with their (short) name beside the point.
@@ -105,6 +105,15 @@ def line_points(lines: Sequence[BaseGeometry]) -> list[LinePoints]:
     return [(_round(a), _round(t)) for a, t in zip(halfway, tips, strict=True)]
 
 
+def sign_point(feature: Feature) -> list[float]:
+    """Where a hill area's sign (and a position's dot) stands, rounded: the summit a source
+    gives, else the area's representative point (inside it, and claimed as nothing more: the
+    sign is drawn open there, and the page says the summit is not recorded)."""
+    if feature.summit:
+        return _round(feature.summit.point)
+    return _round(shapely.point_on_surface(feature.geometry).coords[0])
+
+
 def label_record(feature: Feature, points: LinePoints | None = None) -> dict[str, Any]:
     """The label keys of ``feature``'s record (the ``Record`` label keys of :mod:`layers.contract`); empty when the map
     writes nothing for it (events are named in the panel, units carry their designation). A
@@ -116,6 +125,9 @@ def label_record(feature: Feature, points: LinePoints | None = None) -> dict[str
         out[Record.LABEL] = [label.zh, label.en]
         if isinstance(feature.geometry, Point):
             out[Record.PLACEMENT] = Placement.POINT
+        elif feature.is_hill_area:  # named beside its sign, as a hill drawn as a point is
+            out[Record.PLACEMENT] = Placement.POINT
+            out[Record.SUMMIT] = sign_point(feature)
         else:
             out[Record.PLACEMENT] = Placement.AREA
             out[Record.ANCHOR] = _round(shapely.point_on_surface(feature.geometry).coords[0])
@@ -139,7 +151,7 @@ def label_record(feature: Feature, points: LinePoints | None = None) -> dict[str
     else:
         return out
     if feature.is_hill:
-        out[Record.HILL] = 1
+        out[Record.HILL] = Sign.MIDDLE if feature.is_hill_area and not feature.summit else Sign.SUMMIT
     if feature.elevation:
         out[Record.ELEVATION] = round(feature.elevation.value_m, 1)
     out[Record.RANK] = base_rank(feature)

@@ -28,6 +28,12 @@ UI_LABELS = {
     Words.DISAGREE: Bilingual("来源说法不一", "Sources disagree"),
     Words.ELEVATION: Bilingual("高程", "Spot height"),
     Words.WIDTH: Bilingual("河宽", "Width"),
+    Words.EXTENT: Bilingual("范围所据", "Extent drawn from"),
+    Words.SUMMIT: Bilingual("山顶位置所据", "Summit placed by"),
+    Words.NO_SUMMIT: Bilingual(
+        "山顶未有记载：空心三角标在范围中部，并非山顶",
+        "Summit not recorded: the open sign stands in the middle, not on a summit",
+    ),
     Words.MORE: Bilingual("显示更多", "Show more"),
     Words.CONTINUED: Bilingual("（续）", "(continued)"),
     Words.FOLDED: Bilingual("此处另有{n}处，点击放大", "{n} more here: click to zoom in"),
@@ -138,6 +144,10 @@ def record(
         out[Record.LOCATION_NOTE] = pair(feature.location_note)
     if feature.elevation:
         out[Record.ELEVATION_SOURCES] = list(feature.elevation.sources)
+    if feature.extent:
+        out[Record.EXTENT_SOURCES] = list(feature.extent)
+    if feature.summit:
+        out[Record.SUMMIT_SOURCES] = list(feature.summit.sources)
     if feature.kind == "unit" and feature.designation:
         out[Record.DESIGNATION] = pair(feature.designation)
     if feature.width:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contract import BaseMap, Default, Legend
+from ..contract import BaseMap, Default, Legend, PathOption
 from ..data.model import Battle, Bilingual, Feature
 
 #: A point worse located than this (metres) gets a faint halo of its precision radius.
@@ -42,6 +42,11 @@ BASE_STYLES: dict[str, dict[str, Any]] = {
     BaseMap.BORDERS: {"color": "#9c8a6e", "weight": 1, "opacity": 0.9, "dashArray": "6 2 1 2", "fill": False},
 }
 LOST_FILL = "#9a9a9a"
+#: A hill area's relief: a light hatching in an earth grey (L* about 50), which a copier prints as
+#: a mid grey between the wall's light fill and the lines and names drawn over it.
+RELIEF = "#857556"
+#: Pixels between the strokes of the relief's hatching.
+RELIEF_HATCH_PX = 6
 
 KIND_LABELS = {
     "position": Bilingual("阵地", "Position"),
@@ -238,6 +243,41 @@ def _reference_style(feature: Feature, color: str) -> Style:
         return Style(key, "area", label, opts)
     opts = _options(radius=4, color=color, weight=1, fillColor="#ffffff", fillOpacity=1.0)
     return Style(key, "point", label, opts)
+
+
+def relief_style(feature: Feature) -> Style:
+    """The relief of a hill drawn as an area, under everything else: a light hatching, its edge
+    solid where the extent is surveyed and dashed where it is drawn from a description (every
+    hill area whose foot no one measured). Its sign stands at the summit a source gives, or,
+    open (△), in the middle of the area where the summit is not recorded (labels.js)."""
+    surveyed = feature.certainty == "surveyed"
+    hatch: dict[str, LeafletValue | None] = {PathOption.HATCH: RELIEF_HATCH_PX}
+    opts = _options(
+        color=RELIEF,
+        weight=1.2,
+        opacity=0.85,
+        dashArray=None if surveyed else "5 4",
+        fillColor=RELIEF,
+        fillOpacity=0.6,
+        interactive=False,
+        **hatch,
+    )
+    tail = Bilingual("△：山顶未有记载，标在范围中部", "△: summit not recorded, sign in the middle")
+    if surveyed:
+        label = Bilingual(f"山岭（范围为实测；{tail.zh}）", f"Hill (extent surveyed; {tail.en})")
+    else:
+        label = Bilingual(f"山岭（范围据史料描述；{tail.zh}）", f"Hill (extent as described; {tail.en})")
+    return Style("hill:relief" if surveyed else "hill:relief:described", "relief", label, opts)
+
+
+def gis_style(battle: Battle, feature: Feature, status: str | None = None) -> Style:
+    """The style a GIS draws the feature's own geometry in (the KML and GeoPackage exports): the
+    map's (:func:`style_for`), except for a reference hill drawn as an area, which a GIS draws as
+    the map draws its relief (the map sets its sign apart, at the summit). A position on a hill
+    keeps its status's style: a GIS plays its status periods on the area."""
+    if feature.kind == "hill" and feature.is_hill_area:
+        return relief_style(feature)
+    return style_for(battle, feature, status)
 
 
 def halo_style() -> Style:

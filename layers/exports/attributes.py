@@ -56,6 +56,10 @@ def properties(battle: Battle, feature: Feature) -> dict[str, Any]:
         out.update(commander_zh=feature.commander.zh, commander_en=feature.commander.en)
     if feature.terrain:
         out["terrain"] = feature.terrain
+    if feature.extent:
+        out["extent_sources"] = list(feature.extent)
+    if feature.summit:
+        out.update(summit=list(feature.summit.point), summit_sources=list(feature.summit.sources))
     if feature.elevation:
         out.update(elevation_m=feature.elevation.value_m, elevation_sources=list(feature.elevation.sources))
     if feature.width:

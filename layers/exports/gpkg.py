@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..contract import Default
 from ..data.model import Battle, Feature
-from ..draw.style import Style, style_for
+from ..draw.style import Style, gis_style
 from .attributes import properties, status_periods
 from .qml import qml_for
 
@@ -45,6 +45,8 @@ FEATURE_COLUMNS = (
     ("commander_en", "TEXT"),
     ("terrain", "TEXT"),
     ("elevation_m", "REAL"),
+    ("summit_lon", "REAL"),
+    ("summit_lat", "REAL"),
     ("width_m", "REAL"),
     ("phases", "TEXT"),
     ("sources", "TEXT"),
@@ -74,12 +76,14 @@ def _table_names(battle: Battle) -> list[tuple[str, str, list[Feature]]]:
 
 def _row(battle: Battle, feature: Feature, status: str | None = None) -> dict[str, Any]:
     props = properties(battle, feature)
-    style = style_for(battle, feature, status or (Default.STATUS if feature.kind == "position" else None))
+    style = gis_style(battle, feature, status or (Default.STATUS if feature.kind == "position" else None))
     row: dict[str, Any] = {name: None for name, _ in FEATURE_COLUMNS}
     row.update({k: v for k, v in props.items() if k in row})
     row["phases"] = ",".join(props.get("phases", []))
     row["start"], row["end"] = props.get("start"), props.get("end")
     row["sources"] = ",".join(feature.sources)
+    if feature.summit:  # a hill area's summit where a source gives it (its sources: feature_sources)
+        row["summit_lon"], row["summit_lat"] = feature.summit.point
     # units are told apart by their symbol: the style QGIS categorizes on names the SIDC
     row["style"] = f"{style.key}:{feature.sidc}" if feature.kind == "unit" else style.key
     return row
@@ -112,7 +116,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
                 creation = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
                 pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=path.exists(), **creation)
                 dates.append(table)
-                held = [style_for(battle, f, Default.STATUS if f.kind == "position" else None) for f in members]
+                held = [gis_style(battle, f, Default.STATUS if f.kind == "position" else None) for f in members]
                 styled.append((table, family, held, [f.sidc for f in members if f.kind == "unit" and f.sidc]))
             states = [(f, s, e, st) for f in battle.features if f.status for s, e, st in status_periods(f)]
             for family in ("point", "polygon"):
@@ -127,7 +131,7 @@ def geopackage(battle: Battle, provenance: str) -> bytes:
                 frame = _frame(rows, [f.geometry for f, _, _, _ in chosen])
                 pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG", append=True)
                 dates.append(table)
-                styled.append((table, family, [style_for(battle, f, st) for f, _, _, st in chosen], []))
+                styled.append((table, family, [gis_style(battle, f, st) for f, _, _, st in chosen], []))
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         _declare_dates(path, dates)
@@ -215,6 +219,9 @@ def _related_tables(db: sqlite3.Connection, battle: Battle) -> None:
         for role, measure in (("elevation", f.elevation), ("width", f.width)):
             if measure:
                 cites += [(f.id, s, role) for s in measure.sources]
+        cites += [(f.id, s, "extent") for s in f.extent]
+        if f.summit:
+            cites += [(f.id, s, "summit") for s in f.summit.sources]
     notes = [("note_zh", text), ("note_en", text)]
     _attributes_table(db, "feature_sources", [("feature_id", text), ("source_id", text), ("cites", text)], cites)
     _attributes_table(

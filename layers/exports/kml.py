@@ -23,7 +23,7 @@ from shapely.geometry import LineString
 from ..contract import Default
 from ..data.model import Battle, Feature
 from ..draw.movements import arrow_polygon
-from ..draw.style import Style, style_for
+from ..draw.style import Style, gis_style
 from .attributes import status_periods
 from .chromium import PAGE_TIMEOUT_MS
 from .geojson import wound
@@ -33,6 +33,8 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 DOT_ICON = "icons/dot.png"
 #: A polygon's fill where the web map's style names none: Leaflet's default, the line colour faint.
 DEFAULT_FILL_OPACITY = 0.2
+#: A hill's relief, hatched on the web map, is filled with this share of its fill's opacity.
+RELIEF_TINT = 0.4
 
 
 def _kml_color(hex_color: str, opacity: float) -> str:
@@ -67,6 +69,8 @@ def _kml_style(style: Style, icon: str | None) -> ET.Element:
     poly = ET.SubElement(element, "PolyStyle")
     if o.get("fill", True) is not False:
         opacity = float(str(o.get("fillOpacity", DEFAULT_FILL_OPACITY)))
+        if style.shape == "relief":  # a hill's hatching, which KML cannot draw: its faint tint
+            opacity *= RELIEF_TINT
         ET.SubElement(poly, "color").text = _kml_color(str(o.get("fillColor", color)), opacity)
     else:
         ET.SubElement(poly, "fill").text = "0"
@@ -136,6 +140,14 @@ def _description(battle: Battle, feature: Feature) -> str:
         )
         parts.append(f"<p>{html.escape(figure.label.zh)} / {html.escape(figure.label.en)}: {values}</p>")
     parts.append(f"<p>±{round(feature.precision_m)} m, {html.escape(feature.certainty)}</p>")
+    if feature.extent:  # a hill drawn as an area: where its outline and its summit come from
+        parts.append(f"<p>extent / 范围: [{html.escape(', '.join(feature.extent))}]</p>")
+        if feature.summit:
+            lon, lat = feature.summit.point
+            cited = html.escape(", ".join(feature.summit.sources))
+            parts.append(f"<p>summit / 山顶: {lon:.6g}, {lat:.6g} [{cited}]</p>")
+        else:
+            parts.append("<p>summit not recorded / 山顶未有记载</p>")
     cited = "".join(
         f"<li>{html.escape(battle.sources[s].title)} ({html.escape(battle.sources[s].tier)})</li>"
         for s in sorted(feature.cited_sources())
@@ -156,7 +168,7 @@ def kml(battle: Battle, provenance: str, icons: dict[str, str] | None = None) ->
     styles: dict[str, ET.Element] = {}
 
     def use(feature: Feature, status: str | None) -> str:
-        style = style_for(battle, feature, status)
+        style = gis_style(battle, feature, status)
         sidc = feature.sidc or ""
         icon = (icons or {}).get(sidc) if feature.kind == "unit" else None
         key = _style_id(style) + (f"-{sidc}" if icon else "")

@@ -88,7 +88,7 @@ def _symbol(style: Style, name: str, family: str) -> ET.Element:
             "color": _rgba(fill, o.get("fillOpacity", 0.2) if o.get("fill", True) is not False else 0),
             "outline_color": _rgba(color, o.get("opacity", 1.0)),
             "outline_width": f"{weight * MM_PER_PX:.3f}",
-            "style": "solid",
+            "style": "f_diagonal" if style.shape == "relief" else "solid",  # a hill's relief: hatched
             "outline_style": "dash" if o.get("dashArray") else "solid",
         },
     )

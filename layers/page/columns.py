@@ -94,6 +94,8 @@ class Columns:
     halo: np.ndarray
     hill: np.ndarray
     unit: np.ndarray
+    #: Style id of a hill area's relief (-1: none).
+    relief: np.ndarray
     #: Index of the feature's cited sources in :attr:`cited_sets` (equal sets once).
     cited: np.ndarray
     cited_sets: tuple[frozenset[str], ...]

@@ -30,7 +30,8 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
     ``data-key-*`` attributes (names of :class:`layers.contract.Attr`); empty when only the
     panel's legend lists it.
 
-    ``KEY_STYLES``: the view draws an item in this style (a style id of the site's table);
+    ``KEY_STYLES``: the view draws an item in this style (a style id of the site's table), or
+    a hill's relief in it (the key explains what the hatching and the open sign say);
     ``KEY_FLAG``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings
     of what changed, what was superseded in the phase); ``KEY_HALO``: the view draws a feature
     with a precision radius; ``KEY_SEVERAL``: the view shows several phases at once;
@@ -46,7 +47,7 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
         return {Attr.KEY_SEVERAL: ""}
     if style == folded_style():
         return {Attr.KEY_FOLDED: ""}
-    if style.key.split(":")[0] in KEY_KINDS and style in style_ids:
+    if (style.key.split(":")[0] in KEY_KINDS or style.shape == "relief") and style in style_ids:
         return {Attr.KEY_STYLES: str(style_ids[style])}
     return {}
 
@@ -78,6 +79,8 @@ def swatch(battle: Battle, style: Style) -> Markup:
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><path d="M9 13.5 L14 4.5 L19 13.5 Z" '
             'fill="#7a5a2a" stroke="#fffdf7" stroke-width="1.2" stroke-linejoin="round"/></svg>'
         )
+    if style.shape == "relief":
+        return _relief_swatch(o)
     if style.shape == "folded":
         return Markup(
             '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><circle cx="9" cy="7" r="5.5" '
@@ -136,3 +139,28 @@ def swatch(battle: Battle, style: Style) -> Markup:
         '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true"><line x1="2" y1="9" x2="26" '
         'y2="9" stroke="{stroke}" stroke-width="{w}"{dash}/></svg>'
     ).format(stroke=stroke, w=min(o.get("weight", 2), 5), dash=dash_attr)
+
+
+def _relief_swatch(options: Mapping[str, Any]) -> Markup:
+    """A hill's relief drawn small: a light tint, diagonal strokes as the map hatches it (each
+    clipped to the box by hand: a pattern or a clip path would need an id, and the key copies
+    the legend's entries), its edge as the map draws it, and the open sign."""
+    color, dash = options.get("color", "#555555"), options.get("dashArray")
+    strokes = []
+    for c in range(-6, 28, 5):  # the lines y = x - c + 3 across the box x 3..25, y 3..15
+        x0, x1 = max(3, c), min(25, c + 12)
+        if x1 > x0:
+            strokes.append(f"M{x0} {15 - (x0 - c)}L{x1} {15 - (x1 - c)}")
+    return Markup(
+        '<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true">'
+        '<rect x="3" y="3" width="22" height="12" fill="{color}" fill-opacity="0.15" stroke="none"/>'
+        '<path d="{strokes}" stroke="{color}" stroke-opacity="{fo}" stroke-width="1" fill="none"/>'
+        '<rect x="3" y="3" width="22" height="12" fill="none" stroke="{color}" stroke-width="1.2"{dash}/>'
+        '<path d="M14 5.5 L18 12.5 L10 12.5 Z" fill="#fffdf7" stroke="#7a5a2a" stroke-width="1.3" '
+        'stroke-linejoin="round"/></svg>'
+    ).format(
+        color=color,
+        strokes=" ".join(strokes),
+        fo=options.get("fillOpacity", 0.6),
+        dash=Markup(' stroke-dasharray="{}"').format(dash) if dash else Markup(""),
+    )

@@ -92,6 +92,9 @@ def page_data(
     for group in groups:
         drawn[group.items.index] = True
     on_page = np.flatnonzero(drawn)
+    reliefs = columns.relief[on_page]
+    for relief in reliefs[reliefs >= 0].tolist():  # the hills' reliefs, which their records name
+        used.setdefault(relief)
     legend_styles = [site.styles[i] for i in used]
     data: dict[str, Any] = {
         Page.GROUPS: JSONText("[" + ",".join(out_groups) + "]"),

@@ -115,7 +115,7 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
     style_id(changed_style())
     icons: dict[str, dict[str, Any]] = {}
     timings: dict[Timing, int] = {}  # each distinct timing, with its index
-    page_styles, timing, ranks, halos = [], [], [], []  # columns (see _columns)
+    page_styles, timing, ranks, halos, reliefs = [], [], [], [], []  # columns (see _columns)
     entries, details = [], []
     unit_names = base.unit_names
     for i, feature in enumerate(shown):
@@ -136,6 +136,9 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         halos.append(bool(drawn.halo_m))
         if drawn.halo_m:
             entry[Record.HALO] = round(drawn.halo_m)
+        reliefs.append(-1 if drawn.relief is None else style_id(drawn.relief))
+        if drawn.relief is not None:
+            entry[Record.RELIEF] = reliefs[-1]
         if drawn.icon is not None and feature.sidc:
             if feature.sidc not in icons:
                 icons[feature.sidc] = drawn.icon.as_dict()
@@ -148,7 +151,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
         detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
         entries.append(json_text(entry).encode("utf-8"))
         details.append(json_text(detail).encode("utf-8"))
-    columns = _columns(battle, shown, page_styles, timing, ranks, halos, (dated[rows], starts[rows], ends[rows]))
+    days = (dated[rows], starts[rows], ends[rows])
+    columns = _columns(battle, shown, page_styles, timing, ranks, halos, reliefs, days)
     split = bool(phases) and sum(map(len, entries)) > SPLIT_FROM
     return SiteData(
         {f.id: i for i, f in enumerate(shown)},
@@ -172,10 +176,11 @@ def _columns(
     timing: list[int],
     ranks: list[int],
     halos: list[bool],
+    reliefs: list[int],
     days: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> Columns:
     """The site's :class:`Columns`: what the data loop found (styles, timings, written ranks,
-    halos, days of validity), and what pages read of the features themselves."""
+    halos, reliefs, days of validity), and what pages read of the features themselves."""
     layer = {spec.id: i for i, spec in enumerate(battle.layers)}
     kind = {kind: i for i, kind in enumerate(KINDS)}
     # equal cited sets are one object (Battle.cited_by_id): numbered by identity, at once
@@ -197,6 +202,7 @@ def _columns(
         base_rank=_column(map(labels.base_rank, shown), len(shown)),
         halo=np.array(halos, dtype=bool),
         hill=_column(map(attrgetter("is_hill"), shown), len(shown), bool),
+        relief=np.array(reliefs, dtype=np.int64),
         unit=kinds == KINDS.index("unit"),
         cited=cited.astype(np.int64),
         cited_sets=tuple(map(cited_of.__getitem__, first_of.tolist())),

@@ -39,13 +39,17 @@ def legend(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def expected_key(path: Path, battle, shown: list[str], ids: list[str], folded: bool = False) -> set[str]:
+def expected_key(
+    path: Path, battle, shown: list[str], ids: list[str], reliefs: list[int | None], folded: bool = False
+) -> set[str]:
     """What the key should list when the groups `shown` (one phase and the reference layers)
-    are drawn: the entries for their styles, flags and precision halos, and the counts of
-    folded marks if the view has any (several phases: not asked here)."""
+    are drawn: the entries for their styles (a hill area's relief among them, ``reliefs`` by
+    site index), flags and precision halos, and the counts of folded marks if the view has any
+    (several phases: not asked here)."""
     data = page_data(path)
     items = [item for group in data[Page.GROUPS] if group[Overlay.ID] in shown for item in group[Overlay.ITEMS]]
     styles = {item[Item.STYLE] for item in items}
+    styles |= {reliefs[item[Item.FEATURE]] for item in items if reliefs[item[Item.FEATURE]] is not None}
     flags = 0
     for item in items:
         flags |= item[Item.FLAGS] if len(item) > Item.FLAGS else 0
@@ -69,6 +73,7 @@ def test_the_key_lists_what_the_view_draws(browser, battle, site: Path) -> None:
     try:
         tab = page.open(site / "index.html")
         ids = tab.evaluate("window.BM_SITE.features.map(f => f[BM.R.ID])")
+        reliefs = tab.evaluate("window.BM_SITE.features.map(f => f[BM.R.RELIEF] === undefined ? null : f[BM.R.RELIEF])")
         seen = []
         for phase in battle.phases:
             tab.evaluate("(id) => window.battleMap.selectPhase(id, {push: false, animate: false})", phase.id)
@@ -77,10 +82,12 @@ def test_the_key_lists_what_the_view_draws(browser, battle, site: Path) -> None:
             assert len(listed) == len(set(listed))
             folded = tab.evaluate("document.querySelectorAll('.bm-fold').length > 0")
             shown = [phase.id, Group.REFERENCE]
-            assert set(listed) == expected_key(site / "index.html", battle, shown, ids, folded), phase.id
+            expected = expected_key(site / "index.html", battle, shown, ids, reliefs, folded)
+            assert set(listed) == expected, phase.id
             seen.append(frozenset(listed))
         assert len(set(seen)) > 1  # the phases differ, and so do their keys
         assert any("changed" in keys for keys in seen) and any(k.startswith("movement:") for k in seen[2])
+        assert any("hill:relief:described" in keys for keys in seen)  # Yuepingshan's relief, explained
 
         # every phase at once: one summary map, which draws no rings and fades what is earlier
         tab.click(".bm-all")

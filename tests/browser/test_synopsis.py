@@ -28,15 +28,28 @@ DRAWN = """() => {
   return out;
 }"""
 
-#: How many decorations (rings of what changed) the shown phase groups have on the map.
+#: How many decorations (rings of what changed) the shown phase groups have on the map; a
+#: hill's relief, the ground under it, is no ring.
 RINGS = """() => {
   const bm = window.battleMap, map = bm.map;
   let rings = 0;
   Object.keys(bm.groups).forEach(gid => {
     if (!map.hasLayer(bm.groups[gid])) return;
-    bm.groups[gid].eachLayer(layer => { if (layer.isDecor && !layer.isHalo && map.hasLayer(layer)) rings++; });
+    bm.groups[gid].eachLayer(layer => {
+      if (layer.isDecor && !layer.isHalo && !layer.isRelief && map.hasLayer(layer)) rings++;
+    });
   });
   return rings;
+}"""
+
+#: The hills' reliefs the shown phase groups draw: the feature of each.
+RELIEFS = """() => {
+  const bm = window.battleMap, map = bm.map, out = [];
+  Object.keys(bm.groups).forEach(gid => {
+    if (gid === BM.G.REFERENCE || !map.hasLayer(bm.groups[gid])) return;
+    bm.groups[gid].eachLayer(layer => { if (layer.isRelief && map.hasLayer(layer)) out.push(layer.reliefOf); });
+  });
+  return out.sort();
 }"""
 
 
@@ -81,6 +94,9 @@ def test_every_phase_shown_draws_each_feature_once(browser, battle, site: Path) 
         units = [feature for _, feature, _, unit in drawn if unit]
         assert len(units) == len(set(units)) == sum(_by_id(battle)[f].kind == "unit" for f in phases)
         assert tab.evaluate(RINGS) == 0  # the rings of what changed belong to one phase's page
+        # the ground stays: each hill area's relief drawn once, by the phase that draws the hill
+        areas = sorted(f for f in phases if _by_id(battle)[f].is_hill_area)
+        assert areas and tab.evaluate(RELIEFS) == areas
         assert page.errors == []
     finally:
         page.close()

@@ -1,5 +1,6 @@
 """Marks at their true places, in headless Chromium: every hill's ▲ and every point's dot is
-drawn on its feature's own coordinates at every zoom (only names move); no arrow, shaft or
+drawn on its feature's own coordinates (a hill area's at its summit) at every zoom (only names
+move); no arrow, shaft or
 head, crosses a name; no point's dot overlaps a unit symbol (its echelon mark included). On a
 phase page and the atlas, at the opening view and two zooms either side, and on the print
 layout of the PNG/PDF export."""
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 #: Within this many pixels of the feature's projected coordinates: a mark there.
 NEAR = 2.0
 
-#: Every point feature shown, with where its coordinates fall on screen (container pixels)
+#: Every point feature (and hill area) shown, with where its mark falls on screen (container pixels)
 #: and what is drawn for it there: the hill sign's middle (the element's box), the dot's
 #: centre as its canvas drew it (found in the pixels: from the projected place outwards in
 #: four directions to the dot's rim), each null where it cannot be told (another mark over it).
@@ -91,9 +92,11 @@ MARKS = """() => {
   const out = [];
   bm.labels.visible().forEach(layer => {
     const f = layer.record;
-    // (a mark folded into a neighbour's is not drawn at this view: test_fold.py counts it)
-    if (!f || f[R.ICON] !== undefined || f[R.GEOMETRY].type !== 'Point' || layer.isDecor || layer.folded) return;
-    const c = f[R.GEOMETRY].coordinates, at = map.latLngToContainerPoint([c[1], c[0]]);
+    // a point's mark, or a hill area's (its summit, or its middle where no source gives one);
+    // a mark folded into a neighbour's is not drawn at this view (test_fold.py counts it)
+    const c = f && f[R.ICON] === undefined && !layer.isDecor && !layer.folded ? BM.markAt(f) : null;
+    if (!c) return;
+    const at = map.latLngToContainerPoint([c[1], c[0]]);
     if (at.x < 12 || at.y < 12 || at.x > size.x - 12 || at.y > size.y - 12) return;
     const drawn = layer._renderer ? map.layerPointToContainerPoint(layer._point) : null;
     out.push({id: f[R.ID], hill: !!f[R.HILL], at: [at.x, at.y], sign: signs[f[R.ID]] || null,
@@ -133,8 +136,9 @@ SCENE = """() => {
       }))));
       arrows.push({id: f[R.ID], rings: rings, stroke: (layer.options.weight || 0) / 2});
     }
-    if (g.type === 'Point' && !layer.isDecor && !layer.folded) {
-      const q = map.latLngToContainerPoint([g.coordinates[1], g.coordinates[0]]), o = layer.options;
+    const m = BM.markAt(f);
+    if (m && !layer.isDecor && !layer.folded) {
+      const q = map.latLngToContainerPoint([m[1], m[0]]), o = layer.options;
       dots.push({id: f[R.ID], at: [q.x, q.y], r: (o.radius || 0) + (o.weight || 0) / 2});
     }
   });
@@ -304,7 +308,7 @@ def test_a_hill_name_moves_but_its_sign_stays(browser, site: Path) -> None:
               const name = () => { const e = box.querySelector('.bm-label[data-feature="' + id + '"]');
                 return e ? e.style.transform : null; };
               const first = name(), f = labels.visible().find(l => l.record && l.record[BM.R.ID] === id).record;
-              const c = f[BM.R.GEOMETRY].coordinates, at = labels.map.latLngToContainerPoint([c[1], c[0]]);
+              const c = BM.markAt(f), at = labels.map.latLngToContainerPoint([c[1], c[0]]);
               const div = document.createElement('div');  // over the name's places beside the point, not the point
               div.className = 'leaflet-control';
               div.style.cssText = 'position:absolute;z-index:2000;left:' + (at.x + 7) + 'px;top:' + (at.y - 60) +

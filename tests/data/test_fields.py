@@ -242,6 +242,17 @@ VIOLATIONS: dict[str, tuple[str, dict[str, Any], tuple[str, str, str]]] = {
         {"terrain": "hill"},
         ("terrain", "'hill'", "terrain only on positions (a reference hill is of kind 'hill')"),
     ),
+    "extent": (
+        "ridge",
+        {"extent_sources": DELETE},
+        (
+            "extent_sources",
+            "nothing",
+            "the source ids that describe the hill's extent (its size, its foot, what it spans), "
+            "or the hill drawn as a point",
+        ),
+    ),
+    "summit": ("ridge", {"summit": [4.15, 50.095]}, ("summit", "[4.15, 50.095]", "a point inside the hill's area")),
     "elevation": (
         "brook",
         {"elevation_m": 10, "elevation_sources": ["letters"]},

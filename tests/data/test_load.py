@@ -66,7 +66,8 @@ def problems_of(folder: Path) -> list[str]:
 def test_fixture_battle_loads(mini: Path) -> None:
     battle = load_battle(mini)
     assert [p.id for p in battle.phases] == ["morning", "afternoon"]
-    assert {f.kind for f in battle.features} == {"river", "place", "position", "unit", "movement", "line", "event"}
+    kinds = {"river", "place", "hill", "position", "unit", "movement", "line", "event"}
+    assert {f.kind for f in battle.features} == kinds
     mill = next(f for f in battle.features if f.id == "mill")
     assert mill.status_on(battle.phases[0].end) == "contested"
     assert mill.status_on(battle.phases[1].end) == "lost"
@@ -76,6 +77,11 @@ def test_fixture_battle_loads(mini: Path) -> None:
     ridge = next(f for f in battle.features if f.id == "ridge")
     assert ridge.is_hill and ridge.elevation and ridge.elevation.value_m == 121.5
     assert "letters" in ridge.cited_sources()
+    # a hill drawn as an area names the sources of its extent; the ridge's summit is sourced too
+    assert ridge.is_hill_area and ridge.extent == ("chronicle",)
+    assert ridge.summit and ridge.summit.point == (4.135, 50.097) and ridge.summit.sources == ("letters",)
+    beacon = next(f for f in battle.features if f.id == "beacon-hill")
+    assert beacon.is_hill_area and beacon.extent == ("letters",) and beacon.summit is None
     brook = next(f for f in battle.features if f.id == "brook")
     assert brook.width and brook.width.value_m == 40 and brook.width.sources == ("letters",)
     brigade = next(f for f in battle.features if f.id == "north-brigade")
@@ -212,6 +218,38 @@ JSON_RULES: list[tuple[str, str, Callable[[dict[str, Any]], None], str, str]] = 
     ),
     ("unknown terrain", "action.geojson", props("ridge", terrain="marsh"), "terrain", "one of hill"),
     ("terrain off a position", "action.geojson", props("parley", terrain="hill"), "terrain", "only on positions"),
+    ("hill area unsourced", "action.geojson", props("ridge", extent_sources=DELETE), "extent_sources", "hill's extent"),
+    (
+        "reference hill area unsourced",
+        "ground.geojson",
+        props("beacon-hill", extent_sources=DELETE),
+        "extent_sources",
+        "describe the hill's extent",
+    ),
+    (
+        "extent sources off a hill area",
+        "action.geojson",
+        props("mill", extent_sources=["letters"]),
+        "extent_sources",
+        "only on a hill drawn as an area",
+    ),
+    (
+        "extent unknown source",
+        "ground.geojson",
+        props("beacon-hill", extent_sources=["nope"]),
+        "extent_sources[0]",
+        "bibliography",
+    ),
+    ("summit outside the hill", "action.geojson", props("ridge", summit=[4.15, 50.095]), "summit", "inside the hill"),
+    ("summit unsourced", "action.geojson", props("ridge", summit_sources=DELETE), "summit_sources", "place the summit"),
+    ("summit not a position", "action.geojson", props("ridge", summit="top"), "summit", "finite numbers"),
+    (
+        "summit on a point",
+        "action.geojson",
+        props("mill", summit=[4.09, 50.08], summit_sources=["letters"]),
+        "summit",
+        "only on a hill drawn as an area",
+    ),
     ("elevation unsourced", "action.geojson", props("ridge", elevation_sources=DELETE), "elevation_sources", "source"),
     ("elevation absurd", "action.geojson", props("ridge", elevation_m=12000), "elevation_m", "0..9000"),
     ("elevation as text", "action.geojson", props("ridge", elevation_m="120"), "elevation_m", "number of metres"),

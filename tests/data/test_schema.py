@@ -189,6 +189,7 @@ LOADER_ONLY: dict[str, str] = {
     "sidc identity": "the identity digit must match the side's identity in manifest.toml",
     "unknown source": "source ids are defined in sources.toml",
     "width unknown source": "source ids are defined in sources.toml",
+    "extent unknown source": "source ids are defined in sources.toml",
     "unknown unit": "the unit is a feature in some layer file",
     "reference feature in a battle layer": "a layer's role (battle or reference) is set in manifest.toml",
     "battle feature in a reference layer": "a layer's role (battle or reference) is set in manifest.toml",
@@ -200,6 +201,7 @@ LOADER_ONLY: dict[str, str] = {
     "status out of order": "date order: a schema cannot compare two values",
     # Geometry validity needs geometry code.
     "self-intersection": "geometry validity (self-intersection) needs geometry code",
+    "summit outside the hill": "whether a point lies inside an area needs geometry code",
     # Number and calendar subtleties.
     "importance written 1.0": "JSON Schema counts 1.0 as the integer 1; the loader wants an integer",
 }

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from shapely.geometry import LineString, shape
 
+from layers.contract import Sign
 from layers.data.model import Bilingual
 from layers.draw import labels, rivers
 from layers.draw.drawable import Context
@@ -34,11 +35,28 @@ def test_a_point_is_named_beside_itself(mini) -> None:
 
 
 def test_an_area_is_named_inside_it(mini) -> None:
+    # the ridge as a position that is no hill: an area like any other
+    area = replace(by_id(mini, "ridge"), terrain=None, extent=(), summit=None)
+    record = labels.label_record(area)
+    assert record["lk"] == "a" and "hl" not in record and "sm" not in record
+    assert area.geometry.contains(shape({"type": "Point", "coordinates": record["la"]}))
+
+
+def test_a_hill_area_is_named_beside_its_sign_at_its_summit(mini) -> None:
+    """A hill drawn as an area has its sign (and a position's dot) at the summit a source gives,
+    its name beside it as a hill drawn as a point has; where no source gives the summit, the
+    sign stands open in the middle of the area, claiming no summit."""
     ridge = by_id(mini, "ridge")
     record = labels.label_record(ridge)
-    assert record["lk"] == "a"
-    assert ridge.geometry.contains(shape({"type": "Point", "coordinates": record["la"]}))
-    assert record["hl"] == 1 and record["el"] == 121.5  # a hill, with its sourced height
+    assert record["lk"] == "p" and "la" not in record
+    assert ridge.summit and record["sm"] == list(ridge.summit.point)
+    assert record["hl"] == Sign.SUMMIT and record["el"] == 121.5  # a hill, with its sourced height
+    unplaced = labels.label_record(replace(ridge, summit=None))
+    assert unplaced["hl"] == Sign.MIDDLE and unplaced["sm"] != record["sm"]
+    assert ridge.geometry.contains(shape({"type": "Point", "coordinates": unplaced["sm"]}))
+    beacon = by_id(mini, "beacon-hill")  # a reference hill drawn as an area, no summit recorded
+    drawn = labels.label_record(beacon)
+    assert drawn["hl"] == Sign.MIDDLE and beacon.geometry.contains(shape({"type": "Point", "coordinates": drawn["sm"]}))
 
 
 def test_a_spot_height_only_where_a_source_gives_one(mini) -> None:

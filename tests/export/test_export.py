@@ -102,8 +102,18 @@ def test_geopackage_for_qgis(mini, tmp_path: Path) -> None:
         assert status == expected
         sources = {row[0] for row in db.execute("SELECT id FROM sources")}
         assert sources == set(mini.sources)
+        # a hill drawn as an area: what its extent is drawn from, and the summit where a source gives it
+        cites = set(db.execute("SELECT feature_id, source_id, cites FROM feature_sources"))
+        assert {
+            ("beacon-hill", "letters", "extent"),
+            ("ridge", "chronicle", "extent"),
+            ("ridge", "letters", "summit"),
+        } <= cites
+        assert (seen["ridge"]["summit_lon"], seen["ridge"]["summit_lat"]) == (4.135, 50.097)
+        assert seen["beacon-hill"]["style"] == "hill:relief:described"  # drawn as the map draws its relief
         styles = db.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles").fetchall()
         assert {name for name, _, _ in styles} == set(spatial)
+        hatched: list[str] = []
         for name, qml, default in styles:
             assert default == 1
             root = ET.fromstring(qml.split("\n", 1)[1])
@@ -112,9 +122,14 @@ def test_geopackage_for_qgis(mini, tmp_path: Path) -> None:
             field = renderer.get("attr")
             column = [r[0] for r in db.execute(f'SELECT "{field}" FROM "{name}"')]
             assert set(column) <= values, (name, set(column) - values)  # every feature has its style
+            for category in renderer.iter("category"):  # a hill's relief is hatched in QGIS as on the map
+                if category.get("value") == "hill:relief:described":
+                    symbol = renderer.find(f"symbols/symbol[@name='{category.get('symbol')}']")
+                    hatched.append(symbol.find("layer/Option/Option[@name='style']").get("value"))
             if name in ("positions", "units", "movements", "lines", "events", "position_states"):
                 temporal = root.find("temporal")
                 assert temporal is not None and temporal.get("startField") == "start"
+        assert hatched == ["f_diagonal"]
 
 
 def test_position_states_tile_each_position_s_life(mini, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from shapely.geometry import Point, Polygon, shape
 
 from layers.data.load import load_battle
 from layers.data.model import Battle, Bilingual, Claim, Feature, Figure, FigureValue, Source
-from layers.draw.style import style_for
+from layers.draw.style import gis_style
 from layers.exports import kml
 from layers.exports.dispatch import export
 from layers.exports.geojson import geojson, rfc7946
@@ -291,7 +291,8 @@ def test_every_placemark_s_style_exists_and_is_the_web_map_s(which: str, icons: 
         url = placemark.find("k:styleUrl", K).text
         assert url.startswith("#") and url[1:] in styles, (feature.id, url)
         used.add(url[1:])
-        style = style_for(battle, feature, status or ("held" if feature.kind == "position" else None)).as_dict()
+        # the style the web map draws the geometry in: a hill area's relief (its sign stands apart)
+        style = gis_style(battle, feature, status or ("held" if feature.kind == "position" else None)).as_dict()
         element = styles[url[1:]]
         if "color" in style:
             want = _color(str(style["color"]), float(str(style.get("opacity", 1.0))))
@@ -307,6 +308,21 @@ def test_every_placemark_s_style_exists_and_is_the_web_map_s(which: str, icons: 
             href = f"icons/{feature.sidc}.png" if icons else "icons/dot.png"
             assert element.find("k:IconStyle/k:Icon/k:href", K).text == href, feature.id
     assert used == set(styles)  # no style written for nothing
+
+
+def test_a_hill_area_carries_its_extent_and_summit_sources(mini) -> None:
+    """A hill drawn as an area goes to Google Earth as its polygon, filled with the relief's
+    faint tint (KML cannot hatch), and its balloon says what the extent is drawn from and
+    whether a source places the summit."""
+    root = parse(kml.kml(mini, provenance(mini)))
+    beacon = root.find(".//k:Placemark[@id='f-beacon-hill']", K)
+    assert beacon.find(".//k:Polygon", K) is not None
+    style = root.find(f".//k:Style[@id='{beacon.find('k:styleUrl', K).text[1:]}']", K)
+    assert style.find("k:PolyStyle/k:color", K).text == _color("#857556", 0.6 * kml.RELIEF_TINT)
+    text = beacon.find("k:description", K).text
+    assert "extent / 范围: [letters]" in text and "summit not recorded" in text
+    ridge = root.find(".//k:Placemark[@id='f-ridge']", K)
+    assert "summit / 山顶: 4.135, 50.097 [letters]" in ridge.find("k:description", K).text
 
 
 # -- arrows: which way each movement went ---------------------------------------------------

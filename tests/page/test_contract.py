@@ -257,6 +257,7 @@ NOT_DATA = {
         "e.layer.halo": "a removed Leaflet layer's halo circle (Leaflet's layerremove event)",
         "this.items": "a LazyGroup's items (a Leaflet LayerGroup's extension), as the page data gave them",
         "html:": "Leaflet's divIcon option (a crowd's mark: an element holding its count)",
+        "tile.width": "a hatch pattern's tile, a canvas: its pixel width (a hill's relief)",
     },
     "bm-space.js": {"entry.id": "the labeller's own entries (a symbol to place)"},
     "bm-base.js": {

@@ -79,6 +79,7 @@ def test_legend_lists_exactly_the_styles_drawn(mini) -> None:
         if "b" in feature and (not reached or feature["s"][0][0] > max(first, feature["a"][0])):
             drawable.add(feature["b"])
     drawable.update(data[name] for name in ("halo", "changed") if name in data)
+    drawable.update(feature["rf"] for feature in drawn(data) if "rf" in feature)  # the hills' reliefs
     assert len(legend - signs) == len(drawable)
     assert signs <= legend  # the ridge is a hill; two units may be moved apart; points may fold
     assert "position:north:contested" in legend and "position:north:lost" not in legend

@@ -7,6 +7,8 @@
  *
  *   BM.R  Record         a feature's record       feature[R.NAME]
  *   BM.P  Placement      how a name is placed     record[R.PLACEMENT] === P.RIVER
+ *   BM.SG Sign           a hill's sign            record[R.HILL] === SG.MIDDLE
+ *   BM.PO PathOption     a style's own options    options[PO.HATCH]
  *   BM.I  Item           a group's item           item[I.FEATURE]
  *   BM.F  Flag           an item's flag bits      flags & F.CHANGED
  *   BM.G  Group          ids the page reserves    G.ALL
@@ -66,6 +68,8 @@
     var contract = site.contract;  // the single entry name (Site.CONTRACT): the rest is read from it
     BM.R = contract.record;
     BM.P = contract.placement;
+    BM.SG = contract.sign;
+    BM.PO = contract.path_option;
     BM.I = contract.item;
     BM.F = contract.flag;
     BM.G = contract.group;
@@ -116,6 +120,13 @@
 
   BM.pointOf = function (geometry) {
     return L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
+  };
+
+  /* Where a feature's mark (its dot, its hill's sign) stands, [lon, lat]: a point's own place,
+   * a hill area's summit (or its middle, where the summit is not recorded); null for the rest. */
+  BM.markAt = function (record) {
+    var g = record[BM.R.GEOMETRY];
+    return g.type === "Point" ? g.coordinates : record[BM.R.SUMMIT] || null;
   };
 
   /* The map's view, exactly, as a key: zoom, centre, pixel origin, where the map pane lies and

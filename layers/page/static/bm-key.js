@@ -4,11 +4,11 @@
  *
  * The key copies its entries from the panel's legend (the build writes each entry once, with
  * its swatch and both languages), and keeps those the view draws: an entry's data-key-*
- * attributes say when that is (layers/page/legend.py): `styles` (the view draws an item in
- * one of these styles), `flag` (an item with this flag bit), `halo` (a feature with a
- * precision radius), `several` (several phases at once), `folded` (marks folded into a count:
- * labels.js). The key, the north arrow and the
- * scale's name come in the page's markup, escaped, and are moved onto the map as controls. */
+ * attributes say when that is (layers/page/legend.py): `styles` (the view draws an item, or
+ * a hill's relief, in one of these styles), `flag` (an item with this flag bit), `halo` (a
+ * feature with a precision radius), `several` (several phases at once), `folded` (marks
+ * folded into a count: labels.js). The key, the north arrow and the scale's name come in the
+ * page's markup, escaped, and are moved onto the map as controls. */
 (function () {
   "use strict";
 
@@ -50,6 +50,7 @@
       out.flags |= flags;
       out.featuresDrawn[index] = true;
       if (features[index][R.HALO]) { out.haloed = true; }
+      if (features[index][R.RELIEF] !== undefined) { out.styleIds[features[index][R.RELIEF]] = true; }  // a hill's relief
     }
     var phases = 0;
     Object.keys(groups).forEach(function (gid) {

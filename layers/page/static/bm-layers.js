@@ -20,7 +20,7 @@
     layer.talks = true;
     var R = BM.R, feature = layer.record, data = pageData;
     layer.bindTooltip(function () { return el("span", null, [bi(feature[R.NAME])]); },
-      { direction: "top", sticky: feature[R.GEOMETRY].type !== "Point", opacity: 0.95 });
+      { direction: "top", sticky: !BM.markAt(feature), opacity: 0.95 });
     layer.bindPopup(function () { return BM.panel.popupFor(feature, data, layer); }, {
       maxWidth: 380,
       autoPanPaddingTopLeft: data.popupPad || [24, 24],
@@ -41,15 +41,15 @@
   });
 
   function drawFeature(feature, styleIndex, data, place) {
-    var R = BM.R, S = BM.S, geometry = feature[R.GEOMETRY];
+    var R = BM.R, S = BM.S, geometry = feature[R.GEOMETRY], mark = BM.markAt(feature);
     var options = L.extend({}, data[S.STYLES][styleIndex], place ? place.paths : null);
     var layer;
     if (feature[R.ICON] !== undefined) {
       // drawn on its group's canvas (bm-units.js): no element of its own
       layer = new BM.units.UnitMark(BM.pointOf(geometry), data[S.ICONS][feature[R.ICON]], feature[R.DESIGNATION],
         place ? place.units : looseUnits);
-    } else if (geometry.type === "Point") {
-      layer = L.circleMarker(BM.pointOf(geometry), options);
+    } else if (mark) {  // a point, or a hill area drawn at its sign's point (its relief: decorations)
+      layer = L.circleMarker(L.latLng(mark[1], mark[0]), options);
     } else {
       layer = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, options);
     }
@@ -114,17 +114,62 @@
   function setAllHalos(on) { halos.all = on; }
 
   function decorations(feature, changed, data, place) {
-    var extra = [], geometry = feature[BM.R.GEOMETRY], ringStyle = data[BM.K.CHANGED];
+    var extra = [], geometry = feature[BM.R.GEOMETRY], ringStyle = data[BM.K.CHANGED], mark = BM.markAt(feature);
+    var relief = feature[BM.R.RELIEF];
+    if (relief !== undefined) {  // a hill area's relief, first: under the ring and the feature
+      var shade = L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry },
+        L.extend(hatched(data[BM.S.STYLES][relief]), place ? place.relief : reliefPlace()));
+      shade.isDecor = true;
+      shade.isRelief = true;  // the ground: drawn in a synopsis too (present)
+      shade.reliefOf = feature[BM.R.ID];
+      extra.push(shade);
+    }
     if (changed && ringStyle !== undefined) {
       var style = L.extend({}, data[BM.S.STYLES][ringStyle], place ? place.paths : null);
-      var ring = geometry.type === "Point"
-        ? L.circleMarker(BM.pointOf(geometry), style)
+      var ring = mark
+        ? L.circleMarker(L.latLng(mark[1], mark[0]), style)
         : L.GeoJSON.geometryToLayer({ type: "Feature", properties: {}, geometry: geometry }, style);
       ring.isDecor = true;
       extra.push(ring);
     }
     return extra;
   }
+
+  /* A style whose fill is hatched (PO.HATCH: a hill's relief) with its fill a pattern of
+   * diagonal strokes in its fill colour that many px apart, over a faint tint of it; made once
+   * per colour and spacing, at the canvas's resolution. A canvas fills with a pattern in its
+   * own coordinates, which the renderer keeps in layer pixels: the strokes stay put as the map
+   * pans, and a drawing moved with the view (bm-canvas.js, shift) meets its strips. */
+  var patterns = {};
+  function hatched(style) {
+    var gap = style[BM.PO.HATCH];
+    if (!gap) { return style; }
+    var m = L.Browser.retina ? 2 : 1, key = style.fillColor + "|" + gap + "|" + m, pattern = patterns[key];
+    if (!pattern) {
+      var tile = document.createElement("canvas"), size = gap * m, ctx = tile.getContext("2d");
+      tile.width = tile.height = size;
+      ctx.fillStyle = style.fillColor;
+      ctx.globalAlpha = 0.25;
+      ctx.fillRect(0, 0, size, size);
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = style.fillColor;
+      ctx.lineWidth = m;
+      ctx.beginPath();  // one stroke corner to corner, and its ends where the tiles meet
+      [[-1, size + 1, size + 1, -1], [-1, 1, 1, -1], [size - 1, size + 1, size + 1, size - 1]].forEach(function (s) {
+        ctx.moveTo(s[0], s[1]);
+        ctx.lineTo(s[2], s[3]);
+      });
+      ctx.stroke();
+      pattern = patterns[key] = ctx.createPattern(tile, "repeat");
+      if (m !== 1 && pattern.setTransform && window.DOMMatrix) { pattern.setTransform(new DOMMatrix().scale(1 / m)); }
+    }
+    return L.extend({}, style, { fillColor: pattern });
+  }
+
+  /* Where a relief drawn outside the groups (the day slider's layer) goes: a pane and canvas
+   * of its own beneath every group's (made once the map is known: useMap). */
+  var looseRelief = null;
+  function reliefPlace() { return looseRelief; }
 
   function addDrawn(layers, feature, styleIndex, changed, data, faded, place) {
     var decor = decorations(feature, changed, data, place);
@@ -417,13 +462,20 @@
       if (!this.where) {
         var n = ++paneCount, map = this.home;
         var paths = map.createPane("bm-paths-" + n), markers = map.createPane("bm-markers-" + n);
+        // the hills' reliefs beneath every group's paths: the ground under all that stands on it
+        // (its canvas joins the map with its first relief)
+        var relief = map.createPane("bm-relief-" + n);
         paths.style.zIndex = String(400 + n);
         markers.style.zIndex = String(600 + n);
-        this.paneNodes = [paths, markers];
+        relief.style.zIndex = String(300 + n);
+        relief.style.pointerEvents = "none";
+        this.paneNodes = [paths, markers, relief];
         this.canvas = BM.canvas({ pane: "bm-paths-" + n, keepDrawn: true });
+        this.reliefCanvas = BM.canvas({ pane: "bm-relief-" + n, keepDrawn: true });
         stacked.push(this);
         this.units = new BM.units.UnitCanvas("bm-markers-" + n).addTo(map);
-        this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units };
+        this.where = { paths: { pane: "bm-paths-" + n, renderer: this.canvas }, units: this.units,
+          relief: { pane: "bm-relief-" + n, renderer: this.reliefCanvas } };
       }
       return this.where;
     },
@@ -523,7 +575,8 @@
       var layers = this.slots[i], view = this.synopsis, map = this.home, returned = false;
       var hidden = !!(view && view.hidden[i]);
       for (var k = 0; k < layers.length; k++) {
-        var layer = layers[k], wanted = !hidden && !(view && k < layers.length - 1);  // (decorations first)
+        // (decorations first; a synopsis draws a hill's relief, the ground, but no ring of a phase)
+        var layer = layers[k], wanted = !hidden && !(view && k < layers.length - 1 && !layer.isRelief);
         if (wanted && !map.hasLayer(layer)) { map.addLayer(layer); returned = returned || layer instanceof L.Path; }
         if (!wanted && map.hasLayer(layer)) { map.removeLayer(layer); }
       }
@@ -716,25 +769,31 @@
       var map = this.home;
       return map.getZoom() + "/" + map.getCenter().toString() + "/" + map.getSize().toString();
     },
-    /* Hidden: its canvas stops following the view (its events, as the layer interface gives them). */
+    /* Hidden: its canvases stop following the view (their events, as the layer interface gives them). */
     pause: function () {
-      if (this.canvas && this.home.hasLayer(this.canvas) && !this.paused) {
-        this.home.off(this.canvas.getEvents(), this.canvas);
+      var map = this.home;
+      var canvases = [this.canvas, this.reliefCanvas].filter(function (c) { return c && map.hasLayer(c); });
+      if (canvases.length && !this.paused) {
+        canvases.forEach(function (c) { map.off(c.getEvents(), c); });
         this.paused = this.viewKey();
+        this.pausedCanvases = canvases;
       }
     },
     resume: function () {
       if (this.paused) {
-        var moved = this.paused !== this.viewKey(), events = this.canvas.getEvents();
+        var moved = this.paused !== this.viewKey(), map = this.home;
         this.paused = null;
-        this.home.on(events, this.canvas);
-        // The view changed while hidden: reset as Leaflet resets a view (its paths were not
-        // projected when a zoom ended, nor clipped to the moved view): each projected anew,
-        // clipped and drawn once.
-        if (moved) {
-          events.viewprereset.call(this.canvas);
-          events.viewreset.call(this.canvas);
-        }
+        this.pausedCanvases.forEach(function (c) {
+          var events = c.getEvents();
+          map.on(events, c);
+          // The view changed while hidden: reset as Leaflet resets a view (its paths were not
+          // projected when a zoom ended, nor clipped to the moved view): each projected anew,
+          // clipped and drawn once.
+          if (moved) {
+            events.viewprereset.call(c);
+            events.viewreset.call(c);
+          }
+        });
       }
     },
     /* Build and attach the group while hidden, in the browser's idle time; done() when complete. */
@@ -842,8 +901,13 @@
         };
         map.on("layeradd", credits._addAttribution, credits);
       }
-      // Paths outside the groups (halos, the day slider's layer) are drawn as the groups' are.
+      // Paths outside the groups (halos, the day slider's layer) are drawn as the groups' are,
+      // the day slider's reliefs beneath them.
       if (!map.options.renderer) { map.options.renderer = BM.canvas(); }
+      var reliefPane = map.createPane("bm-relief");
+      reliefPane.style.zIndex = "300";
+      reliefPane.style.pointerEvents = "none";
+      looseRelief = { pane: "bm-relief", renderer: BM.canvas({ pane: "bm-relief" }) };
       map.on("layerremove", function (e) { if (e.layer.halo) { e.layer.halo.remove(); } });  // its halo goes with it
       // Symbols are drawn on canvases, hidden while the map zooms and drawn in place after.
       looseUnits = new BM.units.UnitCanvas("markerPane").addTo(map);

@@ -185,6 +185,15 @@
       box.appendChild(el("p", "bm-loc", [bi(words[W.LOCATION]), ": ±" + thousands(feature[R.PRECISION]) + " m, ",
         bi(labels[TB.CERTAINTY][feature[R.CERTAINTY] || BM.D.CERTAINTY]), where ? ". " : null, where ? bi(where) : null]));
     }
+    if (feature[R.EXTENT_SOURCES]) {  // a hill drawn as an area: where its outline and its sign come from
+      box.appendChild(el("p", "bm-loc", [bi(words[W.EXTENT]), ": ", cites(feature[R.EXTENT_SOURCES], tiers)]));
+      box.appendChild(el("p", "bm-loc", feature[R.SUMMIT_SOURCES] ? [bi(words[W.SUMMIT]), ": ",
+        cites(feature[R.SUMMIT_SOURCES], tiers)] : [bi(words[W.NO_SUMMIT])]));
+    }
+    if (feature[R.ELEVATION] !== undefined && feature[R.ELEVATION_SOURCES]) {
+      box.appendChild(el("p", "bm-loc", [bi(words[W.ELEVATION]), ": " + feature[R.ELEVATION] + " m ",
+        cites(feature[R.ELEVATION_SOURCES], tiers)]));
+    }
     if (feature[R.SOURCES]) { box.appendChild(el("p", "bm-sources", [bi(words[W.SOURCES]), ": ", cites(feature[R.SOURCES], tiers)])); }
     return box;
   }

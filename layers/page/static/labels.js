@@ -1,8 +1,9 @@
 /* labels.js: writes names on the map without collisions. Part of hengyang-map (MIT).
  *
  * After every view change (and a language or phase change) it:
- *   0. draws each hill's sign (▲) on its summit, over its position's dot if it has one: the
- *      sign and the dot stay at the true place at every zoom; only the name moves;
+ *   0. draws each hill's sign (▲) on its summit, over its position's dot if it has one (a hill
+ *      area's sign open, △, in its middle where no source gives its summit): the sign and the
+ *      dot stay at the true place at every zoom; only the name moves;
  *   0b. folds the marks of points that would cover each other at this zoom: in rank order, a
  *      point's dot (and sign) that would overlap one already kept is not drawn, and the kept
  *      mark shows how many it stands for, with a button that zooms in to them;
@@ -234,8 +235,7 @@
         });
         return;
       }
-      var geometry = record[R.GEOMETRY];
-      var at = record[R.ANCHOR] || (geometry.type === "Point" ? geometry.coordinates : null);
+      var at = record[R.ANCHOR] || window.BM.markAt(record);
       var p = at && toScreen(at[0], at[1]);
       if (!p || p.x < -60 || p.y < -60 || p.x > size.x + 60 || p.y > size.y + 60) { return; }
       key = nameKey(record, lang);
@@ -618,11 +618,12 @@
         }
         return;
       }
-      var g = feature[R.GEOMETRY], point = null, radius = 0, arrow = null;
-      if (g.type === "Point") {
-        // A point's marks stand at its true place: its dot and, on a hill, the hill's sign.
+      var mark = window.BM.markAt(feature), point = null, radius = 0, arrow = null;
+      if (mark) {
+        // A point's marks stand at its true place: its dot and, on a hill, the hill's sign (a
+        // hill area's at its summit, or open in its middle where the summit is not recorded).
         // Names and symbols keep clear of both; the name is set beside them.
-        point = toScreen(g.coordinates[0], g.coordinates[1]);
+        point = toScreen(mark[0], mark[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
           var dot = box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]);
@@ -632,7 +633,7 @@
             var sign = box(point.x - SIGN[0] / 2, point.y - SIGN[1] / 2, point.x + SIGN[0] / 2, point.y + SIGN[1] / 2, feature[R.ID]);
             obstacles.push(sign);
             marks.push(sign);
-            signs.push([point.x, point.y, !!layer.faded, feature[R.ID]]);
+            signs.push([point.x, point.y, !!layer.faded, feature[R.ID], feature[R.HILL] === window.BM.SG.MIDDLE]);
           }
         }
         if (feature[R.HILL]) { radius = Math.max(radius, SIGN[0] / 2); }
@@ -907,14 +908,15 @@
 
   /* The leader lines' elements: a line from each moved symbol's or name's true place, and a
    * dot at a symbol's (unless a mark stands there: bm-space.js, fanOut); and the hills' signs,
-   * each at its summit (signs: [x, y, faded, feature id]), under the leaders. Made once per
-   * placement (a placement shown again shows the same). */
+   * each at its summit (signs: [x, y, faded, feature id, open]: open in the middle of a hill
+   * area whose summit is not recorded), under the leaders. Made once per placement (a
+   * placement shown again shows the same). */
   function leaderNodes(lines, signs) {
     var ns = "http://www.w3.org/2000/svg", out = [];
     signs.forEach(function (s) {
       var w = SIGN[0] - 2, h = SIGN[1] - 2, x = s[0] - w / 2, y = s[1] - h / 2;  // (the stroke's 1 px each way)
       var sign = document.createElementNS(ns, "path");
-      sign.setAttribute("class", "bm-sign" + (s[2] ? " bm-faded" : ""));
+      sign.setAttribute("class", "bm-sign" + (s[4] ? " bm-sign-open" : "") + (s[2] ? " bm-faded" : ""));
       sign.setAttribute("d", "M" + s[0] + " " + y + "L" + (x + w) + " " + (y + h) + "L" + x + " " + (y + h) + "Z");
       sign.setAttribute("data-feature", s[3]);
       out.push(sign);
