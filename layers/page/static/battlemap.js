@@ -132,12 +132,21 @@
         group.prepare(function () { ahead(group, next); });
       }
       // What showing the group will place and draw, made ready now: its names measured, its
-      // symbols as pixels.
+      // symbols as pixels, and (a group not shown) its marks folded as showing it in place of
+      // the phase shown would fold them at this view (labels.js), so that its canvas, drawn
+      // ahead, is not drawn again for them when it is shown.
       function ahead(group, done) {
         var layers = [];
         group.eachLayer(function (layer) { layers.push(layer); });
         BM.units.warm(layers.filter(function (layer) { return layer instanceof BM.units.UnitMark; }));
-        labels.prepare(layers, done);
+        labels.prepare(layers, function () {
+          if (!map.hasLayer(group)) {
+            var current = groups[state.phase];
+            var placed = labels.foresee(layersOf(function (g) { return g === group || (g !== current && map.hasLayer(g)); }));
+            if (placed) { labels.foldAhead(placed, layers); }
+          }
+          done();
+        });
       }
       // Every symbol decoded first: a phase shown later draws its symbols once, not again
       // when their images arrive.
@@ -171,6 +180,7 @@
             if (group.culled) { group.cull(); }  // what is near this view, as showing it would
             var placed = labels.foresee(layersOf(function (g) { return g === group || (g !== current && map.hasLayer(g)); }));
             if (placed && group.units) { group.units.drawAhead(placed.units, placed.away); }
+            if (placed) { labels.foldAhead(placed, layersOf(function (g) { return g === group; })); }
           }
           next();
         }, patient);

@@ -341,6 +341,14 @@
       ctx.drawImage(stamp.image, p.x - stamp.half, p.y - stamp.half, stamp.size, stamp.size);
       this.stamped += 1;
     },
+    /* Draw every path now, whole (a change of many paths' looks at once: marks folded or
+     * unfolded, bm-layers.js), in place of any drawing asked for. */
+    drawAll: function () {
+      if (!this._map) { return; }
+      if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); this._redrawRequest = null; }
+      this._redrawBounds = null;
+      this._redraw();
+    },
     /* Run fn without asking for redraws: for a change that leaves the drawing as it is (the
      * paths already drawn keep their order among themselves: bm-layers.js, cull). */
     quietly: function (fn) {

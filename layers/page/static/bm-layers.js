@@ -213,22 +213,44 @@
       layer.setStyle({ opacity: on ? opacity * DIMMED : opacity, fillOpacity: on ? fill * DIMMED : fill });
     }
   }
-  /* A point's mark folded into a neighbour's (on), or drawn again (off): at an overview where
-   * it would cover a mark that ranks before it, labels.js draws that mark with a count of the
+  /* Points' marks folded into a neighbour's (on), or drawn again (off): at an overview where
+   * one would cover a mark that ranks before it, labels.js draws that mark with a count of the
    * marks it stands for, and this one, with its rings, is neither drawn (bm-canvas.js) nor
-   * pointed at until a closer view has room for it. */
-  function fold(layer, on) {
-    if (!!layer.folded === on) { return; }
-    [layer].concat(layer.decor || []).forEach(function (path) {
-      path.folded = on;
-      if (on) {
-        path.pointable = path.options.interactive;
-        path.options.interactive = false;
-      } else {
-        path.options.interactive = path.pointable;
-      }
-      path.redraw();  // (Leaflet redraws a path only while it is on a map)
+   * pointed at until a closer view has room for it. `changes`: [[layer, on], ...]. Each canvas
+   * a change touches is drawn again once, whole (its paths' own redraws would each ask for a
+   * part of it); quiet, none is (a zoom has ended: the canvases draw the new view next). */
+  function fold(changes, quiet) {
+    var canvases = new Set();
+    changes.forEach(function (change) {
+      var layer = change[0], on = change[1];
+      if (!!layer.folded === on) { return; }
+      [layer].concat(layer.decor || []).forEach(function (path) {
+        path.folded = on;
+        if (on) {
+          path.pointable = path.options.interactive;
+          path.options.interactive = false;
+        } else {
+          path.options.interactive = path.pointable;
+        }
+        var canvas = path.options.renderer;
+        if (quiet) { return; }  // (drawn with the view the map is moving to)
+        if (canvas && canvas.drawAll) { canvases.add(canvas); } else { path.redraw(); }  // (the map's own canvas)
+      });
     });
+    canvases.forEach(function (canvas) { canvas.drawAll(); });
+  }
+
+  /* Before the canvases draw a moved view (the first culled group's canvas to follow it asks):
+   * every shown culled group culled for the view, then what must be settled before they draw
+   * (BM.layers.beforeDraw.then: the marks folded for it, labels.js), once per view, so that
+   * each canvas draws the view once. */
+  var drawnFor = null;
+  function beforeDraw(map) {
+    var key = BM.viewKey(map);
+    if (drawnFor === key) { return; }
+    drawnFor = key;
+    stacked.forEach(function (g) { if (g.culled && g.shown && map.hasLayer(g)) { g.cull(); } });
+    if (beforeDraw.then) { beforeDraw.then(); }
   }
 
   /* How strongly a feature that only earlier shown phases have is drawn in a synopsis. */
@@ -829,7 +851,7 @@
         // after every move, before its canvas draws: one drawing with what came near (the
         // canvas follows the view even if the group has no path yet)
         var self = this;
-        this.canvas.beforeUpdate = function () { self.cull(); };
+        this.canvas.beforeUpdate = function () { self.cull(); beforeDraw(self.home); };
         if (!map.hasLayer(this.canvas)) { map.addLayer(this.canvas); }
       }
       this.setVisible(true);  // first: a canvas drawn anew now is drawn as a shown one (bm-canvas.js)
@@ -883,6 +905,7 @@
     pathAt: pathAt,
     addDrawn: addDrawn,
     fold: fold,
+    beforeDraw: beforeDraw,
     applyHalos: applyHalos,
     setAllHalos: setAllHalos,
     styleOnDay: styleOnDay,

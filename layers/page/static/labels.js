@@ -98,6 +98,10 @@
     });
     map.on("movestart", function () { self.moving = true; });
     map.on("moveend", function () { self.moving = false; self.settle(); });  // (a zoom ends with its move)
+    // A zoom's folds are made as it ends, before the canvases draw the new view (on moveend),
+    // so that they draw it once, folded; the placement that follows finds them made.
+    map.on("zoomend", function () { self.foldForZoom(); });
+    window.BM.layers.beforeDraw.then = function () { self.foldForZoom(); };  // (a culled page's move)
     map.on("resize overlayadd overlayremove", function () { self.schedule(); });
     window.BM.units.placedBy(function () { return self.pending && self.loaded && !self.moving; });
     document.addEventListener("bm:lang", function () { self.place(); });
@@ -500,21 +504,20 @@
     return feature[R.HILL] ? Math.max(radius, SIGN[0] / 2) : radius;
   }
 
-  /* The marks of named points that would cover each other at this view, folded: in rank order
+  /* The marks of named points that would cover each other at this zoom, folded (on screen or
+   * off it: a pan does not change them, only a zoom or what is shown): in rank order
    * (the order their names are placed in), a point whose mark would overlap a mark kept before
    * it is folded into that one. Returns {into: Map(folded layer -> its host's entry), hosts:
    * [entries with the layers folded into them (members)], kept: the entries kept}. A grid of
    * cells as large as two marks finds the neighbours: a view may hold thousands of points. */
-  function foldMarks(layers, toScreen, view) {
+  function foldMarks(layers, toScreen) {
     var entries = [], widest = 0;
     layers.forEach(function (layer, order) {
       var feature = layer.record;
       if (!feature || feature[R.ICON] !== undefined || feature[R.PLACEMENT] !== P.POINT) { return; }
       var g = feature[R.GEOMETRY];
       if (g.type !== "Point") { return; }
-      var p = toScreen(g.coordinates[0], g.coordinates[1]);
-      if (p.x < view.minX || p.x > view.maxX || p.y < view.minY || p.y > view.maxY) { return; }
-      var radius = markRadius(layer, feature);
+      var p = toScreen(g.coordinates[0], g.coordinates[1]), radius = markRadius(layer, feature);
       widest = Math.max(widest, radius);
       var rank = (layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank) + (layer.faded ? 2 : 0);
       entries.push({ layer: layer, point: p, radius: radius, rank: rank, order: order, members: [] });
@@ -600,7 +603,7 @@
   Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], marks = [], signs = [], index = 0;
-    var folds = foldMarks(layers, toScreen, box(-60, -60, size.x + 60, size.y + 60)), counts = countBoxes(folds);
+    var folds = foldMarks(layers, toScreen), counts = countBoxes(folds);
     counts.forEach(function (c) { obstacles.push(c.box); marks.push(c.box); });
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
@@ -833,8 +836,13 @@
    * count, a button that zooms in until they stand apart (or lists them where no zoom can). */
   Labeler.prototype.fold = function (placed) {
     var self = this, now = new Set(placed.folded), origin = placed.origin, lang = currentLang();
-    (this.foldedNow || []).forEach(function (layer) { if (!now.has(layer)) { BM.layers.fold(layer, false); } });
-    placed.folded.forEach(function (layer) { BM.layers.fold(layer, true); });
+    var changes = [];
+    (this.foldedNow || []).forEach(function (layer) { if (!now.has(layer)) { changes.push([layer, false]); } });
+    this.visible().forEach(function (layer) {  // (folded ahead, for a view it is not shown at)
+      if (layer.folded && !now.has(layer)) { changes.push([layer, false]); }
+    });
+    placed.folded.forEach(function (layer) { changes.push([layer, true]); });
+    BM.layers.fold(changes);
     this.foldedNow = placed.folded;
     var words = this.data[BM.K.LABELS][BM.TB.UI][BM.W.FOLDED], fragment = document.createDocumentFragment();
     placed.counts.forEach(function (c) {
@@ -865,6 +873,25 @@
   /* The closest zoom a count zooms to (the closest any of the page's tile servers draws; the
    * plain background has no limit of its own). */
   var CLOSEST = 19;
+
+  /* Fold the marks shown as this zoom folds them, quietly: the canvases are about to draw. */
+  Labeler.prototype.foldForZoom = function () {
+    if (!this.loaded) { return; }
+    var layers = this.visible(), into = foldMarks(layers, S.screen(this.map)).into;
+    BM.layers.fold(layers.filter(function (layer) { return layer.record; }).map(function (layer) {
+      return [layer, into.has(layer)];
+    }), true);
+  };
+
+  /* Fold the marks of `layers` (a group not shown yet, drawn ahead) as `placed` (a placement
+   * foreseen for showing it at this view) folds them: shown there, its canvas stands as drawn
+   * ahead, not drawn again for its folds. */
+  Labeler.prototype.foldAhead = function (placed, layers) {
+    var folded = new Set(placed.folded);
+    BM.layers.fold(layers.filter(function (layer) { return layer.record; }).map(function (layer) {
+      return [layer, folded.has(layer)];
+    }));
+  };
 
   /* Zoom in until the marks folded into c.layer stand apart from it (each pair as far apart as
    * their radii and FOLD_GAP), about their middle; where no zoom of the map parts them (the
