@@ -877,7 +877,9 @@
   /* Fold the marks shown as this zoom folds them, quietly: the canvases are about to draw. */
   Labeler.prototype.foldForZoom = function () {
     if (!this.loaded) { return; }
-    var layers = this.visible(), into = foldMarks(layers, S.screen(this.map)).into;
+    var layers = this.visible(), folds = foldMarks(layers, S.screen(this.map));
+    countBoxes(folds);  // (which may fold a host whose count has no room: as the placement will)
+    var into = folds.into;
     BM.layers.fold(layers.filter(function (layer) { return layer.record; }).map(function (layer) {
       return [layer, into.has(layer)];
     }), true);
