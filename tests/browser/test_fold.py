@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.data.load import load_battle
-from layers.page.assemble import render_site
-from layers.site import write_site
-
-from .test_labels import ZOOM, _crowded_battle, open_at
+from .test_labels import ZOOM, _crowded_battle, open_at, open_battle
 
 pytestmark = pytest.mark.browser
 
@@ -176,10 +172,8 @@ def test_marks_on_one_spot_fold_into_the_first_ranked_and_are_listed(browser, tm
     """Fourteen positions and the mill on one spot: one mark is drawn, a key one (rank decides,
     not the order of the file), counting the others; at the closest zoom (19) no zoom
     parts them, so the count lists them all, and each entry opens its feature's popup."""
-    battle = load_battle(_crowded_battle(tmp_path, apart=False))
-    out = write_site(render_site(battle), tmp_path / "out")
+    battle, page, tab = open_battle(browser, _crowded_battle(tmp_path, apart=False), tmp_path / "out", "en")
     minor = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 3}
-    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
     try:
         found = tab.evaluate(FOLDS)
         check_folds(found, "opening")
@@ -214,9 +208,7 @@ def test_folding_writes_no_data_as_markup(browser, tmp_path: Path) -> None:
         if f["id"].startswith("crowd-"):
             f["properties"]["name_en"] = '<img src=x onerror="window.__owned=1">' + f["id"]
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    battle = load_battle(folder)
-    out = write_site(render_site(battle), tmp_path / "out")
-    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
+    _, page, tab = open_battle(browser, folder, tmp_path / "out", "en")
     try:
         found = tab.evaluate(FOLDS)
         assert any("<img" in c["label"] for c in found["counts"])

@@ -105,6 +105,15 @@ def pages(battle) -> list[str]:
     return ["index", *(p.id for p in battle.phases)]
 
 
+def open_battle(browser, folder: Path, out: Path, lang: str) -> tuple[object, OfflinePage, object]:
+    """The battle of ``folder``, its site built into ``out``, and its first phase's page open
+    in ``lang``: (battle, page, tab)."""
+    battle = load_battle(folder)
+    site = write_site(render_site(battle), out)
+    page, tab = open_at(browser, site / f"{battle.phases[0].id}.html", lang)
+    return battle, page, tab
+
+
 def open_at(browser, path: Path, lang: str, viewport: dict[str, int] | None = None) -> tuple[OfflinePage, object]:
     page = OfflinePage(browser, viewport)
     tab = page.open(path)
@@ -248,11 +257,9 @@ def _crowded_battle(tmp_path: Path, apart: bool = True) -> Path:
 
 
 def test_rank_wins_when_names_compete(browser, tmp_path: Path) -> None:
-    battle = load_battle(_crowded_battle(tmp_path))
-    out = write_site(render_site(battle), tmp_path / "out")
+    battle, page, tab = open_battle(browser, _crowded_battle(tmp_path), tmp_path / "out", "en")
     key = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 1}
     minor = {f.id for f in battle.features if f.id.startswith("crowd-") and f.importance == 3}
-    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "en")
     try:
         found = tab.evaluate(BOXES)
         assert found["bad"] == []
@@ -276,9 +283,7 @@ def test_units_sharing_a_place_fan_out_with_leaders(browser, tmp_path: Path) -> 
         twin["id"] = f"stacked-{i}"
         data["features"].append(twin)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    battle = load_battle(folder)
-    out = write_site(render_site(battle), tmp_path / "out")
-    page, tab = open_at(browser, out / f"{battle.phases[0].id}.html", "zh")
+    _, page, tab = open_battle(browser, folder, tmp_path / "out", "zh")
     try:
         found = tab.evaluate(BOXES)
         assert found["bad"] == []
