@@ -307,7 +307,26 @@ class Global:
     SITE: Final = "BM_SITE"  # the site's shared data (Site), set by its data file
     DETAILS: Final = "BM_DETAILS"  # the detail files' parts ([chunk, {feature index: part}]), queued as each loads
     BASE: Final = "BM_BASE"  # the offline base map (BaseMap), set by its script
-    MAP: Final = "battleMap"  # the drawn page (what BattleMap.init returns), which the exports drive
+    MAP: Final = "battleMap"  # the drawn page (what BattleMap.init returns: Api), which the exports drive
+
+
+class Api:
+    """The members of the drawn page, ``window[Global.MAP]`` (what BattleMap.init returns): what
+    the exports (and the tests) drive. The page builds it from these names alone."""
+
+    MAP: Final = "map"  # the Leaflet map
+    GROUPS: Final = "groups"  # {group id: its Leaflet layer group}
+    CONTROL: Final = "control"  # Leaflet's layers control
+    SET_LANGUAGE: Final = "setLanguage"  # (code of Language): the page in that language
+    SELECT_PHASE: Final = "selectPhase"  # (phase id or Group.ALL, {push, animate}): that phase shown
+    SHOW_DAY: Final = "showDay"  # (day number): the page as it stood that day
+    DAY: Final = "day"  # (): the day shown by SHOW_DAY, or undefined
+    STATE: Final = "state"  # what is shown: {phase, day, dayLayer}
+    LABELS: Final = "labels"  # the names' labeller
+    PLACE_NAMES: Final = "placeNames"  # (): the names placed for the view now, not at the next frame
+    BASEMAP: Final = "basemap"  # the offline base map (null without one)
+    INSET: Final = "inset"  # the locator inset (null without one)
+    READY: Final = "ready"  # a promise, kept once every symbol the page asks for is drawn
 
 
 class Id:
@@ -411,6 +430,7 @@ class Language:
 #: The namespaces of :func:`page_names`, by the name the page reads each under.
 PAGE_NAMESPACES: Final = {
     "global": Global,
+    "api": Api,
     "ids": Id,
     "css": Css,
     "attr": Attr,

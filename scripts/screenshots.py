@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: its flags and names
-from layers.contract import Global, Language
+from layers.contract import Api, Global, Language
 from layers.exports.chromium import CHROMIUM_FLAGS, LABELS_PLACED
 
 
@@ -39,7 +39,7 @@ def main() -> int:
         for html in sorted(args.site.glob("*.html")):
             page.goto(html.resolve().as_uri())
             page.wait_for_function(f"window.{Global.MAP} !== undefined")
-            page.evaluate(f"(lang) => window.{Global.MAP}.setLanguage(lang)", args.lang)
+            page.evaluate(f"(lang) => window.{Global.MAP}.{Api.SET_LANGUAGE}(lang)", args.lang)
             # names are placed once the fonts are ready; wait for that placement
             page.wait_for_function("document.fonts.status === 'loaded'")
             page.wait_for_function(LABELS_PLACED)

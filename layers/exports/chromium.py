@@ -7,7 +7,7 @@ import shutil
 import time
 from typing import Any
 
-from ..contract import Attr, Global
+from ..contract import Api, Attr, Global
 from ..errors import BattleMapError
 
 CHROMIUM_FLAGS = [
@@ -69,7 +69,7 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout_ms: float = 
 
 
 #: True in a page once its names have been placed on the map at least once.
-LABELS_PLACED = f"+(window.{Global.MAP}.map.getContainer().getAttribute('{Attr.LABELS}') || 0) > 0"
+LABELS_PLACED = f"+(window.{Global.MAP}.{Api.MAP}.getContainer().getAttribute('{Attr.LABELS}') || 0) > 0"
 
 
 def with_browser(browser: Any, work: Any) -> Any:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import Global, Language, Timeline, TimelinePhase
+from ..contract import Api, Global, Language, Timeline, TimelinePhase
 from ..data.model import Battle
 from ..errors import BattleMapError, OutputError, inert
 from ..page.assemble import render_site
@@ -171,7 +171,7 @@ def captions(battle: Battle, phase_ids: list[str], lang: str) -> dict[str, Any]:
 #: added (text set only through textContent), fractional zoom for a smooth camera. Returns
 #: the page's timeline, read through the contract the page has taken (keys: ``Timeline``).
 SET_UP = """([text, band]) => {
-  const bm = window[BM.GL.MAP], map = bm.map;
+  const bm = window[BM.GL.MAP], map = bm[BM.API.MAP];
   const hide = ['#' + BM.ID.PANEL, '.leaflet-control-layers', '.leaflet-control-zoom', '.leaflet-control-attribution'];
   hide.forEach((sel) => document.querySelectorAll(sel).forEach((n) => { n.style.display = 'none'; }));
   const container = map.getContainer();
@@ -220,8 +220,8 @@ SET_UP = """([text, band]) => {
 #: Shows one shot: the day through the page's own slider, the camera between two views,
 #: the names placed at once, the captions; resolves once the browser has drawn it.
 SHOW = """async ([shot, views, text, band]) => {
-  const bm = window[BM.GL.MAP], map = bm.map, film = window.bmFilm;
-  if (bm.state.day !== shot.day) { bm.showDay(shot.day); }
+  const bm = window[BM.GL.MAP], map = bm[BM.API.MAP], film = window.bmFilm;
+  if (bm[BM.API.DAY]() !== shot.day) { bm[BM.API.SHOW_DAY](shot.day); }
   const pad = Math.round(window.innerHeight * 0.04);
   const tl = L.point(pad, pad), br = L.point(pad, pad + band);
   const view = (bounds) => {
@@ -236,7 +236,7 @@ SHOW = """async ([shot, views, text, band]) => {
   const zoom = a.zoom + (b.zoom - a.zoom) * e;
   const centre = L.point(a.centre.x + (b.centre.x - a.centre.x) * e, a.centre.y + (b.centre.y - a.centre.y) * e);
   map.setView(map.options.crs.unproject(centre), zoom, {animate: false});
-  bm.labels.place();
+  bm[BM.API.PLACE_NAMES]();
   film.head.textContent = film.pick(document.querySelector('.' + BM.C.DATE)).join(' · ');
   const phase = text.phases[shot.view_to];
   film.phase.textContent = phase.title.join(' · ');
@@ -324,7 +324,7 @@ def _shoot(
         page.goto(page_file.as_uri())
         wait_until(page, f"window.{Global.MAP} !== undefined")
         wait_until(page, LABELS_PLACED)
-        page.evaluate(f"async () => {{ await document.fonts.ready; await window.{Global.MAP}.ready; }}")
+        page.evaluate(f"async () => {{ await document.fonts.ready; await window.{Global.MAP}.{Api.READY}; }}")
         text = captions(battle, phases, lang)
         timeline = page.evaluate(SET_UP, [text, band])
         phase_days = [tuple(p[TimelinePhase.DAYS]) for p in timeline[Timeline.PHASES]]

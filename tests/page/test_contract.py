@@ -226,9 +226,8 @@ def page_scripts() -> dict[str, str]:
 
 #: Words the script uses that happen to be contract keys, each on something that is not the
 #: build's data: the browser's (DOM, SVG, canvas, CSS), Leaflet's, GeoJSON's; the contract's own
-#: entry; the drawn page's API (window.battleMap), which the exports and the tests drive; the
-#: halo circle the script hangs on a Leaflet layer, which the tests read. Any other use fails.
-_API = "the drawn page's API (window.battleMap: BattleMap.init), which the exports and the tests drive"
+#: entry; the halo circle the script hangs on a Leaflet layer, which the tests read. Any other
+#: use fails. (The drawn page's members are the contract's Api, set by its names.)
 NOT_DATA = {
     "bm-core.js": {
         "site.contract": "the single entry name (Site.CONTRACT): where the site's data carries the contract",
@@ -242,8 +241,6 @@ NOT_DATA = {
     "battlemap.js": {
         "attribution:": "Leaflet's tileLayer option",
         "subdomains:": "Leaflet's tileLayer option",
-        "groups:": _API,
-        "labels:": _API,
     },
     "bm-controls.js": {
         '"label"': "an HTML element",
@@ -423,7 +420,31 @@ def python_names(source: str) -> list[str]:
             found += _named(node.value, distinct)
             inner = [quoted or assigned for quoted, assigned in _INNER.findall(node.value)]
             found += [word for word in [node.value, *inner] if word in _LANGUAGE]
+            found += [word for word in _MEMBER.findall(node.value) if word in _API]
+        elif isinstance(node, ast.JoinedStr):  # f"window.{Global.MAP}.map": the member after the global
+            for before, after in zip(node.values, node.values[1:], strict=False):
+                if _is_the_map(before) and isinstance(after, ast.Constant) and isinstance(after.value, str):
+                    found += [word for word in _AFTER.findall(after.value) if word in _API]
     return found
+
+
+#: The drawn page's members (contract.Api), typed after the page's global: ``battleMap.map``,
+#: ``bm.showDay(...)`` (a script's name for it), ``window.{Global.MAP}.ready``.
+_API = set(_values(contract.Api))
+_MEMBER = re.compile(rf"(?:\bbm|\b{contract.Global.MAP})\s*\.\s*([A-Za-z_$][\w$]*)")
+_AFTER = re.compile(r"^\s*\.\s*([A-Za-z_$][\w$]*)")
+
+
+def _is_the_map(node: object) -> bool:
+    import ast
+
+    return (
+        isinstance(node, ast.FormattedValue)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "MAP"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "Global"
+    )
 
 
 def markup_writers() -> dict[str, list[str]]:
@@ -502,3 +523,12 @@ script = "window.BM_SITE = " + text
     return "zh and en, both" + "code === 'en'" + "name_zh" + "lang=fr"
 """
     assert sorted(python_names(languages)) == ["both", "en", "en", "zh", "zh-Hans"]  # words in a text are not
+    members = """WAIT = f"window.{Global.MAP}.map.getContainer() && window.{Global.MAP}.{Api.READY}"
+SHOW = "const bm = window[BM.GL.MAP]; bm.showDay(3); bm[BM.API.DAY](); window.battleMap.labels.place(); b.map(f)"
+"""
+    assert sorted(python_names(members)) == [
+        "battleMap",
+        "labels",
+        "map",
+        "showDay",
+    ]  # the global, and Api members typed

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  var BM = window.BM, C = BM.C, A = BM.A;
+  var BM = window.BM, C = BM.C, A = BM.A, API = BM.API;
 
   function init(map, data) {
     var K = BM.K, O = BM.O, T = BM.T, B = BM.B, TI = BM.TI;
@@ -194,19 +194,21 @@
       };
     });
 
-    return {
-      map: map,
-      groups: groups,
-      control: control,
-      setLanguage: BM.language.set,
-      selectPhase: moves.selectPhase,
-      showDay: moves.showDay,
-      state: state,
-      labels: labels,
-      basemap: basemap,
-      inset: locator,
-      ready: ready
-    };
+    var api = {};  // what the exports drive, by the contract's names (Api)
+    api[API.MAP] = map;
+    api[API.GROUPS] = groups;
+    api[API.CONTROL] = control;
+    api[API.SET_LANGUAGE] = BM.language.set;
+    api[API.SELECT_PHASE] = moves.selectPhase;
+    api[API.SHOW_DAY] = moves.showDay;
+    api[API.DAY] = function () { return state.day; };
+    api[API.STATE] = state;
+    api[API.LABELS] = labels;
+    api[API.PLACE_NAMES] = function () { labels.place(); };
+    api[API.BASEMAP] = basemap;
+    api[API.INSET] = locator;
+    api[API.READY] = ready;
+    return api;
   }
 
   /* The page's moves, each made once the features it needs are there (a large site's second
@@ -215,19 +217,20 @@
    * meanwhile (their own handlers show a day). A site in one file: the moves as they are. */
   function whenDrawable(moves, groups) {
     if (BM.siteComplete()) { return moves; }
-    var ready = function (name, args) {
-      if (name !== "selectPhase") { return false; }
-      var group = groups[args[0]];
-      return !!group && group.complete();
-    };
-    ["selectPhase", "step", "showDay"].forEach(function (name) {
-      var move = moves[name];
-      moves[name] = function () {
+    var waiting = function (move, drawable) {
+      return function () {
         var args = arguments;
-        if (BM.siteComplete() || ready(name, args)) { return move.apply(null, args); }
+        if (BM.siteComplete() || drawable(args)) { return move.apply(null, args); }
         BM.whenComplete(function () { move.apply(null, args); });
       };
+    };
+    var never = function () { return false; };
+    moves.selectPhase = waiting(moves.selectPhase, function (args) {
+      var group = groups[args[0]];
+      return !!group && group.complete();
     });
+    moves.step = waiting(moves.step, never);
+    moves.showDay = waiting(moves.showDay, never);
     var controls = Array.prototype.filter.call(document.querySelectorAll("." + C.DAY + ", ." + C.PLAY), function (c) { return !c.disabled; });
     controls.forEach(function (c) { c.disabled = true; });
     BM.whenComplete(function () { controls.forEach(function (c) { c.disabled = false; }); }, true);

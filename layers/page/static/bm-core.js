@@ -37,6 +37,7 @@
  * as this script loads:
  *
  *   BM.GL Global    globals the build's files set   window[GL.SITE]
+ *   BM.API Api      the drawn page's members        window[GL.MAP][API.MAP]
  *   BM.ID Id        element ids                     document.getElementById(ID.PANEL)
  *   BM.C  Css       class names                     document.querySelector("." + C.SECTION)
  *   BM.A  Attr      data attributes                 node.getAttribute(A.PHASE)
@@ -56,6 +57,7 @@
 
   var names = window.BM_NAMES;  // the page's own names (Global.NAMES), set by its head
   BM.GL = names.global;
+  BM.API = names.api;
   BM.ID = names.ids;
   BM.C = names.css;
   BM.A = names.attr;
