@@ -36,15 +36,22 @@ FOLDS = """() => {
     marks.push({id: f[R.ID], at: [at.x, at.y], r: f[R.HILL] ? Math.max(dot, 6) : dot, folded: !!layer.folded,
       pointable: !!o.interactive, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
   });
+  const discs = [];  // the marks of points named elsewhere (events': named in the panel)
+  bm.labels.visible().forEach(layer => {
+    const f = layer.record;
+    if (!f || f[R.ICON] !== undefined || f[R.PLACEMENT] !== undefined || f[R.GEOMETRY].type !== 'Point') return;
+    const at = map.latLngToContainerPoint(layer.getLatLng()), o = layer.options;
+    discs.push({id: f[R.ID], at: [at.x, at.y], r: (o.radius || 0) + (o.weight || 0) / 2});
+  });
   const frame = map.getContainer().getBoundingClientRect();
   const counts = Array.from(document.querySelectorAll('.bm-fold')).map(e => {
     const r = e.getBoundingClientRect();
     return {host: e.getAttribute('data-feature'), text: e.textContent,
       members: e.getAttribute('data-folded').split(' '), label: e.getAttribute('aria-label'),
       at: [(r.left + r.right) / 2 - frame.left, (r.top + r.bottom) / 2 - frame.top],
-      shown: getComputedStyle(e.parentNode).visibility !== 'hidden' && r.width > 0};
+      box: [r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top]};
   });
-  return {marks: marks, counts: counts, zoom: map.getZoom(), maxZoom: map.getMaxZoom()};
+  return {marks: marks, discs: discs, counts: counts, zoom: map.getZoom(), maxZoom: map.getMaxZoom()};
 }"""
 
 #: The view at zoom 19 (the closest a count zooms to) centred on the point of feature ``id``.
@@ -105,6 +112,16 @@ def check_folds(found: dict, where: object) -> None:
         assert _dist(c["at"], host["at"]) < host["r"] + 16 + 32, (where, "a count away from its mark", c)
     assert all(not m["pointable"] for m in found["marks"] if m["folded"]), where
     assert all(m["pointable"] for m in found["marks"] if not m["folded"]), where
+    # no count covers an event's disc (an event is named in the panel, by its number on the disc)
+    covered = [(c["host"], d["id"]) for c in found["counts"] for d in found["discs"] if _covers(c["box"], d)]
+    assert covered == [], (where, "a count over an event", covered)
+
+
+def _covers(box: list[float], disc: dict) -> bool:
+    """Whether a box [left, top, right, bottom] and a disc overlap (by more than half a pixel)."""
+    x = min(max(disc["at"][0], box[0]), box[2])
+    y = min(max(disc["at"][1], box[1]), box[3])
+    return _dist([x, y], disc["at"]) < disc["r"] - 0.5
 
 
 @pytest.mark.parametrize("name", ["relief", "index", "assault-2"])

@@ -508,16 +508,19 @@
    * off it: a pan does not change them, only a zoom or what is shown): in rank order
    * (the order their names are placed in), a point whose mark would overlap a mark kept before
    * it is folded into that one. Returns {into: Map(folded layer -> its host's entry), hosts:
-   * [entries with the layers folded into them (members)], kept: the entries kept}. A grid of
-   * cells as large as two marks finds the neighbours: a view may hold thousands of points. */
+   * [entries with the layers folded into them (members)], kept: the entries kept, others:
+   * the marks of points named elsewhere (an event's disc, named in the panel), which fold
+   * nothing and are not folded, but which no count may cover}. A grid of cells as large as two
+   * marks finds the neighbours: a view may hold thousands of points. */
   function foldMarks(layers, toScreen) {
-    var entries = [], widest = 0;
+    var entries = [], widest = 0, others = [];
     layers.forEach(function (layer, order) {
       var feature = layer.record;
-      if (!feature || feature[R.ICON] !== undefined || feature[R.PLACEMENT] !== P.POINT) { return; }
-      var g = feature[R.GEOMETRY];
-      if (g.type !== "Point") { return; }
+      if (!feature || feature[R.ICON] !== undefined) { return; }
+      var g = feature[R.GEOMETRY], named = feature[R.PLACEMENT] === P.POINT;
+      if (g.type !== "Point" || (!named && feature[R.PLACEMENT] !== undefined)) { return; }
       var p = toScreen(g.coordinates[0], g.coordinates[1]), radius = markRadius(layer, feature);
+      if (!named) { others.push({ layer: layer, point: p, radius: radius }); return; }
       widest = Math.max(widest, radius);
       var rank = (layer.labelRank === undefined ? feature[R.RANK] : layer.labelRank) + (layer.faded ? 2 : 0);
       entries.push({ layer: layer, point: p, radius: radius, rank: rank, order: order, members: [] });
@@ -547,7 +550,7 @@
       if (!grid.has(key)) { grid.set(key, []); }
       grid.get(key).push(e);
     });
-    return { into: into, hosts: hosts, kept: kept };
+    return { into: into, hosts: hosts, kept: kept, others: others };
   }
 
   /* Where a count may stand on its mark, in order: a corner (lower right first), then a side,
@@ -568,25 +571,33 @@
   function meets(a, b) { return a.minX < b.maxX && a.maxX > b.minX && a.minY < b.maxY && a.maxY > b.minY; }
 
   /* Where each host's count goes: the first place (COUNT_AT, COUNT_STEPS) that covers no kept
-   * mark and no count placed before it. A host with no such place whose count would only cover
-   * marks keeps the first place clear of counts; one whose count would cover another count
+   * mark (nor an event's disc) and no count placed before it. A host with no such place whose
+   * count would only cover marks keeps the place clear of counts that covers the fewest (events'
+   * last); one whose count would cover another count
    * folds, with all it stands for, into that count's host (one count, not two over each other).
    * [{host, box}]; folds.into follows the last. */
+  /* What covering a mark costs a count's place, where every place covers one: an event's disc
+   * (its number is how the panel names it) is covered only where nothing else can be. */
+  var EVENT_COST = 100;
+  function mark(e, cost) {
+    return { entry: e, cost: cost, box: box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius) };
+  }
+
   function countBoxes(folds) {
-    var marks = folds.kept.map(function (e) {
-      return { entry: e, box: box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius) };
-    });
+    var marks = folds.kept.map(function (e) { return mark(e, 1); }).concat(folds.others.map(function (e) { return mark(e, EVENT_COST); }));
     var placed = [];
     folds.hosts.forEach(function (h) {
-      var w = countWidth(h), clearOfCounts = null, chosen = null, hit = null;
+      var w = countWidth(h), clearOfCounts = null, least = Infinity, chosen = null, hit = null;
       for (var s = 0; s < COUNT_STEPS.length && !chosen; s++) {
         for (var a = 0; a < COUNT_AT.length && !chosen; a++) {
           var b = countBox(h, w, COUNT_AT[a], COUNT_STEPS[s]);
           var onCount = null;
           for (var k = 0; k < placed.length && !onCount; k++) { if (meets(b, placed[k].box)) { onCount = placed[k]; } }
           if (onCount) { hit = hit || onCount; continue; }
-          clearOfCounts = clearOfCounts || b;
-          if (marks.every(function (m) { return m.entry === h || !meets(b, m.box); })) { chosen = b; }
+          var cost = 0;
+          for (var m = 0; m < marks.length; m++) { if (marks[m].entry !== h && meets(b, marks[m].box)) { cost += marks[m].cost; } }
+          if (cost < least) { clearOfCounts = b; least = cost; }
+          if (!cost) { chosen = b; }
         }
       }
       chosen = chosen || clearOfCounts;
