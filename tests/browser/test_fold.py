@@ -36,14 +36,27 @@ FOLDS = """() => {
     marks.push({id: f[R.ID], at: [at.x, at.y], r: f[R.HILL] ? Math.max(dot, 6) : dot, folded: !!layer.folded,
       pointable: !!o.interactive, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
   });
-  const discs = [];  // the marks of points named elsewhere (events': named in the panel)
+  const frame = map.getContainer().getBoundingClientRect();
+  // the marks of points named elsewhere (events': in the panel), each drawn at its place or
+  // set aside (an SVG disc, with a leader from its place), and the leaders to them
+  const discs = [], centre = (r) => [(r.left + r.right) / 2 - frame.left, (r.top + r.bottom) / 2 - frame.top];
+  const leaders = Array.from(document.querySelectorAll('.bm-leaders line.bm-aside-leader')).map(l =>
+    [+l.getAttribute('x1'), +l.getAttribute('y1'), +l.getAttribute('x2'), +l.getAttribute('y2')]);
+  const origin = map.containerPointToLayerPoint([0, 0]), svg = document.querySelector('.bm-leaders');
+  const shift = svg ? new DOMMatrix(getComputedStyle(svg).transform) : new DOMMatrix();
   bm.labels.visible().forEach(layer => {
     const f = layer.record;
     if (!f || f[R.ICON] !== undefined || f[R.PLACEMENT] !== undefined || f[R.GEOMETRY].type !== 'Point') return;
-    const at = map.latLngToContainerPoint(layer.getLatLng()), o = layer.options;
-    discs.push({id: f[R.ID], at: [at.x, at.y], r: (o.radius || 0) + (o.weight || 0) / 2});
+    const place = map.latLngToContainerPoint(layer.getLatLng()), o = layer.options;
+    const aside = document.querySelector(`.bm-aside[data-feature="${f[R.ID]}"]`);
+    discs.push({id: f[R.ID], place: [place.x, place.y],
+      at: aside ? centre(aside.getBoundingClientRect()) : [place.x, place.y],
+      r: (o.radius || 0) + (o.weight || 0) / 2, aside: !!aside, canvas: !layer.folded, folded: !aside && !!layer.folded,
+      pointable: !!o.interactive,
+      // (a leader's ends in the placement's frame: the leaders' layer moves with the map)
+      leader: leaders.some(l =>
+        Math.hypot(l[0] + shift.e - origin.x - place.x, l[1] + shift.f - origin.y - place.y) < 1)});
   });
-  const frame = map.getContainer().getBoundingClientRect();
   const counts = Array.from(document.querySelectorAll('.bm-fold')).map(e => {
     const r = e.getBoundingClientRect();
     return {host: e.getAttribute('data-feature'), text: e.textContent,
@@ -85,7 +98,7 @@ def _dist(a: list[float], b: list[float]) -> float:
 def check_folds(found: dict, where: object) -> None:
     """The rules of folding at the view found: drawn marks apart, folded ones counted, near
     their hosts, and not pointed at."""
-    marks = {m["id"]: m for m in found["marks"]}
+    marks = {m["id"]: m for m in [*found["marks"], *found["discs"]]}  # (an event folds into a mark too)
     drawn = [m for m in found["marks"] if not m["folded"] and m["inView"]]
     close = [
         (a["id"], b["id"])
@@ -94,7 +107,7 @@ def check_folds(found: dict, where: object) -> None:
         if _dist(a["at"], b["at"]) < a["r"] + b["r"] - 0.5
     ]
     assert close == [], (where, "marks drawn over one another", close)
-    folded = {m["id"] for m in found["marks"] if m["folded"]}
+    folded = {m["id"] for m in [*found["marks"], *found["discs"]] if m["folded"]}
     counted = [member for c in found["counts"] for member in c["members"]]
     assert sorted(counted) == sorted(folded), (where, "folded marks and counts differ", sorted(folded), counted)
     for c in found["counts"]:
@@ -110,11 +123,27 @@ def check_folds(found: dict, where: object) -> None:
             cluster.append(m)
         # (at most two steps of 8 px out from the mark, and half a count's box: labels.js, COUNT_AT)
         assert _dist(c["at"], host["at"]) < host["r"] + 16 + 32, (where, "a count away from its mark", c)
-    assert all(not m["pointable"] for m in found["marks"] if m["folded"]), where
+    assert all(not m["pointable"] for m in [*found["marks"], *found["discs"]] if m["folded"]), where
     assert all(m["pointable"] for m in found["marks"] if not m["folded"]), where
     # no count covers an event's disc (an event is named in the panel, by its number on the disc)
-    covered = [(c["host"], d["id"]) for c in found["counts"] for d in found["discs"] if _covers(c["box"], d)]
+    covered = [
+        (c["host"], d["id"])
+        for c in found["counts"]
+        for d in found["discs"]
+        if not d["folded"] and _covers(c["box"], d)
+    ]
     assert covered == [], (where, "a count over an event", covered)
+    # nor does an event's disc cover a named point's mark: it stands aside, with a leader from its
+    # place, and its canvas does not draw it at its place
+    over = [
+        (d["id"], m["id"])
+        for d in found["discs"]
+        for m in drawn
+        if not d["folded"] and _dist(d["at"], m["at"]) < d["r"] + m["r"] - 0.5
+    ]
+    assert over == [], (where, "an event over a mark", over)
+    assert all(d["leader"] and not d["canvas"] for d in found["discs"] if d["aside"]), (where, found["discs"])
+    assert all(d["canvas"] for d in found["discs"] if not d["aside"] and not d["folded"]), where
 
 
 def _covers(box: list[float], disc: dict) -> bool:
@@ -235,5 +264,33 @@ def test_folding_writes_no_data_as_markup(browser, tmp_path: Path) -> None:
         assert tab.locator(".bm-fold-list button").count() >= 2
         assert tab.evaluate("window.__owned === undefined")
         assert tab.evaluate("document.querySelectorAll('.leaflet-popup img').length") == 0
+    finally:
+        page.close()
+
+
+def test_events_over_marks_stand_aside_with_their_numbers(browser, battle, site: Path) -> None:
+    """The third assault opens on the city at zoom 12, where events lie within a few pixels of
+    the places they happened at: each event's disc that would cover a place's mark stands
+    aside, with a leader from its place; its number is on it, and pointing at it opens the
+    event's popup, as its disc at its place would."""
+    page, tab = open_at(browser, site / "assault-3.html", "en")
+    try:
+        found = tab.evaluate(FOLDS)
+        check_folds(found, "opening")
+        aside = [d for d in found["discs"] if d["aside"]]
+        assert len(aside) >= 3, found["discs"]
+        numbers = tab.evaluate("""() => Array.from(document.querySelectorAll('.bm-event-no')).map(n => {
+          const r = n.getBoundingClientRect(), f = window.battleMap.map.getContainer().getBoundingClientRect();
+          const id = n.getAttribute('data-feature').split(' ')[0];
+          return [id, (r.left + r.right) / 2 - f.left, (r.top + r.bottom) / 2 - f.top];
+        })""")
+        on_discs = {i for i, x, y in numbers for d in aside if d["id"] == i and _dist([x, y], d["at"]) < 1}
+        assert on_discs, (numbers, aside)
+        first = sorted(on_discs)[0]
+        tab.locator(f'.bm-aside[data-feature="{first}"]').click()
+        popup = tab.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        assert next(f.name.en for f in battle.features if f.id == first) in popup.text_content()
+        assert page.errors == []
     finally:
         page.close()

@@ -216,6 +216,7 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                     phase_id,
                 )
                 # each mark: [[event id, number, distance from the mark's centre (px)], ...], its box
+                # (an event's disc is at its place, or set aside where it would cover a mark)
                 marks = tab.evaluate(
                     """() => Array.from(document.querySelectorAll('.bm-event-no')).map(node => {
                       const map = window.battleMap.map, r = node.getBoundingClientRect();
@@ -224,7 +225,12 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                       const numbers = node.textContent.split(',').map(Number);
                       return [ids.map((id, k) => {
                         const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
-                        const at = map.latLngToContainerPoint(BM.pointOf(record[BM.R.GEOMETRY]));
+                        let at = map.latLngToContainerPoint(BM.pointOf(record[BM.R.GEOMETRY]));
+                        const aside = document.querySelector(`.bm-aside[data-feature="${id}"]`);
+                        if (aside) {
+                          const d = aside.getBoundingClientRect();
+                          at = {x: (d.left + d.right) / 2 - box.left, y: (d.top + d.bottom) / 2 - box.top};
+                        }
                         return [id, numbers[k], Math.hypot(r.left + r.width / 2 - box.left - at.x,
                                                            r.top + r.height / 2 - box.top - at.y)];
                       }), [r.left, r.top, r.right, r.bottom]];

@@ -122,12 +122,19 @@
   }
 
   /* The marks of numbered events [[feature index, number], ...] at the map's zoom, each
-   * {at: its first event's place, numbers, indices}: marks whose boxes overlap are one mark,
-   * until none covers another. */
-  function numberMarks(map, features, pairs) {
-    var placed = pairs.map(function (pair) {
-      var at = where(features[pair[0]]);
-      return { at: at, point: map.latLngToLayerPoint(at), numbers: [pair[1]], indices: [pair[0]] };
+   * {at: its first event's disc, numbers, indices}: on each event's disc, where the names'
+   * placement draws it (at its place or set aside; none for an event folded into a named
+   * point's mark: labels.js, asideEvents); marks whose boxes overlap are one mark, until none
+   * covers another. */
+  function numberMarks(map, features, pairs, labeller) {
+    var placed = [];
+    pairs.forEach(function (pair) {
+      // its disc set aside from its place, or folded into a named point's mark (labels.js)
+      var aside = labeller.asideOf(features[pair[0]][BM.R.ID]);
+      if (aside === false) { return; }  // (the mark's count names it)
+      var at = where(features[pair[0]]), point = map.latLngToLayerPoint(at);
+      if (aside) { point = point.add(aside); at = map.layerPointToLatLng(point); }
+      placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
     });
     for (var merged = true; merged;) {
       merged = false;
@@ -212,7 +219,7 @@
           if (place.numbers.length > 1) { node.style.marginLeft = -Math.round(node.offsetWidth / 2) + "px"; }
         });
       }
-      return marks[id];
+      return marks[id].setLatLng(place.at);  // (at its event, or on its disc set aside)
     }
 
     /* The key keeps one size whatever the view draws: as large as it is with every entry the
@@ -248,7 +255,7 @@
         if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labeller.schedule(); }
       }
       numbers.clearLayers();
-      numberMarks(map, features, numbered(ctx, view)).forEach(function (place) { numbers.addLayer(mark(place)); });
+      numberMarks(map, features, numbered(ctx, view), ctx.labeller).forEach(function (place) { numbers.addLayer(mark(place)); });
     }
 
     // What the view draws changes with the groups shown (a phase, a layer ticked, a day):
@@ -265,6 +272,8 @@
     map.on("moveend", function () { Promise.resolve().then(update); });
     // The names' placement folds marks into counts, or no longer does (labels.js).
     map.on("bm-folds", update);
+    // ...or sets events' discs aside, or back (labels.js): their numbers go with them.
+    map.on("bm-aside", function () { Promise.resolve().then(update); });  // (after the move, as above)
     document.addEventListener("bm:lang", reserve);
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(reserve); }
     reserve();

@@ -577,14 +577,15 @@
    * folds, with all it stands for, into that count's host (one count, not two over each other).
    * [{host, box}]; folds.into follows the last. */
   /* What covering a mark costs a count's place, where every place covers one: an event's disc
-   * (its number is how the panel names it) is covered only where nothing else can be. */
+   * (its number is how the panel names it) is covered only where nothing else can be, and then
+   * the event folds into the count's mark (the count names it). */
   var EVENT_COST = 100;
   function mark(e, cost) {
     return { entry: e, cost: cost, box: box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius) };
   }
 
   function countBoxes(folds) {
-    var marks = folds.kept.map(function (e) { return mark(e, 1); }).concat(folds.others.map(function (e) { return mark(e, EVENT_COST); }));
+    var marks = folds.kept.map(function (e) { return mark(e, 1); }).concat((folds.discs || []).map(function (e) { return mark(e, EVENT_COST); }));
     var placed = [];
     folds.hosts.forEach(function (h) {
       var w = countWidth(h), clearOfCounts = null, least = Infinity, chosen = null, hit = null;
@@ -595,12 +596,22 @@
           for (var k = 0; k < placed.length && !onCount; k++) { if (meets(b, placed[k].box)) { onCount = placed[k]; } }
           if (onCount) { hit = hit || onCount; continue; }
           var cost = 0;
-          for (var m = 0; m < marks.length; m++) { if (marks[m].entry !== h && meets(b, marks[m].box)) { cost += marks[m].cost; } }
+          for (var m = 0; m < marks.length; m++) { if (!marks[m].gone && marks[m].entry !== h && meets(b, marks[m].box)) { cost += marks[m].cost; } }
           if (cost < least) { clearOfCounts = b; least = cost; }
           if (!cost) { chosen = b; }
         }
       }
       chosen = chosen || clearOfCounts;
+      if (chosen && least >= EVENT_COST) {  // every place covers an event's disc: the events it covers fold into h
+        marks.forEach(function (m) {
+          if (m.cost !== EVENT_COST || m.gone || !meets(chosen, m.box)) { return; }
+          m.gone = true;
+          h.members.push(m.entry.layer);
+          folds.into.set(m.entry.layer, h);
+        });
+        var wider = countWidth(h) - w;  // (a wider count: grown away from its mark)
+        if (chosen.maxX <= h.point.x) { chosen.minX -= wider; } else { chosen.maxX += wider; }
+      }
       if (chosen) { placed.push({ host: h, box: chosen }); return; }
       var into = hit.host;  // every place covers a count: fold into its host
       [h.layer].concat(h.members).forEach(function (layer) { into.members.push(layer); folds.into.set(layer, into); });
@@ -611,10 +622,72 @@
     return placed;
   }
 
+  /* Where an event's disc would cover a named point's mark (or its sign), it stands aside: at
+   * the first place (ASIDE_AT, ASIDE_STEPS px from its own) that covers no such mark and no
+   * other event's disc, with a leader from a dot at its true place (drawn by the placement:
+   * leaderNodes). An event is named in the panel, by the number on its disc (bm-key.js), so the
+   * disc must be seen; a named point is named on the map beside its mark, so the mark must be.
+   * Where no place aside is free, the event folds into the mark it covers (whose count names
+   * it). Discs only of events, over one another, stay (their numbers share a mark). Like the
+   * folds, a place depends on the zoom, not on the pan. Returns Map(layer -> {dx, dy}), and sets
+   * folds.discs: the events' discs drawn ({point, radius}, where each is drawn), which the
+   * counts keep clear of. */
+  var ASIDE_AT = [[1, -1], [-1, -1], [1, 1], [-1, 1], [0, -1], [1, 0], [0, 1], [-1, 0]];
+  var ASIDE_STEPS = [16, 22, 30, 40, 52], ASIDE_GAP = 1;
+  function asideEvents(folds) {
+    var out = new Map(), discs = folds.discs = [];
+    if (!folds.others.length) { return out; }
+    var cell = 32, grid = new Map();
+    function cells(b, visit) {
+      for (var x = Math.floor(b.minX / cell); x <= Math.floor(b.maxX / cell); x++) {
+        for (var y = Math.floor(b.minY / cell); y <= Math.floor(b.maxY / cell); y++) { visit(x + "," + y); }
+      }
+    }
+    function covered(b) {  // a mark (a kept entry) b covers, else null if it covers a disc, else undefined
+      var found;
+      cells(b, function (key) {
+        (grid.get(key) || []).forEach(function (t) { if (!found && meets(b, t.box)) { found = t.entry; } });
+      });
+      return found;
+    }
+    function take(b, entry) { cells(b, function (key) { if (!grid.has(key)) { grid.set(key, []); } grid.get(key).push({ box: b, entry: entry }); }); }
+    function disc(x, y, r) { return box(x - r, y - r, x + r, y + r); }
+    folds.kept.forEach(function (e) { take(disc(e.point.x, e.point.y, e.radius), e); });
+    var staying = [];
+    folds.others.forEach(function (e) {
+      var r = e.radius + ASIDE_GAP, own = disc(e.point.x, e.point.y, r), host = covered(own);
+      if (host === undefined) { staying.push(own); discs.push(e); return; }
+      for (var s = 0; s < ASIDE_STEPS.length; s++) {
+        for (var a = 0; a < ASIDE_AT.length; a++) {
+          var u = ASIDE_AT[a], n = Math.sqrt(u[0] * u[0] + u[1] * u[1]);
+          var dx = Math.round(u[0] * ASIDE_STEPS[s] / n), dy = Math.round(u[1] * ASIDE_STEPS[s] / n);
+          var b = disc(e.point.x + dx, e.point.y + dy, r);
+          if (covered(b) === undefined) {
+            out.set(e.layer, { dx: dx, dy: dy });
+            take(b, null);
+            discs.push({ layer: e.layer, point: L.point(e.point.x + dx, e.point.y + dy), radius: e.radius });
+            return;
+          }
+        }
+      }
+      if (host) {  // no room aside, over a named point's mark: folded into it
+        if (!host.members.length) { folds.hosts.push(host); }
+        host.members.push(e.layer);
+        folds.into.set(e.layer, host);
+      } else {  // (over another event's disc set aside: stays)
+        staying.push(own);
+        discs.push(e);
+      }
+    });
+    staying.forEach(function (b) { take(b, null); });  // (after, so that events staying do not push others)
+    return out;
+  }
+
   Labeler.prototype.collect = function (layers, size) {
     var map = this.map, zoom = map.getZoom(), toScreen = S.screen(map);
     var units = [], names = [], obstacles = [], marks = [], signs = [], index = 0;
-    var folds = foldMarks(layers, toScreen), counts = countBoxes(folds);
+    var folds = foldMarks(layers, toScreen), aside = asideEvents(folds), counts = countBoxes(folds), discs = [];
+    aside.forEach(function (d, layer) { if (folds.into.has(layer)) { aside.delete(layer); } });  // (folded by a count)
     counts.forEach(function (c) { obstacles.push(c.box); marks.push(c.box); });
     var view = box(-60, -60, size.x + 60, size.y + 60);
     // Symbols this far off screen cannot reach it however they are fanned out: left alone.
@@ -639,6 +712,13 @@
         // Names and symbols keep clear of both; the name is set beside them.
         point = toScreen(mark[0], mark[1]);
         radius = layer.options && layer.options.radius ? layer.options.radius + (layer.options.weight || 0) / 2 : 4;
+        var moved = aside.get(layer);
+        if (moved) {  // an event's disc set aside: its true place has a dot, and a leader to the disc
+          var place = box(point.x - LEADER_DOT, point.y - LEADER_DOT, point.x + LEADER_DOT, point.y + LEADER_DOT, feature[R.ID]);
+          discs.push({ layer: layer, from: point, dx: moved.dx, dy: moved.dy, radius: radius });
+          obstacles.push(place);
+          point = L.point(point.x + moved.dx, point.y + moved.dy);
+        }
         if (point.x > view.minX && point.x < view.maxX && point.y > view.minY && point.y < view.maxY) {
           var dot = box(point.x - radius, point.y - radius, point.x + radius, point.y + radius, feature[R.ID]);
           obstacles.push(dot);
@@ -686,9 +766,13 @@
     });
     units.sort(function (a, b) { return (a.faded - b.faded) || a.order - b.order; });
     names.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
-    var folded = [];
+    var folded = [];  // (and events' discs set aside: drawn by the placement, not by their canvas)
     folds.into.forEach(function (host, layer) { folded.push(layer); });
-    return { units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away, folded: folded, counts: counts };
+    aside.forEach(function (moved, layer) { folded.push(layer); });
+    return {
+      units: units, names: names, obstacles: obstacles, marks: marks, signs: signs, away: away, folded: folded, counts: counts,
+      discs: discs, gone: foldedEvents(folds)
+    };
   };
 
   /* An arrow (an area: its record's polygon) on screen now: {bounds, rings}, its rings ([xs,
@@ -812,10 +896,12 @@
     return {
       nodes: out.map(function (item) { return item[0]; }),
       owners: out.map(function (item) { return item[4].owner; }),
-      leaders: leaderNodes(lines, found.signs), origin: origin, size: size,
+      leaders: leaderNodes(lines, found.signs, found.discs), origin: origin, size: size,
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away,
       folded: found.folded,
+      aside: found.discs.map(function (d) { return [d.layer.record[R.ID], d.dx, d.dy]; }),
+      gone: found.gone,
       counts: found.counts.map(function (c) { return { layer: c.host.layer, members: c.host.members, box: c.box }; })
     };
   };
@@ -855,6 +941,7 @@
     placed.folded.forEach(function (layer) { changes.push([layer, true]); });
     BM.layers.fold(changes);
     this.foldedNow = placed.folded;
+    this.setAside(placed.aside, placed.gone);
     var words = this.data[BM.K.LABELS][BM.TB.UI][BM.W.FOLDED], fragment = document.createDocumentFragment();
     placed.counts.forEach(function (c) {
       var n = c.members.length, b = c.box, button = document.createElement("button");
@@ -889,11 +976,38 @@
   Labeler.prototype.foldForZoom = function () {
     if (!this.loaded) { return; }
     var layers = this.visible(), folds = foldMarks(layers, S.screen(this.map));
-    countBoxes(folds);  // (which may fold a host whose count has no room: as the placement will)
-    var into = folds.into;
+    // (counts, which may fold a host whose count has no room, and events set aside: as the placement will)
+    var aside = asideEvents(folds), into = folds.into, moved = [];
+    countBoxes(folds);
+    aside.forEach(function (d, layer) { if (into.has(layer)) { aside.delete(layer); } });  // (folded by a count)
     BM.layers.fold(layers.filter(function (layer) { return layer.record; }).map(function (layer) {
-      return [layer, into.has(layer)];
+      return [layer, into.has(layer) || aside.has(layer)];
     }), true);
+    aside.forEach(function (d, layer) { moved.push([layer.record[R.ID], d.dx, d.dy]); });
+    this.setAside(moved, foldedEvents(folds));
+  };
+
+  /* The ids of the events folded into a named point's mark (asideEvents). */
+  function foldedEvents(folds) {
+    return folds.others.filter(function (e) { return folds.into.has(e.layer); }).map(function (e) { return e.layer.record[R.ID]; });
+  }
+
+  /* The events' discs set aside now ([[feature id, dx, dy], ...]: asideEvents), told to the
+   * numbers on them (bm-key.js) when they change. */
+  Labeler.prototype.setAside = function (moved, folded) {
+    var key = moved.map(function (m) { return m.join(","); }).join(";") + "|" + folded.join(",");
+    if (key === this.asideKey) { return; }
+    this.asideKey = key;
+    this.asideNow = new Map(moved.map(function (m) { return [m[0], L.point(m[1], m[2])]; }));
+    folded.forEach(function (id) { this.asideNow.set(id, false); }, this);
+    this.map.fire("bm-aside");
+  };
+
+  /* Where the disc of the event `id` stands from its true place (px); null: at it; false: not
+   * drawn (folded into a named point's mark, whose count names it). */
+  Labeler.prototype.asideOf = function (id) {
+    var at = this.asideNow && this.asideNow.get(id);
+    return at === undefined ? null : at;
   };
 
   /* Fold the marks of `layers` (a group not shown yet, drawn ahead) as `placed` (a placement
@@ -951,8 +1065,30 @@
    * each at its summit (signs: [x, y, faded, feature id, open]: open in the middle of a hill
    * area whose summit is not recorded), under the leaders. Made once per placement (a
    * placement shown again shows the same). */
-  function leaderNodes(lines, signs) {
+  function leaderNodes(lines, signs, discs) {
     var ns = "http://www.w3.org/2000/svg", out = [];
+    (discs || []).forEach(function (d) {  // an event's disc set aside (asideEvents), over its leader
+      var o = d.layer.options, x = d.from.x + d.dx, y = d.from.y + d.dy;
+      var rim = d.radius / Math.sqrt(d.dx * d.dx + d.dy * d.dy);
+      lines.push([d.from.x, d.from.y, d.from.x + d.dx * (1 - rim), d.from.y + d.dy * (1 - rim), LEADER_TO_DISC]);
+      var circle = document.createElementNS(ns, "circle");
+      circle.setAttribute("class", "bm-aside");
+      circle.setAttribute("cx", x.toFixed(1));
+      circle.setAttribute("cy", y.toFixed(1));
+      circle.setAttribute("r", String(o.radius));
+      circle.setAttribute("data-feature", d.layer.record[R.ID]);
+      // its canvas's look, as the canvas would draw it (CSSOM: allowed by the page's policy)
+      circle.style.fill = o.fillColor || o.color;
+      circle.style.fillOpacity = String(o.fillOpacity);
+      circle.style.stroke = o.color;
+      circle.style.strokeOpacity = String(o.opacity);
+      circle.style.strokeWidth = String(o.weight);
+      circle.style.pointerEvents = "auto";  // pointed at as its canvas disc would be: its popup
+      circle.style.cursor = "pointer";
+      L.DomEvent.disableClickPropagation(circle);
+      circle.addEventListener("click", function () { BM.layers.talk(d.layer).openPopup(d.layer.getLatLng()); });
+      d.node = circle;
+    });
     signs.forEach(function (s) {
       var w = SIGN[0] - 2, h = SIGN[1] - 2, x = s[0] - w / 2, y = s[1] - h / 2;  // (the stroke's 1 px each way)
       var sign = document.createElementNS(ns, "path");
@@ -969,15 +1105,19 @@
       line.setAttribute("y2", l[3].toFixed(1));
       out.push(line);
       if (l[4] === S.CALLOUT) { line.setAttribute("class", "bm-callout"); return; }
+      if (l[4] === LEADER_TO_DISC) { line.setAttribute("class", "bm-aside-leader"); }
       if (l[4] === S.LEADER_RIM) { return; }  // the point's own mark stands at its end
       var dot = document.createElementNS(ns, "circle");
       dot.setAttribute("cx", l[0].toFixed(1));
       dot.setAttribute("cy", l[1].toFixed(1));
-      dot.setAttribute("r", "3");
+      dot.setAttribute("r", String(LEADER_DOT));
       out.push(dot);
     });
+    (discs || []).forEach(function (d) { out.push(d.node); });  // (over the lines)
     return out;
   }
+  /* A leader's dot at a true place (px), and a leader to an event's disc set aside. */
+  var LEADER_DOT = 3, LEADER_TO_DISC = "disc";
 
   Labeler.prototype.drawLeaders = function (nodes, origin, size) {
     var svg = this.leaders, fragment = document.createDocumentFragment();
