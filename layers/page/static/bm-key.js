@@ -108,24 +108,38 @@
   var NUMBERS_APART = 18;
   var measure = null;  // a canvas context in the marks' font (battlemap.css: .bm-event-no)
 
-  /* The box [left, top, right, bottom] (layer px) a mark with `text` centred on `point` keeps
-   * to itself: one number is a 14 px square, several ("3,7,9") as wide as their text and 3 px
-   * aside; each with (NUMBERS_APART - 14) / 2 px around. */
-  function markBox(point, text, several) {
-    if (!measure) {
-      measure = document.createElement("canvas").getContext("2d");
-      measure.font = '700 8px "Helvetica Neue", Arial, sans-serif';
+  /* The width (px) of a mark with `text`: one number is a 14 px square, several ("3,7,9") as
+   * wide as their text and 3 px aside (set on the mark: mark). Kept per text: a campaign's
+   * view numbers thousands of events. */
+  var widths = new Map();
+  function markWidth(text, several) {
+    if (!several) { return 14; }
+    var width = widths.get(text);
+    if (width === undefined) {
+      if (!measure) {
+        measure = document.createElement("canvas").getContext("2d");
+        measure.font = '700 8px "Helvetica Neue", Arial, sans-serif';
+      }
+      width = Math.max(14, Math.ceil(measure.measureText(text).width) + 6);
+      widths.set(text, width);
     }
-    var width = several ? Math.max(14, Math.ceil(measure.measureText(text).width) + 6) : 14;
-    var half = width / 2 + (NUMBERS_APART - 14) / 2, up = NUMBERS_APART / 2;
-    return [point.x - half, point.y - up, point.x + half, point.y + up];
+    return width;
+  }
+
+  /* The box [left, top, right, bottom] (layer px) mark m keeps to itself: its width, with
+   * (NUMBERS_APART - 14) / 2 px around. */
+  function markBox(m) {
+    var half = markWidth(m.numbers.join(","), m.numbers.length > 1) / 2 + (NUMBERS_APART - 14) / 2, up = NUMBERS_APART / 2;
+    return [m.point.x - half, m.point.y - up, m.point.x + half, m.point.y + up];
   }
 
   /* The marks of numbered events [[feature index, number], ...] at the map's zoom, each
    * {at: its first event's disc, numbers, indices}: on each event's disc, where the names'
    * placement draws it (at its place or set aside; none for an event folded into a named
    * point's mark: labels.js, asideEvents); marks whose boxes overlap are one mark, until none
-   * covers another. */
+   * covers another: in passes over the marks in order, each taking in the later ones its box
+   * (grown as it takes them) meets, found in a grid of cells. */
+  var CELL = 64;
   function numberMarks(map, features, pairs, labeller) {
     var placed = [];
     pairs.forEach(function (pair) {
@@ -136,20 +150,39 @@
       if (aside) { point = point.add(aside); at = map.layerPointToLatLng(point); }
       placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
     });
+    function cells(b, visit) {
+      for (var x = Math.floor(b[0] / CELL); x <= Math.floor(b[2] / CELL); x++) {
+        for (var y = Math.floor(b[1] / CELL); y <= Math.floor(b[3] / CELL); y++) { visit(x + "," + y); }
+      }
+    }
+    function meet(p, q) { return p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3]; }
     for (var merged = true; merged;) {
       merged = false;
-      var boxes = placed.map(function (m) { return markBox(m.point, m.numbers.join(","), m.numbers.length > 1); });
-      for (var a = 0; a < placed.length && !merged; a++) {
-        for (var b = a + 1; b < placed.length && !merged; b++) {
-          var p = boxes[a], q = boxes[b];
-          if (p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3]) {
-            placed[a].numbers = placed[a].numbers.concat(placed[b].numbers);
-            placed[a].indices = placed[a].indices.concat(placed[b].indices);
-            placed.splice(b, 1);
-            merged = true;
+      var grid = new Map(), gone = [];
+      placed.forEach(function (m, i) {
+        m.box = markBox(m);
+        cells(m.box, function (key) { if (!grid.has(key)) { grid.set(key, []); } grid.get(key).push(i); });
+      });
+      placed.forEach(function (m, a) {
+        if (gone[a]) { return; }
+        for (var took = true; took;) {
+          took = false;
+          var near = [];
+          cells(m.box, function (key) { (grid.get(key) || []).forEach(function (b) { if (b > a && !gone[b]) { near.push(b); } }); });
+          near.sort(function (x, y) { return x - y; });
+          for (var k = 0; k < near.length; k++) {
+            var b = near[k];
+            if (gone[b] || !meet(m.box, placed[b].box)) { continue; }
+            m.numbers = m.numbers.concat(placed[b].numbers);
+            m.indices = m.indices.concat(placed[b].indices);
+            gone[b] = true;
+            m.box = markBox(m);  // (grown: what it meets now is looked for again)
+            took = merged = true;
+            break;
           }
         }
-      }
+      });
+      placed = placed.filter(function (m, i) { return !gone[i]; });
     }
     return placed;
   }
@@ -216,7 +249,12 @@
           node.textContent = text;
           node.setAttribute("aria-hidden", "true");
           node.setAttribute("data-feature", place.indices.map(function (i) { return features[i][BM.R.ID]; }).join(" "));
-          if (place.numbers.length > 1) { node.style.marginLeft = -Math.round(node.offsetWidth / 2) + "px"; }
+          if (place.numbers.length > 1) {  // as wide as its box says (not read back: a layout per mark)
+            var width = markWidth(text, true);
+            node.style.boxSizing = "border-box";
+            node.style.width = width + "px";
+            node.style.marginLeft = -width / 2 + "px";
+          }
         });
       }
       return marks[id].setLatLng(place.at);  // (at its event, or on its disc set aside)
