@@ -247,7 +247,10 @@ NOT_DATA = {
         '"details"': "an HTML element (the text version's disclosure)",
         "window.location": "the DOM's address (Words.LOCATION is 'location')",
     },
-    "bm-key.js": {".width": "a TextMetrics' (an event number's width)"},
+    "bm-key.js": {
+        ".width": "a TextMetrics' (an event number's width)",
+        "node.style.width": "a CSS property (an event number's mark, as wide as its box)",
+    },
     "bm-language.js": {"window.location": "the DOM's address (Words.LOCATION is 'location')"},
     "bm-layers.js": {
         "layer.halo": "a drawn Leaflet layer's halo circle (the tests read it)",
