@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..contract import Attr, Global
+from ..contract import Api, Attr, Global
 from ..data.model import Battle, Bilingual
 from ..page.assemble import provenance, render_site
 from .chromium import LABELS_PLACED, PAGE_TIMEOUT_MS, wait_until, with_browser
@@ -18,6 +18,16 @@ from .pdftext import mend_text_layer
 
 #: Paper sizes in millimetres (landscape).
 PAPER = {"a4": (297, 210), "a3": (420, 297), "letter": (279.4, 215.9)}
+
+
+#: Resolves once the page has drawn what it asked for: its symbols (the drawn page's promise)
+#: and the fonts, then two frames, so that the canvases have painted the view (an event, not a
+#: fixed wait: on a busy machine a frame takes longer).
+DRAWN = f"""async () => {{
+  await window.{Global.MAP}.{Api.READY};
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}}"""
 
 
 def render_images(
@@ -92,7 +102,7 @@ def printed_phases(page: Any, battle: Battle, phases: list[str], lang: str, desc
             wait_until(page, f"window.{Global.MAP} !== undefined")
             wait_until(page, LABELS_PLACED)  # names on the map, placed for this paper size
             wait_until(page, PRINT_READY)  # the text flowed beside the map and after it
-            page.wait_for_timeout(150)  # let the canvas renderer finish its frame
+            page.evaluate(DRAWN)  # every symbol drawn, and the canvases' frame painted
             page.evaluate(UNLINK)
             yield phase_id
 
