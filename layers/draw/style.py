@@ -329,10 +329,11 @@ def hill_style() -> Style:
 
 
 def leader_style() -> Style:
-    """A unit symbol moved aside so that none hides another: a line and a dot mark its true place."""
+    """A unit symbol, or an event's disc, moved aside so that none hides another (or a place's
+    mark): a line and a dot mark its true place."""
     label = Bilingual(
-        "部队符号为避让而移开时，细线与圆点指向其实际位置",
-        "A symbol moved aside to stay legible: the line and dot mark its true place",
+        "部队符号或事件为避让而移开时，细线与圆点指向其实际位置",
+        "A symbol or event moved aside to stay legible: the line and dot mark its true place",
     )
     return Style("leader", "leader", label, ())
 

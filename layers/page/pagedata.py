@@ -32,6 +32,7 @@ from .ui import UI, tiles_data
 
 #: The kinds whose points' marks fold into a count where they would cover each other (labels.js).
 POINT_CODES = kind_codes(*POINT_KINDS)
+EVENT_CODES = kind_codes("event")  # (an event's disc stands aside from a place's mark: labels.js)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def page_data(
         legend_styles.append(hill_style())
     if np.isin(columns.kind[on_page], POINT_CODES).sum() > 1:  # marks that may fold into a count
         legend_styles.append(folded_style())
-    if columns.unit[on_page].sum() > 1:
+    if columns.unit[on_page].sum() > 1 or np.isin(columns.kind[on_page], EVENT_CODES).any():  # what may stand aside
         legend_styles.append(leader_style())
     if flags & Flag.CHANGED:
         legend_styles.append(changed_style())
