@@ -535,7 +535,7 @@
           for (var k = 0; k < near.length; k++) {  // (the nearest it would cover, in rank order on a tie)
             var h = near[k], reach = e.radius + h.radius + FOLD_GAP;
             var ddx = e.point.x - h.point.x, ddy = e.point.y - h.point.y, d = ddx * ddx + ddy * ddy;
-            if (d < reach * reach && (d < nearest || (d === nearest && kept.indexOf(h) < kept.indexOf(host)))) { host = h; nearest = d; }
+            if (d < reach * reach && (d < nearest || (d === nearest && h.kept < host.kept))) { host = h; nearest = d; }
           }
         }
       }
@@ -545,6 +545,7 @@
         into.set(e.layer, host);
         return;
       }
+      e.kept = kept.length;  // (its place in rank order: a tie's winner)
       kept.push(e);
       var key = cx + "," + cy;
       if (!grid.has(key)) { grid.set(key, []); }
