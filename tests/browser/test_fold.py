@@ -34,7 +34,7 @@ FOLDS = """() => {
     const c = f[R.GEOMETRY].coordinates, at = map.latLngToContainerPoint([c[1], c[0]]), o = layer.options;
     const dot = (o.radius || 0) + (o.weight || 0) / 2;
     marks.push({id: f[R.ID], at: [at.x, at.y], r: f[R.HILL] ? Math.max(dot, 6) : dot, folded: !!layer.folded,
-      pointable: !!o.interactive, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
+      pointable: !!o.interactive, faded: !!layer.faded, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
   });
   const frame = map.getContainer().getBoundingClientRect();
   // the marks of points named elsewhere (events': in the panel), each drawn at its place or
@@ -52,7 +52,7 @@ FOLDS = """() => {
     discs.push({id: f[R.ID], place: [place.x, place.y],
       at: aside ? centre(aside.getBoundingClientRect()) : [place.x, place.y],
       r: (o.radius || 0) + (o.weight || 0) / 2, aside: !!aside, canvas: !layer.folded, folded: !aside && !!layer.folded,
-      pointable: !!o.interactive,
+      pointable: !!o.interactive, faded: !!layer.faded,
       // (a leader's ends in the placement's frame: the leaders' layer moves with the map)
       leader: leaders.some(l =>
         Math.hypot(l[0] + shift.e - origin.x - place.x, l[1] + shift.f - origin.y - place.y) < 1)});
@@ -144,6 +144,8 @@ def check_folds(found: dict, where: object) -> None:
     assert over == [], (where, "an event over a mark", over)
     assert all(d["leader"] and not d["canvas"] for d in found["discs"] if d["aside"]), (where, found["discs"])
     assert all(d["canvas"] for d in found["discs"] if not d["aside"] and not d["folded"]), where
+    # (a faded event, of a phase before those shown, folds rather than stands aside)
+    assert not [d["id"] for d in found["discs"] if d["aside"] and d["faded"]], where
 
 
 def _covers(box: list[float], disc: dict) -> bool:

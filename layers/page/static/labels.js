@@ -628,8 +628,8 @@
    * other event's disc, with a leader from a dot at its true place (drawn by the placement:
    * leaderNodes). An event is named in the panel, by the number on its disc (bm-key.js), so the
    * disc must be seen; a named point is named on the map beside its mark, so the mark must be.
-   * Where no place aside is free, the event folds into the mark it covers (whose count names
-   * it). Discs only of events, over one another, stay (their numbers share a mark). Like the
+   * Where no place aside is free, or the event is faded (of a phase before those shown), the
+   * event folds into the mark it covers (whose count names it). Discs only of events, over one another, stay (their numbers share a mark). Like the
    * folds, a place depends on the zoom, not on the pan. Returns Map(layer -> {dx, dy}), and sets
    * folds.discs: the events' discs drawn ({point, radius}, where each is drawn), which the
    * counts keep clear of. */
@@ -658,7 +658,8 @@
     folds.others.forEach(function (e) {
       var r = e.radius + ASIDE_GAP, own = disc(e.point.x, e.point.y, r), host = covered(own);
       if (host === undefined) { staying.push(own); discs.push(e); return; }
-      for (var s = 0; s < ASIDE_STEPS.length; s++) {
+      // (a faded event, of an earlier phase than those shown, does not stand aside: it folds)
+      for (var s = e.layer.faded && host ? ASIDE_STEPS.length : 0; s < ASIDE_STEPS.length; s++) {
         for (var a = 0; a < ASIDE_AT.length; a++) {
           var u = ASIDE_AT[a], n = Math.sqrt(u[0] * u[0] + u[1] * u[1]);
           var dx = Math.round(u[0] * ASIDE_STEPS[s] / n), dy = Math.round(u[1] * ASIDE_STEPS[s] / n);
