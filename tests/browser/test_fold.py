@@ -34,7 +34,7 @@ FOLDS = """() => {
     const c = f[R.GEOMETRY].coordinates, at = map.latLngToContainerPoint([c[1], c[0]]), o = layer.options;
     const dot = (o.radius || 0) + (o.weight || 0) / 2;
     marks.push({id: f[R.ID], at: [at.x, at.y], r: f[R.HILL] ? Math.max(dot, 6) : dot, folded: !!layer.folded,
-      pointable: !!o.interactive, faded: !!layer.faded, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
+      pointable: !!o.interactive, inView: at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y});
   });
   const frame = map.getContainer().getBoundingClientRect();
   // the marks of points named elsewhere (events': in the panel), each drawn at its place or
