@@ -129,6 +129,15 @@ def test_language_switch(offline, battle, site) -> None:
     assert offline.errors == []
 
 
+#: True once the open popup is whole (not waiting for its detail file) and the map is not
+#: panning (Leaflet pans to show a popup that grew).
+POPUP_SETTLED = """() => {
+  const map = window.battleMap.map;
+  return !!document.querySelector('.leaflet-popup') && !document.querySelector('.leaflet-popup [aria-busy]')
+    && !(map._panAnim && map._panAnim._inProgress);
+}"""
+
+
 def test_citation_opens_the_bibliography(offline, battle, site) -> None:
     tab = offline.open(site / f"{battle.phases[0].id}.html")
     tab.evaluate("""() => {
@@ -138,6 +147,10 @@ def test_citation_opens_the_bibliography(offline, battle, site) -> None:
         }
       }
     }""")
+    # clicked once the popup is whole (its record's details in) and the map has stopped panning
+    # to show it: under load, a click aimed while the popup grew and the map panned missed the
+    # link (2 of 15 tries beside two CPU burners; 0 of 25 with this wait)
+    tab.wait_for_function(POPUP_SETTLED)
     cite = tab.locator(".leaflet-popup-content a.bm-cite").first
     source_id = cite.inner_text()
     cite.click()
