@@ -581,12 +581,12 @@
    * (its number is how the panel names it) is covered only where nothing else can be, and then
    * the event folds into the count's mark (the count names it). */
   var EVENT_COST = 100;
-  function mark(e, cost) {
+  function weighedMark(e, cost) {
     return { entry: e, cost: cost, box: box(e.point.x - e.radius, e.point.y - e.radius, e.point.x + e.radius, e.point.y + e.radius) };
   }
 
   function countBoxes(folds) {
-    var marks = folds.kept.map(function (e) { return mark(e, 1); }).concat((folds.discs || []).map(function (e) { return mark(e, EVENT_COST); }));
+    var marks = folds.kept.map(function (e) { return weighedMark(e, 1); }).concat((folds.discs || []).map(function (e) { return weighedMark(e, EVENT_COST); }));
     var placed = [];
     folds.hosts.forEach(function (h) {
       var w = countWidth(h), clearOfCounts = null, least = Infinity, chosen = null, hit = null;
