@@ -8,7 +8,7 @@ turn within each repeat so that a change in the machine's load falls on all alik
 turned off by putting a plain stand-in into :mod:`layers.memory` before the modules that use it
 are imported: ``collector_paused`` and ``module_hidden`` do nothing, ``young_collections``
 collects nothing (``young_full``: a full collection after each page instead, the plain way to
-keep memory flat). Reported: medians of
+keep memory flat), ``instance_maker`` makes each record by its class's ``__init__``. Reported: medians of
 wall time, CPU time (user + system: steadier than wall on a shared machine), system time, peak
 RSS (VmHWM) and minor page faults, each also as a ratio to all tricks on.
 
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRICKS = ("collector_paused", "young_collections", "young_full", "module_hidden")
+TRICKS = ("collector_paused", "young_collections", "young_full", "module_hidden", "instance_maker")
 
 #: One build in a fresh interpreter with the tricks named in argv[1] (comma-separated, or "-")
 #: replaced; prints wall, CPU, system time (s), VmHWM (KiB), minor faults.
@@ -51,6 +51,8 @@ if "young_collections" in off or "young_full" in off:
     memory.young_collections = plain
 if "module_hidden" in off:
     memory.module_hidden = lambda name: nullcontext()
+if "instance_maker" in off:
+    memory.instance_maker = lambda cls: lambda fields: cls(**fields)
 import build_map
 
 code = build_map.main(["build", "--geo", sys.argv[2], "--out", sys.argv[3]])

@@ -10,7 +10,8 @@ sampling) of each of:
 - ready: from there until ``battleMap.ready`` (every phase prepared);
 - toggle: the next phase shown and the current one hidden in the layer control (as the bench
   times it), until the names are placed, and back;
-- step: ``battleMap.selectPhase(next)`` until the camera has moved and the names are placed;
+- step: ``battleMap.selectPhase(next)`` until the camera has moved and the names are placed
+  (``--steps N``: N steps, each profiled apart);
 - zoom: ``map.setZoom(z + 1)`` without animation until the names are placed;
 - pan: ``map.panBy(…)`` without animation until the names are placed.
 
@@ -137,6 +138,7 @@ def main() -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--json", type=Path, help="save the raw .cpuprofile files here")
+    parser.add_argument("--steps", type=int, default=1, help="phase steps to profile, each apart (default 1)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -196,7 +198,9 @@ def main() -> int:
 
             return run
 
-        record("step", step)
+        for k in range(args.steps):
+            where = page.evaluate("() => [window.battleMap.state.phase, window.battleMap.map.getZoom()]")
+            record(f"step {k + 1} (from {where[0]}, zoom {where[1]})" if args.steps > 1 else "step", step)
         record("zoom", moved("map.setZoom(map.getZoom() + 1, { animate: false })"))
         record("pan", moved("map.panBy([320, 130], { animate: false })"))
         browser.close()

@@ -1,4 +1,4 @@
-"""The build's memory settings: the collector paused, a module left out (:mod:`layers.memory`)."""
+"""The build's memory settings (:mod:`layers.memory`): the collector paused, a module left out, records made in batch."""
 
 from __future__ import annotations
 
@@ -54,3 +54,40 @@ def test_folium_is_imported_without_pandas() -> None:
 
     code = "import sys; import layers.page.assemble; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_features_made_in_a_batch_equal_those_made_by_their_init() -> None:
+    """Every feature of the bundled battle, made again by its dataclass's own ``__init__``, is
+    equal to the one the loader made (layers.memory.instance_maker), frozen as well; a field
+    left out or misnamed is refused as the ``__init__`` refuses it."""
+    import dataclasses
+
+    import pytest
+
+    from layers.data.load import load_battle
+    from layers.data.model import Bilingual, Feature
+    from layers.embedded import data_folder
+    from layers.memory import instance_maker
+
+    battle = load_battle(data_folder(None))
+    for feature in battle.features:
+        again = Feature(**{f.name: getattr(feature, f.name) for f in dataclasses.fields(Feature)})
+        assert again == feature and vars(again) == vars(feature)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        battle.features[0].id = "another"  # type: ignore[misc]
+    make = instance_maker(Feature)
+    fields = {f.name: getattr(battle.features[0], f.name) for f in dataclasses.fields(Feature)}
+    with pytest.raises(TypeError, match="certainty"):
+        make({k: v for k, v in fields.items() if k != "certainty"})
+    with pytest.raises(TypeError, match="colour"):
+        make({**fields, "colour": "red"})
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        text: Bilingual
+
+        def __post_init__(self) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="own __init__"):
+        instance_maker(Checked)

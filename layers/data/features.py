@@ -16,6 +16,7 @@ import shapely.errors
 from shapely.geometry import shape
 
 from ..errors import shorten
+from ..memory import instance_maker
 from .checker import Checker, finite
 from .fields import KNOWN_PROPERTIES, Layer, read_fields
 from .model import BATTLE_KINDS, REFERENCE_KINDS, Bounds, Feature, LayerSpec, Side
@@ -157,7 +158,7 @@ def _with_points(made: list[dict[str, Any]]) -> list[Feature]:
             points: Any = shapely.points(np.array([coords for _, coords in at], dtype=float))
             for (i, _), point in zip(at, points, strict=True):
                 made[i]["geometry"] = point
-    return [Feature(**args) for args in made]
+    return list(map(_feature, made))
 
 
 def read_features(
@@ -240,6 +241,8 @@ def _usual_geometry(
 
 
 #: The kinds that may be a Point, and the bounds of a battle with none (already reported).
+#: Feature(**fields), made as a batch job makes many (layers/memory.py)
+_feature = instance_maker(Feature)
 _POINT_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "Point" in types)
 _LINE_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "LineString" in types)
 _PLANE = ((-math.inf, -math.inf), (math.inf, math.inf))

@@ -21,6 +21,21 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 KEY = "Array.from(document.querySelectorAll('.bm-key-list li')).map(li => li.getAttribute('data-legend'))"
 #: Until what the last change of the view asked for is done (the key looks in a later turn).
 SETTLED = "() => new Promise(resolve => setTimeout(resolve, 0))"
+#: Whether each event (by id) has its disc inside the map as shown: at its place, or set aside.
+IN_VIEW = """(ids) => {
+  const map = window.battleMap.map, box = map.getContainer().getBoundingClientRect(), out = {};
+  for (const id of ids) {
+    const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
+    let at = map.latLngToContainerPoint(L.geoJSON(record[BM.R.GEOMETRY]).getBounds().getCenter());
+    const aside = document.querySelector(`.bm-aside[data-feature="${id}"]`);
+    if (aside) {
+      const d = aside.getBoundingClientRect();
+      at = {x: (d.left + d.right) / 2 - box.left, y: (d.top + d.bottom) / 2 - box.top};
+    }
+    out[id] = at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
+  }
+  return out;
+}"""
 
 
 def page_data(path: Path) -> dict:
@@ -200,6 +215,7 @@ def test_print_hides_the_key_and_the_web_north_arrow(browser, battle, tmp_path: 
 
 def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path) -> None:
     page = OfflinePage(browser)
+    moved_to: list[str] = []
     try:
         for name in ["index", *(p.id for p in battle.phases)]:
             tab = page.open(site / f"{name}.html")
@@ -238,7 +254,12 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                 )
                 on_map = [entry for entries, _ in marks for entry in entries]
                 assert len(listed) == len(told)  # every event of the phase is listed...
-                assert sorted((f, n) for f, n, _ in on_map) == sorted(tuple(pair) for pair in listed), phase_id
+                # ...every one in view has its number, and every number is a listed event's (the
+                # marks are made near the view only: a campaign's phase numbers thousands)
+                numbered = sorted((f, n) for f, n, _ in on_map)
+                seen = tab.evaluate(IN_VIEW, [f for f, _ in listed])
+                assert len(set(numbered)) == len(numbered) and set(numbered) <= {tuple(p) for p in listed}, phase_id
+                assert {(f, n) for f, n in listed if seen[f]} <= set(numbered), phase_id
                 # ...each number on its event: a mark's first, and the others it holds nearby (events
                 # closer than 18 px, or whose marks would overlap, share one mark)
                 far = [
@@ -253,12 +274,26 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                     for b in boxes[i + 1 :]
                     if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
                 ], phase_id
+                away = [f for f, n in listed if (f, n) not in set(numbered)]
+                if away:  # a move that brings an event into view makes its number
+                    moved_to.append(away[0])
+                    tab.evaluate(
+                        """(id) => new Promise(resolve => {
+                          const map = window.battleMap.map;
+                          const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
+                          map.once('moveend', () => setTimeout(resolve, 0));
+                          map.panTo(L.geoJSON(record[BM.R.GEOMETRY]).getBounds().getCenter(), {animate: false});
+                        })""",
+                        away[0],
+                    )
+                    assert tab.locator(f'.bm-event-no[data-feature~="{away[0]}"]').count() == 1, (phase_id, away[0])
         # several phases at once list no events: no numbers
         tab = page.open(site / "index.html")
         tab.click(".bm-all")
         tab.evaluate(SETTLED)
         assert tab.locator(".bm-event-no").count() == 0
         assert page.errors == []
+        assert moved_to  # (the atlas's views leave some events out of view: the move was tried)
     finally:
         page.close()
 

@@ -133,20 +133,24 @@
     return [m.point.x - half, m.point.y - up, m.point.x + half, m.point.y + up];
   }
 
-  /* The marks of numbered events [[feature index, number], ...] at the map's zoom, each
-   * {at: its first event's disc, numbers, indices}: on each event's disc, where the names'
+  /* The marks of numbered events [[feature index, number], ...] at the map's zoom and near its
+   * view (within a view's size of it: a campaign's phase numbers thousands of events, and every
+   * move ends with the marks made again), each {at: its first event's disc, point: the same in
+   * layer px, numbers, indices}: on each event's disc, where the names'
    * placement draws it (at its place or set aside; none for an event folded into a named
    * point's mark: labels.js, asideEvents); marks whose boxes overlap are one mark, until none
    * covers another: in passes over the marks in order, each taking in the later ones its box
    * (grown as it takes them) meets, found in a grid of cells. */
   var CELL = 64;
   function numberMarks(map, features, pairs, labeller) {
-    var placed = [];
+    var placed = [], size = map.getSize(), near = L.bounds(  // the view, and as much again around
+      map.containerPointToLayerPoint(size.multiplyBy(-1)), map.containerPointToLayerPoint(size.multiplyBy(2)));
     pairs.forEach(function (pair) {
       // its disc set aside from its place, or folded into a named point's mark (labels.js)
       var aside = labeller.asideOf(features[pair[0]][BM.R.ID]);
       if (aside === false) { return; }  // (the mark's count names it)
       var at = where(features[pair[0]]), point = map.latLngToLayerPoint(at);
+      if (!near.contains(point)) { return; }  // far off the view: made when a move brings it near
       if (aside) { point = point.add(aside); at = map.layerPointToLatLng(point); }
       placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
     });
@@ -233,31 +237,43 @@
     var pane = map.createPane("bm-event-numbers");
     pane.style.zIndex = "690";  // over every group's marks (their panes: 400 + n, 600 + n)
     pane.style.pointerEvents = "none";
-    var numbers = L.layerGroup().addTo(map);
-    var marks = {};  // "feature index|number": its mark, made once
+    // The numbers: one node each, made once and kept, set at its layer point by each update.
+    // (Not a Leaflet marker each: every marker adds its listeners to the map, each added after
+    // a scan of those there, so a phase with thousands of numbered events took a second to
+    // show them.) They are hidden while the map zooms, and set again as the move ends.
+    var numbers = L.DomUtil.create("div", "leaflet-zoom-hide", pane);
+    var marks = {}, shown = {};  // "feature index|number": its node, made once; those shown now
+    map.on("zoomstart", function () { numbers.style.visibility = "hidden"; });
 
     function mark(place) {
-      var text = place.numbers.join(","), id = place.indices.join(",") + "|" + text;
-      if (!marks[id]) {
+      var text = place.numbers.join(","), id = place.indices.join(",") + "|" + text, node = marks[id];
+      if (!node) {
         var wide = place.numbers.length > 1 ? " bm-event-no-n" : place.numbers[0] > 9 ? " bm-event-no-2" : "";
-        marks[id] = L.marker(place.at, {
-          icon: L.divIcon({ className: "bm-event-no" + wide, iconSize: null }),
-          pane: "bm-event-numbers", interactive: false, keyboard: false
-        });
-        marks[id].on("add", function (e) {  // its numbers, as text (the icon is made as it is added)
-          var node = e.target.getElement();
-          node.textContent = text;
-          node.setAttribute("aria-hidden", "true");
-          node.setAttribute("data-feature", place.indices.map(function (i) { return features[i][BM.R.ID]; }).join(" "));
-          if (place.numbers.length > 1) {  // as wide as its box says (not read back: a layout per mark)
-            var width = markWidth(text, true);
-            node.style.boxSizing = "border-box";
-            node.style.width = width + "px";
-            node.style.marginLeft = -width / 2 + "px";
-          }
-        });
+        node = marks[id] = L.DomUtil.create("div", "leaflet-marker-icon bm-event-no" + wide);
+        node.textContent = text;  // its numbers, as text
+        node.setAttribute("aria-hidden", "true");
+        node.setAttribute("data-feature", place.indices.map(function (i) { return features[i][BM.R.ID]; }).join(" "));
+        if (place.numbers.length > 1) {  // as wide as its box says (not read back: a layout per mark)
+          var width = markWidth(text, true);
+          node.style.boxSizing = "border-box";
+          node.style.width = width + "px";
+          node.style.marginLeft = -width / 2 + "px";
+        }
       }
-      return marks[id].setLatLng(place.at);  // (at its event, or on its disc set aside)
+      L.DomUtil.setPosition(node, place.point.round());  // at its event, or on its disc set aside
+      return id;
+    }
+
+    function show(places) {
+      var now = {};
+      places.forEach(function (place) {
+        var id = mark(place);
+        now[id] = true;
+        if (!shown[id]) { numbers.appendChild(marks[id]); }
+      });
+      Object.keys(shown).forEach(function (id) { if (!now[id]) { numbers.removeChild(marks[id]); } });
+      shown = now;
+      numbers.style.visibility = "";
     }
 
     /* The key keeps one size whatever the view draws: as large as it is with every entry the
@@ -292,15 +308,14 @@
         box.classList.toggle("bm-key-empty", !list.hasChildNodes());
         if (box.offsetWidth + "x" + box.offsetHeight !== before) { ctx.labeller.schedule(); }
       }
-      numbers.clearLayers();
-      numberMarks(map, features, numbered(ctx, view), ctx.labeller).forEach(function (place) { numbers.addLayer(mark(place)); });
+      show(numberMarks(map, features, numbered(ctx, view), ctx.labeller));
     }
 
     // What the view draws changes with the groups shown (a phase, a layer ticked, a day):
     // looked at once those changes are done.
     var due = false;
     function soon(e) {
-      if (due || !(e.layer instanceof L.FeatureGroup) || e.layer === numbers) { return; }
+      if (due || !(e.layer instanceof L.FeatureGroup)) { return; }
       due = true;
       // (two turns: a layer ticked in the layer control makes its synopsis in a turn of its own)
       Promise.resolve().then(function () { return null; }).then(function () { due = false; update(); });
