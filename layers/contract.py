@@ -396,6 +396,7 @@ class Attr:
     KEY_HALO: Final = "data-key-halo"  # the view draws a precision halo
     KEY_SEVERAL: Final = "data-key-several"  # the view shows several phases at once
     KEY_FOLDED: Final = "data-key-folded"  # the view folds marks that would cover each other
+    KEY_LEADER: Final = "data-key-leader"  # the view moves a symbol or an event aside, with a leader
     PRINT_READY: Final = "data-print-ready"  # (the root) a page for paper has flowed its text: "1"
     LABELS: Final = "data-labels"  # (the map) how many names are placed
 

@@ -1,4 +1,4 @@
-"""The build's memory settings (:mod:`layers.memory`): the collector paused, a module left out, records made in batch."""
+"""The build's memory settings (:mod:`layers.memory`): the collector paused, a module hidden, records made in batch."""
 
 from __future__ import annotations
 

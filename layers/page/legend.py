@@ -17,7 +17,7 @@ from .. import symbols
 from ..contract import Attr, Flag
 from ..data.model import Battle
 from ..data.rules import IDENTITIES
-from ..draw.style import Style, changed_style, ended_style, folded_style, halo_style, synopsis_style
+from ..draw.style import Style, changed_style, ended_style, folded_style, halo_style, leader_style, synopsis_style
 
 #: The feature kinds whose styles the key on the map explains: what a reader cannot decode at a
 #: glance (a position's state, an arrow's kind, a line's certainty, an event's mark). Names
@@ -35,7 +35,8 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
     ``KEY_FLAG``: the view draws an item with this :class:`layers.contract.Flag` bit (the rings
     of what changed, what was superseded in the phase); ``KEY_HALO``: the view draws a feature
     with a precision radius; ``KEY_SEVERAL``: the view shows several phases at once;
-    ``KEY_FOLDED``: the view folds marks that would cover each other into a count.
+    ``KEY_FOLDED``: the view folds marks that would cover each other into a count;
+    ``KEY_LEADER``: the view moves a unit's symbol or an event's disc aside, with a leader.
     """
     if style == changed_style():
         return {Attr.KEY_FLAG: str(Flag.CHANGED)}
@@ -47,6 +48,8 @@ def key_condition(style: Style, style_ids: Mapping[Style, int]) -> dict[str, str
         return {Attr.KEY_SEVERAL: ""}
     if style == folded_style():
         return {Attr.KEY_FOLDED: ""}
+    if style == leader_style():
+        return {Attr.KEY_LEADER: ""}
     if (style.key.split(":")[0] in KEY_KINDS or style.shape == "relief") and style in style_ids:
         return {Attr.KEY_STYLES: str(style_ids[style])}
     return {}

@@ -21,6 +21,8 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.10.3" / "axe.min.js"
 KEY = "Array.from(document.querySelectorAll('.bm-key-list li')).map(li => li.getAttribute('data-legend'))"
 #: Until what the last change of the view asked for is done (the key looks in a later turn).
 SETTLED = "() => new Promise(resolve => setTimeout(resolve, 0))"
+#: Whether the view draws a symbol or an event's disc moved aside, with its leader from a dot.
+LEADING = "document.querySelectorAll('.bm-leaders line:not(.bm-callout), .bm-aside').length > 0"
 #: Whether each event (by id) has its disc inside the map as shown: at its place, or set aside.
 IN_VIEW = """(ids) => {
   const map = window.battleMap.map, box = map.getContainer().getBoundingClientRect(), out = {};
@@ -55,12 +57,18 @@ def legend(path: Path) -> dict[str, dict[str, str]]:
 
 
 def expected_key(
-    path: Path, battle, shown: list[str], ids: list[str], reliefs: list[int | None], folded: bool = False
+    path: Path,
+    battle,
+    shown: list[str],
+    ids: list[str],
+    reliefs: list[int | None],
+    folded: bool = False,
+    leading: bool = False,
 ) -> set[str]:
     """What the key should list when the groups `shown` (one phase and the reference layers)
     are drawn: the entries for their styles (a hill area's relief among them, ``reliefs`` by
-    site index), flags and precision halos, and the counts of folded marks if the view has any
-    (several phases: not asked here)."""
+    site index), flags and precision halos, the counts of folded marks if the view has any, and
+    the leaders of symbols or events moved aside if it draws any (several phases: not asked here)."""
     data = page_data(path)
     items = [item for group in data[Page.GROUPS] if group[Overlay.ID] in shown for item in group[Overlay.ITEMS]]
     styles = {item[Item.STYLE] for item in items}
@@ -80,6 +88,8 @@ def expected_key(
             out.add(key)
         if "folded" in when and folded:
             out.add(key)
+        if "leader" in when and leading:
+            out.add(key)
     return out
 
 
@@ -96,13 +106,15 @@ def test_the_key_lists_what_the_view_draws(browser, battle, site: Path) -> None:
             listed = tab.evaluate(KEY)
             assert len(listed) == len(set(listed))
             folded = tab.evaluate("document.querySelectorAll('.bm-fold').length > 0")
+            leading = tab.evaluate(LEADING)
             shown = [phase.id, Group.REFERENCE]
-            expected = expected_key(site / "index.html", battle, shown, ids, reliefs, folded)
+            expected = expected_key(site / "index.html", battle, shown, ids, reliefs, folded, leading)
             assert set(listed) == expected, phase.id
             seen.append(frozenset(listed))
         assert len(set(seen)) > 1  # the phases differ, and so do their keys
         assert any("changed" in keys for keys in seen) and any(k.startswith("movement:") for k in seen[2])
         assert any("hill:relief:described" in keys for keys in seen)  # Yuepingshan's relief, explained
+        assert any("leader" in keys for keys in seen)  # (the third assault sets events aside)
 
         # every phase at once: one summary map, which draws no rings and fades what is earlier
         tab.click(".bm-all")

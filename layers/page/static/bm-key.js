@@ -7,7 +7,8 @@
  * attributes say when that is (layers/page/legend.py): `styles` (the view draws an item, or
  * a hill's relief, in one of these styles), `flag` (an item with this flag bit), `halo` (a
  * feature with a precision radius), `several` (several phases at once), `folded` (marks
- * folded into a count: labels.js). The key, the north arrow and the scale's name come in the
+ * folded into a count: labels.js), `leader` (a symbol or an event moved aside, with its leader:
+ * labels.js). The key, the north arrow and the scale's name come in the
  * page's markup, escaped, and are moved onto the map as controls. */
 (function () {
   "use strict";
@@ -34,9 +35,10 @@
       flag: flag ? Number(flag) : 0,
       haloed: li.hasAttribute(A.KEY_HALO),
       several: li.hasAttribute(A.KEY_SEVERAL),
-      folded: li.hasAttribute(A.KEY_FOLDED)
+      folded: li.hasAttribute(A.KEY_FOLDED),
+      leader: li.hasAttribute(A.KEY_LEADER)
     };
-    return when.styleIds.length || when.flag || when.haloed || when.several || when.folded ? when : null;
+    return when.styleIds.length || when.flag || when.haloed || when.several || when.folded || when.leader ? when : null;
   }
 
   /* What the view draws now: its items' styles and flags, whether any of its features has a
@@ -44,7 +46,8 @@
   function drawn(ctx) {
     var I = BM.I, F = BM.F, R = BM.R, G = BM.G, map = ctx.map, groups = ctx.layerGroups, state = ctx.state;
     var features = ctx.data[BM.S.FEATURES];
-    var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {}, folded: !!ctx.labeller.folding };
+    var out = { styleIds: {}, flags: 0, haloed: false, several: false, featuresDrawn: {}, folded: !!ctx.labeller.folding,
+      leader: !!ctx.labeller.leading };
     function take(index, style, flags) {
       out.styleIds[style] = true;
       out.flags |= flags;
@@ -82,7 +85,7 @@
   function shows(when, view) {
     return when.styleIds.some(function (s) { return view.styleIds[s]; }) ||
       (when.flag !== 0 && (view.flags & when.flag) !== 0) || (when.haloed && view.haloed) || (when.several && view.several) ||
-      (when.folded && view.folded);
+      (when.folded && view.folded) || (when.leader && view.leader);
   }
 
   /* The phase whose events list the panel shows now (null: none, or several phases). */

@@ -899,6 +899,8 @@
       nodes: out.map(function (item) { return item[0]; }),
       owners: out.map(function (item) { return item[4].owner; }),
       leaders: leaderNodes(lines, found.signs, found.discs), origin: origin, size: size,
+      // a symbol or an event's disc moved aside, its leader from a dot (not a name's callout)
+      leading: found.discs.length > 0 || lines.some(function (l) { return l[4] !== S.CALLOUT; }),
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away,
       folded: found.folded,
@@ -964,8 +966,10 @@
     });
     this.counts.textContent = "";
     this.counts.appendChild(fragment);
-    if (!!this.folding !== placed.counts.length > 0) {  // the key on the map explains the counts
+    // the key on the map explains the counts, and the leaders of what moved aside
+    if (!!this.folding !== placed.counts.length > 0 || !!this.leading !== placed.leading) {
       this.folding = placed.counts.length > 0;
+      this.leading = placed.leading;
       this.map.fire("bm-folds");
     }
   };
