@@ -88,7 +88,7 @@ def module_hidden(name: str) -> Iterator[None]:
 def instance_maker(cls: type[T]) -> Callable[[dict[str, Any]], T]:
     """A maker of instances of the frozen dataclass ``cls`` from a dict of its fields: equal to
     ``cls(**fields)``, without the ``object.__setattr__`` a frozen dataclass's ``__init__`` makes
-    for each field (at 100,000 features of 29 fields, half a second of a ten-second build).
+    for each field (at 100,000 features of 29 fields, 0.28 s of a 4 s load: bench/profile.md).
     Fields left out take their defaults; a name that is no field, or a field without a default
     left out, is a TypeError, as ``cls(**fields)`` would raise. Only for a dataclass with no
     ``__post_init__``, no slots and no default factories (checked here, once)."""

@@ -240,9 +240,9 @@ def _usual_geometry(
     return _Point(coords) if west <= lon <= east and south <= lat <= north else None
 
 
-#: The kinds that may be a Point, and the bounds of a battle with none (already reported).
 #: Feature(**fields), made as a batch job makes many (layers/memory.py)
 _feature = instance_maker(Feature)
+#: The kinds that may be a Point, and the bounds of a battle with none (already reported).
 _POINT_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "Point" in types)
 _LINE_KINDS = frozenset(kind for kind, types in KIND_GEOMETRIES.items() if "LineString" in types)
 _PLANE = ((-math.inf, -math.inf), (math.inf, math.inf))

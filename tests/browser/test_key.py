@@ -23,21 +23,24 @@ KEY = "Array.from(document.querySelectorAll('.bm-key-list li')).map(li => li.get
 SETTLED = "() => new Promise(resolve => setTimeout(resolve, 0))"
 #: Whether the view draws a symbol or an event's disc moved aside, with its leader from a dot.
 LEADING = "document.querySelectorAll('.bm-leaders line:not(.bm-callout), .bm-aside').length > 0"
-#: Whether each event (by id) has its disc inside the map as shown: at its place, or set aside.
-IN_VIEW = """(ids) => {
-  const map = window.battleMap.map, box = map.getContainer().getBoundingClientRect(), out = {};
-  for (const id of ids) {
-    const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
-    let at = map.latLngToContainerPoint(L.geoJSON(record[BM.R.GEOMETRY]).getBounds().getCenter());
-    const aside = document.querySelector(`.bm-aside[data-feature="${id}"]`);
-    if (aside) {
-      const d = aside.getBoundingClientRect();
-      at = {x: (d.left + d.right) / 2 - box.left, y: (d.top + d.bottom) / 2 - box.top};
-    }
-    out[id] = at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
-  }
-  return out;
+#: Where the disc of the event `id` is drawn (map container px): at its place, or set aside.
+DISC_AT = """(id) => {
+  const map = window.battleMap.map, box = map.getContainer().getBoundingClientRect();
+  const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
+  const aside = document.querySelector(`.bm-aside[data-feature="${id}"]`);
+  if (!aside) { return map.latLngToContainerPoint(L.geoJSON(record[BM.R.GEOMETRY]).getBounds().getCenter()); }
+  const d = aside.getBoundingClientRect();
+  return {x: (d.left + d.right) / 2 - box.left, y: (d.top + d.bottom) / 2 - box.top};
 }"""
+#: Whether each event (by id) has its disc inside the map as shown.
+IN_VIEW = f"""(ids) => {{
+  const discAt = {DISC_AT}, size = window.battleMap.map.getSize(), out = {{}};
+  for (const id of ids) {{
+    const at = discAt(id);
+    out[id] = at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y;
+  }}
+  return out;
+}}"""
 
 
 def page_data(path: Path) -> dict:
@@ -246,23 +249,17 @@ def test_events_on_the_map_carry_the_list_s_numbers(browser, battle, site: Path)
                 # each mark: [[event id, number, distance from the mark's centre (px)], ...], its box
                 # (an event's disc is at its place, or set aside where it would cover a mark)
                 marks = tab.evaluate(
-                    """() => Array.from(document.querySelectorAll('.bm-event-no')).map(node => {
-                      const map = window.battleMap.map, r = node.getBoundingClientRect();
-                      const box = map.getContainer().getBoundingClientRect();
+                    f"""() => Array.from(document.querySelectorAll('.bm-event-no')).map(node => {{
+                      const discAt = {DISC_AT}, r = node.getBoundingClientRect();
+                      const box = window.battleMap.map.getContainer().getBoundingClientRect();
                       const ids = node.getAttribute('data-feature').split(' ');
                       const numbers = node.textContent.split(',').map(Number);
-                      return [ids.map((id, k) => {
-                        const record = window.BM_SITE.features.find(f => f[BM.R.ID] === id);
-                        let at = map.latLngToContainerPoint(BM.pointOf(record[BM.R.GEOMETRY]));
-                        const aside = document.querySelector(`.bm-aside[data-feature="${id}"]`);
-                        if (aside) {
-                          const d = aside.getBoundingClientRect();
-                          at = {x: (d.left + d.right) / 2 - box.left, y: (d.top + d.bottom) / 2 - box.top};
-                        }
+                      return [ids.map((id, k) => {{
+                        const at = discAt(id);
                         return [id, numbers[k], Math.hypot(r.left + r.width / 2 - box.left - at.x,
                                                            r.top + r.height / 2 - box.top - at.y)];
-                      }), [r.left, r.top, r.right, r.bottom]];
-                    })"""
+                      }}), [r.left, r.top, r.right, r.bottom]];
+                    }})"""
                 )
                 on_map = [entry for entries, _ in marks for entry in entries]
                 assert len(listed) == len(told)  # every event of the phase is listed...

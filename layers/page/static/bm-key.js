@@ -138,9 +138,8 @@
 
   /* The marks of numbered events [[feature index, number], ...] at the map's zoom and near its
    * view (within a view's size of it: a campaign's phase numbers thousands of events, and every
-   * move ends with the marks made again), each {at: its first event's disc, point: the same in
-   * layer px, numbers, indices}: on each event's disc, where the names'
-   * placement draws it (at its place or set aside; none for an event folded into a named
+   * move ends with the marks made again), each {point: its first event's disc in layer px,
+   * numbers, indices}: on each event's disc, where the names' placement draws it (at its place or set aside; none for an event folded into a named
    * point's mark: labels.js, asideEvents); marks whose boxes overlap are one mark, until none
    * covers another: in passes over the marks in order, each taking in the later ones its box
    * (grown as it takes them) meets, found in a grid of cells. */
@@ -152,10 +151,9 @@
       // its disc set aside from its place, or folded into a named point's mark (labels.js)
       var aside = labeller.asideOf(features[pair[0]][BM.R.ID]);
       if (aside === false) { return; }  // (the mark's count names it)
-      var at = where(features[pair[0]]), point = map.latLngToLayerPoint(at);
+      var point = map.latLngToLayerPoint(where(features[pair[0]]));
       if (!near.contains(point)) { return; }  // far off the view: made when a move brings it near
-      if (aside) { point = point.add(aside); at = map.layerPointToLatLng(point); }
-      placed.push({ at: at, point: point, numbers: [pair[1]], indices: [pair[0]] });
+      placed.push({ point: aside ? point.add(aside) : point, numbers: [pair[1]], indices: [pair[0]] });
     });
     function cells(b, visit) {
       for (var x = Math.floor(b[0] / CELL); x <= Math.floor(b[2] / CELL); x++) {
