@@ -70,9 +70,11 @@ def test_features_made_in_a_batch_equal_those_made_by_their_init() -> None:
     from layers.memory import instance_maker
 
     battle = load_battle(data_folder(None))
+    names = [f.name for f in dataclasses.fields(Feature)]
     for feature in battle.features:
-        again = Feature(**{f.name: getattr(feature, f.name) for f in dataclasses.fields(Feature)})
-        assert again == feature and vars(again) == vars(feature)
+        again = Feature(**{name: getattr(feature, name) for name in names})
+        assert again == feature and all(getattr(again, name) is getattr(feature, name) for name in names)
+        assert not hasattr(feature, "__dict__")  # slots: a fifth of the memory
     with pytest.raises(dataclasses.FrozenInstanceError):
         battle.features[0].id = "another"  # type: ignore[misc]
     make = instance_maker(Feature)
@@ -91,3 +93,12 @@ def test_features_made_in_a_batch_equal_those_made_by_their_init() -> None:
 
     with pytest.raises(TypeError, match="own __init__"):
         instance_maker(Checked)
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain:  # with a __dict__: made as well, defaults taken
+        text: str
+        count: int = 2
+
+    assert instance_maker(Plain)({"text": "a"}) == Plain("a")
+    with pytest.raises(TypeError, match="cuont"):
+        instance_maker(Plain)({"text": "a", "cuont": 3})

@@ -181,7 +181,7 @@ TERRAINS = ("hill",)
 AREA_TYPES = ("Polygon", "MultiPolygon")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Feature:
     """One sourced, located thing; stored once however many phases it lasts."""
 

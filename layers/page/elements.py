@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import msgspec
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -60,6 +61,32 @@ def json_text(value: Any) -> str:
         if char in text:  # the usual case is absent: a scan, no copy
             text = text.replace(char, escaped)
     return text
+
+
+#: The bulk encoder (:func:`json_bytes`): msgspec writes UTF-8 at once, keys sorted as
+#: ``sort_keys`` sorts text keys (UTF-8's byte order is the code points' order).
+_BULK = msgspec.json.Encoder(order="sorted")
+_BUFFER = bytearray()
+_JS_UNSAFE_BYTES = tuple((char.encode("utf-8"), escaped.encode("ascii")) for char, escaped in _JS_UNSAFE.items())
+
+
+def json_bytes(value: Any) -> bytes:
+    """:func:`json_text` of ``value`` as UTF-8, for the site's many entries and details: the
+    same JSON value, made safe alike, written a third faster (numbers may be spelt otherwise:
+    ``0.00001`` for ``1e-05``). msgspec writes NaN and infinities as ``null``, so a text with a
+    ``null`` in it (a NaN, or a real null) is made again by :func:`json_text`, which refuses
+    NaN; so does a value msgspec cannot write (json_text names the type)."""
+    try:
+        _BULK.encode_into(value, _BUFFER)
+        data = bytes(_BUFFER)  # exactly its size: msgspec's own bytes keep its buffer's slack
+    except (msgspec.EncodeError, TypeError, UnicodeEncodeError):
+        data = b"null"
+    if b"null" in data:  # the rare case: json_text writes it, or says what is wrong
+        return json_text(value).encode("utf-8")
+    for char, escaped in _JS_UNSAFE_BYTES:
+        if char in data:  # the usual case is absent: a scan, no copy
+            data = data.replace(char, escaped)
+    return data
 
 
 class JSONText(str):

@@ -25,7 +25,7 @@ from ..draw.drawable import Context
 from ..draw.style import Style, changed_style, halo_style, style_for
 from . import fragments, story
 from .columns import KINDS, Changes, Columns, existing
-from .elements import json_text
+from .elements import json_bytes
 
 #: A feature's days and styles for the legend: (first day, base style id or None, ((day,
 #: style id), ...) of its status changes).
@@ -149,8 +149,8 @@ def site_data(base: Context, phases: list[Phase]) -> SiteData:
             timing.append(timings.setdefault(_add_time(battle, feature, entry, styles_of), len(timings)))
         # the keys of DETAIL the entry has (in any order: the JSON is written with its keys sorted)
         detail = {key: entry.pop(key) for key in entry.keys() & _DETAIL_KEYS}
-        entries.append(json_text(entry).encode("utf-8"))
-        details.append(json_text(detail).encode("utf-8"))
+        entries.append(json_bytes(entry))
+        details.append(json_bytes(detail))
     days = (dated[rows], starts[rows], ends[rows])
     columns = _columns(battle, shown, page_styles, timing, ranks, halos, reliefs, days)
     split = bool(phases) and sum(map(len, entries)) > SPLIT_FROM

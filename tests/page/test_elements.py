@@ -8,8 +8,9 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
-from layers.page.elements import JSONText, json_object, json_text, to_json
+from layers.page.elements import JSONText, json_bytes, json_object, json_text, to_json
 
 _UNSAFE = (("<", "003c"), (">", "003e"), ("&", "0026"), ("'", "0027"), ("\u2028", "2028"), ("\u2029", "2029"))
 
@@ -52,3 +53,43 @@ def test_an_object_of_json_texts_is_the_text_of_the_object(members: dict[str, tu
     json_text of the whole object."""
     parts = {key: JSONText(json_text(value)) if written else value for key, (value, written) in members.items()}
     assert json_object(parts) == json_text({key: value for key, (value, _) in members.items()})
+
+
+def _floats(value: object) -> bool:
+    """Whether ``value`` holds a float (which the two encoders may spell differently)."""
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(map(_floats, value.values()))
+    return isinstance(value, list) and any(map(_floats, value))
+
+
+@given(_JSON)
+def test_the_bulk_encoder_writes_the_same_json_made_safe(value: object) -> None:
+    """json_bytes (the site's entries and details) writes the value json_text writes, as
+    UTF-8: byte for byte but for how a float may be spelt, and never a raw unsafe character."""
+    data = json_bytes(value)
+    assert json.loads(data) == value
+    text = data.decode("utf-8")
+    assert not any(char in text for char, _ in _UNSAFE)
+    if not _floats(value):
+        assert text == json_text(value)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_the_bulk_encoder_refuses_what_is_not_a_number(bad: float) -> None:
+    """msgspec would write NaN and the infinities as null: json_bytes refuses them, as
+    json_text does; a real null is written."""
+    with pytest.raises(ValueError):
+        json_bytes({"g": [112.6, bad], "n": None})
+    assert json_bytes({"g": [112.6, 26.9], "n": None}) == b'{"g":[112.6,26.9],"n":null}'
+
+
+def test_the_bulk_encoder_hands_what_it_cannot_write_to_json_text() -> None:
+    """A str subclass (Markup) or a lone surrogate: msgspec cannot write it; the text is
+    json_text's, or json_text's own error."""
+    assert json_bytes({"a": Markup("<b>")}) == json_text({"a": "<b>"}).encode("utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        json_bytes({"a": "\ud800"})
+    with pytest.raises(TypeError):
+        json_bytes({"a": object()})
