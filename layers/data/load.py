@@ -26,7 +26,7 @@ from .model import (
     Side,
     Source,
 )
-from .parse import parse_json, parse_toml, read_text
+from .parse import decode_text, parse_json_data, parse_toml, read_data
 from .rules import (
     MANIFEST,
     MANIFEST_KEYS,
@@ -62,22 +62,25 @@ WORLD = ((-180.0, -90.0), (180.0, 90.0))
 
 
 class _Files:
-    """The data folder's files as read: each file's text (None, a problem reported, if it
-    cannot be read), and the digest of every file read, in order."""
+    """The data folder's files as read: each file's bytes or text (None, a problem reported,
+    if it cannot be read), and the digest of every file read, in order."""
 
     def __init__(self, root: Path, problems: list[Problem]):
         self.root, self.problems = root, problems
         self.digest = hashlib.sha256()
 
+    def data(self, label: str) -> bytes | None:
+        """The bytes of the file ``label`` (a path inside the folder), a byte-order mark dropped."""
+        data = read_data(self.root / label, self.root, label, self.problems)
+        if data is not None:
+            self.digest.update(f"{label}\0{len(data)}\0".encode())
+            self.digest.update(data)  # the text's UTF-8 bytes, as read
+        return data
+
     def read(self, label: str) -> str | None:
-        """The text of the file ``label`` (a path inside the folder)."""
-        found = read_text(self.root / label, self.root, label, self.problems)
-        if found is None:
-            return None
-        text, data = found
-        self.digest.update(f"{label}\0{len(text)}\0".encode())
-        self.digest.update(data)  # the text's UTF-8 bytes
-        return text
+        """The text of the file ``label``."""
+        data = self.data(label)
+        return decode_text(data, label, self.problems) if data is not None else None
 
 
 def _load_battle(root: Path) -> Battle:
@@ -174,8 +177,8 @@ def _read_layer(
     span: tuple[date, date] | None,
 ) -> list[Feature]:
     """The features of the layer file ``spec`` names (none if it cannot be read or parsed)."""
-    text = files.read(spec.file)
-    collection = parse_json(text, spec.file, files.problems) if text is not None else None
+    data = files.data(spec.file)
+    collection = parse_json_data(data, spec.file, files.problems) if data is not None else None
     if collection is None:
         return []
     return read_features(check, collection, spec, bounds, sides, span)

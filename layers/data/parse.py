@@ -9,15 +9,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from ..errors import Problem, shorten
 from .rules import (
     MAX_FILE_BYTES,
 )
 
 
-def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> tuple[str, bytes] | None:
-    """Read a UTF-8 data file that really lies inside ``root``: its text, and the text's UTF-8
-    bytes as read (for the data's digest, with no second encoding); None (and a problem) if not."""
+def read_data(path: Path, root: Path, label: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of a data file that really lies inside ``root``, a UTF-8 byte-order mark
+    dropped (editors on Windows add one); None (and a problem) if it cannot be read. Whether
+    they are UTF-8 is for the reader (:func:`decode_text`, :func:`parse_json_data`)."""
     try:
         if not path.resolve().is_relative_to(root.resolve()):
             problems.append(
@@ -38,10 +41,13 @@ def read_text(path: Path, root: Path, label: str, problems: list[Problem]) -> tu
     except OSError as err:
         problems.append(Problem(label, "", "", f"unreadable ({err.strerror})", "a readable file"))
         return None
-    # A UTF-8 byte-order mark is tolerated (editors on Windows add it) and dropped.
-    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    return raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+
+
+def decode_text(data: bytes, label: str, problems: list[Problem]) -> str | None:
+    """``data`` as UTF-8 text; None (and a problem naming the offset) if it is not."""
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
         problems.append(Problem(label, "", "", f"bytes that are not UTF-8 at offset {err.start}", "a UTF-8 text file"))
         return None
@@ -99,6 +105,21 @@ def parse_json(text: str, label: str, problems: list[Problem]) -> Any:
     except RecursionError:
         problems.append(Problem(label, "", "", "JSON nested too deeply", "a GeoJSON FeatureCollection"))
     return None
+
+
+def parse_json_data(data: bytes, label: str, problems: list[Problem]) -> Any:
+    """The JSON document of the UTF-8 bytes ``data``, as :func:`parse_json` reads its text.
+
+    msgspec reads it, a third faster than ``json`` and with no text decoded first. Whatever
+    it refuses (bytes that are not UTF-8, a lone surrogate, NaN, a number out of range, a
+    syntax error, a nesting too deep) is read again the stdlib's way, which reports the same
+    problem as ever, or reads what msgspec would not (``1e400`` as infinity, which the
+    feature's checks then refuse by name)."""
+    try:
+        return msgspec.json.decode(data)
+    except (msgspec.MsgspecError, RecursionError):
+        text = decode_text(data, label, problems)
+        return parse_json(text, label, problems) if text is not None else None
 
 
 def _reject_constant(name: str) -> float:
