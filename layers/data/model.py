@@ -38,7 +38,7 @@ REFERENCE_KINDS = ("river", "railway", "wall", "gate", "hill", "place")
 SIDED_KINDS = ("position", "unit", "movement", "line")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bilingual:
     """A text in Chinese and in English; both are always present."""
 
@@ -67,7 +67,7 @@ class Side:
     identity: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A value that another source gives for a field, shown beside ours, never hidden."""
 
@@ -77,7 +77,7 @@ class Claim:
     note: Bilingual | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureValue:
     """One source's value for a figure (a strength, a casualty count...), in both languages
     (the same text twice when it is a plain number)."""
@@ -87,7 +87,7 @@ class FigureValue:
     note: Bilingual | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A quantity with one value per source, never collapsed to one number."""
 
@@ -95,7 +95,7 @@ class Figure:
     values: tuple[FigureValue, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     """From ``date`` on, the feature is in ``status`` (held / contested / lost)."""
 
@@ -146,7 +146,7 @@ class LayerSpec:
     title: Bilingual
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A sourced quantity in metres (a spot height, a river's width)."""
 
@@ -154,7 +154,7 @@ class Measure:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Summit:
     """A hill's summit where a source gives it: the point ``(longitude, latitude)``, inside the
     hill's area, and the sources that place it."""
@@ -163,7 +163,7 @@ class Summit:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OnWater:
     """What a land feature stands on where it lies in a river's water (a bridge, an island...),
     with the sources that say so."""

@@ -77,7 +77,7 @@ class Icon:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Drawable:
     """One feature ready to draw: GeoJSON geometry, style and its data record
     (:func:`layers.draw.records.record`), from which the page builds tooltip and popup.
