@@ -32,6 +32,7 @@ DIGESTS = {
     "Canvas._reset": "101837c4160b4bb1",
     "Canvas._onZoomEnd": "a5432108d0106ff9",
     "Canvas._redraw": "01797227cde82845",
+    "Canvas._draw": "f0393be850f0a4f3",
     "Canvas._requestRedraw": "bb92da145c5d9e83",
     "Canvas._updateCircle": "e8a0fde3abe1998f",
     "Canvas._updateStyle": "67a14189c3b058e9",

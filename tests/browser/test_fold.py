@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import OfflinePage
 from .test_labels import ZOOM, _crowded_battle, open_at, open_battle
 
 pytestmark = pytest.mark.browser
@@ -197,6 +198,75 @@ def test_the_relief_overview_folds_and_a_count_opens_its_marks(browser, site: Pa
         again = [c["members"] for c in after["counts"] if c["host"] == count["host"]]
         still = [m for members in again for m in members if m in count["members"]]
         assert still == [], ("marks still folded into the count pressed", still)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+#: Unfolds up to three folded marks of one canvas, then folds them again (BM.layers.fold): after
+#: each, how many of the canvas's paths were drawn, and how its pixels differ from the canvas
+#: drawn whole ([paths drawn, channels that differ, the largest difference, channels], the
+#: colours weighed by their opacity).
+REFOLD = """() => {
+  const bm = window.battleMap;
+  const folded = bm.labels.visible().filter(l => l.folded && l.options.renderer && l.options.renderer.drawWhere);
+  if (!folded.length) return null;
+  const canvas = folded[0].options.renderer, mine = folded.filter(l => l.options.renderer === canvas).slice(0, 3);
+  const node = canvas._container;
+  const pixels = () => {  // (read from a copy: reading the page's canvas back slows it)
+    const copy = document.createElement('canvas');
+    copy.width = node.width;
+    copy.height = node.height;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(node, 0, 0);
+    return ctx.getImageData(0, 0, copy.width, copy.height).data;
+  };
+  let drawn = 0;
+  const paths = Object.values(canvas._layers);
+  paths.forEach(path => {
+    const own = path._updatePath;
+    path._updatePath = function () { if (canvas._drawing) drawn++; return own.apply(this, arguments); };
+  });
+  const step = (on) => {
+    drawn = 0;
+    BM.layers.fold(mine.map(l => [l, on]));
+    const n = drawn, ours = pixels();
+    canvas.drawAll();
+    const whole = pixels();
+    // compared as seen: each colour weighed by its opacity (a pixel all but transparent has
+    // any colour), and the opacity itself
+    let differ = 0, largest = 0;
+    for (let i = 0; i < ours.length; i += 4) {
+      for (let k = 0; k < 4; k++) {
+        const a = k === 3 ? ours[i + 3] : ours[i + k] * ours[i + 3] / 255;
+        const b = k === 3 ? whole[i + 3] : whole[i + k] * whole[i + 3] / 255;
+        const d = Math.round(Math.abs(a - b));
+        if (d) { differ++; largest = Math.max(largest, d); }
+      }
+    }
+    return [n, differ, largest, ours.length];
+  };
+  return {paths: paths.length, marks: mine.length, unfold: step(false), refold: step(true)};
+}"""
+
+
+def test_a_fold_draws_again_only_where_its_marks_lie(browser, site: Path) -> None:
+    """Folding or unfolding a few marks of a large canvas (here every canvas counts as large)
+    draws it again only in their boxes, fewer paths than the whole (drawn whole, a dense city's
+    overlapping areas cost a toggle most of its time), and what the reader sees is the canvas
+    drawn whole, but for antialiasing where an edge crosses a box's border (as after a pan:
+    test_canvas). A small canvas is drawn whole, exactly: test_canvas's phases shown."""
+    page = OfflinePage(browser)
+    page.context.add_init_script("window.BM_OPTIONS = {boxesFrom: 0};")  # (Hengyang's canvases are small)
+    tab = page.open(site / "relief.html")
+    try:
+        found = tab.evaluate(REFOLD)
+        assert found is not None, "the relief overview folds nothing"
+        assert found["marks"] >= 1
+        for name in ("unfold", "refold"):
+            drawn, differ, largest, channels = found[name]
+            assert 0 < drawn < found["paths"], (name, found)
+            assert largest <= 64 and differ < channels / 500, (name, found)
         assert page.errors == []
     finally:
         page.close()

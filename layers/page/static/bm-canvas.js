@@ -46,9 +46,9 @@
  * frame, and how they and circle markers are projected (_projectLatlngs, _project), faster, to
  * the same points. No prototype of Leaflet's is changed: another renderer's paths, on this map
  * or another, are drawn as Leaflet draws them. The renderers override onAdd, _initPath, _update,
- * _reset, _onZoomEnd, _redraw, _requestRedraw, _updateCircle and _updateStyle, the methods by
- * which Leaflet's renderers join a map, take a path, follow the view, draw, ask for a drawing,
- * draw a circle marker and restyle a path. Every private member of Leaflet this file relies on
+ * _reset, _onZoomEnd, _redraw, _draw, _requestRedraw, _updateCircle and _updateStyle, the methods
+ * by which Leaflet's renderers join a map, take a path, follow the view, draw, draw the paths in
+ * a box, ask for a drawing, draw a circle marker and restyle a path. Every private member of Leaflet this file relies on
  * is listed in LEAFLET below; tests/browser/test_canvas_leaflet.py fails if the vendored Leaflet
  * changes one. */
 (function () {
@@ -61,7 +61,7 @@
     version: "1.9.4",
     methods: {
       Renderer: ["_update", "_updatePaths", "_updateTransform", "_onZoomEnd"],
-      Canvas: ["onAdd", "_initPath", "_update", "_reset", "_onZoomEnd", "_redraw", "_requestRedraw",
+      Canvas: ["onAdd", "_initPath", "_update", "_reset", "_onZoomEnd", "_redraw", "_draw", "_requestRedraw",
         "_updateCircle", "_updateStyle", "_fillStroke"],
       Polyline: ["_update", "_clipPoints", "_projectLatlngs", "_project", "_updatePath"],
       Polygon: ["_clipPoints"],
@@ -69,7 +69,7 @@
     },
     fields: {
       Canvas: ["_map", "_bounds", "_center", "_zoom", "_container", "_ctx", "_layers", "_drawing",
-        "_redrawRequest", "_redrawBounds", "_postponeUpdatePaths"],
+        "_drawFirst", "_redrawRequest", "_redrawBounds", "_postponeUpdatePaths"],
       Path: ["_renderer", "_map", "_pxBounds"],
       Polyline: ["_rings"],
       CircleMarker: ["_latlng", "_point", "_radius", "_radiusY"],
@@ -116,10 +116,53 @@
 
   function whole(v) { return v === Math.round(v); }
 
+  /* Boxes within NEAR px of each other made one (their bounds), until none are: a dense
+   * city's changed marks are a few boxes, not hundreds. */
+  function merged(boxes) {
+    var out = boxes.slice(), joined = true;
+    while (joined) {
+      joined = false;
+      for (var i = 0; i < out.length; i++) {
+        for (var j = i + 1; j < out.length; j++) {
+          var a = out[i], c = out[j];
+          if (a.min.x - NEAR <= c.max.x && a.max.x + NEAR >= c.min.x && a.min.y - NEAR <= c.max.y && a.max.y + NEAR >= c.min.y) {
+            out[i] = L.bounds(a.min, a.max).extend(c.min).extend(c.max);
+            out.splice(j, 1);
+            joined = true;
+            j = i;  // (the grown box may now reach those passed)
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /* Whether the canvas holds at least n paths. */
+  function holds(canvas, n) {
+    for (var order = canvas._drawFirst; order && n > 0; order = order.next) { n--; }
+    return n <= 0;
+  }
+
+  /* Whether a path's pixels may reach bounds b: its bounds, padded by its stroke and a pixel
+   * of antialiasing (as Leaflet pads a path it redraws), meet b. */
+  function reaches(layer, b) {
+    var p = layer._pxBounds, pad = (layer.options.weight || 0) + 1;
+    return !!p && p.min.x - pad <= b.max.x && p.max.x + pad >= b.min.x && p.min.y - pad <= b.max.y && p.max.y + pad >= b.min.y;
+  }
+
   /* How far beyond its canvas a path is clipped, as a share of the canvas's size each side: a
    * pan that keeps the canvas (and STROKE px around it) inside this frame moves the drawing
    * (shift) instead of drawing it anew. The bench's pan (a quarter of the view) keeps it. */
   var FRAME = 0.25, STROKE = 16;
+
+  /* Beyond this many boxes to draw again (drawWhere), once those within NEAR px of each other
+   * are one, the canvas is drawn whole: each box draws again every path that reaches it, and a
+   * large area drawn again for each of many boxes costs more than one drawing of all. */
+  var MOST_BOXES = 32, NEAR = 32;
+  /* A canvas of fewer paths than this is drawn whole for a change of a few (drawWhere): cheap,
+   * and exactly a fresh drawing's pixels (a box's border leaves the edges it cuts antialiased a
+   * little otherwise). BM_OPTIONS.boxesFrom sets it (tests: every canvas drawn in boxes). */
+  var BOXES_FROM = window.BM_OPTIONS && window.BM_OPTIONS.boxesFrom !== undefined ? window.BM_OPTIONS.boxesFrom : 1000;
 
   function framed(frame, b) {
     return frame.contains(L.bounds(b.min.subtract([STROKE, STROKE]), b.max.add([STROKE, STROKE])));
@@ -327,6 +370,27 @@
         L.Canvas.prototype._redraw.call(this);
       }
     },
+    /* Leaflet's drawing of the paths (only those in _redrawBounds, when set, clipped to it),
+     * where a path counts as in the box if it reaches it with its stroke and antialiasing (its
+     * bounds padded as Leaflet pads a path it asks to redraw), not only with its bounds: a box
+     * drawn again (drawWhere, a pan's strips) has the pixels of a drawing made afresh, the
+     * edges of the paths beside it included. */
+    _draw: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      this._drawing = true;
+      for (var order = this._drawFirst; order; order = order.next) {
+        if (!bounds || reaches(order.layer, bounds)) { order.layer._updatePath(); }
+      }
+      this._drawing = false;
+      ctx.restore();
+    },
     _updateCircle: function (layer) {
       // (a mark folded into a neighbour's at this zoom is not drawn: bm-layers.js, fold)
       if (!this._drawing || layer._empty() || layer.folded) { return; }
@@ -347,6 +411,39 @@
       if (!this._map) { return; }
       if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); this._redrawRequest = null; }
       this._redrawBounds = null;
+      this._redraw();
+    },
+    /* Draw again where `paths` lie (their looks changed: marks folded or unfolded,
+     * bm-layers.js): each one's box, padded as Leaflet pads a path it redraws, cleared and
+     * every path there drawn, clipped to it, as the strips after a pan are; the whole canvas
+     * when the boxes are many or cover much of it, a whole drawing is due, the canvas holds few
+     * paths (BOXES_FROM) or is hidden (a phase drawn ahead while the page is idle: shown, it
+     * has a fresh drawing's pixels exactly). In place of any drawing asked for (its box is
+     * drawn too). Drawn whole for a few marks, a dense city's thousands of overlapping areas
+     * cost the rasteriser most of a toggle (bench/profile.md). */
+    drawWhere: function (paths) {
+      var b = this._bounds;
+      if (!this._map) { return; }
+      if (!b || this.hidden() || (this._redrawRequest && !this._redrawBounds) || !holds(this, BOXES_FROM)) {
+        this.drawAll();
+        return;
+      }
+      var boxes = this._redrawBounds ? [this._redrawBounds] : [], area, size = b.getSize();
+      for (var i = 0; i < paths.length; i++) {
+        var px = paths[i]._pxBounds, pad = (paths[i].options.weight || 0) + 1;
+        if (!px) { continue; }  // (not projected: drawn when it is, as Leaflet's own redraw skips it)
+        var box = L.bounds(px.min.subtract([pad, pad]).floor(), px.max.add([pad, pad]).ceil());
+        if (!box.intersects(b)) { continue; }
+        boxes.push(box);
+      }
+      if (boxes.length > 40 * MOST_BOXES) { this.drawAll(); return; }  // (the merging's cost bounded)
+      boxes = merged(boxes);
+      area = boxes.reduce(function (sum, box) { return sum + box.getSize().x * box.getSize().y; }, 0);
+      if (boxes.length > MOST_BOXES || area > size.x * size.y / 4) { this.drawAll(); return; }
+      if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); this._redrawRequest = null; }
+      this._redrawBounds = null;
+      if (!boxes.length) { return; }
+      this.strips = boxes;
       this._redraw();
     },
     /* Run fn without asking for redraws: for a change that leaves the drawing as it is (the

@@ -217,10 +217,10 @@
    * one would cover a mark that ranks before it, labels.js draws that mark with a count of the
    * marks it stands for, and this one, with its rings, is neither drawn (bm-canvas.js) nor
    * pointed at until a closer view has room for it. `changes`: [[layer, on], ...]. Each canvas
-   * a change touches is drawn again once, whole (its paths' own redraws would each ask for a
-   * part of it); quiet, none is (a zoom has ended: the canvases draw the new view next). */
+   * a change touches is drawn again once, where its changed paths lie (bm-canvas.js,
+   * drawWhere); quiet, none is (a zoom has ended: the canvases draw the new view next). */
   function fold(changes, quiet) {
-    var canvases = new Set();
+    var canvases = new Map();  // canvas -> its paths changed
     changes.forEach(function (change) {
       var layer = change[0], on = change[1];
       if (!!layer.folded === on) { return; }
@@ -234,10 +234,12 @@
         }
         var canvas = path.options.renderer;
         if (quiet) { return; }  // (drawn with the view the map is moving to)
-        if (canvas && canvas.drawAll) { canvases.add(canvas); } else { path.redraw(); }  // (the map's own canvas)
+        if (!canvas || !canvas.drawWhere) { path.redraw(); return; }  // (the map's own canvas)
+        if (!canvases.has(canvas)) { canvases.set(canvas, []); }
+        canvases.get(canvas).push(path);
       });
     });
-    canvases.forEach(function (canvas) { canvas.drawAll(); });
+    canvases.forEach(function (paths, canvas) { canvas.drawWhere(paths); });
   }
 
   /* Before the canvases draw a moved view (the first culled group's canvas to follow it asks):

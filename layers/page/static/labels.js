@@ -938,13 +938,14 @@
   Labeler.prototype.fold = function (placed) {
     var self = this, now = new Set(placed.folded), origin = placed.origin, lang = currentLang();
     var changes = [];
-    (this.foldedNow || []).forEach(function (layer) { if (!now.has(layer)) { changes.push([layer, false]); } });
-    this.visible().forEach(function (layer) {  // (folded ahead, for a view it is not shown at)
+    // the marks shown that it no longer folds (folded by an earlier placement, or ahead for a
+    // view they are not shown at); those of a phase hidden keep their folds, and are drawn
+    // with them, until it is shown again (folded ahead then: battlemap.js), not twice a toggle
+    this.visible().forEach(function (layer) {
       if (layer.folded && !now.has(layer)) { changes.push([layer, false]); }
     });
     placed.folded.forEach(function (layer) { changes.push([layer, true]); });
     BM.layers.fold(changes);
-    this.foldedNow = placed.folded;
     this.setAside(placed.aside, placed.gone);
     var words = this.data[BM.K.LABELS][BM.TB.UI][BM.W.FOLDED], fragment = document.createDocumentFragment();
     placed.counts.forEach(function (c) {
