@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -66,7 +67,8 @@ def json_text(value: Any) -> str:
 #: The bulk encoder (:func:`json_bytes`): msgspec writes UTF-8 at once, keys sorted as
 #: ``sort_keys`` sorts text keys (UTF-8's byte order is the code points' order).
 _BULK = msgspec.json.Encoder(order="sorted")
-_BUFFER = bytearray()
+#: Each thread's buffer that msgspec writes into (builds may run side by side: the library, serve).
+_BUFFERS = threading.local()
 _JS_UNSAFE_BYTES = tuple((char.encode("utf-8"), escaped.encode("ascii")) for char, escaped in _JS_UNSAFE.items())
 
 
@@ -77,8 +79,11 @@ def json_bytes(value: Any) -> bytes:
     ``null`` in it (a NaN, or a real null) is made again by :func:`json_text`, which refuses
     NaN; so does a value msgspec cannot write (json_text names the type)."""
     try:
-        _BULK.encode_into(value, _BUFFER)
-        data = bytes(_BUFFER)  # exactly its size: msgspec's own bytes keep its buffer's slack
+        buffer = getattr(_BUFFERS, "buffer", None)
+        if buffer is None:
+            buffer = _BUFFERS.buffer = bytearray()
+        _BULK.encode_into(value, buffer)
+        data = bytes(buffer)  # exactly its size: msgspec's own bytes keep its buffer's slack
     except (msgspec.EncodeError, TypeError, UnicodeEncodeError):
         data = b"null"
     if b"null" in data:  # the rare case: json_text writes it, or says what is wrong

@@ -125,9 +125,21 @@ def test_go_to_brings_a_culled_feature_onto_the_map(browser, battle, site) -> No
         page.close()
 
 
+#: A canvas element's pixels (RGBA), read from a copy made for reading: reading the page's own
+#: canvas back would slow its drawing (and Chromium advises willReadFrequently).
+READ_CANVAS = """(canvas) => {
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d', {willReadFrequently: true});
+    ctx.drawImage(canvas, 0, 0);
+    return ctx.getImageData(0, 0, copy.width, copy.height).data;
+  }"""
+
 #: Moves the map without animation, waits two frames and returns, per shown group with a
 #: canvas: [how often its canvas drew, whether a fresh drawing now changes any pixel].
-DRAWINGS_PER_MOVE = """async ([dz, dx, dy]) => {
+DRAWINGS_PER_MOVE = (
+    """async ([dz, dx, dy]) => {
   const bm = window.battleMap, map = bm.map;
   const groups = Object.values(bm.groups).filter(g => map.hasLayer(g) && g.canvas && g.canvas._map);
   const proto = Object.getPrototypeOf(groups[0].canvas), redraw = proto._redraw, count = new Map();
@@ -137,14 +149,9 @@ DRAWINGS_PER_MOVE = """async ([dz, dx, dy]) => {
   if (!dz && !dx && !dy) map.setView(map.getCenter(), map.getZoom(), {animate: false});  // a fit to the view shown
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   proto._redraw = redraw;
-  const read = (canvas) => {  // a copy made for reading (the page's canvas is not read back)
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d', {willReadFrequently: true});
-    ctx.drawImage(canvas, 0, 0);
-    return ctx.getImageData(0, 0, copy.width, copy.height).data;
-  };
+  const read = """
+    + READ_CANVAS
+    + """;
   return groups.map(g => {
     const drawn = read(g.canvas._container);
     g.canvas._redraw();
@@ -152,6 +159,7 @@ DRAWINGS_PER_MOVE = """async ([dz, dx, dy]) => {
     return [count.get(g.canvas) || 0, drawn.some((v, i) => v !== again[i])];
   });
 }"""
+)
 
 
 def test_a_move_draws_each_culled_canvas_once_with_what_came_near(browser, site) -> None:

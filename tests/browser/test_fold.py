@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import OfflinePage
+from .test_cull import READ_CANVAS
 from .test_labels import ZOOM, _crowded_battle, open_at, open_battle
 
 pytestmark = pytest.mark.browser
@@ -207,20 +208,15 @@ def test_the_relief_overview_folds_and_a_count_opens_its_marks(browser, site: Pa
 #: each, how many of the canvas's paths were drawn, and how its pixels differ from the canvas
 #: drawn whole ([paths drawn, channels that differ, the largest difference, channels], the
 #: colours weighed by their opacity).
-REFOLD = """() => {
+REFOLD = (
+    """() => {
   const bm = window.battleMap;
   const folded = bm.labels.visible().filter(l => l.folded && l.options.renderer && l.options.renderer.drawWhere);
   if (!folded.length) return null;
   const canvas = folded[0].options.renderer, mine = folded.filter(l => l.options.renderer === canvas).slice(0, 3);
-  const node = canvas._container;
-  const pixels = () => {  // (read from a copy: reading the page's canvas back slows it)
-    const copy = document.createElement('canvas');
-    copy.width = node.width;
-    copy.height = node.height;
-    const ctx = copy.getContext('2d', {willReadFrequently: true});
-    ctx.drawImage(node, 0, 0);
-    return ctx.getImageData(0, 0, copy.width, copy.height).data;
-  };
+  const read = """
+    + READ_CANVAS
+    + """, pixels = () => read(canvas._container);
   let drawn = 0;
   const paths = Object.values(canvas._layers);
   paths.forEach(path => {
@@ -248,6 +244,7 @@ REFOLD = """() => {
   };
   return {paths: paths.length, marks: mine.length, unfold: step(false), refold: step(true)};
 }"""
+)
 
 
 def test_a_fold_draws_again_only_where_its_marks_lie(browser, site: Path) -> None:

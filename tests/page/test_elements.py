@@ -93,3 +93,18 @@ def test_the_bulk_encoder_hands_what_it_cannot_write_to_json_text() -> None:
         json_bytes({"a": "\ud800"})
     with pytest.raises(TypeError):
         json_bytes({"a": object()})
+
+
+def test_the_bulk_encoder_writes_each_threads_values_apart() -> None:
+    """Builds may run side by side (the library in a notebook, serve): each thread's values are
+    written whole, none of another thread's bytes mixed in (each thread has its own buffer)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(n: int) -> list[bool]:
+        values = [
+            {"id": f"{n}-{i}", "g": [112.6 + i / 1000, 26.9], "n": ["衡阳" * (i % 7), "Hengyang"]} for i in range(3000)
+        ]
+        return [json_bytes(v) == json_text(v).encode("utf-8") for v in values]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(all(done) for done in pool.map(write, range(8)))

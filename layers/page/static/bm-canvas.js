@@ -48,9 +48,9 @@
  * or another, are drawn as Leaflet draws them. The renderers override onAdd, _initPath, _update,
  * _reset, _onZoomEnd, _redraw, _draw, _requestRedraw, _updateCircle and _updateStyle, the methods
  * by which Leaflet's renderers join a map, take a path, follow the view, draw, draw the paths in
- * a box, ask for a drawing, draw a circle marker and restyle a path. Every private member of Leaflet this file relies on
- * is listed in LEAFLET below; tests/browser/test_canvas_leaflet.py fails if the vendored Leaflet
- * changes one. */
+ * a box, ask for a drawing, draw a circle marker and restyle a path. Every private member of
+ * Leaflet this file relies on is listed in LEAFLET below; tests/browser/test_canvas_leaflet.py
+ * fails if the vendored Leaflet changes one. */
 (function () {
   "use strict";
 
@@ -61,8 +61,8 @@
     version: "1.9.4",
     methods: {
       Renderer: ["_update", "_updatePaths", "_updateTransform", "_onZoomEnd"],
-      Canvas: ["onAdd", "_initPath", "_update", "_reset", "_onZoomEnd", "_redraw", "_draw", "_requestRedraw",
-        "_updateCircle", "_updateStyle", "_fillStroke"],
+      Canvas: ["onAdd", "_initPath", "_update", "_reset", "_onZoomEnd", "_redraw", "_draw",
+        "_requestRedraw", "_updateCircle", "_updateStyle", "_fillStroke"],
       Polyline: ["_update", "_clipPoints", "_projectLatlngs", "_project", "_updatePath"],
       Polygon: ["_clipPoints"],
       CircleMarker: ["_project", "_updateBounds", "_empty", "_updatePath"]
@@ -125,7 +125,7 @@
       for (var i = 0; i < out.length; i++) {
         for (var j = i + 1; j < out.length; j++) {
           var a = out[i], c = out[j];
-          if (a.min.x - NEAR <= c.max.x && a.max.x + NEAR >= c.min.x && a.min.y - NEAR <= c.max.y && a.max.y + NEAR >= c.min.y) {
+          if (meet(a, c, NEAR)) {
             out[i] = L.bounds(a.min, a.max).extend(c.min).extend(c.max);
             out.splice(j, 1);
             joined = true;
@@ -143,11 +143,16 @@
     return n <= 0;
   }
 
+  /* Whether bounds a, grown by pad px each side, meet bounds b (no bounds made: _draw asks it
+   * of every path). */
+  function meet(a, b, pad) {
+    return a.min.x - pad <= b.max.x && a.max.x + pad >= b.min.x && a.min.y - pad <= b.max.y && a.max.y + pad >= b.min.y;
+  }
+
   /* Whether a path's pixels may reach bounds b: its bounds, padded by its stroke and a pixel
    * of antialiasing (as Leaflet pads a path it redraws), meet b. */
   function reaches(layer, b) {
-    var p = layer._pxBounds, pad = (layer.options.weight || 0) + 1;
-    return !!p && p.min.x - pad <= b.max.x && p.max.x + pad >= b.min.x && p.min.y - pad <= b.max.y && p.max.y + pad >= b.min.y;
+    return !!layer._pxBounds && meet(layer._pxBounds, b, (layer.options.weight || 0) + 1);
   }
 
   /* How far beyond its canvas a path is clipped, as a share of the canvas's size each side: a

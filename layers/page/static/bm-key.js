@@ -139,8 +139,9 @@
   /* The marks of numbered events [[feature index, number], ...] at the map's zoom and near its
    * view (within a view's size of it: a campaign's phase numbers thousands of events, and every
    * move ends with the marks made again), each {point: its first event's disc in layer px,
-   * numbers, indices}: on each event's disc, where the names' placement draws it (at its place or set aside; none for an event folded into a named
-   * point's mark: labels.js, asideEvents); marks whose boxes overlap are one mark, until none
+   * numbers, indices}: on each event's disc, where the names' placement draws it (at its place
+   * or set aside; none for an event folded into a named point's mark: labels.js, asideEvents);
+   * marks whose boxes overlap are one mark, until none
    * covers another: in passes over the marks in order, each taking in the later ones its box
    * (grown as it takes them) meets, found in a grid of cells. */
   var CELL = 64;

@@ -630,9 +630,9 @@
    * disc must be seen; a named point is named on the map beside its mark, so the mark must be.
    * Where no place aside is free, or the event is faded (of a phase before those shown), the
    * event folds into the mark it covers (whose count names it). Discs only of events, over one
-   * another, stay (their numbers share a mark). Like the folds, a place depends on the zoom, not on the pan. Returns Map(layer -> {dx, dy}), and sets
-   * folds.discs: the events' discs drawn ({point, radius}, where each is drawn), which the
-   * counts keep clear of. */
+   * another, stay (their numbers share a mark). Like the folds, a place depends on the zoom,
+   * not on the pan. Returns Map(layer -> {dx, dy}), and sets folds.discs: the events' discs
+   * drawn ({point, radius}, where each is drawn), which the counts keep clear of. */
   var ASIDE_AT = [[1, -1], [-1, -1], [1, 1], [-1, 1], [0, -1], [1, 0], [0, 1], [-1, 0]];
   var ASIDE_STEPS = [16, 22, 30, 40, 52], ASIDE_GAP = 1;
   function asideEvents(folds) {
@@ -900,7 +900,7 @@
       owners: out.map(function (item) { return item[4].owner; }),
       leaders: leaderNodes(lines, found.signs, found.discs), origin: origin, size: size,
       // a symbol or an event's disc moved aside, its leader from a dot (not a name's callout)
-      leading: (found.discs || []).length > 0 || lines.some(function (l) { return l[4] !== S.CALLOUT; }),
+      leading: found.discs.length > 0 || lines.some(function (l) { return l[4] !== S.CALLOUT; }),
       units: found.units.map(function (entry) { return [entry.layer, entry.offset]; }),
       away: found.away,
       folded: found.folded,
