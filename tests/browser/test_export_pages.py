@@ -316,3 +316,30 @@ def test_kmz_packs_unit_symbols_as_icons(battle, tmp_path: Path, browser) -> Non
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     hrefs = {h.text for h in root.iter(f"{{{ns['k']}}}href")}
     assert {f"icons/{sidc}.png" for sidc in sidcs} <= hrefs  # every unit style points at its symbol
+
+
+@pytest.mark.parametrize("lang", ["en", "both"])  # (the Chinese alone fits beside the map)
+def test_printing_again_keeps_every_space_of_the_text(browser, battle, site: Path, lang: str) -> None:
+    """Each print lays the page out anew, undoing the last layout first; a paragraph split after
+    a sentence's end sends the space after it to the part that follows (which starts without
+    it), and undoing the split gives it back: printed twice and back on screen, every phase's
+    text is as it was, character for character ("Yuepingshan. On", not "Yuepingshan.On")."""
+    text = "() => Array.from(document.querySelectorAll('.bm-narrative p')).map(p => p.textContent)"
+    split = 0
+    for phase in battle.phases:
+        page = OfflinePage(browser, {"width": 1123, "height": 794})
+        try:
+            tab = page.open(site / f"{phase.id}.html")
+            tab.evaluate("(lang) => window.battleMap.setLanguage(lang)", lang)
+            before = tab.evaluate(text)
+            page.page.emulate_media(media="print")
+            for _ in range(2):
+                tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            split += tab.evaluate("document.querySelectorAll('.bm-cont').length")
+            tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
+            page.page.emulate_media(media="screen")
+            assert tab.evaluate(text) == before, (lang, phase.id)
+            assert page.errors == []
+        finally:
+            page.close()
+    assert split > 0, "no phase's text was split: the check above tested nothing"

@@ -91,10 +91,13 @@
     var rest = p.cloneNode(false);
     rest.removeAttribute("id");
     rest.appendChild(range.extractContents());
+    // the part that follows starts without the space after the sentence, given back with it
     var first = document.createTreeWalker(rest, NodeFilter.SHOW_TEXT).nextNode();
-    if (first) { first.data = first.data.replace(/^\s+/, ""); }
+    var space = first ? /^\s*/.exec(first.data)[0] : "";
+    if (space) { first.data = first.data.slice(space.length); }
     rest.classList.add("bm-cont");
     undo.push(function () {
+      if (space) { first.data = space + first.data; }
       while (rest.firstChild) { p.appendChild(rest.firstChild); }
       p.normalize();
       if (rest.parentNode) { rest.parentNode.removeChild(rest); }
